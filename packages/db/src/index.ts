@@ -1,0 +1,3 @@
+export { createDb, getDb, type Db } from "./client.ts";
+export { ensureReferenceData } from "./reference-data.ts";
+export * from "./generated/prisma/client.ts";
