@@ -1,0 +1,24 @@
+// `pnpm mien <verb> …`: one entry point for every command-line task.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
+  import: { summary: "import <path> [--map from=to …]   import a folder or labels CSV", load: () => import("./commands/import.ts") },
+  user: { summary: "user add --email E --password P --role user|curator|admin", load: () => import("./commands/user.ts") },
+  migrate: { summary: "migrate                            apply database migrations", load: () => import("./commands/migrate.ts") },
+};
+
+function usage(): string {
+  return ["Usage: pnpm mien <command> [options]", "", ...Object.values(COMMANDS).map((c) => `  ${c.summary}`)].join("\n");
+}
+
+const [verb, ...rest] = process.argv.slice(2);
+const command = verb ? COMMANDS[verb] : undefined;
+if (!command) {
+  console.error(verb && verb !== "--help" ? `Unknown command "${verb}".\n\n${usage()}` : usage());
+  process.exit(verb && verb !== "--help" ? 2 : 0);
+}
+try {
+  const mod = await command.load();
+  process.exitCode = await mod.run(rest);
+} catch (err) {
+  console.error(`mien ${verb}: ${(err as Error).message}`);
+  process.exitCode = 1;
+}

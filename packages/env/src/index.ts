@@ -1,0 +1,41 @@
+import { isAbsolute, join, resolve } from "node:path";
+import { z } from "zod";
+
+/** Repository root: apps run from their own folder under turbo/pnpm, so walk up from here. */
+export const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..");
+
+const serverSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url({ message: "DATABASE_URL must be a postgresql:// URL" }),
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  MIEN_DATA_DIR: z.string().default(".data"),
+  MIEN_STORAGE: z.enum(["local", "s3"]).default("local"),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default("us-east-1"),
+  S3_BUCKET: z.string().default("mien"),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+  BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
+  MIEN_BASE_URL: z.string().url().default("http://localhost:3000"),
+});
+
+export type ServerEnv = z.infer<typeof serverSchema> & { dataDir: string };
+
+/** Parses process.env once; throws one readable error naming every bad variable. */
+export function loadServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
+  const parsed = serverSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  const dataDir = isAbsolute(env.MIEN_DATA_DIR) ? env.MIEN_DATA_DIR : join(REPO_ROOT, env.MIEN_DATA_DIR);
+  if (env.MIEN_STORAGE === "s3" && (!env.S3_ENDPOINT || !env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY)) {
+    throw new Error("MIEN_STORAGE=s3 needs S3_ENDPOINT, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY.");
+  }
+  return { ...env, dataDir };
+}
