@@ -7,7 +7,7 @@ import { listMigrations, migrate, MIGRATIONS_DIR } from "./migrate.ts";
 import { createEmptyDatabase } from "./testing.ts";
 
 /** Everything about a schema that Prisma models: tables, columns, enums, indexes, constraints. */
-async function describeSchema(url: string): Promise<Record<string, string[]>> {
+async function describeSchema(url: string) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
