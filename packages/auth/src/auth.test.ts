@@ -1,0 +1,111 @@
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAuth, SIGN_IN_LIMIT, type Auth } from "./auth.ts";
+import { createUserWithRole } from "./users.ts";
+
+const BASE_URL = "http://localhost:3999";
+const SECRET = "test-secret-".padEnd(40, "x");
+
+/** A request to the auth HTTP handler as a browser on BASE_URL would send it. */
+function post(path: string, body: unknown, ip = "198.51.100.1"): Request {
+  return new Request(`${BASE_URL}/api/auth${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: BASE_URL, "x-forwarded-for": ip },
+    body: JSON.stringify(body),
+  });
+}
+
+describe("auth (real PostgreSQL)", () => {
+  let t: TestDatabase;
+  let auth: Auth;
+
+  beforeAll(async () => {
+    t = await createTestDatabase("mien_test_auth");
+    auth = createAuth({ db: t.db, secret: SECRET, baseURL: BASE_URL, production: false });
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it("creates a user with a role that can sign in, without leaving a session behind", async () => {
+    const made = await createUserWithRole(
+      { email: " Curator@Example.com ", password: "first-password", role: "curator" },
+      { auth, db: t.db },
+    );
+    expect(made).toMatchObject({ email: "curator@example.com", role: "curator", created: true });
+    const row = await t.db.user.findUniqueOrThrow({ where: { email: "curator@example.com" } });
+    expect(row.role).toBe("curator");
+    expect(row.name).toBe("curator");
+    expect(await t.db.session.count({ where: { userId: row.id } })).toBe(0);
+    const signedIn = await auth.api.signInEmail({ body: { email: "curator@example.com", password: "first-password" } });
+    expect(signedIn.user.role).toBe("curator");
+  });
+
+  it("is idempotent on email: updates the role and the password, and audits the role change", async () => {
+    const again = await createUserWithRole(
+      { email: "curator@example.com", password: "second-password", role: "admin", name: "Cora" },
+      { auth, db: t.db },
+    );
+    expect(again).toMatchObject({ role: "admin", created: false });
+    const row = await t.db.user.findUniqueOrThrow({ where: { email: "curator@example.com" } });
+    expect(row).toMatchObject({ role: "admin", name: "Cora" });
+    await expect(
+      auth.api.signInEmail({ body: { email: "curator@example.com", password: "first-password" } }),
+    ).rejects.toThrow(/invalid email or password/i);
+    await expect(
+      auth.api.signInEmail({ body: { email: "curator@example.com", password: "second-password" } }),
+    ).resolves.toMatchObject({ user: { role: "admin" } });
+    const audit = await t.db.auditLog.findMany({ where: { entityId: row.id }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["user.create", "user.set_role"]);
+    expect(audit[1]).toMatchObject({ before: { role: "curator" }, after: { role: "admin" }, actorId: null });
+  });
+
+  it("refuses to create a user without a password, or with a too-short one", async () => {
+    await expect(createUserWithRole({ email: "nopass@example.com", role: "user" }, { auth, db: t.db })).rejects.toThrow(
+      /give a password/,
+    );
+    await expect(
+      createUserWithRole({ email: "short@example.com", password: "short", role: "user" }, { auth, db: t.db }),
+    ).rejects.toThrow(/8 to 128 characters/);
+  });
+
+  it("never lets sign-up choose a role", async () => {
+    const res = await auth.handler(
+      post("/sign-up/email", { email: "sneaky@example.com", password: "sneaky-password", name: "S", role: "admin" }),
+    );
+    // Better Auth drops fields declared `input: false`: the account is created, as a plain user.
+    expect(res.status).toBe(200);
+    expect((await t.db.user.findUniqueOrThrow({ where: { email: "sneaky@example.com" } })).role).toBe("user");
+    const plain = await auth.handler(post("/sign-up/email", { email: "plain@example.com", password: "plain-password", name: "P" }));
+    expect(plain.status).toBe(200);
+    expect((await t.db.user.findUniqueOrThrow({ where: { email: "plain@example.com" } })).role).toBe("user");
+  });
+
+  it("sets an HttpOnly, SameSite=Lax session cookie, Secure with the __Secure- prefix in production", async () => {
+    await createUserWithRole({ email: "cookie@example.com", password: "cookie-password", role: "user" }, { auth, db: t.db });
+    const dev = await auth.handler(post("/sign-in/email", { email: "cookie@example.com", password: "cookie-password" }, "198.51.100.2"));
+    expect(dev.status).toBe(200);
+    const devCookie = dev.headers.getSetCookie().find((c) => c.includes("session_token="))!;
+    expect(devCookie).toMatch(/HttpOnly/i);
+    expect(devCookie).toMatch(/SameSite=Lax/i);
+    expect(devCookie).not.toMatch(/Secure/i);
+
+    const prod = createAuth({ db: t.db, secret: SECRET, baseURL: BASE_URL, production: true });
+    const res = await prod.handler(post("/sign-in/email", { email: "cookie@example.com", password: "cookie-password" }, "198.51.100.3"));
+    const cookie = res.headers.getSetCookie().find((c) => c.includes("session_token="))!;
+    expect(cookie).toMatch(/^__Secure-/);
+    expect(cookie).toMatch(/; Secure/i);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+  });
+
+  it("rate-limits sign-in per client IP", async () => {
+    const attempt = (ip: string) => auth.handler(post("/sign-in/email", { email: "cookie@example.com", password: "wrong-password" }, ip));
+    const statuses: number[] = [];
+    for (let i = 0; i < SIGN_IN_LIMIT.max + 1; i++) statuses.push((await attempt("203.0.113.7")).status);
+    expect(statuses.slice(0, SIGN_IN_LIMIT.max).every((s) => s === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    // Another address is unaffected.
+    expect((await attempt("203.0.113.8")).status).toBe(401);
+  });
+});

@@ -1,0 +1,63 @@
+import { prismaAdapter } from "better-auth/adapters/prisma";
+// The minimal entry point leaves out Kysely (which declares node>=22); Prisma is our only adapter.
+import { betterAuth } from "better-auth/minimal";
+import type { Db } from "@mien/db";
+import { ROLES } from "./roles.ts";
+
+export interface AuthConfig {
+  db: Db;
+  secret: string;
+  /** Public origin of the web app, e.g. http://localhost:3000 (MIEN_BASE_URL). */
+  baseURL: string;
+  /** Production forces Secure cookies whatever the base URL says. */
+  production: boolean;
+}
+
+/** Sign-in attempts allowed per client IP and window. */
+export const SIGN_IN_LIMIT = { window: 60, max: 10 } as const;
+
+const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
+
+/** A local install is reachable as localhost and 127.0.0.1 alike; trust both so sign-in works from either. */
+function trustedOriginsFor(baseURL: string): string[] {
+  const url = new URL(baseURL);
+  if (!LOOPBACK_HOSTS.includes(url.hostname)) return [url.origin];
+  return LOOPBACK_HOSTS.map((host) => `${url.protocol}//${host}${url.port ? `:${url.port}` : ""}`);
+}
+
+export function createAuth(config: AuthConfig) {
+  return betterAuth({
+    appName: "Mien",
+    baseURL: config.baseURL,
+    secret: config.secret,
+    trustedOrigins: trustedOriginsFor(config.baseURL),
+    database: prismaAdapter(config.db, { provider: "postgresql" }),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+    },
+    user: {
+      additionalFields: {
+        // input: false means no sign-up or update request can choose a role; only server code sets it.
+        role: { type: [...ROLES], required: true, defaultValue: "user", input: false },
+      },
+    },
+    rateLimit: {
+      // Better Auth only enables it in production by default; we want it everywhere.
+      enabled: true,
+      // Per process; a multi-instance deployment would need the rateLimit table (a schema change).
+      storage: "memory",
+      customRules: { "/sign-in/email": SIGN_IN_LIMIT },
+    },
+    advanced: {
+      useSecureCookies: config.production,
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+    },
+    telemetry: { enabled: false },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+export type Session = Auth["$Infer"]["Session"];
