@@ -1,0 +1,3 @@
+export { appRouter, createCaller, type AppRouter } from "./root.ts";
+export { createContext, procedurePolicy, type ApiSession, type Context, type Meta, type ProcedurePolicy, type ProcedureRole } from "./trpc.ts";
+export type { ClassCounts, SplitCounts } from "./routers/dataset.ts";

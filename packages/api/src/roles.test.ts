@@ -1,0 +1,123 @@
+import { TRPCError } from "@trpc/server";
+import type { Role } from "@mien/auth";
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appRouter, createCaller } from "./root.ts";
+import { procedurePolicy, type ApiSession, type ProcedureRole } from "./trpc.ts";
+
+type Actor = "anonymous" | Role;
+const ACTORS: Actor[] = ["anonymous", "user", "curator", "admin"];
+const RANK: Record<ProcedureRole | Actor, number> = { public: 0, anonymous: 0, user: 1, curator: 2, admin: 3 };
+
+let t: TestDatabase;
+const sessions = {} as Record<Role, ApiSession>;
+let targetId = "";
+
+/**
+ * One valid input per procedure. A new procedure without an entry here fails the
+ * policy test, so nobody can add one without also covering it in the role table.
+ */
+const SAMPLE_INPUTS: Record<string, () => unknown> = {
+  me: () => undefined,
+  "dataset.summary": () => undefined,
+  "admin.users.list": () => ({ page: 1, pageSize: 10 }),
+  // Re-setting a plain user's role to "user" is allowed and changes nothing.
+  "admin.users.setRole": () => ({ userId: targetId, role: "user" }),
+};
+
+function callerFor(actor: Actor) {
+  return createCaller({ db: t.db, session: actor === "anonymous" ? null : sessions[actor], headers: new Headers() });
+}
+
+/** Calls a procedure by its dotted path, e.g. "admin.users.list". */
+function callPath(actor: Actor, path: string): Promise<unknown> {
+  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], callerFor(actor));
+  return (fn as (input: unknown) => Promise<unknown>)(SAMPLE_INPUTS[path]!());
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase("mien_test_api_roles");
+  for (const role of ["user", "curator", "admin"] as const) {
+    const user = await t.db.user.create({
+      data: { id: `u-${role}`, email: `${role}@example.com`, name: role, role },
+    });
+    sessions[role] = { user: { id: user.id, email: user.email, name: user.name, role } };
+  }
+  targetId = (await t.db.user.create({ data: { id: "u-target", email: "target@example.com", name: "t" } })).id;
+});
+afterAll(async () => {
+  await t?.drop();
+});
+
+describe("procedure policy", () => {
+  const policy = procedurePolicy(appRouter);
+
+  it("lists every procedure, each with a declared role and a sample input", () => {
+    expect(policy.map((p) => p.path)).toEqual(["admin.users.list", "admin.users.setRole", "dataset.summary", "me"]);
+    for (const p of policy) {
+      expect(p.role, `${p.path} has no role`).toMatch(/^(public|user|curator|admin)$/);
+      expect(SAMPLE_INPUTS, `${p.path} needs an entry in SAMPLE_INPUTS`).toHaveProperty([p.path]);
+    }
+  });
+
+  it("declares the roles the product needs", () => {
+    expect(Object.fromEntries(policy.map((p) => [p.path, p.role]))).toEqual({
+      me: "user",
+      "dataset.summary": "curator",
+      "admin.users.list": "admin",
+      "admin.users.setRole": "admin",
+    });
+  });
+
+  const cases = policy.flatMap((p) => ACTORS.map((actor) => ({ ...p, actor, allowed: RANK[actor] >= RANK[p.role!] })));
+  it.each(cases)("$path as $actor: allowed=$allowed", async ({ path, actor, allowed }) => {
+    const outcome = await callPath(actor, path).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    if (allowed) {
+      // Allowed callers may still fail for other reasons, but never on access.
+      if (outcome instanceof TRPCError) expect(["UNAUTHORIZED", "FORBIDDEN"]).not.toContain(outcome.code);
+      expect(outcome).toBeNull();
+    } else {
+      expect(outcome).toBeInstanceOf(TRPCError);
+      expect((outcome as TRPCError).code).toBe(actor === "anonymous" ? "UNAUTHORIZED" : "FORBIDDEN");
+    }
+  });
+
+  it("names the role needed when refusing", async () => {
+    await expect(callerFor("user").dataset.summary()).rejects.toThrow(/needs the curator role/);
+    await expect(callerFor("curator").admin.users.list({})).rejects.toThrow(/needs the admin role/);
+    await expect(callerFor("anonymous").me()).rejects.toThrow(/Sign in/);
+  });
+});
+
+describe("me", () => {
+  it("returns the signed-in account", async () => {
+    await expect(callerFor("curator").me()).resolves.toEqual({
+      id: "u-curator",
+      email: "curator@example.com",
+      name: "curator",
+      role: "curator",
+    });
+  });
+});
+
+describe("admin.users.list", () => {
+  it("pages through users and searches by email", async () => {
+    const admin = callerFor("admin");
+    const first = await admin.admin.users.list({ page: 1, pageSize: 3 });
+    expect(first.total).toBe(4);
+    expect(first.users).toHaveLength(3);
+    const second = await admin.admin.users.list({ page: 2, pageSize: 3 });
+    expect(second.users).toHaveLength(1);
+    expect(new Set([...first.users, ...second.users].map((u) => u.id)).size).toBe(4);
+    const found = await admin.admin.users.list({ search: "CURATOR@" });
+    expect(found.users.map((u) => u.email)).toEqual(["curator@example.com"]);
+  });
+
+  it("rejects oversized input", async () => {
+    await expect(callerFor("admin").admin.users.list({ search: "x".repeat(201) })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(callerFor("admin").admin.users.list({ pageSize: 1000 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});

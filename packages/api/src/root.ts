@@ -1,0 +1,15 @@
+import { adminRouter } from "./routers/admin.ts";
+import { datasetRouter } from "./routers/dataset.ts";
+import { me } from "./routers/me.ts";
+import { createCallerFactory, router } from "./trpc.ts";
+
+export const appRouter = router({
+  me,
+  dataset: datasetRouter,
+  admin: adminRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side calls (tests, scripts): `createCaller(ctx).dataset.summary()`. */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,109 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z } from "zod";
+import { getSession, isRole, roleAtLeast, type Role } from "@mien/auth";
+import { getDb, type Db } from "@mien/db";
+
+/** Who may call a procedure. Every procedure declares one (see procedurePolicy). */
+export type ProcedureRole = "public" | Role;
+
+export interface Meta {
+  role: ProcedureRole;
+}
+
+/** The part of a Better Auth session that the API relies on. */
+export interface ApiSession {
+  user: { id: string; email: string; name: string; role: Role };
+}
+
+export interface Context {
+  db: Db;
+  session: ApiSession | null;
+  headers: Headers;
+}
+
+/** Builds the per-request context: the caller's session comes from the request's cookie. */
+export async function createContext(opts: { headers: Headers; db?: Db }): Promise<Context> {
+  const found = await getSession(opts.headers);
+  const session: ApiSession | null = found
+    ? {
+        user: {
+          id: found.user.id,
+          email: found.user.email,
+          name: found.user.name,
+          // The column is an enum; anything else would be a bug, so grant the least.
+          role: isRole(found.user.role) ? found.user.role : "user",
+        },
+      }
+    : null;
+  return { db: opts.db ?? getDb(), session, headers: opts.headers };
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const zodError = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null;
+      return { ...shape, data: { ...shape.data, zodError } };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Checks that a procedure's meta still names its builder's role, so procedurePolicy never lies. */
+function assertDeclared(meta: Meta | undefined, role: ProcedureRole, path: string): void {
+  if (meta?.role !== role) {
+    throw new TRPCError({
+      code: "INTERNAL_SERVER_ERROR",
+      message: `Procedure ${path} declares role "${meta?.role}" but is built on the ${role} builder; use the matching builder.`,
+    });
+  }
+}
+
+const declaredPublic = t.middleware(({ meta, path, next }) => {
+  assertDeclared(meta, "public", path);
+  return next();
+});
+
+/** Lets the call through only for a signed-in user whose role is at least `role`. */
+function requireRole(role: Role) {
+  return t.middleware(({ ctx, meta, path, next }) => {
+    assertDeclared(meta, role, path);
+    const session = ctx.session;
+    if (!session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+    if (!roleAtLeast(session.user.role, role)) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `This needs the ${role} role; you are signed in as ${session.user.role}. Ask an admin for access.`,
+      });
+    }
+    return next({ ctx: { session } });
+  });
+}
+
+// The only ways to build a procedure. `t.procedure` itself is not exported, so each
+// procedure carries its role both as meta (for procedurePolicy) and as enforcement.
+export const publicProcedure = t.procedure.meta({ role: "public" }).use(declaredPublic);
+export const userProcedure = t.procedure.meta({ role: "user" }).use(requireRole("user"));
+export const curatorProcedure = t.procedure.meta({ role: "curator" }).use(requireRole("curator"));
+export const adminProcedure = t.procedure.meta({ role: "admin" }).use(requireRole("admin"));
+
+export interface ProcedurePolicy {
+  path: string;
+  type: "query" | "mutation" | "subscription";
+  role: ProcedureRole | undefined;
+}
+
+interface ProcedureLike {
+  _def: { type: ProcedurePolicy["type"]; meta?: Partial<Meta> };
+}
+
+/** Every procedure of a router with the role it declares, for tests and review. */
+export function procedurePolicy(appRouter: { _def: { procedures: object } }): ProcedurePolicy[] {
+  return Object.entries(appRouter._def.procedures as Record<string, ProcedureLike>)
+    .map(([path, procedure]) => ({ path, type: procedure._def.type, role: procedure._def.meta?.role }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
