@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAuth, SIGN_IN_LIMIT, type Auth } from "./auth.ts";
+import { createAuth, SIGN_IN_ACCOUNT_LIMIT, SIGN_IN_LIMIT, type Auth } from "./auth.ts";
 import { createUserWithRole } from "./users.ts";
 
 const BASE_URL = "http://localhost:3999";
@@ -107,5 +107,17 @@ describe("auth (real PostgreSQL)", () => {
     expect(statuses.at(-1)).toBe(429);
     // Another address is unaffected.
     expect((await attempt("203.0.113.8")).status).toBe(401);
+  });
+
+  it("also limits sign-in per account, so a forged X-Forwarded-For does not help", async () => {
+    await createUserWithRole({ email: "target@example.com", password: "target-password", role: "user" }, { auth, db: t.db });
+    const attempt = (i: number) =>
+      auth.handler(post("/sign-in/email", { email: "Target@example.com", password: "wrong-password" }, `192.0.2.${i}`));
+    const statuses: number[] = [];
+    for (let i = 0; i < SIGN_IN_ACCOUNT_LIMIT.max + 1; i++) statuses.push((await attempt(i)).status);
+    expect(statuses.slice(0, SIGN_IN_ACCOUNT_LIMIT.max).every((s) => s === 401)).toBe(true);
+    const last = await attempt(99);
+    expect(last.status).toBe(429);
+    expect(await last.json()).toMatchObject({ message: expect.stringMatching(/Too many sign-in attempts for this account/) });
   });
 });

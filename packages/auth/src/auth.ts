@@ -1,7 +1,9 @@
 import { prismaAdapter } from "better-auth/adapters/prisma";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 // The minimal entry point leaves out Kysely (which declares node>=22); Prisma is our only adapter.
 import { betterAuth } from "better-auth/minimal";
 import type { Db } from "@mien/db";
+import { createAttemptLimit } from "./attempt-limit.ts";
 import { ROLES } from "./roles.ts";
 
 export interface AuthConfig {
@@ -13,8 +15,10 @@ export interface AuthConfig {
   production: boolean;
 }
 
-/** Sign-in attempts allowed per client IP and window. */
+/** Sign-in attempts allowed per client IP and window (seconds). */
 export const SIGN_IN_LIMIT = { window: 60, max: 10 } as const;
+/** Sign-in attempts allowed per account (email) and window, whatever the IP claims to be. */
+export const SIGN_IN_ACCOUNT_LIMIT = { window: 300, max: 20 } as const;
 
 const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
 
@@ -26,6 +30,7 @@ function trustedOriginsFor(baseURL: string): string[] {
 }
 
 export function createAuth(config: AuthConfig) {
+  const accountAttempts = createAttemptLimit(SIGN_IN_ACCOUNT_LIMIT);
   return betterAuth({
     appName: "Mien",
     baseURL: config.baseURL,
@@ -50,6 +55,17 @@ export function createAuth(config: AuthConfig) {
       // Per process; a multi-instance deployment would need the rateLimit table (a schema change).
       storage: "memory",
       customRules: { "/sign-in/email": SIGN_IN_LIMIT },
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-in/email") return;
+        const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? "").trim().toLowerCase();
+        if (!accountAttempts.consume(email)) {
+          throw new APIError("TOO_MANY_REQUESTS", {
+            message: "Too many sign-in attempts for this account. Wait a few minutes, then try again.",
+          });
+        }
+      }),
     },
     advanced: {
       useSecureCookies: config.production,

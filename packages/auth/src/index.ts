@@ -1,4 +1,4 @@
-export { createAuth, SIGN_IN_LIMIT, type Auth, type AuthConfig, type Session } from "./auth.ts";
+export { createAuth, SIGN_IN_ACCOUNT_LIMIT, SIGN_IN_LIMIT, type Auth, type AuthConfig, type Session } from "./auth.ts";
 export { auth, getAuth, getSession } from "./instance.ts";
 export { isRole, roleAtLeast, ROLES, type Role } from "./roles.ts";
 export { DEV_ONLY_AUTH_SECRET, resolveAuthSecret } from "./secret.ts";
