@@ -1,8 +1,12 @@
-import { isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
+// import.meta.dirname is Node-only; bundlers (Turbopack in `next build`) provide just import.meta.url.
+const HERE = import.meta.dirname ?? dirname(fileURLToPath(import.meta.url));
+
 /** Repository root: apps run from their own folder under turbo/pnpm, so walk up from here. */
-export const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..");
+export const REPO_ROOT = resolve(HERE, "..", "..", "..");
 
 const serverSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
