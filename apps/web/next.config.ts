@@ -1,0 +1,25 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  // Internal packages ship TypeScript source (no build step), so Next compiles them.
+  transpilePackages: ["@mien/api", "@mien/auth", "@mien/db", "@mien/env", "@mien/model"],
+  // Native or pool-holding server libraries stay plain Node requires, not bundled.
+  serverExternalPackages: ["pg", "@prisma/client", "@prisma/adapter-pg", "sharp", "bullmq", "ioredis"],
+  reactStrictMode: true,
+  poweredByHeader: false,
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "Permissions-Policy", value: "camera=(self), microphone=(), geolocation=()" },
+        ],
+      },
+    ];
+  },
+};
+
+export default config;

@@ -1,0 +1,76 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { authClient } from "../auth/client.ts";
+import { authErrorMessage } from "../auth/messages.ts";
+
+const MIN_PASSWORD = 8;
+
+export function SignUpForm() {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const email = String(form.get("email") ?? "").trim();
+    const name = String(form.get("name") ?? "").trim();
+    const password = String(form.get("password") ?? "");
+    if (password.length < MIN_PASSWORD) {
+      setError(`The password is too short: use at least ${MIN_PASSWORD} characters.`);
+      return;
+    }
+    setPending(true);
+    setError(null);
+    // Every new account is a plain user; only an admin can grant curator or admin.
+    const { error: failure } = await authClient.signUp.email({ email, password, name: name || email.split("@")[0]! });
+    if (failure) {
+      setPending(false);
+      setError(authErrorMessage(failure));
+      return;
+    }
+    router.replace("/");
+    router.refresh();
+  }
+
+  return (
+    <form className="form" onSubmit={onSubmit} aria-describedby={error ? "sign-up-error" : undefined}>
+      <div className="field">
+        <label htmlFor="name">
+          Name <span className="optional">(optional)</span>
+        </label>
+        <input id="name" name="name" type="text" autoComplete="name" maxLength={100} />
+      </div>
+      <div className="field">
+        <label htmlFor="email">Email</label>
+        <input id="email" name="email" type="email" autoComplete="email" required maxLength={254} />
+      </div>
+      <div className="field">
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={MIN_PASSWORD}
+          maxLength={128}
+          aria-describedby="password-hint"
+        />
+        <p id="password-hint" className="hint">
+          At least {MIN_PASSWORD} characters.
+        </p>
+      </div>
+      {error ? (
+        <p id="sign-up-error" className="notice notice-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <button type="submit" className="button" disabled={pending}>
+        {pending ? "Creating your account…" : "Create account"}
+      </button>
+    </form>
+  );
+}
