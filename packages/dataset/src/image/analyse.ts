@@ -1,0 +1,131 @@
+import { createHash } from "node:crypto";
+import sharp, { type Metadata, type OutputInfo } from "sharp";
+import { toGray } from "../pixels/gray.ts";
+import { fitInside, resizePixels, toBytes } from "../pixels/resize.ts";
+import { BLUR_SIZE, blurScore } from "../signals/blur.ts";
+import { contrast } from "../signals/contrast.ts";
+import { phash } from "../signals/phash.ts";
+import { describeUnsupported, FORMAT_INFO, sniffFormat, type ImageFormat } from "./format.ts";
+
+// Many small concurrent decodes beat a few multi-threaded ones: parallelism comes from the import's worker pool.
+sharp.concurrency(1);
+
+export const THUMB_SIZE = 128;
+export const DEFAULT_MAX_PIXELS = 40_000_000;
+// Decode at most this size: enough for a 128 px thumbnail and 64 px signals, and JPEG shrink-on-load makes big photos cheap.
+const WORKING_SIZE = 512;
+
+export type ImageRejection = "not-an-image" | "corrupt-image" | "too-many-pixels";
+
+/** An image file that cannot be imported, with the reason for the report. */
+export class ImageRejectedError extends Error {
+  constructor(
+    readonly reason: ImageRejection,
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = "ImageRejectedError";
+  }
+}
+
+export interface ImageAnalysis {
+  sha256: string;
+  format: ImageFormat;
+  ext: string;
+  mimeType: string;
+  /** Displayed size, after EXIF orientation. */
+  width: number;
+  height: number;
+  thumbnail: Buffer;
+  phash: bigint;
+  blurScore: number;
+  contrast: number;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
+ * Everything the library stores about one image, from a single decode: the
+ * decoded pixels feed the thumbnail and all three signals. Three sharp calls
+ * (header, decode, WebP encode); resizing happens in JS because sharp's fixed
+ * cost per call outweighs the work for data-set-sized images.
+ */
+export async function analyseImage(
+  bytes: Buffer,
+  options: { maxPixels?: number; sha256?: string } = {},
+): Promise<ImageAnalysis> {
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const format = sniffFormat(bytes);
+  if (!format) throw new ImageRejectedError("not-an-image", describeUnsupported(bytes));
+
+  // The header first: it gives the size for the pixel-limit check before any pixel is decoded.
+  let meta: Metadata;
+  try {
+    // Reading the header decodes no pixels, so no limit is needed here; the check follows.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw await rejection(bytes, err as Error, maxPixels);
+  }
+  if (meta.width * meta.height > maxPixels) throw tooManyPixels(meta.width, meta.height, maxPixels);
+  const { width, height } = meta.autoOrient ?? meta;
+
+  let decoded: { data: Buffer; info: OutputInfo };
+  try {
+    let pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: "error", autoOrient: true });
+    if (Math.max(width, height) > WORKING_SIZE) pipeline = pipeline.resize(WORKING_SIZE, WORKING_SIZE, { fit: "inside" });
+    // sharp widens grey to RGB by default; keeping one channel makes everything after it 3× cheaper.
+    if (meta.channels === 1 || (meta.channels === 2 && meta.hasAlpha)) pipeline = pipeline.toColourspace("b-w");
+    decoded = await pipeline.raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw await rejection(bytes, err as Error, maxPixels);
+  }
+  const { data, info } = decoded;
+  const channels = info.channels as 1 | 2 | 3 | 4;
+
+  const gray = toGray(data, info.width, info.height, channels);
+  // One 64×64 grey working image feeds all three signals.
+  const small = resizePixels(gray, info.width, info.height, 1, BLUR_SIZE, BLUR_SIZE);
+  const thumbSize = fitInside(info.width, info.height, THUMB_SIZE);
+  const thumbPixels =
+    thumbSize.width === info.width && thumbSize.height === info.height
+      ? data
+      : toBytes(resizePixels(data, info.width, info.height, channels, thumbSize.width, thumbSize.height));
+  let thumbnail: Buffer;
+  try {
+    thumbnail = await sharp(thumbPixels, { raw: { ...thumbSize, channels } }).webp({ quality: 80, effort: 0 }).toBuffer();
+  } catch (err) {
+    throw new Error(`Could not encode the thumbnail: ${(err as Error).message}`, { cause: err });
+  }
+
+  return {
+    sha256: options.sha256 ?? sha256Hex(bytes),
+    format,
+    ...FORMAT_INFO[format],
+    width,
+    height,
+    thumbnail,
+    phash: phash(small, BLUR_SIZE, BLUR_SIZE),
+    blurScore: blurScore(small, BLUR_SIZE, BLUR_SIZE),
+    contrast: contrast(small),
+  };
+}
+
+function tooManyPixels(width: number, height: number, maxPixels: number): ImageRejectedError {
+  const mp = (n: number) => `${(n / 1e6).toFixed(1)} MP`;
+  return new ImageRejectedError(
+    "too-many-pixels",
+    `${width}×${height} (${mp(width * height)}) is over the ${mp(maxPixels)} limit that guards against decompression bombs; raise maxPixels if the image is genuine`,
+  );
+}
+
+async function rejection(bytes: Buffer, err: Error, maxPixels: number): Promise<ImageRejectedError> {
+  const message = err.message.split("\n")[0] ?? String(err);
+  if (/pixel limit/i.test(message)) {
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => null);
+    return tooManyPixels(meta?.width ?? NaN, meta?.height ?? NaN, maxPixels);
+  }
+  if (/unsupported image format/i.test(message)) return new ImageRejectedError("not-an-image", describeUnsupported(bytes));
+  return new ImageRejectedError("corrupt-image", `could not decode: ${message}`);
+}

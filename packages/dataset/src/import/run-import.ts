@@ -1,0 +1,221 @@
+import { readFile, realpath } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import type { Prisma } from "@mien/db";
+import { analyseImage, DEFAULT_MAX_PIXELS, ImageRejectedError, sha256Hex } from "../image/analyse.ts";
+import { detectLayout } from "../layout/detect.ts";
+import { classFolderSource } from "../sources/class-folders.ts";
+import { labelsCsvSource } from "../sources/labels-csv.ts";
+import { normalizeLabelMap, type LabelMap } from "../sources/labels.ts";
+import type { ImportSource, SourceFile, SourceItem } from "../sources/source.ts";
+import { isInside } from "../sources/walk.ts";
+import type { ImportIssue, ImportOptions, ImportSummary } from "../types.ts";
+import { Batcher } from "./batcher.ts";
+import { TaskPool } from "./pool.ts";
+import { ProgressCounter } from "./progress.ts";
+import { claimRun, finishRun, heartbeat } from "./run-record.ts";
+import { assignMissingSplits } from "./splits.ts";
+import { originalKey, thumbKey } from "./storage-keys.ts";
+import { readSummary } from "./summary.ts";
+
+const ROW_BATCH = 200;
+// Files read and hashed ahead of the decoders, so one query checks many hashes at once.
+const LOOKAHEAD = 64;
+
+/** Lists the files and rows an import would look at, after checking every label (throws UnknownLabelsError). */
+export async function prepareImport(root: string, map: LabelMap): Promise<ImportSource & { source: string; root: string }> {
+  const layout = await detectLayout(root);
+  const source = layout.csv ? await labelsCsvSource(layout.root, layout.csv, map) : await classFolderSource(layout.root, map);
+  return Object.assign(source, { source: layout.source, root: layout.root });
+}
+
+interface ReadFile {
+  file: SourceFile;
+  bytes: Buffer;
+  sha256: string;
+}
+
+/**
+ * Imports a folder or labels CSV into the library; see ImportOptions and
+ * ImportSummary. Safe to repeat (known content is skipped) and to interrupt
+ * (the next call for the same root continues the same run).
+ */
+export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
+  const { db, storage } = opts;
+  const map = normalizeLabelMap(opts.map);
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const concurrency = Math.max(1, opts.concurrency ?? 2 * availableParallelism());
+  // Everything up to here only reads; nothing is written before the labels are known to be good.
+  const source = await prepareImport(opts.root, map);
+  const runOptions = { map: opts.map ?? {}, maxPixels };
+  const run = await claimRun(db, { source: source.source, layout: source.layout, options: runOptions, startedById: opts.startedById });
+  const runId = run.id;
+  const progress = new ProgressCounter(source.total, opts.onProgress);
+  progress.emit(true);
+
+  // Content hashes being imported right now, with their path: the first file with some content wins.
+  const claimed = new Map<string, string>();
+
+  const issues = new Batcher<ImportIssue>(ROW_BATCH, async (items) => {
+    await db.importIssue.createMany({ data: items.map((i) => ({ ...i, importRunId: runId })), skipDuplicates: true });
+  });
+  const rows = new Batcher<Prisma.ImageCreateManyInput>(ROW_BATCH, async (items) => {
+    await issues.flush();
+    const { count } = await db.image.createMany({ data: items, skipDuplicates: true });
+    // Another import stored the same content between our check and this insert.
+    if (count < items.length) progress.moveImportedToSkipped(items.length - count);
+    for (const r of items) claimed.delete(r.sha256);
+    lastBeat = Date.now();
+    await heartbeat(db, runId, runOptions, progress.snapshot());
+  });
+
+  // Imports that store nothing new (a re-run) still have to show they are alive.
+  let lastBeat = Date.now();
+  const beatIfQuiet = async () => {
+    if (Date.now() - lastBeat < 10_000) return;
+    lastBeat = Date.now();
+    await heartbeat(db, runId, runOptions, progress.snapshot());
+  };
+
+  const fail = async (issue: ImportIssue, items = 1) => {
+    progress.add("failed", items);
+    await issues.add(issue);
+  };
+
+  /** Reads and hashes one file; null when it could not be read (already reported). */
+  const read = async (file: SourceFile): Promise<ReadFile | null> => {
+    let path = file.abs;
+    try {
+      if (file.mustResolve) {
+        path = await realpath(file.abs);
+        if (!isInside(path, source.root)) {
+          await fail({ path: file.rel, reason: "outside-root", detail: `${file.origin ?? "it"} leads to ${path}, outside the import folder` });
+          return null;
+        }
+      }
+      const bytes = await readFile(path);
+      return { file, bytes, sha256: sha256Hex(bytes) };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") {
+        await fail({ path: file.rel, reason: "missing-file", detail: `${file.origin ?? "it"} names this file, but it does not exist` });
+      } else {
+        await fail({ path: file.rel, reason: "unreadable", detail: `cannot read: ${(err as Error).message}` });
+      }
+      return null;
+    }
+  };
+
+  /** Decodes, stores and queues one new image. */
+  const store = async ({ file, bytes, sha256 }: ReadFile): Promise<void> => {
+    let analysis;
+    try {
+      analysis = await analyseImage(bytes, { maxPixels, sha256 });
+    } catch (err) {
+      claimed.delete(sha256);
+      if (err instanceof ImageRejectedError) return fail({ path: file.rel, reason: err.reason, detail: err.detail });
+      throw err;
+    }
+    const storageKey = originalKey(sha256, analysis.ext);
+    const thumb = thumbKey(sha256);
+    await Promise.all([storage.put(storageKey, bytes, analysis.mimeType), storage.put(thumb, analysis.thumbnail, "image/webp")]);
+    progress.add("imported");
+    await rows.add({
+      sha256,
+      storageKey,
+      thumbKey: thumb,
+      mimeType: analysis.mimeType,
+      width: analysis.width,
+      height: analysis.height,
+      sourcePath: file.rel,
+      sourceLabel: file.rawLabel,
+      sourceClass: file.label,
+      label: file.label,
+      split: file.split,
+      phash: analysis.phash,
+      blurScore: analysis.blurScore,
+      contrast: analysis.contrast,
+      importRunId: runId,
+    });
+  };
+
+  /** Reads a chunk, then sorts it with one query into: known content, duplicates, and new work. */
+  const triage = async (chunk: SourceFile[]): Promise<ReadFile[]> => {
+    const read_ = (await Promise.all(chunk.map(read))).filter((r): r is ReadFile => r !== null);
+    const fresh: ReadFile[] = [];
+    for (const r of read_) {
+      const first = claimed.get(r.sha256);
+      if (first !== undefined) {
+        await fail({ path: r.file.rel, reason: "duplicate-content", detail: `same content as ${first}, which was imported instead` });
+      } else {
+        claimed.set(r.sha256, r.file.rel);
+        fresh.push(r);
+      }
+    }
+    if (fresh.length === 0) return [];
+    const known = new Map(
+      (
+        await db.image.findMany({
+          where: { sha256: { in: fresh.map((r) => r.sha256) } },
+          select: { sha256: true, importRunId: true, sourcePath: true },
+        })
+      ).map((row) => [row.sha256, row]),
+    );
+    const todo: ReadFile[] = [];
+    for (const r of fresh) {
+      const row = known.get(r.sha256);
+      if (!row) {
+        todo.push(r);
+        continue;
+      }
+      claimed.delete(r.sha256);
+      if (row.importRunId !== runId) progress.add("skipped");
+      else if (row.sourcePath === r.file.rel) progress.add("imported"); // stored before this run was interrupted
+      else await fail({ path: r.file.rel, reason: "duplicate-content", detail: `same content as ${row.sourcePath}, which was imported instead` });
+    }
+    return todo;
+  };
+
+  const pool = new TaskPool(concurrency);
+  try {
+    const items = source.items()[Symbol.asyncIterator]();
+    // Pull the next chunk of files, handling listing issues on the way.
+    const nextChunk = async (): Promise<SourceFile[] | null> => {
+      await beatIfQuiet();
+      const chunk: SourceFile[] = [];
+      while (chunk.length < LOOKAHEAD) {
+        const { value, done } = await items.next();
+        if (done) break;
+        const item = value as SourceItem;
+        if ("issue" in item) await fail(item.issue, item.items);
+        else chunk.push(item.file);
+      }
+      return chunk.length ? chunk : null;
+    };
+    // Triage the next chunk while the decoders work through this one.
+    const prefetch = () => {
+      const p = nextChunk().then((c) => (c ? triage(c) : null));
+      p.catch(() => undefined); // awaited below; this only stops an early failure counting as unhandled
+      return p;
+    };
+    let upcoming = prefetch();
+    for (;;) {
+      const todo = await upcoming;
+      if (!todo) break;
+      upcoming = prefetch();
+      for (const r of todo) await pool.run(() => store(r));
+    }
+    await pool.drain();
+    await rows.flush();
+    await issues.flush();
+    // Only touches images without a split: those of split-less layouts (and any left by an older failed run).
+    await assignMissingSplits(db);
+    await finishRun(db, runId, "completed", progress.snapshot());
+  } catch (err) {
+    await pool.drain().catch(() => undefined);
+    await finishRun(db, runId, "failed", progress.snapshot()).catch(() => undefined);
+    throw err;
+  }
+  progress.emit(true);
+  const { seen, imported, skipped, failed } = progress;
+  return { ...(await readSummary(db, runId)), layout: source.layout, seen, imported, skipped, failed, resumed: run.resumed };
+}

@@ -1,0 +1,66 @@
+import type { Db } from "@mien/db";
+import type { Storage } from "@mien/storage";
+
+export type ImportLayout = "class-folders" | "labels-csv";
+export type SplitName = "train" | "val" | "test";
+
+/** Why a file or CSV row was not imported. Each becomes an ImportIssue row and a line of the report. */
+export type ImportIssueReason =
+  | "not-an-image" // not JPEG/PNG/WebP/GIF/TIFF/AVIF content, whatever the file is called
+  | "corrupt-image" // an image format, but the pixels do not decode (e.g. truncated)
+  | "too-many-pixels" // header declares more pixels than maxPixels (decompression-bomb guard)
+  | "outside-root" // a symlink or CSV path that leads outside the import folder
+  | "missing-file" // a CSV row names a file that does not exist
+  | "unlabelled-file" // an image with no CSV row, or not inside a class folder
+  | "duplicate-row" // a CSV row repeats a file an earlier row already named
+  | "duplicate-content" // same bytes as another file of this import; the first one was kept
+  | "bad-row" // a CSV row with an empty image or label cell
+  | "unreadable"; // the file exists but cannot be read (permissions, a folder named like an image…)
+
+export interface ImportIssue {
+  /** Path relative to the import root (CSV issues name the image path the row gave). */
+  path: string;
+  reason: ImportIssueReason;
+  detail: string;
+}
+
+export interface ImportProgress {
+  seen: number;
+  imported: number;
+  skipped: number;
+  failed: number;
+  total: number | null;
+}
+
+export interface ImportOptions {
+  db: Db;
+  storage: Storage;
+  /** A folder (class folders or a labels CSV inside), or the labels CSV itself. */
+  root: string;
+  /** Extra label mappings, from → to canonical; keys are folded with labelKey(). */
+  map?: Record<string, string>;
+  startedById?: string;
+  onProgress?: (p: ImportProgress) => void;
+  /** Images decoded at once; default 2 × CPU cores. */
+  concurrency?: number;
+  /** Refuse images whose header declares more pixels than this; default 40,000,000. */
+  maxPixels?: number;
+}
+
+export interface ImportSummary {
+  runId: string;
+  layout: ImportLayout;
+  /** Files and CSV rows looked at: seen = imported + skipped + failed. */
+  seen: number;
+  /** New images stored by this run (including those stored before a resumed run was interrupted). */
+  imported: number;
+  /** Content already in the library from an earlier import; not an issue. */
+  skipped: number;
+  /** Files and rows not imported; each is explained in `issues`. */
+  failed: number;
+  issues: ImportIssue[];
+  /** Images of this run by split, then by class. */
+  bySplit: Record<string, Record<string, number>>;
+  /** True when this call continued an interrupted run for the same root. */
+  resumed: boolean;
+}
