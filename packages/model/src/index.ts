@@ -1,1 +1,1 @@
-export * from "./classes";
+export * from "./classes.ts";
