@@ -1,0 +1,83 @@
+import * as tf from "@tensorflow/tfjs";
+import type { InputSpec } from "../preprocess.ts";
+import { weight } from "./faceapi-weights.ts";
+
+/**
+ * face-api's FaceFeatureExtractor (shared by its expression and 68-landmark nets), rebuilt on
+ * plain TF.js ops so that it runs on the caller's TF.js instance: four dense blocks of
+ * depthwise-separable convolutions, then a 7×7 average pool → [n, 256].
+ */
+export const FACE_API_112_INPUT: InputSpec = {
+  size: 112,
+  channels: 3,
+  mean: [122.782, 117.001, 104.298],
+  scale: 1 / 255,
+};
+
+interface SepConv {
+  depthwise: tf.Tensor4D;
+  pointwise: tf.Tensor4D;
+  bias: tf.Tensor1D;
+}
+
+interface DenseBlock {
+  conv0: { filters: tf.Tensor4D; bias: tf.Tensor1D } | SepConv;
+  conv1: SepConv;
+  conv2: SepConv;
+  conv3: SepConv;
+}
+
+function sepConv(map: tf.NamedTensorMap, prefix: string): SepConv {
+  return {
+    depthwise: weight(map, `${prefix}/depthwise_filter`, 4),
+    pointwise: weight(map, `${prefix}/pointwise_filter`, 4),
+    bias: weight(map, `${prefix}/bias`, 1),
+  };
+}
+
+function denseBlockParams(map: tf.NamedTensorMap, prefix: string, first: boolean): DenseBlock {
+  return {
+    conv0: first
+      ? { filters: weight(map, `${prefix}/conv0/filters`, 4), bias: weight(map, `${prefix}/conv0/bias`, 1) }
+      : sepConv(map, `${prefix}/conv0`),
+    conv1: sepConv(map, `${prefix}/conv1`),
+    conv2: sepConv(map, `${prefix}/conv2`),
+    conv3: sepConv(map, `${prefix}/conv3`),
+  };
+}
+
+function applySep(x: tf.Tensor4D, p: SepConv, stride: 1 | 2): tf.Tensor4D {
+  return tf.add(tf.separableConv2d(x, p.depthwise, p.pointwise, stride, "same"), p.bias);
+}
+
+function denseBlock(x: tf.Tensor4D, p: DenseBlock): tf.Tensor4D {
+  const out1 = tf.relu("filters" in p.conv0
+    ? tf.add(tf.conv2d(x, p.conv0.filters, 2, "same"), p.conv0.bias)
+    : applySep(x, p.conv0, 2)) as tf.Tensor4D;
+  const out2 = applySep(out1, p.conv1, 1);
+  const out3 = applySep(tf.relu(tf.add(out1, out2)) as tf.Tensor4D, p.conv2, 1);
+  const out4 = applySep(tf.relu(tf.add(tf.add(out1, out2), out3)) as tf.Tensor4D, p.conv3, 1);
+  return tf.relu(tf.add(tf.add(tf.add(out1, out2), out3), out4)) as tf.Tensor4D;
+}
+
+export class FaceFeatureExtractor {
+  private readonly blocks: DenseBlock[];
+
+  constructor(map: tf.NamedTensorMap) {
+    this.blocks = ["dense0", "dense1", "dense2", "dense3"].map((name, i) => denseBlockParams(map, name, i === 0));
+  }
+
+  /** [n, 112, 112, 3] normalised as {@link FACE_API_112_INPUT} → [n, 256]. */
+  features(x: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => {
+      let out = x;
+      for (const block of this.blocks) out = denseBlock(out, block);
+      const pooled = tf.avgPool(out, [7, 7], [2, 2], "valid");
+      return tf.reshape(pooled, [x.shape[0], -1]) as tf.Tensor2D;
+    });
+  }
+}
+
+export function fullyConnected(map: tf.NamedTensorMap): { weights: tf.Tensor2D; bias: tf.Tensor1D } {
+  return { weights: weight(map, "fc/weights", 2), bias: weight(map, "fc/bias", 1) };
+}
