@@ -51,9 +51,11 @@ export function DatasetSummary() {
           <dd>{number.format(totals.unassigned)}</dd>
         </div>
       </dl>
-      <div className="table-wrap">
+      {/* Scrolls sideways on narrow screens; focusable so keyboard users can scroll it too. */}
+      <div className="table-wrap" role="region" aria-label="Data set table" tabIndex={0}>
         <table className="data-table">
-          <caption>Data set</caption>
+          {/* The section heading shows the same words; the caption names the table for assistive tech. */}
+          <caption className="visually-hidden">Data set</caption>
           <thead>
             <tr>
               <th scope="col">Class</th>

@@ -1,0 +1,48 @@
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import pg from "pg";
+import { ADMIN_URL, APP_ENV, DATABASE_URL, E2E_DB, REPO_ROOT, STATE_FILE, type E2EState } from "./e2e-env.ts";
+
+/** Runs `pnpm mien <args>` from the repository root against the e2e database. */
+function mien(args: string[]): void {
+  const result = spawnSync("pnpm", ["--silent", "mien", ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...APP_ENV },
+    encoding: "utf8",
+  });
+  if (result.status !== 0) {
+    throw new Error(`\`pnpm mien ${args.join(" ")}\` failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+/** A fresh database, migrated and seeded with the demo sample through the real importer, plus accounts. */
+export default async function globalSetup(): Promise<void> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${E2E_DB}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${E2E_DB}"`);
+  } finally {
+    await admin.end();
+  }
+
+  mien(["migrate"]);
+  if (!existsSync(join(REPO_ROOT, "apps/cli/src/commands/import.ts"))) {
+    throw new Error("The importer (apps/cli/src/commands/import.ts) is missing; the e2e tests seed through `pnpm mien import data/demo`.");
+  }
+  mien(["import", "data/demo"]);
+
+  const password = () => randomBytes(12).toString("base64url");
+  const state: E2EState = {
+    databaseUrl: DATABASE_URL,
+    admin: { email: "admin@e2e.mien.test", password: password() },
+    curator: { email: "curator@e2e.mien.test", password: password() },
+  };
+  mien(["user", "add", "--email", state.admin.email, "--password", state.admin.password, "--role", "admin", "--name", "E2E Admin"]);
+  mien(["user", "add", "--email", state.curator.email, "--password", state.curator.password, "--role", "curator", "--name", "E2E Curator"]);
+
+  mkdirSync(dirname(STATE_FILE), { recursive: true });
+  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2), { mode: 0o600 });
+}
