@@ -1,8 +1,13 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, opendir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import fs from "node:fs";
+import { mkdir, opendir, readFile, stat, unlink } from "node:fs/promises";
+import { promisify } from "node:util";
 import { dirname, join, relative, sep } from "node:path";
 import { assertValidKey, assertValidPrefix } from "./keys.ts";
 import { StorageNotFoundError, type Storage } from "./storage.ts";
+
+// The callback API skips fs/promises' FileHandle objects: measurably cheaper when an import writes thousands of files.
+const writeFile = promisify(fs.writeFile);
+const rename = promisify(fs.rename);
 
 // Temp files sit next to their target so the rename stays on one filesystem (and so is atomic).
 const TEMP_SUFFIX = ".mien-tmp";
@@ -12,6 +17,8 @@ export class LocalStorage implements Storage {
   readonly driver = "local" as const;
   // Saves a mkdir syscall per write: imports put thousands of files into the same 256 folders.
   private readonly madeDirs = new Set<string>();
+  // pid + counter makes temp names unique without asking the OS for random bytes on every write.
+  private tempCounter = 0;
 
   constructor(readonly root: string) {}
 
@@ -27,7 +34,7 @@ export class LocalStorage implements Storage {
       await mkdir(dir, { recursive: true });
       this.madeDirs.add(dir);
     }
-    const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`;
+    const temp = `${path}.${process.pid}.${(this.tempCounter++).toString(36)}${TEMP_SUFFIX}`;
     try {
       await writeFile(temp, body);
       await rename(temp, path);
