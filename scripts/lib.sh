@@ -4,6 +4,7 @@
 
 MIEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MIEN_DATA_DIR="${MIEN_DATA_DIR:-$MIEN_ROOT/.data}"
+export TURBO_TELEMETRY_DISABLED=1
 export MIEN_DATA_DIR
 
 say() { printf '\033[1;36mmien\033[0m %s\n' "$*" >&2; }
