@@ -36,14 +36,23 @@ describe("class folders under split folders", () => {
       writeFile(join(root, split, cls, p.name), p.bytes);
     });
     writeFile(join(root, "README.md"), "about this data set"); // next to the folders: ignored
+    // A validation picture also filed under train: the validation copy must win, whatever the disk order.
+    writeFile(join(root, "train", "sad", "leaked.jpg"), pics[20]!.bytes);
   });
 
   it("imports every image with its folder's split and canonical class", async () => {
     const progress: number[] = [];
     const s = await runImport({ db: t.db, storage, root, onProgress: (p) => progress.push(p.seen) });
-    expect(s).toMatchObject({ layout: "class-folders", seen: 24, imported: 24, skipped: 0, failed: 0, issues: [], resumed: false });
+    expect(s).toMatchObject({ layout: "class-folders", seen: 25, imported: 24, skipped: 0, failed: 1, resumed: false });
+    expect(s.issues).toEqual([
+      {
+        path: "train/sad/leaked.jpg",
+        reason: "duplicate-content",
+        detail: `same content as validation/anger/${pics[20]!.name}, which was imported instead; the labels disagree: sadness here, anger there`,
+      },
+    ]);
     expect(s.bySplit).toEqual({ train: { happiness: 6, sadness: 6, anger: 6 }, val: { happiness: 2, sadness: 2, anger: 2 } });
-    expect(progress.at(-1)).toBe(24);
+    expect(progress.at(-1)).toBe(25);
 
     const img = await t.db.image.findFirstOrThrow({ where: { sourcePath: `train/Happy/${pics[0]!.name}` } });
     expect(img).toMatchObject({ label: "happiness", sourceClass: "happiness", sourceLabel: "Happy", split: "train", mimeType: "image/jpeg", width: 160, height: 160 });
@@ -57,12 +66,12 @@ describe("class folders under split folders", () => {
     expect(typeof img.phash).toBe("bigint");
 
     const run = await t.db.importRun.findUniqueOrThrow({ where: { id: s.runId } });
-    expect(run).toMatchObject({ status: "completed", seen: 24, imported: 24, layout: "class-folders" });
+    expect(run).toMatchObject({ status: "completed", seen: 25, imported: 24, failed: 1, layout: "class-folders" });
   });
 
   it("adds nothing when run again", async () => {
     const s = await runImport({ db: t.db, storage, root });
-    expect(s).toMatchObject({ seen: 24, imported: 0, skipped: 24, failed: 0 });
+    expect(s).toMatchObject({ seen: 25, imported: 0, skipped: 25, failed: 0 });
     expect(await t.db.image.count({ where: { sourcePath: { startsWith: "train/" } } })).toBe(18);
   });
 });
@@ -136,7 +145,9 @@ describe("a labels CSV with every kind of bad file", () => {
   it("says what went wrong in each detail", () => {
     const d = Object.fromEntries(summary.issues.map((i) => [i.path, i.detail]));
     expect(d["images/bomb.png"]).toMatch(/20000×20000 \(400\.0 MP\) is over the 40\.0 MP limit/);
-    expect(d["images/copy-of-0.jpg"]).toBe(`same content as images/${pics[0]!.name}, which was imported instead`);
+    expect(d["images/copy-of-0.jpg"]).toBe(
+      `same content as images/${pics[0]!.name}, which was imported instead; the labels disagree: neutral here, happiness there`,
+    );
     // Line 1 is the header, so image i is on line i + 2; the extra rows come after the 12 bad-file rows.
     expect(d[`images/${pics[2]!.name}`]).toBe(
       `legend.csv names this file again on line 41 (first on line 4); the labels differ ("Surprise" vs "sadness"), the first row's "Surprise" was used`,

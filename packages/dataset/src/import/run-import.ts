@@ -56,8 +56,16 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const progress = new ProgressCounter(source.total, opts.onProgress);
   progress.emit(true);
 
-  // Content hashes being imported right now, with their path: the first file with some content wins.
-  const claimed = new Map<string, string>();
+  // Content hashes being imported right now: the first file with some content wins.
+  const claimed = new Map<string, { path: string; label: string }>();
+  const duplicate = (file: SourceFile, first: { path: string; label: string }) =>
+    fail({
+      path: file.rel,
+      reason: "duplicate-content",
+      detail:
+        `same content as ${first.path}, which was imported instead` +
+        (first.label !== file.label ? `; the labels disagree: ${file.label} here, ${first.label} there` : ""),
+    });
 
   const issues = new Batcher<ImportIssue>(ROW_BATCH, async (items) => {
     await db.importIssue.createMany({ data: items.map((i) => ({ ...i, importRunId: runId })), skipDuplicates: true });
@@ -145,36 +153,28 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   /** Reads a chunk, then sorts it with one query into: known content, duplicates, and new work. */
   const triage = async (chunk: SourceFile[]): Promise<ReadFile[]> => {
     const read_ = (await Promise.all(chunk.map(read))).filter((r): r is ReadFile => r !== null);
-    const fresh: ReadFile[] = [];
-    for (const r of read_) {
-      const first = claimed.get(r.sha256);
-      if (first !== undefined) {
-        await fail({ path: r.file.rel, reason: "duplicate-content", detail: `same content as ${first}, which was imported instead` });
-      } else {
-        claimed.set(r.sha256, r.file.rel);
-        fresh.push(r);
-      }
-    }
-    if (fresh.length === 0) return [];
+    if (read_.length === 0) return [];
     const known = new Map(
       (
         await db.image.findMany({
-          where: { sha256: { in: fresh.map((r) => r.sha256) } },
-          select: { sha256: true, importRunId: true, sourcePath: true },
+          where: { sha256: { in: [...new Set(read_.map((r) => r.sha256))] } },
+          select: { sha256: true, importRunId: true, sourcePath: true, label: true },
         })
       ).map((row) => [row.sha256, row]),
     );
     const todo: ReadFile[] = [];
-    for (const r of fresh) {
+    // In walk order, so the first file with some content is the one kept.
+    for (const r of read_) {
       const row = known.get(r.sha256);
-      if (!row) {
+      const first = claimed.get(r.sha256);
+      if (row && row.importRunId !== runId) progress.add("skipped");
+      else if (row && row.sourcePath === r.file.rel) progress.add("imported"); // stored before this run was interrupted
+      else if (row) await duplicate(r.file, { path: row.sourcePath, label: row.label });
+      else if (first) await duplicate(r.file, first);
+      else {
+        claimed.set(r.sha256, { path: r.file.rel, label: r.file.label });
         todo.push(r);
-        continue;
       }
-      claimed.delete(r.sha256);
-      if (row.importRunId !== runId) progress.add("skipped");
-      else if (row.sourcePath === r.file.rel) progress.add("imported"); // stored before this run was interrupted
-      else await fail({ path: r.file.rel, reason: "duplicate-content", detail: `same content as ${row.sourcePath}, which was imported instead` });
     }
     return todo;
   };

@@ -25,6 +25,18 @@ function isImageName(rel: string): boolean {
   return IMAGE_EXTENSIONS.has(extname(rel).slice(1).toLowerCase());
 }
 
+// Evaluation splits first: when the same picture sits in train and in test, the
+// test copy is kept and the train copy reported, so evaluation sets stay whole.
+const SPLIT_ORDER = { test: 0, val: 1, train: 2 } as const;
+
+function compareFolders(a: string, b: string): number {
+  const rank = (name: string) => {
+    const split = splitFromFolder(name);
+    return split ? SPLIT_ORDER[split] : 3;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
 type Entry = { kind: "image"; split: SplitName | null; classFolder: string } | { kind: "outside-class" } | { kind: "other-file" } | { kind: "ignore" };
 
 function classify(rel: string): Entry {
@@ -41,7 +53,7 @@ function classify(rel: string): Entry {
 export async function classFolderSource(root: string, map: LabelMap): Promise<ImportSource> {
   const scan = new LabelScan(map);
   let total = 0;
-  for await (const entry of walkFiles(root, root)) {
+  for await (const entry of walkFiles(root, root, compareFolders)) {
     const c = "file" in entry ? classify(entry.file.rel) : null;
     if (c?.kind === "ignore") continue;
     total++;
@@ -53,7 +65,7 @@ export async function classFolderSource(root: string, map: LabelMap): Promise<Im
     layout: "class-folders",
     total,
     async *items(): AsyncGenerator<SourceItem> {
-      for await (const entry of walkFiles(root, root)) {
+      for await (const entry of walkFiles(root, root, compareFolders)) {
         if ("issue" in entry) {
           yield entry;
           continue;

@@ -25,8 +25,16 @@ export function toPosix(rel: string): string {
  * holding only the folders still to visit, never the file list. Symlinks are
  * followed only when their target stays inside `root`; escaping ones are
  * reported. `rel` is relative to `root`, slash-separated.
+ *
+ * Files come in the folder's own order; sub-folders are visited in `compareDirs`
+ * order (default: by name), so which of two identical files is met first does
+ * not depend on the filesystem more than it must.
  */
-export async function* walkFiles(dir: string, root: string): AsyncGenerator<WalkEntry> {
+export async function* walkFiles(
+  dir: string,
+  root: string,
+  compareDirs: (a: string, b: string) => number = (a, b) => a.localeCompare(b),
+): AsyncGenerator<WalkEntry> {
   const stack = [dir];
   const visited = new Set<string>([dir]);
   while (stack.length > 0) {
@@ -38,12 +46,13 @@ export async function* walkFiles(dir: string, root: string): AsyncGenerator<Walk
       yield { issue: { path: toPosix(relative(root, current)), reason: "unreadable", detail: `cannot open folder: ${(err as Error).message}` } };
       continue;
     }
+    const subdirs: string[] = [];
     for await (const entry of handle) {
       if (isIgnoredName(entry.name)) continue;
       const abs = join(current, entry.name);
       const rel = toPosix(relative(root, abs));
       if (entry.isDirectory()) {
-        stack.push(abs);
+        subdirs.push(entry.name);
       } else if (entry.isFile()) {
         yield { file: { abs, rel } };
       } else if (entry.isSymbolicLink()) {
@@ -63,12 +72,15 @@ export async function* walkFiles(dir: string, root: string): AsyncGenerator<Walk
           // Several links may lead to one folder, or a link to its own ancestor: visit each folder once.
           if (!visited.has(target)) {
             visited.add(target);
-            stack.push(abs);
+            subdirs.push(entry.name);
           }
         } else if (s.isFile()) {
           yield { file: { abs, rel } };
         }
       }
     }
+    // Reversed onto the stack, so the first in order is visited next.
+    subdirs.sort(compareDirs);
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(join(current, subdirs[i]!));
   }
 }
