@@ -12,6 +12,7 @@ const RANK: Record<ProcedureRole | Actor, number> = { public: 0, anonymous: 0, u
 let t: TestDatabase;
 const sessions = {} as Record<Role, ApiSession>;
 let targetId = "";
+let imageId = "";
 
 /**
  * One valid input per procedure. A new procedure without an entry here fails the
@@ -23,6 +24,12 @@ const SAMPLE_INPUTS: Record<string, () => unknown> = {
   "admin.users.list": () => ({ page: 1, pageSize: 10 }),
   // Re-setting a plain user's role to "user" is allowed and changes nothing.
   "admin.users.setRole": () => ({ userId: targetId, role: "user" }),
+  "review.page": () => ({ label: "happiness" }),
+  "review.decide": () => ({ imageId, decision: { kind: "accept" } }),
+  // beforeAll gives the curator and the admin decisions to undo.
+  "review.undo": () => ({ imageId }),
+  "review.bulkFlag": () => ({ imageIds: [imageId], flags: ["unclear"] }),
+  "review.history": () => ({ imageId }),
 };
 
 function callerFor(actor: Actor) {
@@ -44,6 +51,28 @@ beforeAll(async () => {
     sessions[role] = { user: { id: user.id, email: user.email, name: user.name, role } };
   }
   targetId = (await t.db.user.create({ data: { id: "u-target", email: "target@example.com", name: "t" } })).id;
+  const sha256 = "0".repeat(64);
+  imageId = (
+    await t.db.image.create({
+      data: {
+        sha256,
+        storageKey: `images/${sha256}.jpg`,
+        thumbKey: `thumbs/${sha256}.webp`,
+        mimeType: "image/jpeg",
+        width: 48,
+        height: 48,
+        sourcePath: "fixture/0.jpg",
+        sourceLabel: "happiness",
+        label: "happiness",
+        phash: 0n,
+        blurScore: 100,
+        contrast: 40,
+      },
+    })
+  ).id;
+  for (const role of ["curator", "admin"] as const) {
+    await callerFor(role).review.decide({ imageId, decision: { kind: "flag", flags: ["duplicate"] } });
+  }
 });
 afterAll(async () => {
   await t?.drop();
@@ -53,7 +82,17 @@ describe("procedure policy", () => {
   const policy = procedurePolicy(appRouter);
 
   it("lists every procedure, each with a declared role and a sample input", () => {
-    expect(policy.map((p) => p.path)).toEqual(["admin.users.list", "admin.users.setRole", "dataset.summary", "me"]);
+    expect(policy.map((p) => p.path)).toEqual([
+      "admin.users.list",
+      "admin.users.setRole",
+      "dataset.summary",
+      "me",
+      "review.bulkFlag",
+      "review.decide",
+      "review.history",
+      "review.page",
+      "review.undo",
+    ]);
     for (const p of policy) {
       expect(p.role, `${p.path} has no role`).toMatch(/^(public|user|curator|admin)$/);
       expect(SAMPLE_INPUTS, `${p.path} needs an entry in SAMPLE_INPUTS`).toHaveProperty([p.path]);
@@ -66,6 +105,11 @@ describe("procedure policy", () => {
       "dataset.summary": "curator",
       "admin.users.list": "admin",
       "admin.users.setRole": "admin",
+      "review.page": "curator",
+      "review.decide": "curator",
+      "review.undo": "curator",
+      "review.bulkFlag": "curator",
+      "review.history": "curator",
     });
   });
 

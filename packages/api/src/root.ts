@@ -1,12 +1,14 @@
 import { adminRouter } from "./routers/admin.ts";
 import { datasetRouter } from "./routers/dataset.ts";
 import { me } from "./routers/me.ts";
+import { reviewRouter } from "./routers/review.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
   me,
   dataset: datasetRouter,
   admin: adminRouter,
+  review: reviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,29 @@
+import { roleAtLeast } from "@mien/auth";
+import { bulkFlag, bulkFlagInput, decide, decideInput, imageHistory, imageInput, pageInput, reviewPage, undo } from "../review/index.ts";
+import { curatorProcedure, router } from "../trpc.ts";
+
+export const reviewRouter = router({
+  /** One keyset page of one class's grid, with only the viewer's own decisions. */
+  page: curatorProcedure.input(pageInput).query(({ ctx, input }) => reviewPage(ctx.db, ctx.session.user.id, input)),
+
+  decide: curatorProcedure
+    .input(decideInput)
+    .mutation(({ ctx, input }) => decide(ctx.db, { curatorId: ctx.session.user.id, ...input })),
+
+  undo: curatorProcedure
+    .input(imageInput)
+    .mutation(({ ctx, input }) => undo(ctx.db, { curatorId: ctx.session.user.id, imageId: input.imageId })),
+
+  bulkFlag: curatorProcedure
+    .input(bulkFlagInput)
+    .mutation(({ ctx, input }) => bulkFlag(ctx.db, { curatorId: ctx.session.user.id, ...input })),
+
+  /** Curators see their own actions on the image; admins see everyone's. */
+  history: curatorProcedure.input(imageInput).query(({ ctx, input }) =>
+    imageHistory(ctx.db, {
+      imageId: input.imageId,
+      viewerId: ctx.session.user.id,
+      everyone: roleAtLeast(ctx.session.user.role, "admin"),
+    }),
+  ),
+});
