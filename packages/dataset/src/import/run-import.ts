@@ -154,6 +154,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const triage = async (chunk: SourceFile[]): Promise<ReadFile[]> => {
     const read_ = (await Promise.all(chunk.map(read))).filter((r): r is ReadFile => r !== null);
     if (read_.length === 0) return [];
+    // Claims as they were before the query: one released meanwhile belongs to a row the query may have missed.
+    const claimedBefore = read_.map((r) => claimed.get(r.sha256));
     const known = new Map(
       (
         await db.image.findMany({
@@ -164,9 +166,9 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     );
     const todo: ReadFile[] = [];
     // In walk order, so the first file with some content is the one kept.
-    for (const r of read_) {
+    for (const [i, r] of read_.entries()) {
       const row = known.get(r.sha256);
-      const first = claimed.get(r.sha256);
+      const first = claimed.get(r.sha256) ?? claimedBefore[i];
       if (row && row.importRunId !== runId) progress.add("skipped");
       else if (row && row.sourcePath === r.file.rel) progress.add("imported"); // stored before this run was interrupted
       else if (row) await duplicate(r.file, { path: row.sourcePath, label: row.label });
@@ -180,6 +182,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   };
 
   const pool = new TaskPool(concurrency);
+  let upcoming: Promise<ReadFile[] | null> = Promise.resolve(null);
   try {
     const items = source.items()[Symbol.asyncIterator]();
     // Pull the next chunk of files, handling listing issues on the way.
@@ -201,7 +204,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       p.catch(() => undefined); // awaited below; this only stops an early failure counting as unhandled
       return p;
     };
-    let upcoming = prefetch();
+    upcoming = prefetch();
     for (;;) {
       const todo = await upcoming;
       if (!todo) break;
@@ -215,7 +218,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     await assignMissingSplits(db);
     await finishRun(db, runId, "completed", progress.snapshot());
   } catch (err) {
-    await pool.drain().catch(() => undefined);
+    // Let work already started settle before reporting, so nothing writes after the run is marked failed.
+    await Promise.allSettled([pool.drain(), upcoming]);
     await finishRun(db, runId, "failed", progress.snapshot()).catch(() => undefined);
     throw err;
   }
