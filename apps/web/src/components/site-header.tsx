@@ -1,4 +1,5 @@
-import type { Role } from "@mien/auth";
+import Link from "next/link";
+import { roleAtLeast, type Role } from "@mien/auth";
 import { Brand } from "./brand.tsx";
 import { SignOutButton } from "./sign-out-button.tsx";
 
@@ -7,6 +8,12 @@ export function SiteHeader({ email, role }: { email: string; role: Role }) {
     <header className="site-header">
       <div className="site-header-inner">
         <Brand />
+        {roleAtLeast(role, "curator") ? (
+          <nav className="site-nav" aria-label="Main">
+            <Link href="/">Data set</Link>
+            <Link href="/review">Review</Link>
+          </nav>
+        ) : null}
         <div className="account" aria-label="Your account">
           <span className="account-email" data-testid="account-email">
             {email}

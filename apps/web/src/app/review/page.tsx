@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { isRole, roleAtLeast } from "@mien/auth";
+import { EXPRESSION_CLASSES } from "@mien/model";
+import { currentSession } from "../../auth/session.ts";
+import { ReviewBoard } from "../../components/review/review-board.tsx";
+import { SiteHeader } from "../../components/site-header.tsx";
+
+export const metadata: Metadata = { title: "Review" };
+
+export default async function ReviewPage() {
+  const session = await currentSession();
+  if (!session) redirect("/sign-in");
+  const role = isRole(session.user.role) ? session.user.role : "user";
+  // Data-set images are for curators; everyone else goes home.
+  if (!roleAtLeast(role, "curator")) redirect("/");
+
+  return (
+    <>
+      <SiteHeader email={session.user.email} role={role} />
+      <main id="main" className="page page-wide">
+        <div className="panel-head">
+          <h1>Review</h1>
+          <p className="lede">
+            Keep the clear, correctly labelled faces. Flag unclear images, text over the face, no face or duplicates, and relabel
+            mislabelled ones. Your decisions stay yours until consensus.
+          </p>
+        </div>
+        {/* The class order is the model's output order, which the digit keys follow. */}
+        <ReviewBoard classes={[...EXPRESSION_CLASSES]} />
+      </main>
+    </>
+  );
+}

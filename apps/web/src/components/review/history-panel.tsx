@@ -1,0 +1,53 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useTRPC } from "../../trpc/react.tsx";
+import { decisionText } from "./review-keys.ts";
+
+const ACTION_TEXT: Record<string, string> = {
+  "review.decide": "Decided",
+  "review.bulk_flag": "Bulk-flagged",
+  "review.undo": "Undone",
+};
+
+const time = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
+
+/** One image's audit trail: who did what, when, and the decision before → after. */
+export function HistoryPanel({ imageId, number, onClose }: { imageId: string; number: number; onClose: () => void }) {
+  const trpc = useTRPC();
+  const history = useQuery(trpc.review.history.queryOptions({ imageId }, { staleTime: 0 }));
+  return (
+    <aside className="history-panel" aria-labelledby="history-heading">
+      <div className="overlay-head">
+        <h2 id="history-heading">History of #{number}</h2>
+        <button type="button" className="button button-quiet" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      {history.isPending ? (
+        <p className="status">Loading the history…</p>
+      ) : history.isError ? (
+        <p className="notice notice-error" role="alert">
+          The history could not be loaded: {history.error.message}
+        </p>
+      ) : history.data.length === 0 ? (
+        <p className="hint">No review actions on this image yet.</p>
+      ) : (
+        <ol className="history-list" aria-label="Review actions, newest first">
+          {history.data.map((h) => (
+            <li key={h.id} className="history-entry" data-action={h.action}>
+              <span className="history-action">{ACTION_TEXT[h.action] ?? h.action}</span>{" "}
+              <span className="history-who">by {h.actor?.name || h.actor?.email || "a deleted account"}</span>
+              <time className="history-when" dateTime={h.createdAt.toISOString()}>
+                {time.format(h.createdAt)} UTC
+              </time>
+              <span className="history-change">
+                {decisionText(h.before)} → {decisionText(h.after)}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </aside>
+  );
+}

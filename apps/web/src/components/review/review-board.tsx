@@ -1,0 +1,293 @@
+"use client";
+
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useTRPC } from "../../trpc/react.tsx";
+import { BulkFlagDialog } from "./bulk-flag-dialog.tsx";
+import { HelpOverlay } from "./help-overlay.tsx";
+import { HistoryPanel } from "./history-panel.tsx";
+import { decisionText, FLAG_KEYS, FLAG_TEXT, SPLITS, title, type FlagReason, type PageInput, type ReviewItem } from "./review-keys.ts";
+import { ReviewFilters } from "./review-filters.tsx";
+import { useReviewActions, type DecisionChoice } from "./use-review-actions.ts";
+
+const number = new Intl.NumberFormat("en-US");
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
+}
+
+/** How many columns the CSS grid currently lays out, so ↑/↓ move by a whole row. */
+function columnCount(grid: HTMLElement | null): number {
+  if (!grid) return 1;
+  return Math.max(1, getComputedStyle(grid).gridTemplateColumns.split(" ").filter(Boolean).length);
+}
+
+function cellLabel(item: ReviewItem, n: number, selected: boolean): string {
+  return `#${n}, labelled ${item.label}, your decision: ${decisionText(item.myDecision)}${selected ? ", selected" : ""}`;
+}
+
+/** The keyboard-first review grid for one class, with preview, history, selection and help. */
+export function ReviewBoard({ classes }: { classes: readonly string[] }) {
+  const trpc = useTRPC();
+  const [filters, setFilters] = useState<PageInput>({ label: classes[0]!, notReviewedByMe: false, sort: "id" } as PageInput);
+  const [focus, setFocus] = useState(0);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [overlay, setOverlay] = useState<"help" | "bulk" | null>(null);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const [message, setMessage] = useState("");
+  const grid = useRef<HTMLUListElement>(null);
+  const cells = useRef(new Map<number, HTMLButtonElement>());
+  const keyMoved = useRef(false);
+
+  const query = useInfiniteQuery(
+    trpc.review.page.infiniteQueryOptions(filters, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+  );
+  const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
+  const current = items[focus];
+  const { decide, undo, bulkFlag } = useReviewActions(filters, setMessage);
+
+  const changeFilters = (next: PageInput) => {
+    setFilters(next);
+    setFocus(0);
+    setSelected(new Set());
+    keyMoved.current = true;
+  };
+
+  /** Puts focus back on the current cell once a dialog has closed. */
+  const refocus = () => requestAnimationFrame(() => cells.current.get(focus)?.focus());
+
+  const moveTo = useCallback(
+    (index: number) => {
+      const last = items.length - 1;
+      const next = Math.max(0, Math.min(last, index));
+      // Reaching the last row loads the next page, so the keyboard never hits a wall.
+      if (index >= last - columnCount(grid.current) && query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
+      keyMoved.current = true;
+      setFocus(next);
+    },
+    [items.length, query],
+  );
+
+  useEffect(() => {
+    if (!keyMoved.current && document.activeElement !== document.body) return;
+    keyMoved.current = false;
+    cells.current.get(focus)?.focus();
+  }, [focus, items.length]);
+
+  const choose = useCallback(
+    (choice: DecisionChoice, said: string) => {
+      if (!current) return;
+      const sameLabel = choice.kind === "relabel" && choice.label === current.label;
+      const decision: DecisionChoice = sameLabel ? { kind: "accept" } : choice;
+      decide.mutate({ imageId: current.id, decision, expectedVersion: current.myDecision?.version ?? null });
+      setMessage(sameLabel ? `Accepted #${focus + 1} (already ${current.label})` : said.replace("#", `#${focus + 1}`));
+      moveTo(focus + 1);
+    },
+    [current, decide, focus, moveTo],
+  );
+
+  const flagSelection = (reason: FlagReason) => {
+    const imageIds = [...selected];
+    setOverlay(null);
+    if (imageIds.length === 0) return;
+    bulkFlag.mutate({ imageIds, flags: [reason] });
+    setSelected(new Set());
+    setMessage(`Flagged ${imageIds.length} selected image${imageIds.length === 1 ? "" : "s"} as ${FLAG_TEXT[reason]}`);
+    refocus();
+  };
+
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+      const key = event.key;
+      if (overlay) {
+        if (key === "Escape") {
+          setOverlay(null);
+          refocus();
+          event.preventDefault();
+        } else if (overlay === "bulk" && FLAG_KEYS[key]) {
+          flagSelection(FLAG_KEYS[key]);
+          event.preventDefault();
+        }
+        return;
+      }
+      // Enter and Space on the page's own buttons keep their usual meaning.
+      const onOtherButton = event.target instanceof HTMLButtonElement && !grid.current?.contains(event.target);
+      if (onOtherButton && (key === "Enter" || key === " ")) return;
+      const columns = columnCount(grid.current);
+      let handled = true;
+      if (key === "?") setOverlay("help");
+      else if (key === "Escape") setHistoryOpen(false);
+      else if (key === "ArrowRight" || key === "n" || key === "j") moveTo(focus + 1);
+      else if (key === "ArrowLeft" || key === "p" || key === "k") moveTo(focus - 1);
+      else if (key === "ArrowDown") moveTo(focus + columns);
+      else if (key === "ArrowUp") moveTo(focus - columns);
+      else if (key === "Home") moveTo(0);
+      else if (key === "End") moveTo(items.length - 1);
+      else if (!current) handled = false;
+      else if (key === "Enter" || key === "a") choose({ kind: "accept" }, "Accepted #");
+      else if (/^[1-9]$/.test(key) && classes[Number(key) - 1]) {
+        const label = classes[Number(key) - 1] as PageInput["label"];
+        choose({ kind: "relabel", label }, `Relabelled # as ${label}`);
+      } else if (FLAG_KEYS[key]) choose({ kind: "flag", flags: [FLAG_KEYS[key]] }, `Marked # as ${FLAG_TEXT[FLAG_KEYS[key]]}`);
+      else if (key === "z") {
+        const n = focus + 1;
+        undo.mutate({ imageId: current.id }, { onSuccess: () => setMessage(`Undone #${n}`) });
+      } else if (key === "x") {
+        const next = new Set(selected);
+        if (next.has(current.id)) next.delete(current.id);
+        else next.add(current.id);
+        setSelected(next);
+        setMessage(`${next.has(current.id) ? "Selected" : "Unselected"} #${focus + 1}; ${next.size} selected`);
+      } else if (key === "b") {
+        if (selected.size === 0) setMessage("Select images with x first, then press b to flag them.");
+        else setOverlay("bulk");
+      } else if (key === "h") setHistoryOpen((open) => !open);
+      else handled = false;
+      if (handled) event.preventDefault();
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  const split = SPLITS.find((s) => s.value === current?.split)?.text ?? "Unassigned";
+
+  return (
+    <>
+      <ReviewFilters classes={classes} value={filters} onChange={changeFilters} onHelp={() => setOverlay("help")} />
+      <div className="review-layout">
+        <section className="review-grid-wrap" aria-labelledby="grid-heading">
+          <h2 id="grid-heading" className="visually-hidden">
+            {title(filters.label)} images
+          </h2>
+          {query.isPending ? (
+            <p className="status" role="status">
+              Loading images…
+            </p>
+          ) : query.isError ? (
+            <p className="notice notice-error" role="alert">
+              The images could not be loaded: {query.error.message} Reload the page to try again.
+            </p>
+          ) : items.length === 0 ? (
+            <p className="status">No images match these filters.</p>
+          ) : (
+            <>
+              <p className="hint review-count">
+                {number.format(items.length)} shown{query.hasNextPage ? ", more below" : ""}
+                {selected.size > 0 ? ` · ${selected.size} selected` : ""} · press <kbd>?</kbd> for keys
+              </p>
+              <ul ref={grid} className="review-grid" aria-label={`${title(filters.label)} images`}>
+                {items.map((item, i) => {
+                  const isSelected = selected.has(item.id);
+                  const kind = item.myDecision?.kind ?? "none";
+                  return (
+                    <li key={item.id}>
+                      <button
+                        ref={(el) => {
+                          if (el) cells.current.set(i, el);
+                          else cells.current.delete(i);
+                        }}
+                        type="button"
+                        className="review-cell"
+                        data-image-id={item.id}
+                        data-decision={kind}
+                        data-selected={isSelected || undefined}
+                        aria-current={i === focus ? "true" : undefined}
+                        aria-label={cellLabel(item, i + 1, isSelected)}
+                        tabIndex={i === focus ? 0 : -1}
+                        onClick={() => setFocus(i)}
+                      >
+                        {/* A plain img: the route is private and cached; an image optimiser would re-encode it. */}
+                        <img src={`/api/images/${item.id}/thumb`} alt="" loading="lazy" width={96} height={96} />
+                        <span className="cell-number" aria-hidden="true">
+                          {i + 1}
+                        </span>
+                        {kind !== "none" ? (
+                          <span className={`cell-badge badge-${kind}`} aria-hidden="true">
+                            {kind === "accept" ? "✓" : kind === "relabel" ? item.myDecision?.label?.slice(0, 3) : "⚑"}
+                          </span>
+                        ) : null}
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+              {query.hasNextPage ? (
+                <button type="button" className="button button-quiet load-more" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+                  {query.isFetchingNextPage ? "Loading…" : "Load more"}
+                </button>
+              ) : null}
+            </>
+          )}
+        </section>
+        <div className="review-side">
+          {current ? (
+            <figure className="review-preview">
+              <img src={`/api/images/${current.id}/original`} alt={`Image #${focus + 1}, labelled ${current.label}`} />
+              <figcaption>
+                <dl className="preview-facts">
+                  <div>
+                    <dt>Image</dt>
+                    <dd>#{focus + 1}</dd>
+                  </div>
+                  <div>
+                    <dt>Label</dt>
+                    <dd>{current.label}</dd>
+                  </div>
+                  <div>
+                    <dt>Split</dt>
+                    <dd>{split}</dd>
+                  </div>
+                  <div>
+                    <dt>Size</dt>
+                    <dd>
+                      {current.width}×{current.height}
+                    </dd>
+                  </div>
+                  <div>
+                    <dt>Sharpness</dt>
+                    <dd>{current.blurScore.toFixed(0)}</dd>
+                  </div>
+                  <div>
+                    <dt>Faces</dt>
+                    <dd>{current.faceCount ?? "—"}</dd>
+                  </div>
+                  <div className="wide">
+                    <dt>Your decision</dt>
+                    <dd data-testid="preview-decision">{decisionText(current.myDecision)}</dd>
+                  </div>
+                  {current.autoFlags.length ? (
+                    <div className="wide">
+                      <dt>Screening</dt>
+                      <dd>{current.autoFlags.map((f) => FLAG_TEXT[f as FlagReason] ?? f).join(", ")}</dd>
+                    </div>
+                  ) : null}
+                </dl>
+                <button type="button" className="button button-quiet" onClick={() => setHistoryOpen((o) => !o)} aria-expanded={historyOpen}>
+                  {historyOpen ? "Hide history" : "Show history"} <kbd>h</kbd>
+                </button>
+              </figcaption>
+            </figure>
+          ) : null}
+          {historyOpen && current ? <HistoryPanel imageId={current.id} number={focus + 1} onClose={() => setHistoryOpen(false)} /> : null}
+        </div>
+      </div>
+      <p className="review-announcer" role="status" aria-live="polite" data-testid="review-announcer">
+        {message}
+      </p>
+      {overlay === "help" ? <HelpOverlay
+          classes={classes}
+          onClose={() => {
+            setOverlay(null);
+            refocus();
+          }}
+        /> : null}
+      {overlay === "bulk" ? <BulkFlagDialog count={selected.size} onChoose={flagSelection}
+          onClose={() => {
+            setOverlay(null);
+            refocus();
+          }}
+        /> : null}
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+"use client";
+
+import { FLAG_TEXT, SPLITS, title, type FlagReason, type PageInput } from "./review-keys.ts";
+
+/** Class, split, flag and "not reviewed by me" filters for the review grid. */
+export function ReviewFilters({
+  classes,
+  value,
+  onChange,
+  onHelp,
+}: {
+  classes: readonly string[];
+  value: PageInput;
+  onChange: (next: PageInput) => void;
+  onHelp: () => void;
+}) {
+  return (
+    <form className="review-filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+      <div className="field">
+        <label htmlFor="filter-class">Class</label>
+        <select id="filter-class" value={value.label} onChange={(e) => onChange({ ...value, label: e.target.value as PageInput["label"] })}>
+          {classes.map((c, i) => (
+            <option key={c} value={c}>
+              {i + 1}. {title(c)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-split">Split</label>
+        <select
+          id="filter-split"
+          value={value.split ?? ""}
+          onChange={(e) => onChange({ ...value, split: (e.target.value || undefined) as PageInput["split"] })}
+        >
+          <option value="">All splits</option>
+          {SPLITS.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.text}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-flag">Flag</label>
+        <select
+          id="filter-flag"
+          value={value.flag ?? ""}
+          onChange={(e) => onChange({ ...value, flag: (e.target.value || undefined) as FlagReason | undefined })}
+        >
+          <option value="">Any</option>
+          {(Object.keys(FLAG_TEXT) as FlagReason[]).map((f) => (
+            <option key={f} value={f}>
+              {title(FLAG_TEXT[f])}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-sort">Order</label>
+        <select id="filter-sort" value={value.sort ?? "id"} onChange={(e) => onChange({ ...value, sort: e.target.value as PageInput["sort"] })}>
+          <option value="id">Stable order</option>
+          <option value="blurriest">Blurriest first</option>
+        </select>
+      </div>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={value.notReviewedByMe ?? false}
+          onChange={(e) => onChange({ ...value, notReviewedByMe: e.target.checked })}
+        />
+        Not yet reviewed by me
+      </label>
+      <button type="button" className="button button-quiet" onClick={onHelp}>
+        Keys <kbd>?</kbd>
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,59 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@mien/api";
+
+/** The grid's filters: the page query's input without the cursor, which paging adds. */
+export type PageInput = Omit<inferRouterInputs<AppRouter>["review"]["page"], "cursor" | "limit">;
+export type ReviewPage = inferRouterOutputs<AppRouter>["review"]["page"];
+export type ReviewItem = ReviewPage["items"][number];
+export type MyDecision = NonNullable<ReviewItem["myDecision"]>;
+export type FlagReason = MyDecision["flags"][number];
+export type HistoryEntry = inferRouterOutputs<AppRouter>["review"]["history"][number];
+
+/** Single-key flags; mislabelled images get a digit (a relabel) instead. */
+export const FLAG_KEYS: Readonly<Record<string, FlagReason>> = { u: "unclear", t: "text_overlay", f: "no_face", d: "duplicate" };
+
+export const FLAG_TEXT: Readonly<Record<FlagReason, string>> = {
+  unclear: "unclear",
+  text_overlay: "text over the face",
+  no_face: "no face",
+  duplicate: "duplicate",
+  mislabelled: "mislabelled",
+};
+
+export const SPLITS = [
+  { value: "train", text: "Train" },
+  { value: "val", text: "Validation" },
+  { value: "test", text: "Test" },
+  { value: "unassigned", text: "Unassigned" },
+] as const;
+
+/** Every key the review page answers to, as the help overlay lists them. */
+export function keyHelp(classes: readonly string[]): { keys: string; does: string }[] {
+  return [
+    { keys: "← → ↑ ↓", does: "Move between images" },
+    { keys: "n or j / p or k", does: "Next / previous image" },
+    { keys: "Enter or a", does: "Accept the label" },
+    ...classes.map((name, i) => ({ keys: String(i + 1), does: `Relabel as ${name}` })),
+    { keys: "u", does: "Flag as unclear" },
+    { keys: "t", does: "Flag: text over the face" },
+    { keys: "f", does: "Flag: no face" },
+    { keys: "d", does: "Flag as duplicate" },
+    { keys: "z", does: "Undo your last decision on this image" },
+    { keys: "x", does: "Select or unselect this image" },
+    { keys: "b", does: "Flag every selected image (then choose a reason)" },
+    { keys: "h", does: "Show or hide this image's history" },
+    { keys: "?", does: "Show this help" },
+    { keys: "Esc", does: "Close a dialog or panel" },
+  ];
+}
+
+export const title = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/** "flagged unclear, no face", "relabelled fear", "accepted", or "not reviewed". */
+export function decisionText(decision: Pick<MyDecision, "kind" | "label" | "flags" | "suggestedLabel"> | null): string {
+  if (!decision) return "not reviewed";
+  if (decision.kind === "accept") return "accepted";
+  if (decision.kind === "relabel") return `relabelled ${decision.label ?? "?"}`;
+  const reasons = decision.flags.map((f) => FLAG_TEXT[f]).join(", ");
+  return `flagged ${reasons}${decision.suggestedLabel ? ` (should be ${decision.suggestedLabel})` : ""}`;
+}
