@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import sharp, { type OutputInfo } from "sharp";
-import { toGray } from "../pixels/gray.ts";
-import { resizePixels } from "../pixels/resize.ts";
+import { resizeGray } from "../pixels/resize.ts";
 import { BLUR_SIZE, blurScore } from "../signals/blur.ts";
 import { contrast } from "../signals/contrast.ts";
 import { phash } from "../signals/phash.ts";
@@ -82,9 +81,8 @@ export async function analyseImage(
     ({ width, height } = meta.autoOrient ?? meta);
   }
 
-  const gray = toGray(data, info.width, info.height, channels);
   // One 64×64 grey working image feeds all three signals.
-  const small = resizePixels(gray, info.width, info.height, 1, BLUR_SIZE, BLUR_SIZE);
+  const small = resizeGray(data, info.width, info.height, channels, BLUR_SIZE, BLUR_SIZE);
   // The thumbnail is resized by sharp on its encoder thread: cheaper than JS on the (busy) main thread.
   let thumbnail: Buffer;
   try {

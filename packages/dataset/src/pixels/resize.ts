@@ -1,6 +1,6 @@
-// Resampling in plain JS. For the small images a data set holds, a sharp call
-// costs about 0.5 ms of fixed overhead, more than doing these few thousand
-// multiply-adds here; see bench/import.bench.ts.
+// Grey resampling in plain JS for the image signals. For data-set-sized images
+// a sharp call costs ~0.4 ms of fixed overhead, more than these few thousand
+// multiply-adds; see bench/import.bench.ts.
 
 /** Per output coordinate: which source samples it reads and with what weights (summing to 1). */
 interface Taps {
@@ -63,11 +63,17 @@ function computeTaps(src: number, dst: number): Taps {
   return { start, count, weights, stride };
 }
 
+// Reused between calls (resizing is synchronous, so no two calls overlap): saves
+// allocating and collecting ~100 KB per image during an import.
+let rowScratch = new Float64Array(0);
+let midScratch = new Float64Array(0);
+
 /**
- * Resizes an interleaved image (`channels` values per pixel) to exactly dw×dh.
+ * Grey version of an interleaved 8-bit image (1–4 channels: grey, grey+alpha,
+ * RGB, RGBA; Rec. 601 luma, alpha ignored), resized to exactly dw×dh in one go.
  * Returns floats so chained resizes and signal maths lose no precision.
  */
-export function resizePixels(
+export function resizeGray(
   src: Uint8Array | Float64Array,
   sw: number,
   sh: number,
@@ -77,65 +83,45 @@ export function resizePixels(
 ): Float64Array {
   const tx = taps(sw, dw);
   const ty = taps(sh, dh);
-  // Horizontal pass: sh rows of dw pixels.
-  const mid = new Float64Array(sh * dw * channels);
-  if (channels === 1) {
-    // The common case (grey signals, grey data sets) without the channel loop.
-    for (let y = 0; y < sh; y++) {
-      const row = y * sw;
-      const o = y * dw;
-      for (let x = 0; x < dw; x++) {
-        const s0 = row + tx.start[x]!;
-        const n = tx.count[x]!;
-        const wBase = x * tx.stride;
-        let acc = 0;
-        for (let k = 0; k < n; k++) acc += src[s0 + k]! * tx.weights[wBase + k]!;
-        mid[o + x] = acc;
-      }
+  if (rowScratch.length < sw) rowScratch = new Float64Array(sw);
+  if (midScratch.length < sh * dw) midScratch = new Float64Array(sh * dw);
+  const row = rowScratch;
+  const mid = midScratch;
+  // Locals, not property loads, in the hot loops.
+  const xStart = tx.start;
+  const xCount = tx.count;
+  const xWeights = tx.weights;
+  const xStride = tx.stride;
+  // Horizontal pass, one source row at a time: to grey, then dw weighted sums.
+  for (let y = 0; y < sh; y++) {
+    const base = y * sw * channels;
+    if (channels >= 3) {
+      for (let x = 0, p = base; x < sw; x++, p += channels) row[x] = 0.299 * src[p]! + 0.587 * src[p + 1]! + 0.114 * src[p + 2]!;
+    } else {
+      for (let x = 0, p = base; x < sw; x++, p += channels) row[x] = src[p]!;
     }
-  } else for (let y = 0; y < sh; y++) {
-    const row = y * sw * channels;
+    const o = y * dw;
     for (let x = 0; x < dw; x++) {
-      const s0 = tx.start[x]!;
-      const n = tx.count[x]!;
-      const wBase = x * tx.stride;
-      for (let c = 0; c < channels; c++) {
-        let acc = 0;
-        for (let k = 0; k < n; k++) acc += src[row + (s0 + k) * channels + c]! * tx.weights[wBase + k]!;
-        mid[(y * dw + x) * channels + c] = acc;
-      }
+      const s0 = xStart[x]!;
+      const n = xCount[x]!;
+      const wBase = x * xStride;
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc += row[s0 + k]! * xWeights[wBase + k]!;
+      mid[o + x] = acc;
     }
   }
   // Vertical pass.
-  const out = new Float64Array(dw * dh * channels);
-  const rowLen = dw * channels;
+  const out = new Float64Array(dw * dh);
   for (let y = 0; y < dh; y++) {
     const s0 = ty.start[y]!;
     const n = ty.count[y]!;
     const wBase = y * ty.stride;
-    const o = y * rowLen;
+    const o = y * dw;
     for (let k = 0; k < n; k++) {
       const w = ty.weights[wBase + k]!;
-      const m = (s0 + k) * rowLen;
-      for (let i = 0; i < rowLen; i++) out[o + i]! += mid[m + i]! * w;
+      const m = (s0 + k) * dw;
+      for (let i = 0; i < dw; i++) out[o + i] = out[o + i]! + mid[m + i]! * w;
     }
-  }
-  return out;
-}
-
-/** Largest size that fits inside `max`×`max` keeping the aspect ratio; never enlarges. */
-export function fitInside(width: number, height: number, max: number): { width: number; height: number } {
-  if (width <= max && height <= max) return { width, height };
-  const scale = max / Math.max(width, height);
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
-}
-
-/** Rounds floats back to 8-bit samples. */
-export function toBytes(values: Float64Array): Buffer {
-  const out = Buffer.allocUnsafe(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = Math.round(values[i]!);
-    out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
   }
   return out;
 }

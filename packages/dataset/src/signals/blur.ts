@@ -1,4 +1,4 @@
-import { resizePixels } from "../pixels/resize.ts";
+import { resizeGray } from "../pixels/resize.ts";
 
 /**
  * Side of the square every image is resized to before measuring, so that scores
@@ -12,7 +12,7 @@ export const BLUR_SIZE = 64;
  * {@link BLUR_SIZE}² (grey levels 0–255). Low means blurry; a flat image scores 0.
  */
 export function blurScore(gray: Uint8Array | Float64Array, width: number, height: number): number {
-  const px = width === BLUR_SIZE && height === BLUR_SIZE ? gray : resizePixels(gray, width, height, 1, BLUR_SIZE, BLUR_SIZE);
+  const px = width === BLUR_SIZE && height === BLUR_SIZE ? gray : resizeGray(gray, width, height, 1, BLUR_SIZE, BLUR_SIZE);
   const s = BLUR_SIZE;
   let sum = 0;
   let sumSq = 0;

@@ -1,4 +1,4 @@
-import { resizePixels } from "../pixels/resize.ts";
+import { resizeGray } from "../pixels/resize.ts";
 
 const SIZE = 32;
 const BITS_SIDE = 8;
@@ -15,7 +15,7 @@ const COS: Float64Array[] = Array.from({ length: BITS_SIDE }, (_, i) => {
  * Returned as a signed 64-bit value to fit PostgreSQL's bigint.
  */
 export function phash(gray: Uint8Array | Float64Array, width: number, height: number): bigint {
-  const px = width === SIZE && height === SIZE ? gray : resizePixels(gray, width, height, 1, SIZE, SIZE);
+  const px = width === SIZE && height === SIZE ? gray : resizeGray(gray, width, height, 1, SIZE, SIZE);
   // Separable 2-D DCT, only for the 8×8 block we keep.
   const rows = new Float64Array(SIZE * BITS_SIDE);
   for (let y = 0; y < SIZE; y++) {
