@@ -149,8 +149,8 @@ test("data-set images and the review page are for curators only", async ({ page,
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByTestId("account-role")).toHaveText("user");
   await expect(page.getByRole("link", { name: "Review" })).toHaveCount(0);
-  const [{ id }] = await query<{ id: string }>(`SELECT id FROM image LIMIT 1`, []);
-  expect((await page.request.get(`/api/images/${id}/thumb`)).status()).toBe(403);
+  const [image] = await query<{ id: string }>(`SELECT id FROM image LIMIT 1`, []);
+  expect((await page.request.get(`/api/images/${image!.id}/thumb`)).status()).toBe(403);
   await page.goto("/review");
   await expect(page).toHaveURL(/\/$/);
 });
