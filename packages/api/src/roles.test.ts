@@ -30,6 +30,9 @@ const SAMPLE_INPUTS: Record<string, () => unknown> = {
   "review.undo": () => ({ imageId }),
   "review.bulkFlag": () => ({ imageIds: [imageId], flags: ["unclear"] }),
   "review.history": () => ({ imageId }),
+  "review.conflicts": () => ({ limit: 10 }),
+  "admin.settings.get": () => undefined,
+  "admin.settings.setReviewsRequired": () => ({ value: 1 }),
 };
 
 function callerFor(actor: Actor) {
@@ -83,11 +86,14 @@ describe("procedure policy", () => {
 
   it("lists every procedure, each with a declared role and a sample input", () => {
     expect(policy.map((p) => p.path)).toEqual([
+      "admin.settings.get",
+      "admin.settings.setReviewsRequired",
       "admin.users.list",
       "admin.users.setRole",
       "dataset.summary",
       "me",
       "review.bulkFlag",
+      "review.conflicts",
       "review.decide",
       "review.history",
       "review.page",
@@ -110,6 +116,9 @@ describe("procedure policy", () => {
       "review.undo": "curator",
       "review.bulkFlag": "curator",
       "review.history": "curator",
+      "review.conflicts": "admin",
+      "admin.settings.get": "admin",
+      "admin.settings.setReviewsRequired": "admin",
     });
   });
 

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ROLES } from "@mien/auth";
+import { reviewsRequired, reviewsRequiredSchema, setReviewsRequired } from "../review/index.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 const listInput = z.object({
@@ -64,4 +65,13 @@ const usersRouter = router({
   }),
 });
 
-export const adminRouter = router({ users: usersRouter });
+const settingsRouter = router({
+  get: adminProcedure.query(async ({ ctx }) => ({ reviewsRequired: await reviewsRequired(ctx.db) })),
+
+  /** How many curators must review an image before its status is decided. */
+  setReviewsRequired: adminProcedure
+    .input(z.object({ value: reviewsRequiredSchema }))
+    .mutation(({ ctx, input }) => setReviewsRequired(ctx.db, { actorId: ctx.session.user.id, value: input.value })),
+});
+
+export const adminRouter = router({ users: usersRouter, settings: settingsRouter });

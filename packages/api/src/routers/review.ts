@@ -1,6 +1,18 @@
 import { roleAtLeast } from "@mien/auth";
-import { bulkFlag, bulkFlagInput, decide, decideInput, imageHistory, imageInput, pageInput, reviewPage, undo } from "../review/index.ts";
-import { curatorProcedure, router } from "../trpc.ts";
+import {
+  bulkFlag,
+  bulkFlagInput,
+  conflictsInput,
+  decide,
+  decideInput,
+  imageHistory,
+  imageInput,
+  listConflicts,
+  pageInput,
+  reviewPage,
+  undo,
+} from "../review/index.ts";
+import { adminProcedure, curatorProcedure, router } from "../trpc.ts";
 
 export const reviewRouter = router({
   /** One keyset page of one class's grid, with only the viewer's own decisions. */
@@ -26,4 +38,7 @@ export const reviewRouter = router({
       everyone: roleAtLeast(ctx.session.user.role, "admin"),
     }),
   ),
+
+  /** Images whose reviewers disagree once enough have reviewed: the admin's resolution queue. */
+  conflicts: adminProcedure.input(conflictsInput).query(({ ctx, input }) => listConflicts(ctx.db, input)),
 });
