@@ -274,6 +274,16 @@ describe("CSV layouts", () => {
     expect(s).toMatchObject({ imported: 3, failed: 0 });
   });
 
+  it("refuses a second import of the same folder while the first is running", async () => {
+    const root = join(tmp, "twice");
+    faces(4, 500).forEach((p) => writeFile(join(root, "calm", p.name), p.bytes));
+    const results = await Promise.allSettled([runImport({ db: t.db, storage, root }), runImport({ db: t.db, storage, root })]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(String(rejected.reason)).toMatch(/already being imported/);
+    expect(await t.db.image.count({ where: { sourcePath: { startsWith: "calm/" } } })).toBe(4);
+  });
+
   it("names the columns it found when none is usable", async () => {
     const root = join(tmp, "csv-unusable");
     mkdirSync(join(root, "stuff"), { recursive: true });

@@ -24,6 +24,8 @@ const readFile = promisify(fs.readFile);
 const ROW_BATCH = 200;
 // Files read and hashed ahead of the decoders, so one query checks many hashes at once.
 const LOOKAHEAD = 64;
+// Sources being imported by this process; other processes are kept out by the run's owner record.
+const activeSources = new Set<string>();
 
 /** Lists the files and rows an import would look at, after checking every label (throws UnknownLabelsError). */
 export async function prepareImport(root: string, map: LabelMap): Promise<ImportSource & { source: string; root: string }> {
@@ -44,12 +46,29 @@ interface ReadFile {
  * (the next call for the same root continues the same run).
  */
 export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
-  const { db, storage } = opts;
   const map = normalizeLabelMap(opts.map);
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   const concurrency = Math.max(1, opts.concurrency ?? 2 * availableParallelism());
   // Everything up to here only reads; nothing is written before the labels are known to be good.
   const source = await prepareImport(opts.root, map);
+  if (activeSources.has(source.source)) {
+    throw new Error(`${source.source} is already being imported by this process; wait for that import to finish.`);
+  }
+  activeSources.add(source.source);
+  try {
+    return await importSource(opts, source, maxPixels, concurrency);
+  } finally {
+    activeSources.delete(source.source);
+  }
+}
+
+async function importSource(
+  opts: ImportOptions,
+  source: Awaited<ReturnType<typeof prepareImport>>,
+  maxPixels: number,
+  concurrency: number,
+): Promise<ImportSummary> {
+  const { db, storage } = opts;
   const runOptions = { map: opts.map ?? {}, maxPixels };
   const run = await claimRun(db, { source: source.source, layout: source.layout, options: runOptions, startedById: opts.startedById });
   const runId = run.id;
