@@ -154,3 +154,41 @@ test("data-set images and the review page are for curators only", async ({ page,
   await page.goto("/review");
   await expect(page).toHaveURL(/\/$/);
 });
+
+test("an admin sets reviews required and sees the images whose reviewers disagree", async ({ page }) => {
+  const { admin, curator } = state();
+  // The curator accepts the first surprise image; the admin will flag it, so they disagree.
+  const [image] = await query<{ id: string }>(`SELECT id FROM image WHERE label = 'surprise' ORDER BY id LIMIT 1`, []);
+  const imageId = image!.id;
+  await query(
+    `INSERT INTO review_decision (id, "imageId", "curatorId", kind, "updatedAt")
+     SELECT gen_random_uuid(), $1, id, 'accept', now() FROM "user" WHERE email = $2`,
+    [imageId, curator.email],
+  );
+
+  await signIn(page, admin);
+  await page.getByRole("link", { name: "Review" }).click();
+  await page.getByLabel("Class").selectOption("surprise");
+  const first = page.getByRole("list", { name: "Surprise images" }).getByRole("button").first();
+  await expect(first).toHaveAttribute("data-image-id", imageId);
+  await expect(first).toBeFocused();
+  await page.keyboard.press("u");
+  await expect(page.getByTestId("review-announcer")).toHaveText("Marked #1 as unclear");
+  await expect.poll(async () => (await decisionsOf(admin.email)).map((d) => [d.image_id, d.flags])).toEqual([[imageId, "unclear"]]);
+
+  await page.getByRole("link", { name: "Conflicts" }).click();
+  await expect(page.getByRole("heading", { name: "Review conflicts", level: 1 })).toBeVisible();
+  const conflict = page.getByRole("list", { name: "Conflicting images" }).locator(`li[data-image-id="${imageId}"]`);
+  await expect(conflict).toContainText("E2E Curator: accepted");
+  await expect(conflict).toContainText("E2E Admin: flagged unclear");
+
+  await page.getByLabel("Reviews required per image").fill("2");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Saved: 2 reviews per image.")).toBeVisible();
+  const [setting] = await query<{ value: number }>(`SELECT value FROM app_setting WHERE key = 'review.reviewsRequired'`, []);
+  expect(setting?.value).toBe(2);
+  const audit = await query<{ after: { value: number } }>(`SELECT after FROM audit_log WHERE action = 'settings.set'`, []);
+  expect(audit.map((a) => a.after.value)).toEqual([2]);
+  // Two reviews still disagree, so the image stays in the queue.
+  await expect(conflict).toBeVisible();
+});

@@ -12,6 +12,7 @@ export function SiteHeader({ email, role }: { email: string; role: Role }) {
           <nav className="site-nav" aria-label="Main">
             <Link href="/">Data set</Link>
             <Link href="/review">Review</Link>
+            {roleAtLeast(role, "admin") ? <Link href="/review/conflicts">Conflicts</Link> : null}
           </nav>
         ) : null}
         <div className="account" aria-label="Your account">

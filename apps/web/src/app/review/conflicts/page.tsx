@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { isRole, roleAtLeast } from "@mien/auth";
+import { currentSession } from "../../../auth/session.ts";
+import { ConflictList } from "../../../components/review/conflict-list.tsx";
+import { ReviewsRequiredForm } from "../../../components/review/reviews-required-form.tsx";
+import { SiteHeader } from "../../../components/site-header.tsx";
+
+export const metadata: Metadata = { title: "Review conflicts" };
+
+export default async function ConflictsPage() {
+  const session = await currentSession();
+  if (!session) redirect("/sign-in");
+  const role = isRole(session.user.role) ? session.user.role : "user";
+  if (!roleAtLeast(role, "admin")) redirect(roleAtLeast(role, "curator") ? "/review" : "/");
+
+  return (
+    <>
+      <SiteHeader email={session.user.email} role={role} />
+      <main id="main" className="page page-wide">
+        <div className="panel-head">
+          <h1>Review conflicts</h1>
+          <p className="lede">
+            Images that enough curators have reviewed but who disagree. Each curator&apos;s decision is shown so you can resolve it.
+          </p>
+        </div>
+        <ReviewsRequiredForm />
+        <ConflictList />
+      </main>
+    </>
+  );
+}
