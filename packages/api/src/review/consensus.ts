@@ -15,7 +15,7 @@ export type EffectiveStatus =
 interface DecisionLike {
   kind: "accept" | "relabel" | "flag";
   label: string | null;
-  flags: string[];
+  flags: readonly string[];
   suggestedLabel: string | null;
 }
 
