@@ -3,16 +3,25 @@ import { roleAtLeast, type Role } from "@mien/auth";
 import { Brand } from "./brand.tsx";
 import { SignOutButton } from "./sign-out-button.tsx";
 
-export function SiteHeader({ email, role }: { email: string; role: Role }) {
+const NAV = [
+  { href: "/", text: "Data set", role: "curator" },
+  { href: "/review", text: "Review", role: "curator" },
+  { href: "/review/conflicts", text: "Conflicts", role: "admin" },
+] as const;
+
+/** `current` is the path of the page showing the header, marked for assistive tech. */
+export function SiteHeader({ email, role, current = "/" }: { email: string; role: Role; current?: string }) {
   return (
     <header className="site-header">
       <div className="site-header-inner">
         <Brand />
         {roleAtLeast(role, "curator") ? (
           <nav className="site-nav" aria-label="Main">
-            <Link href="/">Data set</Link>
-            <Link href="/review">Review</Link>
-            {roleAtLeast(role, "admin") ? <Link href="/review/conflicts">Conflicts</Link> : null}
+            {NAV.filter((item) => roleAtLeast(role, item.role)).map((item) => (
+              <Link key={item.href} href={item.href} aria-current={item.href === current ? "page" : undefined}>
+                {item.text}
+              </Link>
+            ))}
           </nav>
         ) : null}
         <div className="account" aria-label="Your account">

@@ -94,6 +94,7 @@ describe("other backbones", () => {
   it.each([
     ["faceapi-recognition", 128],
     ["faceapi-landmarks", 136],
+    ["faceapi-expression-g2x2", 1536],
     ["mobileface", 256],
   ] as const)("%s embeds to %i finite values", async (id, dim) => {
     const net = await loadBackbone(id, sources);

@@ -40,3 +40,32 @@ export class FaceApiExpressionNet implements Backbone, ZeroShotClassifier {
     disposeMap(this.map);
   }
 }
+
+/** Expression-net block outputs pooled on coarse grids (see FaceFeatureExtractor.gridFeatures). */
+export class FaceApiExpressionGrid implements Backbone {
+  readonly input = FACE_API_112_INPUT;
+  readonly dim: number;
+
+  private constructor(
+    readonly id: string,
+    private readonly grids: readonly number[],
+    private readonly map: tf.NamedTensorMap,
+    private readonly extractor: FaceFeatureExtractor,
+  ) {
+    const channels = [32, 64, 128, 256];
+    this.dim = grids.reduce((sum, g, b) => sum + g * g * channels[b]!, 0);
+  }
+
+  static async load(read: ReadModelFile, id: string, grids: readonly number[]): Promise<FaceApiExpressionGrid> {
+    const map = await loadFaceApiWeights(read, "face_expression_model");
+    return new FaceApiExpressionGrid(id, grids, map, new FaceFeatureExtractor(map));
+  }
+
+  embed(x: tf.Tensor4D): tf.Tensor2D {
+    return this.extractor.gridFeatures(x, this.grids);
+  }
+
+  dispose(): void {
+    disposeMap(this.map);
+  }
+}

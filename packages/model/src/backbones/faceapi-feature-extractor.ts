@@ -67,13 +67,44 @@ export class FaceFeatureExtractor {
     this.blocks = ["dense0", "dense1", "dense2", "dense3"].map((name, i) => denseBlockParams(map, name, i === 0));
   }
 
-  /** [n, 112, 112, 3] normalised as {@link FACE_API_112_INPUT} → [n, 256]. */
+  /** Output of each dense block: [n,56,56,32], [n,28,28,64], [n,14,14,128], [n,7,7,256]. */
+  featureMaps(x: tf.Tensor4D): tf.Tensor4D[] {
+    const maps: tf.Tensor4D[] = [];
+    let out = x;
+    for (const block of this.blocks) {
+      out = denseBlock(out, block);
+      maps.push(out);
+    }
+    return maps;
+  }
+
+  /** [n, 112, 112, 3] normalised as {@link FACE_API_112_INPUT} → [n, 256], the nets' own pooling. */
   features(x: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => {
-      let out = x;
-      for (const block of this.blocks) out = denseBlock(out, block);
-      const pooled = tf.avgPool(out, [7, 7], [2, 2], "valid");
+      const last = this.featureMaps(x)[3]!;
+      const pooled = tf.avgPool(last, [7, 7], [2, 2], "valid");
       return tf.reshape(pooled, [x.shape[0], -1]) as tf.Tensor2D;
+    });
+  }
+
+  /**
+   * Spatially pooled block outputs, keeping coarse layout (where in the face a feature fires),
+   * which the nets' own global pool throws away. `grids[b]` is the g×g grid for block b (0 = skip).
+   */
+  gridFeatures(x: tf.Tensor4D, grids: readonly number[]): tf.Tensor2D {
+    return tf.tidy(() => {
+      const maps = this.featureMaps(x);
+      const parts = maps.flatMap((m, b) => {
+        const g = grids[b] ?? 0;
+        if (!g) return [];
+        const side = m.shape[1];
+        // Windows of ceil(side/g) with a stride that spreads g windows over the map.
+        const size = Math.ceil(side / g);
+        const stride = g === 1 ? size : Math.floor((side - size) / (g - 1));
+        const pooled = tf.avgPool(m, size, stride, "valid");
+        return [tf.reshape(pooled, [x.shape[0], -1])];
+      });
+      return tf.concat(parts, 1) as tf.Tensor2D;
     });
   }
 }

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { EXPRESSION_CLASSES, type ExpressionClass } from "../classes.ts";
 import type { ModelSources } from "../model-files.ts";
 import { preprocess, type PixelImage, type PreprocessOptions } from "../preprocess.ts";
-import { FaceApiExpressionNet } from "./faceapi-expression.ts";
+import { FaceApiExpressionGrid, FaceApiExpressionNet } from "./faceapi-expression.ts";
 import { FaceApiLandmarkFeatures, FaceApiLandmarkGeometry } from "./faceapi-landmarks.ts";
 import { FaceApiRecognitionNet } from "./faceapi-recognition.ts";
 import { GraphBackbone, HUMAN_BACKBONES } from "./human-graph.ts";
@@ -14,6 +14,10 @@ export type { Backbone, ZeroShotClassifier } from "./types.ts";
 /** Frozen feature extractors allowed as inputs of Mien's expression head. */
 export const BACKBONE_IDS = [
   "faceapi-expression",
+  "faceapi-expression-g2",
+  "faceapi-expression-g3",
+  "faceapi-expression-g2x2",
+  "faceapi-expression-g3x3",
   "faceapi-landmarks",
   "faceapi-landmark-features",
   "faceapi-recognition",
@@ -36,6 +40,14 @@ export async function loadBackbone(id: BackboneId, sources: ModelSources): Promi
   switch (id) {
     case "faceapi-expression":
       return FaceApiExpressionNet.load(sources.faceApi);
+    case "faceapi-expression-g2":
+      return FaceApiExpressionGrid.load(sources.faceApi, id, [0, 0, 0, 2]);
+    case "faceapi-expression-g3":
+      return FaceApiExpressionGrid.load(sources.faceApi, id, [0, 0, 0, 3]);
+    case "faceapi-expression-g2x2":
+      return FaceApiExpressionGrid.load(sources.faceApi, id, [0, 0, 2, 2]);
+    case "faceapi-expression-g3x3":
+      return FaceApiExpressionGrid.load(sources.faceApi, id, [0, 0, 3, 3]);
     case "faceapi-landmarks":
       return FaceApiLandmarkGeometry.load(sources.faceApi);
     case "faceapi-landmark-features":

@@ -17,7 +17,7 @@ export default async function ReviewPage() {
 
   return (
     <>
-      <SiteHeader email={session.user.email} role={role} />
+      <SiteHeader email={session.user.email} role={role} current="/review" />
       <main id="main" className="page page-wide">
         <div className="panel-head">
           <h1>Review</h1>

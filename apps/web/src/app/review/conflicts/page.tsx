@@ -16,7 +16,7 @@ export default async function ConflictsPage() {
 
   return (
     <>
-      <SiteHeader email={session.user.email} role={role} />
+      <SiteHeader email={session.user.email} role={role} current="/review/conflicts" />
       <main id="main" className="page page-wide">
         <div className="panel-head">
           <h1>Review conflicts</h1>
