@@ -23,3 +23,15 @@ export type {
   ImportSummary,
   SplitName,
 } from "./types.ts";
+export {
+  buildManifest,
+  classCounts,
+  parseManifest,
+  readManifest,
+  snapshotManifestKey,
+  SnapshotManifestError,
+  writeManifest,
+  type SnapshotEntry,
+  type SnapshotManifest,
+  type SnapshotSplit,
+} from "./snapshot/manifest.ts";

@@ -9,3 +9,5 @@ export * from "./backbones/index.ts";
 export { FACE_API_EXPRESSION_LABELS } from "./backbones/faceapi-expression.ts";
 export { HUMAN_EMOTION_LABELS } from "./backbones/human-emotion.ts";
 export { landmarkGeometry } from "./backbones/faceapi-landmarks.ts";
+export * from "./artifact/manifest.ts";
+export type { ExpressionModel } from "./artifact/expression-model.ts";

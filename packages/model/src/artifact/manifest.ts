@@ -1,0 +1,117 @@
+import { z } from "zod";
+import { EXPRESSION_CLASSES } from "../classes.ts";
+
+/**
+ * The manifest of a published expression-model version: everything a reader (the registry,
+ * `mien eval`, the coach page) needs to run the model the way it was trained and evaluated.
+ * Shared by the trainer (writer), the API (registry) and the browser (reader).
+ *
+ * A version is a folder: manifest.json, the trainable part as a TF.js model (model.json +
+ * weight shards), and card.md. Frozen backbones are not copied: they ship inside npm packages
+ * and are named here by id. The version's content hash is the sha256 of manifest.json's bytes,
+ * and manifest.json lists the sha256 of every other file, so one hash pins the whole version.
+ */
+export const ARTIFACT_FORMAT = "mien.expression-model";
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "a lower-case sha256");
+
+export const artifactFile = z.object({
+  /** Relative to the version folder, e.g. "model.json" or "group1-shard1of1.bin". */
+  path: z.string().regex(/^[A-Za-z0-9._-]+$/, "a plain file name"),
+  sha256,
+  bytes: z.number().int().nonnegative(),
+});
+
+export const perClassMetrics = z.object({
+  precision: z.number().min(0).max(1),
+  recall: z.number().min(0).max(1),
+  f1: z.number().min(0).max(1),
+  support: z.number().int().nonnegative(),
+});
+
+/** One evaluation of the published (quantised) artifact on one labelled split. */
+export const evaluationReport = z.object({
+  n: z.number().int().nonnegative(),
+  accuracy: z.number().min(0).max(1),
+  balancedAccuracy: z.number().min(0).max(1),
+  macroF1: z.number().min(0).max(1),
+  top2: z.number().min(0).max(1),
+  /** Expected calibration error after temperature scaling (15 equal-width bins). */
+  ece: z.number().min(0).max(1),
+  eceBeforeScaling: z.number().min(0).max(1).optional(),
+  perClass: z.record(z.enum(EXPRESSION_CLASSES), perClassMetrics),
+  /** confusion[i][j]: images of classes[i] predicted as classes[j]. */
+  confusion: z.array(z.array(z.number().int().nonnegative())),
+  /** Reliability diagram: per confidence bin, mean confidence, accuracy and count. */
+  reliability: z.array(z.object({ confidence: z.number(), accuracy: z.number(), count: z.number().int() })).optional(),
+  /** Share of images at or above the abstain threshold, and the accuracy on them. */
+  coverage: z.number().min(0).max(1).optional(),
+  accuracyWhenConfident: z.number().min(0).max(1).optional(),
+});
+
+export const backboneRef = z.object({
+  /** A BACKBONE_IDS entry of packages/model (or a trunk id the trainable part extends). */
+  id: z.string().min(1),
+  /** Where its frozen weights come from and what they were trained on. */
+  provenance: z.string().min(1),
+});
+
+export const artifactManifest = z.object({
+  format: z.literal(ARTIFACT_FORMAT),
+  formatVersion: z.literal(1),
+  /** Human-facing name, e.g. "fer7-mlp". */
+  name: z.string().min(1).max(200),
+  createdAt: z.iso.datetime(),
+  /** Git commit (or package version) of the code that trained it. */
+  codeVersion: z.string().min(1),
+  /** Output order of the model. */
+  classes: z.array(z.enum(EXPRESSION_CLASSES)).min(2),
+  backbones: z.array(backboneRef).min(1),
+  preprocessing: z.object({
+    /** Face crops are converted to luma (repeated to 3 channels) when the training data was gray. */
+    colour: z.enum(["gray", "rgb"]),
+    /**
+     * How a detector's face box becomes the model's crop: the box is scaled by `scale` about its
+     * centre (then shifted by `shiftY` box heights) and made square, so crops look like the
+     * training images' framing.
+     */
+    faceBox: z.object({ scale: z.number().positive().max(4), shiftY: z.number().min(-1).max(1) }),
+    /** Test-time augmentation: average with the mirrored crop. */
+    tta: z.enum(["none", "flip"]),
+  }),
+  head: z.object({
+    /** The TF.js model file of the trainable part (layers format). */
+    modelFile: z.literal("model.json"),
+    quantization: z.enum(["float16", "uint8", "none"]),
+  }),
+  calibration: z.object({
+    /** Logits are divided by this before the softmax (fitted on val). */
+    temperature: z.number().positive(),
+    /** Below this top probability the coach says "unclear". */
+    abstainThreshold: z.number().min(0).max(1),
+  }),
+  snapshot: z.object({ contentHash: sha256, name: z.string().optional(), imageCount: z.number().int().nonnegative().optional() }),
+  training: z.object({
+    /** The validated job config it was trained with. */
+    config: z.record(z.string(), z.unknown()),
+    backend: z.string(),
+    seconds: z.number().nonnegative(),
+  }),
+  /** Keyed by split name: "val" always, "test" when the snapshot has one. */
+  metrics: z.record(z.string(), evaluationReport),
+  files: z.array(artifactFile).min(1),
+});
+
+export type ArtifactManifest = z.infer<typeof artifactManifest>;
+export type EvaluationReport = z.infer<typeof evaluationReport>;
+export type ArtifactFile = z.infer<typeof artifactFile>;
+
+/** Parses a manifest, with one readable line per problem. */
+export function parseArtifactManifest(value: unknown): ArtifactManifest {
+  const parsed = artifactManifest.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    throw new Error(`Not a valid Mien model manifest: ${problems}`);
+  }
+  return parsed.data;
+}
