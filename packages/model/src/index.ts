@@ -1,4 +1,5 @@
-// Browser-safe entry: nothing here imports Node built-ins. Node-only helpers live in "./node".
+// Browser-safe entry: nothing here imports Node built-ins. Node-only helpers live in "./node"; the
+// class taxonomy alone (no TF.js) is "./classes", for servers that only need labels.
 export * from "./classes.ts";
 export * from "./preprocess.ts";
 export * from "./backend.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EXPRESSION_CLASSES } from "@mien/model";
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
 import type { Db, Prisma } from "@mien/db";
 import { decisionSelect, FLAG_REASONS, toState, type DecisionState } from "./state.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EXPRESSION_CLASSES } from "@mien/model";
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
 import { Prisma } from "@mien/db";
 
 export const FLAG_REASONS = ["unclear", "text_overlay", "no_face", "duplicate", "mislabelled"] as const;

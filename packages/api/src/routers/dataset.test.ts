@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { EXPRESSION_CLASSES } from "@mien/model";
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../root.ts";

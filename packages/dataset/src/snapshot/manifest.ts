@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { isExpressionClass, type ExpressionClass } from "@mien/model";
+import { isExpressionClass, type ExpressionClass } from "@mien/model/classes";
 import type { Storage } from "@mien/storage";
 
 /**

@@ -1,5 +1,5 @@
 import { extname, isAbsolute, join, posix, relative } from "node:path";
-import { normalizeLabel, type ExpressionClass } from "@mien/model";
+import { normalizeLabel, type ExpressionClass } from "@mien/model/classes";
 import { IMAGE_EXTENSIONS } from "../image/format.ts";
 import { readCsvRows, type CsvColumns } from "../layout/csv.ts";
 import type { ImportIssue } from "../types.ts";

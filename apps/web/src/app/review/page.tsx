@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { isRole, roleAtLeast } from "@mien/auth";
-import { EXPRESSION_CLASSES } from "@mien/model";
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
 import { currentSession } from "../../auth/session.ts";
 import { ReviewBoard } from "../../components/review/review-board.tsx";
 import { SiteHeader } from "../../components/site-header.tsx";
