@@ -15,6 +15,7 @@ export { contrast } from "./signals/contrast.ts";
 export { formatSummary, groupIssues } from "./report/format-summary.ts";
 export { createProgressReporter, type ProgressReporter } from "./report/progress-reporter.ts";
 export type {
+  ImportCopy,
   ImportIssue,
   ImportIssueReason,
   ImportLayout,

@@ -13,7 +13,6 @@ export type ImportIssueReason =
   | "missing-file" // a CSV row names a file that does not exist
   | "unlabelled-file" // an image with no CSV row, or not inside a class folder
   | "duplicate-row" // a CSV row repeats a file an earlier row already named
-  | "duplicate-content" // same bytes as another file of this import; the first one was kept
   | "bad-row" // a CSV row with an empty image or label cell
   | "unreadable"; // the file exists but cannot be read (permissions, a folder named like an image…)
 
@@ -24,9 +23,20 @@ export interface ImportIssue {
   detail: string;
 }
 
+/** A file stored as a copy of an identical image: its own path, label and split are kept. */
+export interface ImportCopy {
+  path: string;
+  label: string;
+  split: SplitName | null;
+  /** The stored image with the same bytes. */
+  of: { path: string; label: string; split: SplitName | null };
+}
+
 export interface ImportProgress {
   seen: number;
   imported: number;
+  /** Files identical to an image stored by this run, kept as linked copies (see ImageCopy). */
+  copies: number;
   skipped: number;
   failed: number;
   total: number | null;
@@ -50,15 +60,19 @@ export interface ImportOptions {
 export interface ImportSummary {
   runId: string;
   layout: ImportLayout;
-  /** Files and CSV rows looked at: seen = imported + skipped + failed. */
+  /** Files and CSV rows looked at: seen = imported + copies + skipped + failed. */
   seen: number;
   /** New images stored by this run (including those stored before a resumed run was interrupted). */
   imported: number;
+  /** Files of this run whose bytes equal an image it stored: kept as copies linked to that image. */
+  copies: number;
   /** Content already in the library from an earlier import; not an issue. */
   skipped: number;
   /** Files and rows not imported; each is explained in `issues`. */
   failed: number;
   issues: ImportIssue[];
+  /** Every copy stored by this run, with the image it repeats. */
+  copyList: ImportCopy[];
   /** Images of this run by split, then by class. */
   bySplit: Record<string, Record<string, number>>;
   /** True when this call continued an interrupted run for the same root. */

@@ -6,6 +6,7 @@ const INTERVAL_MS = 200;
 export class ProgressCounter implements ImportProgress {
   seen = 0;
   imported = 0;
+  copies = 0;
   skipped = 0;
   failed = 0;
   private last = 0;
@@ -15,7 +16,7 @@ export class ProgressCounter implements ImportProgress {
     private readonly listener?: (p: ImportProgress) => void,
   ) {}
 
-  add(kind: "imported" | "skipped" | "failed", items = 1): void {
+  add(kind: "imported" | "copies" | "skipped" | "failed", items = 1): void {
     this.seen += items;
     this[kind] += items;
     this.emit(false);
@@ -27,8 +28,14 @@ export class ProgressCounter implements ImportProgress {
     this.skipped += items;
   }
 
+  /** A copy whose original could not be imported after all: it failed with it. */
+  moveCopyToFailed(): void {
+    this.copies -= 1;
+    this.failed += 1;
+  }
+
   snapshot(): ImportProgress {
-    return { seen: this.seen, imported: this.imported, skipped: this.skipped, failed: this.failed, total: this.total };
+    return { seen: this.seen, imported: this.imported, copies: this.copies, skipped: this.skipped, failed: this.failed, total: this.total };
   }
 
   emit(force: boolean): void {

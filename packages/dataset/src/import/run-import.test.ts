@@ -43,13 +43,11 @@ describe("class folders under split folders", () => {
   it("imports every image with its folder's split and canonical class", async () => {
     const progress: number[] = [];
     const s = await runImport({ db: t.db, storage, root, onProgress: (p) => progress.push(p.seen) });
-    expect(s).toMatchObject({ layout: "class-folders", seen: 25, imported: 24, skipped: 0, failed: 1, resumed: false });
-    expect(s.issues).toEqual([
-      {
-        path: "train/sad/leaked.jpg",
-        reason: "duplicate-content",
-        detail: `same content as validation/anger/${pics[20]!.name}, which was imported instead; the labels disagree: sadness here, anger there`,
-      },
+    expect(s).toMatchObject({ layout: "class-folders", seen: 25, imported: 24, copies: 1, skipped: 0, failed: 0, resumed: false });
+    expect(s.issues).toEqual([]);
+    // Stored once, as the validation image; the train file is kept as a copy with its own label and split.
+    expect(s.copyList).toEqual([
+      { path: "train/sad/leaked.jpg", label: "sadness", split: "train", of: { path: `validation/anger/${pics[20]!.name}`, label: "anger", split: "val" } },
     ]);
     expect(s.bySplit).toEqual({ train: { happiness: 6, sadness: 6, anger: 6 }, val: { happiness: 2, sadness: 2, anger: 2 } });
     expect(progress.at(-1)).toBe(25);
@@ -66,12 +64,14 @@ describe("class folders under split folders", () => {
     expect(typeof img.phash).toBe("bigint");
 
     const run = await t.db.importRun.findUniqueOrThrow({ where: { id: s.runId } });
-    expect(run).toMatchObject({ status: "completed", seen: 25, imported: 24, failed: 1, layout: "class-folders" });
+    expect(run).toMatchObject({ status: "completed", seen: 25, imported: 24, failed: 0, layout: "class-folders" });
+    expect(await t.db.imageCopy.count({ where: { importRunId: s.runId } })).toBe(1);
   });
 
   it("adds nothing when run again", async () => {
     const s = await runImport({ db: t.db, storage, root });
-    expect(s).toMatchObject({ seen: 25, imported: 0, skipped: 25, failed: 0 });
+    expect(s).toMatchObject({ seen: 25, imported: 0, copies: 0, skipped: 25, failed: 0 });
+    expect(await t.db.imageCopy.count()).toBe(1);
     expect(await t.db.image.count({ where: { sourcePath: { startsWith: "train/" } } })).toBe(18);
   });
 });
@@ -112,6 +112,8 @@ describe("a labels CSV with every kind of bad file", () => {
     rows.push(`7,${img(3).name},happy`); // repeats image 3 (first "HAPPINESS") with the same class, twice
     rows.push(`7,${img(3).name},Happiness`);
     rows.push("7,,neutral");
+    // The same broken bytes twice: the second file must fail with the first, not become a copy of nothing.
+    bad("truncated-again.jpg", img(30).bytes.subarray(0, Math.floor(img(30).bytes.length * 0.5)));
     writeFile(join(root, "images", "never-named.jpg"), img(34).bytes);
     writeFile(join(root, "legend.csv"), rows.join("\n") + "\n");
     summary = await runImport({ db: t.db, storage, root });
@@ -129,42 +131,48 @@ describe("a labels CSV with every kind of bad file", () => {
     const r = reasonsOf(summary);
     expect(r["images/truncated.jpg"]).toBe("corrupt-image");
     expect(r["images/truncated.png"]).toBe("corrupt-image");
+    expect(r["images/truncated-again.jpg"]).toBe("corrupt-image");
     expect(r["images/notes.jpg"]).toBe("not-an-image");
     expect(r["images/bomb.png"]).toBe("too-many-pixels");
-    expect(r["images/copy-of-0.jpg"]).toBe("duplicate-content");
     expect(r["images/escape.jpg"]).toBe("outside-root");
-    expect(r["images/inside-link.jpg"]).toBe("duplicate-content");
     expect(r["images/does-not-exist.jpg"]).toBe("missing-file");
     expect(r[`images/${pics[2]!.name}`]).toBe("duplicate-row");
     expect(r[`images/${pics[3]!.name}`]).toBe("duplicate-row");
     expect(r["images/never-named.jpg"]).toBe("unlabelled-file");
     expect(r["legend.csv:44"]).toBe("bad-row");
-    expect(summary.issues).toHaveLength(12);
+    expect(summary.issues).toHaveLength(11);
+  });
+
+  it("keeps files with the same bytes as a stored image as copies, with their own label", () => {
+    const byPath = Object.fromEntries(summary.copyList.map((c) => [c.path, c]));
+    expect(Object.keys(byPath).sort()).toEqual(["images/copy-of-0.jpg", "images/inside-link.jpg"]);
+    expect(byPath["images/copy-of-0.jpg"]).toMatchObject({ label: "neutral", of: { path: `images/${pics[0]!.name}`, label: "happiness" } });
+    expect(byPath["images/inside-link.jpg"]!.of.path).toBe(`images/${pics[1]!.name}`);
   });
 
   it("says what went wrong in each detail", () => {
     const d = Object.fromEntries(summary.issues.map((i) => [i.path, i.detail]));
     expect(d["images/bomb.png"]).toMatch(/20000×20000 \(400\.0 MP\) is over the 40\.0 MP limit/);
-    expect(d["images/copy-of-0.jpg"]).toBe(
-      `same content as images/${pics[0]!.name}, which was imported instead; the labels disagree: neutral here, happiness there`,
-    );
     // Line 1 is the header, so image i is on line i + 2; the extra rows come after the 12 bad-file rows.
     expect(d[`images/${pics[2]!.name}`]).toBe(
       `legend.csv names this file again on line 41 (first on line 4); the labels differ ("Surprise" vs "sadness"), the first row's "Surprise" was used`,
     );
     expect(d[`images/${pics[3]!.name}`]).toBe("legend.csv names this file again on lines 42, 43 (first on line 5)"); // happy = HAPPINESS
     expect(d["images/escape.jpg"]).toContain(outside);
+    expect(d["images/truncated-again.jpg"]).toMatch(/^same bytes as images\/truncated\.jpg, which could not be imported: could not decode/);
     expect(d["images/notes.jpg"]).toMatch(/text file/);
   });
 
   it("counts every file and row exactly once", () => {
-    // 30 good + 1 relinked imported; the rest are issues; the repeated image 3 has two extra rows.
-    expect(summary.seen).toBe(summary.imported + summary.skipped + summary.failed);
-    expect(summary.failed).toBe(13);
+    // 30 good + 1 relinked imported, 2 copies; the rest are issues; the repeated image 3 has two extra rows.
+    expect(summary.seen).toBe(summary.imported + summary.copies + summary.skipped + summary.failed);
+    expect(summary.copies).toBe(2);
+    expect(summary.failed).toBe(12);
   });
 
   it("records the issues in the database", async () => {
-    expect(await t.db.importIssue.count({ where: { importRunId: summary.runId } })).toBe(12);
+    expect(await t.db.importIssue.count({ where: { importRunId: summary.runId } })).toBe(11);
+    expect(await t.db.imageCopy.count({ where: { importRunId: summary.runId } })).toBe(2);
   });
 
   it("deals a stratified, deterministic 70/15/15 split to images without one", async () => {

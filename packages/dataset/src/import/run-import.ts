@@ -77,20 +77,32 @@ async function importSource(
 
   // Content hashes being imported right now: the first file with some content wins.
   const claimed = new Map<string, { path: string; label: string }>();
-  const duplicate = (file: SourceFile, first: { path: string; label: string }) =>
-    fail({
-      path: file.rel,
-      reason: "duplicate-content",
-      detail:
-        `same content as ${first.path}, which was imported instead` +
-        (first.label !== file.label ? `; the labels disagree: ${file.label} here, ${first.label} there` : ""),
-    });
-
   const issues = new Batcher<ImportIssue>(ROW_BATCH, async (items) => {
     await db.importIssue.createMany({ data: items.map((i) => ({ ...i, importRunId: runId })), skipDuplicates: true });
   });
+  // A file with the same bytes as one this run stores is kept as a copy: its path, label and split are recorded.
+  const copies = new Batcher<ReadFile>(ROW_BATCH, async (items) => {
+    await db.imageCopy.createMany({
+      data: items.map(({ file, sha256 }) => ({
+        sha256,
+        importRunId: runId,
+        sourcePath: file.rel,
+        sourceLabel: file.rawLabel,
+        label: file.label,
+        split: file.split,
+      })),
+      skipDuplicates: true, // a resumed run records the same copies again
+    });
+  });
+  // Contents whose first file was rejected, so copies claimed meanwhile can fail with the same reason.
+  const rejected = new Map<string, ImportIssue>();
+  const copy = async (r: ReadFile) => {
+    progress.add("copies");
+    await copies.add(r);
+  };
   const rows = new Batcher<ImageRow>(ROW_BATCH, async (items) => {
     await issues.flush();
+    await copies.flush();
     const count = await insertImages(db, items);
     // Another import stored the same content between our check and this insert.
     if (count < items.length) progress.moveImportedToSkipped(items.length - count);
@@ -143,7 +155,11 @@ async function importSource(
       analysis = await analyseImage(bytes, { maxPixels, sha256 });
     } catch (err) {
       claimed.delete(sha256);
-      if (err instanceof ImageRejectedError) return fail({ path: file.rel, reason: err.reason, detail: err.detail });
+      if (err instanceof ImageRejectedError) {
+        const issue: ImportIssue = { path: file.rel, reason: err.reason, detail: err.detail };
+        rejected.set(sha256, issue);
+        return fail(issue);
+      }
       throw err;
     }
     const storageKey = originalKey(sha256, analysis.ext);
@@ -190,14 +206,31 @@ async function importSource(
       const first = claimed.get(r.sha256) ?? claimedBefore[i];
       if (row && row.importRunId !== runId) progress.add("skipped");
       else if (row && row.sourcePath === r.file.rel) progress.add("imported"); // stored before this run was interrupted
-      else if (row) await duplicate(r.file, { path: row.sourcePath, label: row.label });
-      else if (first) await duplicate(r.file, first);
+      else if (row || first) await copy(r);
       else {
         claimed.set(r.sha256, { path: r.file.rel, label: r.file.label });
         todo.push(r);
       }
     }
     return todo;
+  };
+
+  /** Copies of content that ended up not stored (its first file was corrupt) become failures like it. */
+  const failOrphanCopies = async () => {
+    const orphans = await db.$queryRaw<{ sha256: string; sourcePath: string }[]>`
+      DELETE FROM image_copy c
+      WHERE c."importRunId" = ${runId}::uuid AND NOT EXISTS (SELECT 1 FROM image i WHERE i.sha256 = c.sha256)
+      RETURNING c.sha256, c."sourcePath"`;
+    for (const o of orphans) {
+      progress.moveCopyToFailed();
+      const first = rejected.get(o.sha256);
+      await issues.add({
+        path: o.sourcePath,
+        reason: first?.reason ?? "corrupt-image",
+        detail: `same bytes as ${first?.path ?? "another file"}, which could not be imported${first ? `: ${first.detail}` : ""}`,
+      });
+    }
+    await issues.flush();
   };
 
   const pool = new TaskPool(concurrency);
@@ -233,6 +266,8 @@ async function importSource(
     await pool.drain();
     await rows.flush();
     await issues.flush();
+    await copies.flush();
+    await failOrphanCopies();
     // Only touches images without a split: those of split-less layouts (and any left by an older failed run).
     await assignMissingSplits(db);
     await finishRun(db, runId, "completed", progress.snapshot());
@@ -244,5 +279,14 @@ async function importSource(
   }
   progress.emit(true);
   const { seen, imported, skipped, failed } = progress;
-  return { ...(await readSummary(db, runId)), layout: source.layout, seen, imported, skipped, failed, resumed: run.resumed };
+  return {
+    ...(await readSummary(db, runId)),
+    layout: source.layout,
+    seen,
+    imported,
+    copies: progress.copies,
+    skipped,
+    failed,
+    resumed: run.resumed,
+  };
 }

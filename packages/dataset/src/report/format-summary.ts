@@ -20,7 +20,9 @@ export function formatSummary(summary: ImportSummary, options: { reportPath?: st
   const lines: string[] = [];
   lines.push(
     `Import ${summary.runId} (${summary.layout}${summary.resumed ? ", resumed" : ""}): ` +
-      `${n(summary.imported)} imported, ${n(summary.skipped)} skipped (already in the library), ${n(summary.failed)} not imported, of ${n(summary.seen)} files and rows.`,
+      `${n(summary.imported)} imported${summary.copies ? ` + ${n(summary.copies)} identical copies` : ""}, ` +
+      `${n(summary.skipped)} skipped (already in the library), ${n(summary.failed)} not imported; ` +
+      `${n(summary.imported + summary.copies)} of ${n(summary.seen)} files and rows stored.`,
   );
 
   const splits = Object.keys(summary.bySplit).sort((a, b) => order(a) - order(b));
@@ -34,6 +36,23 @@ export function formatSummary(summary: ImportSummary, options: { reportPath?: st
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const fmt = (r: string[]) => "  " + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
     lines.push("", "Images stored by this run, per split and class:", fmt(header), ...rows.map(fmt));
+  }
+
+  if (summary.copyList.length > 0) {
+    // Disagreeing labels first: those are what a curator needs to look at.
+    const disagree = summary.copyList.filter((c) => c.label !== c.of.label);
+    const crossSplit = summary.copyList.filter((c) => c.split !== c.of.split);
+    lines.push(
+      "",
+      `Identical copies (${n(summary.copyList.length)}): stored once, each file kept with its own label and split and linked to the image` +
+        ` (${n(disagree.length)} with a different label, ${n(crossSplit.length)} in another split, where the evaluation split's file is the stored one):`,
+    );
+    const shown = [...disagree, ...summary.copyList.filter((c) => c.label === c.of.label)].slice(0, perReason);
+    for (const c of shown) {
+      const note = c.label !== c.of.label ? ` (labels disagree: ${c.label} here, ${c.of.label} there)` : "";
+      lines.push(`    ${c.path} = ${c.of.path}${note}`);
+    }
+    if (summary.copyList.length > perReason) lines.push(`    … and ${n(summary.copyList.length - perReason)} more`);
   }
 
   if (summary.issues.length > 0) {

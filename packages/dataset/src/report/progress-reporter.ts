@@ -20,7 +20,7 @@ export function createProgressReporter(options: { tty: boolean; stream?: NodeJS.
   if (options.tty) {
     const bar = new cliProgress.SingleBar(
       {
-        format: "Importing [{bar}] {percentage}% | {value}/{total} | imported {imported}, skipped {skipped}, failed {failed} | {rate}/s | ETA {eta_formatted}",
+        format: "Importing [{bar}] {percentage}% | {value}/{total} | imported {imported}, copies {copies}, skipped {skipped}, failed {failed} | {rate}/s | ETA {eta_formatted}",
         stream: stream as NodeJS.WriteStream,
         hideCursor: true,
         etaBuffer: 200,
@@ -30,7 +30,7 @@ export function createProgressReporter(options: { tty: boolean; stream?: NodeJS.
     let started_ = false;
     return {
       update(p) {
-        const payload = { imported: n(p.imported), skipped: n(p.skipped), failed: n(p.failed), rate: n(rate(p)) };
+        const payload = { imported: n(p.imported), copies: n(p.copies), skipped: n(p.skipped), failed: n(p.failed), rate: n(rate(p)) };
         if (!started_) {
           bar.start(p.total ?? 0, p.seen, payload);
           started_ = true;
@@ -45,7 +45,7 @@ export function createProgressReporter(options: { tty: boolean; stream?: NodeJS.
   let latest: ImportProgress | null = null;
   const line = (p: ImportProgress) =>
     stream.write(
-      `import: ${n(p.seen)}${p.total !== null ? `/${n(p.total)}` : ""} seen — imported ${n(p.imported)}, skipped ${n(p.skipped)}, failed ${n(p.failed)} — ${n(rate(p))}/s\n`,
+      `import: ${n(p.seen)}${p.total !== null ? `/${n(p.total)}` : ""} seen — imported ${n(p.imported)}, copies ${n(p.copies)}, skipped ${n(p.skipped)}, failed ${n(p.failed)} — ${n(rate(p))}/s\n`,
     );
   return {
     update(p) {
