@@ -41,11 +41,13 @@ export function formatSummary(summary: ImportSummary, options: { reportPath?: st
   if (summary.copyList.length > 0) {
     // Disagreeing labels first: those are what a curator needs to look at.
     const disagree = summary.copyList.filter((c) => c.label !== c.of.label);
-    const crossSplit = summary.copyList.filter((c) => c.split !== c.of.split);
+    // Layouts without splits deal them after the import, so only source splits can differ.
+    const crossSplit = summary.copyList.filter((c) => c.split !== null && c.split !== c.of.split);
     lines.push(
       "",
       `Identical copies (${n(summary.copyList.length)}): stored once, each file kept with its own label and split and linked to the image` +
-        ` (${n(disagree.length)} with a different label, ${n(crossSplit.length)} in another split, where the evaluation split's file is the stored one):`,
+        ` (${n(disagree.length)} with a different label` +
+        (crossSplit.length ? `, ${n(crossSplit.length)} in another split, where the evaluation split's file is the stored one):` : "):"),
     );
     const shown = [...disagree, ...summary.copyList.filter((c) => c.label === c.of.label)].slice(0, perReason);
     for (const c of shown) {
