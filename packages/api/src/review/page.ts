@@ -14,6 +14,8 @@ export const pageInput = z.object({
   /** Images the automatic screening or the viewer flagged for this reason. */
   flag: z.enum(FLAG_REASONS).optional(),
   notReviewedByMe: z.boolean().default(false),
+  /** Images the viewer has reviewed whose reviewers disagree, with no admin resolution yet. */
+  disagreements: z.boolean().default(false),
   sort: z.enum(REVIEW_SORTS).default("id"),
   limit: z.number().int().min(1).max(100).default(PAGE_SIZE),
   /** Keyset cursor: the last row of the previous page. */
@@ -43,6 +45,10 @@ export async function reviewPage(db: Db, viewerId: string, input: PageInput) {
   if (input.split) where.split = input.split === "unassigned" ? null : input.split;
   const and: Prisma.ImageWhereInput[] = [];
   if (input.notReviewedByMe) and.push({ decisions: { none: { curatorId: viewerId } } });
+  // Only images the viewer has decided on: nobody learns of others' decisions before their own.
+  if (input.disagreements) {
+    and.push({ consensus: { is: { disagree: true } }, resolution: { is: null }, decisions: { some: { curatorId: viewerId } } });
+  }
   if (input.flag) {
     and.push({
       OR: [
