@@ -3,6 +3,7 @@ import { auditRouter } from "./routers/audit.ts";
 import { datasetRouter } from "./routers/dataset.ts";
 import { me } from "./routers/me.ts";
 import { reviewRouter } from "./routers/review.ts";
+import { snapshotsRouter } from "./routers/snapshots.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -11,6 +12,7 @@ export const appRouter = router({
   admin: adminRouter,
   review: reviewRouter,
   audit: auditRouter,
+  snapshots: snapshotsRouter,
 });
 
 export type AppRouter = typeof appRouter;
