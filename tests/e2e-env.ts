@@ -56,4 +56,6 @@ export interface E2EState {
   databaseUrl: string;
   admin: Credentials;
   curator: Credentials;
+  /** A second curator, for consensus: two people reviewing the same image independently. */
+  secondCurator: Credentials;
 }

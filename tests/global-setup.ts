@@ -39,9 +39,12 @@ export default async function globalSetup(): Promise<void> {
     databaseUrl: DATABASE_URL,
     admin: { email: "admin@e2e.mien.test", password: password() },
     curator: { email: "curator@e2e.mien.test", password: password() },
+    secondCurator: { email: "curator2@e2e.mien.test", password: password() },
   };
   mien(["user", "add", "--email", state.admin.email, "--password", state.admin.password, "--role", "admin", "--name", "E2E Admin"]);
   mien(["user", "add", "--email", state.curator.email, "--password", state.curator.password, "--role", "curator", "--name", "E2E Curator"]);
+  const second = state.secondCurator;
+  mien(["user", "add", "--email", second.email, "--password", second.password, "--role", "curator", "--name", "E2E Curator Two"]);
 
   mkdirSync(dirname(STATE_FILE), { recursive: true });
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2), { mode: 0o600 });
