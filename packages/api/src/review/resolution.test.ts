@@ -125,6 +125,28 @@ describe("the disagreements filter and independent reviews", () => {
   });
 });
 
+describe("keyset paging with the consensus filters", () => {
+  it("walks 'not reviewed by me' and 'disagreements' page by page to exactly the unpaged result", async () => {
+    const ids = await seedImages(t.db, "neutral", "val", 8, { tag: "paging" });
+    for (const i of [0, 2, 3, 5, 7]) await decide("cleo", ids[i]!, { kind: "accept" });
+    for (const i of [0, 3, 4, 7]) await decide("cato", ids[i]!, { kind: "flag", flags: ["unclear"] });
+    const cleo = as("cleo").review;
+    for (const filters of [{ notReviewedByMe: true }, { disagreements: true }, { notReviewedByMe: true, split: "val" as const }]) {
+      const all = (await cleo.page({ label: "neutral", ...filters })).items.map((i) => i.id);
+      const walked: string[] = [];
+      let cursor: { id: string; blurScore: number } | null = null;
+      do {
+        const page: Awaited<ReturnType<typeof cleo.page>> = await cleo.page({ label: "neutral", ...filters, limit: 1, cursor });
+        walked.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(walked, JSON.stringify(filters)).toEqual(all);
+    }
+    expect((await cleo.page({ label: "neutral", notReviewedByMe: true })).items.map((i) => i.id)).toEqual([ids[1], ids[4], ids[6]]);
+    expect((await cleo.page({ label: "neutral", disagreements: true })).items.map((i) => i.id)).toEqual([ids[0], ids[3], ids[7]]);
+  });
+});
+
 describe("review.agreement", () => {
   it("computes Fleiss' kappa per class and overall from the decisions in the database", async () => {
     const fresh = await createTestDatabase("mien_test_api_agreement");
