@@ -48,7 +48,8 @@ async function reviewFear(page: Page) {
 let resolvedImage = "";
 
 test("two curators disagree without seeing each other's decision, an admin resolves it, and the audit trail shows all of it", async ({ browser }, testInfo) => {
-  const { admin, curator, secondCurator } = state();
+  // Curators of their own, so the review spec's curator has only the decisions it makes itself.
+  const { admin, secondCurator: reviewerA, thirdCurator: reviewerB } = state();
   // The first fear image nobody has reviewed (other specs work on other classes).
   const [target] = await query<{ id: string }>(
     `SELECT i.id FROM image i WHERE i.label = 'fear' AND NOT EXISTS (SELECT 1 FROM review_decision d WHERE d."imageId" = i.id) ORDER BY i.id LIMIT 1`,
@@ -57,14 +58,14 @@ test("two curators disagree without seeing each other's decision, an admin resol
   resolvedImage = imageId;
 
   // Curator one keeps the label.
-  const one = await signIn(browser, curator);
+  const one = await signIn(browser, reviewerA);
   const oneCells = await reviewFear(one);
   await expect(oneCells.first()).toHaveAttribute("data-image-id", imageId);
   await one.keyboard.press("a");
   await expect(one.getByTestId("review-announcer")).toHaveText("Accepted #1");
 
   // Curator two sees nothing of it: not in the grid, not in the history.
-  const two = await signIn(browser, secondCurator);
+  const two = await signIn(browser, reviewerB);
   const twoCells = await reviewFear(two);
   await expect(twoCells.first()).toHaveAttribute("data-image-id", imageId);
   await expect(twoCells.first()).toHaveAttribute("aria-label", /your decision: not reviewed/);
@@ -90,8 +91,8 @@ test("two curators disagree without seeing each other's decision, an admin resol
   await boss.bringToFront();
   await boss.getByRole("link", { name: "Conflicts" }).click();
   const conflict = boss.getByRole("list", { name: "Conflicting images" }).locator(`li[data-image-id="${imageId}"]`);
-  await expect(conflict).toContainText("E2E Curator: accepted");
-  await expect(conflict).toContainText("E2E Curator Two: relabelled sadness");
+  await expect(conflict).toContainText("E2E Curator Two: accepted");
+  await expect(conflict).toContainText("E2E Curator Three: relabelled sadness");
   await expect(conflict.getByLabel("Relabel to")).toHaveValue("sadness");
   await conflict.getByLabel(/^Note/).fill("Downturned mouth, no fear");
   await boss.screenshot({ path: testInfo.outputPath("conflicts.png"), fullPage: true });
@@ -120,8 +121,8 @@ test("two curators disagree without seeing each other's decision, an admin resol
   );
   expect(audit).toEqual([
     { action: "review.resolve", email: admin.email },
-    { action: "review.decide", email: secondCurator.email },
-    { action: "review.decide", email: curator.email },
+    { action: "review.decide", email: reviewerB.email },
+    { action: "review.decide", email: reviewerA.email },
   ]);
   await boss.bringToFront();
   await boss.goto("/review");
@@ -136,22 +137,22 @@ test("two curators disagree without seeing each other's decision, an admin resol
   await expect(history).toHaveCount(3);
   await expect(history.nth(0)).toContainText("Resolved by E2E Admin");
   await expect(history.nth(0)).toContainText("no ruling → relabel sadness (“Downturned mouth, no fear”)");
-  await expect(history.nth(1)).toContainText("Decided by E2E Curator Two");
+  await expect(history.nth(1)).toContainText("Decided by E2E Curator Three");
   await expect(history.nth(1)).toContainText("not reviewed → relabelled sadness");
-  await expect(history.nth(2)).toContainText("Decided by E2E Curator");
+  await expect(history.nth(2)).toContainText("Decided by E2E Curator Two");
   await expect(history.nth(2)).toContainText("not reviewed → accepted");
 
   // Per curator: the audit page lists each person's actions.
   await boss.getByRole("link", { name: "Audit" }).click();
   await expect(boss.getByRole("heading", { name: "Audit", level: 1 })).toBeVisible();
-  await boss.getByRole("link", { name: "E2E Curator Two" }).click();
-  const trail = boss.getByRole("list", { name: /^Actions by E2E Curator Two/ });
+  await boss.getByRole("link", { name: "E2E Curator Three" }).click();
+  const trail = boss.getByRole("list", { name: /^Actions by E2E Curator Three/ });
   const entry = trail.locator(`li[data-image-id="${imageId}"]`);
   await expect(entry).toHaveCount(1);
   await expect(entry).toContainText("Decided");
   await expect(entry).toContainText("not reviewed → relabelled sadness");
   const twoActions = await query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log a JOIN "user" u ON u.id = a."actorId" WHERE u.email = $1`, [
-    secondCurator.email,
+    reviewerB.email,
   ]);
   await expect(trail.getByRole("listitem")).toHaveCount(twoActions[0]!.n);
   await boss.goto("/audit");
@@ -194,7 +195,7 @@ async function untar(bytes: Buffer): Promise<Map<string, Buffer>> {
 }
 
 test("an admin freezes a snapshot, sees its class balance chart, and exports it", async ({ browser }, testInfo) => {
-  const { admin, curator } = state();
+  const { admin, secondCurator: curator } = state();
   const boss = await signIn(browser, admin);
   await boss.getByRole("link", { name: "Snapshots" }).click();
   await expect(boss.getByRole("heading", { name: "Snapshots", level: 1 })).toBeVisible();
