@@ -56,4 +56,7 @@ export interface E2EState {
   databaseUrl: string;
   admin: Credentials;
   curator: Credentials;
+  /** Two more curators for consensus (two people reviewing the same image independently), so other specs' curator stays untouched. */
+  secondCurator: Credentials;
+  thirdCurator: Credentials;
 }

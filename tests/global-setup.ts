@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import pg from "pg";
-import { ADMIN_URL, APP_ENV, DATABASE_URL, E2E_DB, REPO_ROOT, STATE_FILE, type E2EState } from "./e2e-env.ts";
+import { ADMIN_URL, APP_ENV, DATABASE_URL, E2E_DB, REPO_ROOT, STATE_FILE, type Credentials, type E2EState } from "./e2e-env.ts";
 
 /** Runs `pnpm mien <args>` from the repository root against the e2e database. */
 function mien(args: string[]): void {
@@ -39,9 +39,16 @@ export default async function globalSetup(): Promise<void> {
     databaseUrl: DATABASE_URL,
     admin: { email: "admin@e2e.mien.test", password: password() },
     curator: { email: "curator@e2e.mien.test", password: password() },
+    secondCurator: { email: "curator2@e2e.mien.test", password: password() },
+    thirdCurator: { email: "curator3@e2e.mien.test", password: password() },
   };
-  mien(["user", "add", "--email", state.admin.email, "--password", state.admin.password, "--role", "admin", "--name", "E2E Admin"]);
-  mien(["user", "add", "--email", state.curator.email, "--password", state.curator.password, "--role", "curator", "--name", "E2E Curator"]);
+  // `--password=…` in one argument: a random password may start with "-", which parseArgs would take for an option.
+  const add = (who: Credentials, role: string, name: string) =>
+    mien(["user", "add", "--email", who.email, `--password=${who.password}`, "--role", role, "--name", name]);
+  add(state.admin, "admin", "E2E Admin");
+  add(state.curator, "curator", "E2E Curator");
+  add(state.secondCurator, "curator", "E2E Curator Two");
+  add(state.thirdCurator, "curator", "E2E Curator Three");
 
   mkdirSync(dirname(STATE_FILE), { recursive: true });
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2), { mode: 0o600 });

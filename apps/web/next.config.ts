@@ -2,9 +2,9 @@ import type { NextConfig } from "next";
 
 const config: NextConfig = {
   // Internal packages ship TypeScript source (no build step), so Next compiles them.
-  transpilePackages: ["@mien/api", "@mien/auth", "@mien/db", "@mien/env", "@mien/model", "@mien/storage"],
+  transpilePackages: ["@mien/api", "@mien/auth", "@mien/dataset", "@mien/db", "@mien/env", "@mien/model", "@mien/storage"],
   // Native or pool-holding server libraries stay plain Node requires, not bundled.
-  serverExternalPackages: ["pg", "@prisma/client", "@prisma/adapter-pg", "sharp", "bullmq", "ioredis"],
+  serverExternalPackages: ["pg", "@prisma/client", "@prisma/adapter-pg", "sharp", "bullmq", "ioredis", "tar-stream"],
   reactStrictMode: true,
   poweredByHeader: false,
   async headers() {

@@ -3,6 +3,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   import: { summary: "import <path> [--map from=to …]   import a folder or labels CSV", load: () => import("./commands/import.ts") },
   user: { summary: "user add --email E --password P --role user|curator|admin", load: () => import("./commands/user.ts") },
   migrate: { summary: "migrate                            apply database migrations", load: () => import("./commands/migrate.ts") },
+  snapshot: { summary: "snapshot create|list|export          freeze the curated set, list snapshots, export one as class folders or CSV", load: () => import("./commands/snapshot.ts") },
   bootstrap: { summary: "bootstrap                          import the demo sample into an empty database, create the first admin", load: () => import("./commands/bootstrap.ts") },
 };
 

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { TRPCError } from "@trpc/server";
 import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import { LocalStorage } from "@mien/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter, createCaller } from "./root.ts";
 import { procedurePolicy, type ApiSession, type ProcedureRole } from "./trpc.ts";
@@ -13,6 +17,8 @@ let t: TestDatabase;
 const sessions = {} as Record<Role, ApiSession>;
 let targetId = "";
 let imageId = "";
+let snapshotId = "";
+let storageDir = "";
 
 /**
  * One valid input per procedure. A new procedure without an entry here fails the
@@ -31,12 +37,20 @@ const SAMPLE_INPUTS: Record<string, () => unknown> = {
   "review.bulkFlag": () => ({ imageIds: [imageId], flags: ["unclear"] }),
   "review.history": () => ({ imageId }),
   "review.conflicts": () => ({ limit: 10 }),
+  "review.resolve": () => ({ imageId, resolution: { outcome: "accept" } }),
+  "review.agreement": () => undefined,
+  "audit.reviewers": () => undefined,
+  "audit.activity": () => ({ userId: "u-curator" }),
+  "snapshots.list": () => undefined,
+  "snapshots.get": () => ({ id: snapshotId }),
+  "snapshots.create": () => ({}),
   "admin.settings.get": () => undefined,
   "admin.settings.setReviewsRequired": () => ({ value: 1 }),
 };
 
 function callerFor(actor: Actor) {
-  return createCaller({ db: t.db, session: actor === "anonymous" ? null : sessions[actor], headers: new Headers() });
+  const storage = new LocalStorage(storageDir);
+  return createCaller({ db: t.db, storage, session: actor === "anonymous" ? null : sessions[actor], headers: new Headers() });
 }
 
 /** Calls a procedure by its dotted path, e.g. "admin.users.list". */
@@ -47,6 +61,7 @@ function callPath(actor: Actor, path: string): Promise<unknown> {
 
 beforeAll(async () => {
   t = await createTestDatabase("mien_test_api_roles");
+  storageDir = mkdtempSync(join(tmpdir(), "mien-roles-"));
   for (const role of ["user", "curator", "admin"] as const) {
     const user = await t.db.user.create({
       data: { id: `u-${role}`, email: `${role}@example.com`, name: role, role },
@@ -67,10 +82,16 @@ beforeAll(async () => {
         sourcePath: "fixture/0.jpg",
         sourceLabel: "happiness",
         label: "happiness",
+        split: "train",
         phash: 0n,
         blurScore: 100,
         contrast: 40,
       },
+    })
+  ).id;
+  snapshotId = (
+    await t.db.datasetSnapshot.create({
+      data: { name: "s", contentHash: "f".repeat(64), manifestKey: "snapshots/f.tsv", imageCount: 0, classCounts: {}, createdById: "u-admin" },
     })
   ).id;
   for (const role of ["curator", "admin"] as const) {
@@ -79,6 +100,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.drop();
+  if (storageDir) rmSync(storageDir, { recursive: true, force: true });
 });
 
 describe("procedure policy", () => {
@@ -90,14 +112,21 @@ describe("procedure policy", () => {
       "admin.settings.setReviewsRequired",
       "admin.users.list",
       "admin.users.setRole",
+      "audit.activity",
+      "audit.reviewers",
       "dataset.summary",
       "me",
+      "review.agreement",
       "review.bulkFlag",
       "review.conflicts",
       "review.decide",
       "review.history",
       "review.page",
+      "review.resolve",
       "review.undo",
+      "snapshots.create",
+      "snapshots.get",
+      "snapshots.list",
     ]);
     for (const p of policy) {
       expect(p.role, `${p.path} has no role`).toMatch(/^(public|user|curator|admin)$/);
@@ -117,6 +146,13 @@ describe("procedure policy", () => {
       "review.bulkFlag": "curator",
       "review.history": "curator",
       "review.conflicts": "admin",
+      "review.resolve": "admin",
+      "review.agreement": "admin",
+      "audit.reviewers": "admin",
+      "audit.activity": "admin",
+      "snapshots.list": "admin",
+      "snapshots.get": "admin",
+      "snapshots.create": "admin",
       "admin.settings.get": "admin",
       "admin.settings.setReviewsRequired": "admin",
     });

@@ -1,7 +1,9 @@
 import { adminRouter } from "./routers/admin.ts";
+import { auditRouter } from "./routers/audit.ts";
 import { datasetRouter } from "./routers/dataset.ts";
 import { me } from "./routers/me.ts";
 import { reviewRouter } from "./routers/review.ts";
+import { snapshotsRouter } from "./routers/snapshots.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -9,6 +11,8 @@ export const appRouter = router({
   dataset: datasetRouter,
   admin: adminRouter,
   review: reviewRouter,
+  audit: auditRouter,
+  snapshots: snapshotsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@ import superjson from "superjson";
 import { z } from "zod";
 import { getSession, isRole, roleAtLeast, type Role } from "@mien/auth";
 import { getDb, type Db } from "@mien/db";
+import type { Storage } from "@mien/storage";
 
 /** Who may call a procedure. Every procedure declares one (see procedurePolicy). */
 export type ProcedureRole = "public" | Role;
@@ -20,6 +21,8 @@ export interface Context {
   db: Db;
   session: ApiSession | null;
   headers: Headers;
+  /** Where snapshot manifests go; when absent, the storage the environment names (see snapshots/storage.ts). */
+  storage?: Storage | undefined;
 }
 
 /** Builds the per-request context: the caller's session comes from the request's cookie. */

@@ -7,6 +7,9 @@ const NAV = [
   { href: "/", text: "Data set", role: "curator" },
   { href: "/review", text: "Review", role: "curator" },
   { href: "/review/conflicts", text: "Conflicts", role: "admin" },
+  { href: "/review/agreement", text: "Agreement", role: "admin" },
+  { href: "/audit", text: "Audit", role: "admin" },
+  { href: "/snapshots", text: "Snapshots", role: "admin" },
 ] as const;
 
 /** `current` is the path of the page showing the header, marked for assistive tech. */

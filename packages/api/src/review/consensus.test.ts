@@ -27,6 +27,23 @@ describe("effectiveStatus", () => {
     expect(effectiveStatus([relabel("fear"), relabel("anger")], 2)).toMatchObject({ status: "conflict" });
     expect(effectiveStatus([accept, flag(["unclear"])], 1)).toMatchObject({ status: "conflict" });
   });
+
+  it("treats a relabel to the image's own class as an accept", () => {
+    expect(effectiveStatus([accept, relabel("anger")], 2, { imageLabel: "anger" })).toMatchObject({ status: "accepted" });
+    expect(effectiveStatus([accept, flag(["mislabelled"], "anger")], 2, { imageLabel: "anger" })).toMatchObject({ status: "accepted" });
+    expect(effectiveStatus([accept, relabel("anger")], 2, { imageLabel: "fear" })).toMatchObject({ status: "conflict" });
+  });
+
+  it("lets an admin's resolution win over pending, agreeing or conflicting reviews", () => {
+    const removal = { resolution: { outcome: "remove", label: null } } as const;
+    expect(effectiveStatus([], 2, removal)).toEqual({ status: "resolved", outcome: "remove", label: null, reviews: 0, required: 2 });
+    expect(effectiveStatus([accept, accept], 2, removal)).toMatchObject({ status: "resolved", outcome: "remove" });
+    expect(effectiveStatus([accept, relabel("fear")], 2, { resolution: { outcome: "relabel", label: "fear" } })).toMatchObject({
+      status: "resolved",
+      outcome: "relabel",
+      label: "fear",
+    });
+  });
 });
 
 let t: TestDatabase;

@@ -6,11 +6,15 @@ export const REVIEWS_REQUIRED_KEY = "review.reviewsRequired";
 export const DEFAULT_REVIEWS_REQUIRED = 1;
 export const reviewsRequiredSchema = z.number().int().min(1).max(10);
 
+export type ResolutionOutcome = "accept" | "relabel" | "remove";
+
 export type EffectiveStatus =
   | { status: "pending"; reviews: number; required: number }
   | { status: "accepted" | "flagged"; reviews: number; required: number }
   | { status: "relabelled"; label: string; reviews: number; required: number }
-  | { status: "conflict"; reviews: number; required: number };
+  | { status: "conflict"; reviews: number; required: number }
+  /** An admin ruled on the image; this wins over the curators' consensus. */
+  | { status: "resolved"; outcome: ResolutionOutcome; label: string | null; reviews: number; required: number };
 
 interface DecisionLike {
   kind: "accept" | "relabel" | "flag";
@@ -19,22 +23,31 @@ interface DecisionLike {
   suggestedLabel: string | null;
 }
 
-/** What a decision asks for: keep, move to a label, or remove. A "mislabelled" flag alone is a relabel. */
-export function outcomeOf(d: DecisionLike): string {
+/**
+ * What a decision asks for: "accept", "flag" (remove) or "relabel:<class>". A lone "mislabelled"
+ * flag with a suggestion is a relabel, and a relabel to the image's own class is an accept. This
+ * mirrors the database function mien_review_outcome, which the consensus trigger uses.
+ */
+export function outcomeOf(d: DecisionLike, imageLabel?: string): string {
   if (d.kind === "accept") return "accept";
-  if (d.kind === "relabel") return `relabel:${d.label}`;
-  if (d.flags.length === 1 && d.flags[0] === "mislabelled" && d.suggestedLabel) return `relabel:${d.suggestedLabel}`;
-  return "flag";
+  const target = d.kind === "relabel" ? d.label : d.flags.length === 1 && d.flags[0] === "mislabelled" ? d.suggestedLabel : null;
+  if (d.kind === "flag" && target === null) return "flag";
+  return target === imageLabel ? "accept" : `relabel:${target}`;
 }
 
 /**
- * An image's status under the rule: fewer than `required` reviews is pending; otherwise the
- * outcome every reviewer agrees on, or a conflict for an admin to resolve.
+ * An image's status: an admin's resolution wins; otherwise fewer than `required` reviews is
+ * pending, and with enough reviews it is the outcome every reviewer agrees on, or a conflict.
  */
-export function effectiveStatus(decisions: readonly DecisionLike[], required: number): EffectiveStatus {
+export function effectiveStatus(
+  decisions: readonly DecisionLike[],
+  required: number,
+  context: { imageLabel?: string; resolution?: { outcome: ResolutionOutcome; label: string | null } | null } = {},
+): EffectiveStatus {
   const reviews = decisions.length;
+  if (context.resolution) return { status: "resolved", outcome: context.resolution.outcome, label: context.resolution.label, reviews, required };
   if (reviews < required) return { status: "pending", reviews, required };
-  const outcomes = new Set(decisions.map(outcomeOf));
+  const outcomes = new Set(decisions.map((d) => outcomeOf(d, context.imageLabel)));
   if (outcomes.size !== 1) return { status: "conflict", reviews, required };
   const [outcome] = outcomes as Set<string>;
   if (outcome === "accept") return { status: "accepted", reviews, required };
@@ -73,27 +86,33 @@ export async function setReviewsRequired(db: Db, args: { actorId: string; value:
 }
 
 export const conflictsInput = z.object({
+  /** "open": conflicts waiting for an admin; "resolved": images an admin has ruled on. */
+  state: z.enum(["open", "resolved"]).default("open"),
   limit: z.number().int().min(1).max(100).default(48),
   /** Keyset cursor: the last image id of the previous page. */
   cursor: z.uuid().nullish(),
 });
 
-/** The SQL twin of outcomeOf, so conflicts are found in one grouped scan of review_decision. */
-const OUTCOME_SQL = Prisma.sql`CASE
-  WHEN d.kind = 'accept' THEN 'accept'
-  WHEN d.kind = 'relabel' THEN 'relabel:' || d.label
-  WHEN d.flags = ARRAY['mislabelled']::"FlagReason"[] AND d."suggestedLabel" IS NOT NULL THEN 'relabel:' || d."suggestedLabel"
-  ELSE 'flag' END`;
-
-/** Images with enough reviews whose reviewers disagree, with every decision (admins only), keyset-paged by image id. */
+/**
+ * The admin's resolution queue, keyset-paged by image id: open conflicts (enough reviews, reviewers
+ * disagree, no resolution yet; found through the review_consensus summary, not a scan of every
+ * decision), or the images already resolved. Each comes with every curator's decision.
+ */
 export async function listConflicts(db: Db, input: z.infer<typeof conflictsInput>) {
   const required = await reviewsRequired(db);
-  const ids = await db.$queryRaw<{ imageId: string }[]>`
-    SELECT d."imageId"::text AS "imageId" FROM review_decision d
-    ${input.cursor ? Prisma.sql`WHERE d."imageId" > ${input.cursor}::uuid` : Prisma.empty}
-    GROUP BY d."imageId"
-    HAVING count(*) >= ${required} AND count(DISTINCT ${OUTCOME_SQL}) > 1
-    ORDER BY d."imageId" LIMIT ${input.limit + 1}`;
+  const after = input.cursor ? Prisma.sql`AND c."imageId" > ${input.cursor}::uuid` : Prisma.empty;
+  const openWhere = Prisma.sql`c.disagree AND c.reviews >= ${required}
+    AND NOT EXISTS (SELECT 1 FROM review_resolution r WHERE r."imageId" = c."imageId")`;
+  const [ids, [counted]] = await Promise.all([
+    input.state === "open"
+      ? db.$queryRaw<{ imageId: string }[]>`SELECT c."imageId"::text AS "imageId" FROM review_consensus c
+          WHERE ${openWhere} ${after} ORDER BY c."imageId" LIMIT ${input.limit + 1}`
+      : db.$queryRaw<{ imageId: string }[]>`SELECT c."imageId"::text AS "imageId" FROM review_resolution c
+          WHERE true ${after} ORDER BY c."imageId" LIMIT ${input.limit + 1}`,
+    input.state === "open"
+      ? db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM review_consensus c WHERE ${openWhere}`
+      : db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM review_resolution`,
+  ]);
   const page = ids.slice(0, input.limit).map((r) => r.imageId);
   const images = await db.image.findMany({
     where: { id: { in: page } },
@@ -106,11 +125,18 @@ export async function listConflicts(db: Db, input: z.infer<typeof conflictsInput
         orderBy: { updatedAt: "asc" },
         select: { kind: true, label: true, flags: true, suggestedLabel: true, updatedAt: true, curator: { select: { id: true, name: true, email: true } } },
       },
+      resolution: {
+        select: { outcome: true, label: true, note: true, version: true, updatedAt: true, resolvedBy: { select: { id: true, name: true, email: true } } },
+      },
     },
   });
   return {
     required,
-    items: images.map((image) => ({ ...image, status: effectiveStatus(image.decisions, required) })),
+    total: counted?.n ?? 0,
+    items: images.map((image) => ({
+      ...image,
+      status: effectiveStatus(image.decisions, required, { imageLabel: image.label, resolution: image.resolution }),
+    })),
     nextCursor: ids.length > input.limit ? (page.at(-1) ?? null) : null,
   };
 }

@@ -117,7 +117,8 @@ export interface BulkFlagArgs {
 
 /** Flags every image of a selection in one transaction, one audit row per image. */
 export async function bulkFlag(db: Db, args: BulkFlagArgs): Promise<{ imageId: string; decision: DecisionState }[]> {
-  const imageIds = [...new Set(args.imageIds)];
+  // Sorted, so two overlapping bulk flags lock the images' consensus rows in the same order.
+  const imageIds = [...new Set(args.imageIds)].sort();
   if (args.flags.includes("mislabelled") && !args.suggestedLabel) {
     throw new TRPCError({ code: "BAD_REQUEST", message: "A mislabelled flag needs the label the images should have." });
   }

@@ -7,8 +7,13 @@ export {
   DEFAULT_REVIEWS_REQUIRED,
   effectiveStatus,
   listConflicts,
+  outcomeOf,
   reviewsRequired,
   reviewsRequiredSchema,
   setReviewsRequired,
   type EffectiveStatus,
+  type ResolutionOutcome,
 } from "./consensus.ts";
+export { resolve, resolveInput, RESOLVE_ACTION, type ResolutionState } from "./resolve.ts";
+export { agreement, type Agreement, type AgreementRow } from "./agreement.ts";
+export { fleissKappa, type Kappa } from "./fleiss-kappa.ts";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
-import type { Db, Prisma } from "@mien/db";
-import { decisionSelect, FLAG_REASONS, toState, type DecisionState } from "./state.ts";
+import { Prisma, type Db } from "@mien/db";
+import { FLAG_REASONS, toState, type DecisionState } from "./state.ts";
 
 export const PAGE_SIZE = 48;
 
@@ -14,6 +14,8 @@ export const pageInput = z.object({
   /** Images the automatic screening or the viewer flagged for this reason. */
   flag: z.enum(FLAG_REASONS).optional(),
   notReviewedByMe: z.boolean().default(false),
+  /** Images the viewer has reviewed whose reviewers disagree, with no admin resolution yet. */
+  disagreements: z.boolean().default(false),
   sort: z.enum(REVIEW_SORTS).default("id"),
   limit: z.number().int().min(1).max(100).default(PAGE_SIZE),
   /** Keyset cursor: the last row of the previous page. */
@@ -34,55 +36,90 @@ export interface ReviewImage {
   myDecision: DecisionState | null;
 }
 
-/**
- * One page of the review grid for one class. Keyset paging on id within (label, split) walks the
- * (label, split, id) index; "blurriest" pages on (blurScore, id) instead.
- */
-export async function reviewPage(db: Db, viewerId: string, input: PageInput) {
-  const where: Prisma.ImageWhereInput = { label: input.label };
-  if (input.split) where.split = input.split === "unassigned" ? null : input.split;
-  const and: Prisma.ImageWhereInput[] = [];
-  if (input.notReviewedByMe) and.push({ decisions: { none: { curatorId: viewerId } } });
-  if (input.flag) {
-    and.push({
-      OR: [
-        { flags: { some: { reason: input.flag } } },
-        { decisions: { some: { curatorId: viewerId, flags: { has: input.flag } } } },
-      ],
-    });
-  }
+/** The filters of one page as SQL conditions on `image i`, each shaped so the planner walks an index. */
+function conditions(viewerId: string, input: PageInput): Prisma.Sql[] {
   const c = input.cursor;
-  if (c) {
-    and.push(
-      input.sort === "blurriest"
-        ? { OR: [{ blurScore: { gt: c.blurScore } }, { blurScore: c.blurScore, id: { gt: c.id } }] }
-        : { id: { gt: c.id } },
-    );
+  // With id order, every row of the page lies past the cursor; repeating that bound inside the
+  // subqueries lets the planner start their index scans there instead of at the first image.
+  const past = (column: Prisma.Sql) => (c && input.sort === "id" ? Prisma.sql`AND ${column} > ${c.id}::uuid` : Prisma.empty);
+  const where = [Prisma.sql`i.label = ${input.label}`];
+  if (input.split) where.push(input.split === "unassigned" ? Prisma.sql`i.split IS NULL` : Prisma.sql`i.split = ${input.split}::"Split"`);
+  if (input.notReviewedByMe) {
+    where.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM review_decision d WHERE d."imageId" = i.id AND d."curatorId" = ${viewerId} ${past(Prisma.sql`d."imageId"`)})`);
   }
-  if (and.length) where.AND = and;
+  // Only images the viewer has decided on: nobody learns of others' decisions before their own.
+  if (input.disagreements) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM review_consensus k WHERE k."imageId" = i.id AND k.disagree ${past(Prisma.sql`k."imageId"`)})`);
+    where.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM review_resolution r WHERE r."imageId" = i.id)`);
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM review_decision d WHERE d."imageId" = i.id AND d."curatorId" = ${viewerId})`);
+  }
+  if (input.flag) {
+    // One correlated subquery over a UNION ALL, probed per row through the two unique indexes; an OR
+    // of two EXISTS would be planned as two hashed subplans that read every flag and decision first.
+    where.push(Prisma.sql`EXISTS (
+      SELECT 1 FROM image_flag f WHERE f."imageId" = i.id AND f.reason = ${input.flag}::"FlagReason"
+      UNION ALL
+      SELECT 1 FROM review_decision d WHERE d."imageId" = i.id AND d."curatorId" = ${viewerId} AND ${input.flag}::"FlagReason" = ANY (d.flags))`);
+  }
+  if (c) {
+    where.push(input.sort === "blurriest" ? Prisma.sql`(i."blurScore", i.id) > (${c.blurScore}, ${c.id}::uuid)` : Prisma.sql`i.id > ${c.id}::uuid`);
+  }
+  return where;
+}
 
-  const rows = await db.image.findMany({
-    where,
-    orderBy: input.sort === "blurriest" ? [{ blurScore: "asc" }, { id: "asc" }] : [{ id: "asc" }],
-    take: input.limit + 1,
-    select: {
-      id: true,
-      label: true,
-      split: true,
-      width: true,
-      height: true,
-      blurScore: true,
-      faceCount: true,
-      flags: { select: { reason: true }, distinct: ["reason"] },
-      decisions: { where: { curatorId: viewerId }, select: decisionSelect },
-    },
-  });
-  const more = rows.length > input.limit;
-  const items: ReviewImage[] = rows.slice(0, input.limit).map(({ flags, decisions, ...image }) => ({
-    ...image,
-    autoFlags: flags.map((f) => f.reason),
-    myDecision: toState(decisions[0] ?? null),
+interface PageRow {
+  id: string;
+  label: string;
+  split: ReviewImage["split"];
+  width: number;
+  height: number;
+  blurScore: number;
+  faceCount: number | null;
+  autoFlags: string[];
+  myKind: string | null;
+  myLabel: string | null;
+  myFlags: string[] | null;
+  mySuggestedLabel: string | null;
+  myVersion: number | null;
+}
+
+/**
+ * The one statement behind a page: the keyset page of images (walking the (label, id) or
+ * (label, split, id) index; "blurriest" orders by (blurScore, id)), each with its screening flags
+ * and the viewer's own decision. Exported so `pnpm bench:review` can time it inside PostgreSQL.
+ */
+export function pageQuery(viewerId: string, input: PageInput): Prisma.Sql {
+  const order = (t: string) => (input.sort === "blurriest" ? Prisma.raw(`${t}."blurScore", ${t}.id`) : Prisma.raw(`${t}.id`));
+  return Prisma.sql`
+    SELECT p.id::text AS id, p.label, p.split::text AS split, p.width, p.height, p."blurScore", p."faceCount",
+           ARRAY(SELECT DISTINCT f.reason::text FROM image_flag f WHERE f."imageId" = p.id ORDER BY 1) AS "autoFlags",
+           d.kind::text AS "myKind", d.label AS "myLabel", d.flags::text[] AS "myFlags", d."suggestedLabel" AS "mySuggestedLabel", d.version AS "myVersion"
+      FROM (
+        SELECT i.id, i.label, i.split, i.width, i.height, i."blurScore", i."faceCount"
+          FROM image i
+         WHERE ${Prisma.join(conditions(viewerId, input), " AND ")}
+         ORDER BY ${order("i")}
+         LIMIT ${input.limit + 1}
+      ) p
+      LEFT JOIN review_decision d ON d."imageId" = p.id AND d."curatorId" = ${viewerId}
+     ORDER BY ${order("p")}`;
+}
+
+/** One page of the review grid for one class, in one round trip (see pageQuery). */
+export async function reviewPage(db: Db, viewerId: string, input: PageInput) {
+  const rows = await db.$queryRaw<PageRow[]>(pageQuery(viewerId, input));
+  const items: ReviewImage[] = rows.slice(0, input.limit).map((r) => ({
+    id: r.id,
+    label: r.label,
+    split: r.split,
+    width: r.width,
+    height: r.height,
+    blurScore: r.blurScore,
+    faceCount: r.faceCount,
+    autoFlags: r.autoFlags,
+    myDecision:
+      r.myKind === null ? null : toState({ kind: r.myKind, label: r.myLabel, flags: r.myFlags ?? [], suggestedLabel: r.mySuggestedLabel, version: r.myVersion! }),
   }));
   const last = items.at(-1);
-  return { items, nextCursor: more && last ? { id: last.id, blurScore: last.blurScore } : null };
+  return { items, nextCursor: rows.length > input.limit && last ? { id: last.id, blurScore: last.blurScore } : null };
 }

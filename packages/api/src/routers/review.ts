@@ -1,5 +1,6 @@
 import { roleAtLeast } from "@mien/auth";
 import {
+  agreement,
   bulkFlag,
   bulkFlagInput,
   conflictsInput,
@@ -9,6 +10,8 @@ import {
   imageInput,
   listConflicts,
   pageInput,
+  resolve,
+  resolveInput,
   reviewPage,
   undo,
 } from "../review/index.ts";
@@ -41,4 +44,10 @@ export const reviewRouter = router({
 
   /** Images whose reviewers disagree once enough have reviewed: the admin's resolution queue. */
   conflicts: adminProcedure.input(conflictsInput).query(({ ctx, input }) => listConflicts(ctx.db, input)),
+
+  /** An admin's ruling on an image (accept, relabel or remove); it wins over the consensus. Audited. */
+  resolve: adminProcedure.input(resolveInput).mutation(({ ctx, input }) => resolve(ctx.db, { adminId: ctx.session.user.id, ...input })),
+
+  /** Fleiss' kappa between curators, per class and overall, with the images it covers. */
+  agreement: adminProcedure.query(({ ctx }) => agreement(ctx.db)),
 });

@@ -2,13 +2,19 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc/react.tsx";
-import { decisionText } from "./review-keys.ts";
+import { decisionText, resolutionText, type HistoryEntry } from "./review-keys.ts";
 
 const ACTION_TEXT: Record<string, string> = {
   "review.decide": "Decided",
   "review.bulk_flag": "Bulk-flagged",
   "review.undo": "Undone",
+  "review.resolve": "Resolved",
 };
+
+function changeText(h: HistoryEntry): string {
+  if (h.action === "review.resolve") return `${resolutionText(h.before)} → ${resolutionText(h.after)}`;
+  return `${decisionText(h.before)} → ${decisionText(h.after)}`;
+}
 
 const time = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
 
@@ -41,9 +47,7 @@ export function HistoryPanel({ imageId, number, onClose }: { imageId: string; nu
               <time className="history-when" dateTime={h.createdAt.toISOString()}>
                 {time.format(h.createdAt)} UTC
               </time>
-              <span className="history-change">
-                {decisionText(h.before)} → {decisionText(h.after)}
-              </span>
+              <span className="history-change">{changeText(h)}</span>
             </li>
           ))}
         </ol>

@@ -2,7 +2,7 @@
 
 import { FLAG_TEXT, SPLITS, title, type FlagReason, type PageInput } from "./review-keys.ts";
 
-/** Class, split, flag and "not reviewed by me" filters for the review grid. */
+/** Class, split, flag, "not reviewed by me" and "disagreements" filters for the review grid. */
 export function ReviewFilters({
   classes,
   value,
@@ -70,6 +70,15 @@ export function ReviewFilters({
           onChange={(e) => onChange({ ...value, notReviewedByMe: e.target.checked })}
         />
         Not yet reviewed by me
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={value.disagreements ?? false}
+          onChange={(e) => onChange({ ...value, disagreements: e.target.checked })}
+        />
+        Disagreements
+        <span className="visually-hidden">: images you reviewed where another curator decided differently</span>
       </label>
       <button type="button" className="button button-quiet" onClick={onHelp}>
         Keys <kbd>?</kbd>

@@ -57,3 +57,10 @@ export function decisionText(decision: Pick<MyDecision, "kind" | "label" | "flag
   const reasons = decision.flags.map((f) => FLAG_TEXT[f]).join(", ");
   return `flagged ${reasons}${decision.suggestedLabel ? ` (should be ${decision.suggestedLabel})` : ""}`;
 }
+
+/** An admin's ruling as the history shows it: "keep", "relabel fear", "remove", or "no ruling". */
+export function resolutionText(r: { outcome: "accept" | "relabel" | "remove"; label: string | null; note: string | null } | null): string {
+  if (!r) return "no ruling";
+  const what = r.outcome === "accept" ? "keep" : r.outcome === "relabel" ? `relabel ${r.label ?? "?"}` : "remove";
+  return r.note ? `${what} (“${r.note}”)` : what;
+}

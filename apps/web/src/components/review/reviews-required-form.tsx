@@ -17,7 +17,7 @@ export function ReviewsRequiredForm() {
         setSaved(result.changed ? `Saved: ${result.value} review${result.value === 1 ? "" : "s"} per image.` : "Nothing changed.");
         setDraft(null);
         void queryClient.invalidateQueries({ queryKey: trpc.admin.settings.get.queryKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.review.conflicts.infiniteQueryKey({}) });
+        void queryClient.invalidateQueries({ queryKey: trpc.review.conflicts.pathKey() });
       },
     }),
   );

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { isRole, roleAtLeast } from "@mien/auth";
 import { currentSession } from "../../../auth/session.ts";
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
 import { ConflictList } from "../../../components/review/conflict-list.tsx";
 import { ReviewsRequiredForm } from "../../../components/review/reviews-required-form.tsx";
 import { SiteHeader } from "../../../components/site-header.tsx";
@@ -21,11 +22,12 @@ export default async function ConflictsPage() {
         <div className="panel-head">
           <h1>Review conflicts</h1>
           <p className="lede">
-            Images that enough curators have reviewed but who disagree. Each curator&apos;s decision is shown so you can resolve it.
+            Images that enough curators have reviewed but who disagree. Each curator&apos;s decision is shown; your ruling (keep,
+            relabel or remove) decides the image and is kept in its audit trail.
           </p>
         </div>
         <ReviewsRequiredForm />
-        <ConflictList />
+        <ConflictList classes={[...EXPRESSION_CLASSES]} />
       </main>
     </>
   );

@@ -1,0 +1,135 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import tar from "tar-stream";
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..", "..");
+
+let t: TestDatabase;
+const tmp = mkdtempSync(join(tmpdir(), "mien-cli-snapshot-"));
+const dataDir = join(tmp, "data");
+
+/**
+ * `pnpm mien snapshot …` in this process (the CLI entry only adds error printing), against the
+ * test database; returns the exit code and what it printed.
+ */
+async function mien(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void (stdout += `${a.join(" ")}\n`));
+  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void (stderr += `${a.join(" ")}\n`));
+  try {
+    const [verb, ...rest] = args;
+    const command = verb === "import" ? await import("./import.ts") : await import("./snapshot.ts");
+    return { code: await command.run(rest), stdout, stderr };
+  } catch (err) {
+    // What main.ts does with an error a command throws.
+    return { code: 1, stdout, stderr: `${stderr}${(err as Error).message}\n` };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+async function untarNames(bytes: Buffer): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const extract = tar.extract();
+  const done = new Promise<void>((res, rej) => {
+    extract.on("entry", (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c) => chunks.push(c as Buffer));
+      stream.on("end", () => {
+        files.set(header.name, Buffer.concat(chunks));
+        next();
+      });
+    });
+    extract.on("finish", res);
+    extract.on("error", rej);
+  });
+  extract.end(bytes);
+  await done;
+  return files;
+}
+
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  t = await createTestDatabase("mien_test_cli_snapshot");
+  Object.assign(process.env, { DATABASE_URL: t.url, MIEN_DATA_DIR: dataDir, MIEN_STORAGE: "local" });
+  // The demo sample, through the real importer.
+  const imported = await mien(["import", join(REPO_ROOT, "data", "demo")]);
+  if (imported.code !== 0) throw new Error(`import failed:\n${imported.stderr}`);
+}, 180_000);
+afterAll(async () => {
+  process.env = savedEnv;
+  await t?.drop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("pnpm mien snapshot", () => {
+  it("refuses without an admin, then freezes, lists and exports as class folders and CSV", async () => {
+    const noAdmin = await mien(["snapshot", "create"]);
+    expect(noAdmin.code).toBe(2);
+    expect(noAdmin.stderr).toMatch(/There is no admin/);
+    await t.db.user.create({ data: { id: "boss", email: "boss@example.com", name: "Boss", role: "admin" } });
+
+    const created = await mien(["snapshot", "create", "--name", "CLI freeze"]);
+    expect(created.code, created.stderr).toBe(0);
+    const images = await t.db.image.count({ where: { split: { not: null } } });
+    const snapshot = await t.db.datasetSnapshot.findFirstOrThrow();
+    expect(snapshot).toMatchObject({ name: "CLI freeze", imageCount: images, createdById: "boss" });
+    expect(created.stdout).toContain(`Froze snapshot ${snapshot.id} "CLI freeze"`);
+    const again = await mien(["snapshot", "create"]);
+    expect(again.stdout).toContain(`Already frozen as snapshot ${snapshot.id}`);
+
+    const listed = await mien(["snapshot", "list"]);
+    expect(listed.stdout.trim().split("\n")).toEqual([expect.stringMatching(new RegExp(`^${snapshot.id}\t${snapshot.contentHash.slice(0, 12)}\t.*\tboss@example.com\tCLI freeze$`))]);
+
+    const exported = await mien(["snapshot", "export", snapshot.contentHash.slice(0, 8), "--out", join(tmp, "set.tar")]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const files = await untarNames(readFileSync(join(tmp, "set.tar")));
+    expect(files.size).toBe(images + 1);
+    expect(createHash("sha256").update(files.get("manifest.tsv")!).digest("hex")).toBe(snapshot.contentHash);
+    for (const [name, bytes] of files) {
+      if (name === "manifest.tsv") continue;
+      const [split, label, file] = name.split("/");
+      expect(["train", "val", "test"]).toContain(split);
+      expect(file).toBe(`${createHash("sha256").update(bytes).digest("hex")}.jpg`);
+      expect(label).toMatch(/^[a-z]+$/);
+    }
+
+    const csv = await mien(["snapshot", "export", snapshot.id, "--format", "csv", "--out", join(tmp, "set.csv")]);
+    expect(csv.code, csv.stderr).toBe(0);
+    const lines = readFileSync(join(tmp, "set.csv"), "utf8").trimEnd().split("\n");
+    expect(lines[0]).toBe("sha256,label,split,file");
+    expect(lines).toHaveLength(images + 1);
+  }, 120_000);
+
+  it("says what is wrong with bad arguments, and leaves no partial file", async () => {
+    const cases: [string[], RegExp][] = [
+      [["snapshot", "export", "nope"], /No snapshot "nope"/],
+      [["snapshot", "export"], /Give the snapshot to export/],
+      [["snapshot", "export", "abcdef", "--format", "zip"], /--format must be tar or csv/],
+      [["snapshot", "create", "--as", "nobody@example.com"], /No account with email nobody@example.com/],
+      [["snapshot", "create", "--colour"], /Unknown option '--colour'/],
+      [["snapshot", "shred"], /Unknown action "shred"/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await mien(args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+    // An export that fails half-way (an original missing from storage) exits 1 and removes its partial file.
+    const snapshot = await t.db.datasetSnapshot.findFirstOrThrow();
+    const image = await t.db.image.findFirstOrThrow({ where: { split: { not: null } }, orderBy: { sha256: "desc" } });
+    rmSync(join(dataDir, "storage", ...image.storageKey.split("/")));
+    const failed = await mien(["snapshot", "export", snapshot.id, "--out", join(tmp, "broken.tar")]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(new RegExp(`Image ${image.sha256} is missing from storage`));
+    expect(existsSync(join(tmp, "broken.tar"))).toBe(false);
+    expect(existsSync(join(tmp, "broken.tar.partial"))).toBe(false);
+  }, 120_000);
+});
