@@ -8,3 +8,6 @@ export * from "./training/embedding-store.node.ts";
 export * from "./training/pipeline.node.ts";
 export * from "./training/predict-images.node.ts";
 export * from "./artifact/load.node.ts";
+export * from "./training/folder-dataset.node.ts";
+export * from "./training/ml-cache-import.node.ts";
+export * from "./training/code-version.node.ts";
