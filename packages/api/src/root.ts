@@ -2,6 +2,8 @@ import { adminRouter } from "./routers/admin.ts";
 import { datasetRouter } from "./routers/dataset.ts";
 import { me } from "./routers/me.ts";
 import { reviewRouter } from "./routers/review.ts";
+import { modelsRouter } from "./routers/models.ts";
+import { trainingRouter } from "./routers/training.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -9,6 +11,8 @@ export const appRouter = router({
   dataset: datasetRouter,
   admin: adminRouter,
   review: reviewRouter,
+  training: trainingRouter,
+  models: modelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -49,16 +49,22 @@ export async function importMlCache(options: {
     } catch {
       continue;
     }
-    if (!meta.complete || meta.dim !== backbone.dim || JSON.stringify(meta.input) !== JSON.stringify(backbone.input) || meta.count !== index.paths.length) {
-      log(`ml cache ${base}: skipped (unfinished or made for another input spec)`);
+    if (meta.dim !== backbone.dim || JSON.stringify(meta.input) !== JSON.stringify(backbone.input) || meta.count !== index.paths.length) {
+      log(`ml cache ${base}: skipped (made for another input spec or image list)`);
       continue;
     }
-    const buf = await readFile(`${base}.bin`);
-    const data = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+    const buf = await readFile(`${base}.bin`).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return null;
+      throw error;
+    });
+    if (!buf) continue;
+    // Rows are appended in index order, so an unfinished file's whole rows are valid.
+    const rowsOnDisk = Math.min(meta.count, Math.floor(buf.byteLength / (meta.dim * 4)));
+    const data = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + rowsOnDisk * meta.dim * 4));
     const table = await store.table({ backbone: backbone.id, input: backbone.input, dim: backbone.dim, colour, variant: flip ? "flip" : "plain" });
     const shas: string[] = [];
     const rows: number[] = [];
-    index.paths.forEach((p, i) => {
+    index.paths.slice(0, rowsOnDisk).forEach((p, i) => {
       const file = files.get(resolve(index.root, p));
       if (!file || table.has(file.sha256) || (colour === "gray" && file.channels !== 1)) return;
       shas.push(file.sha256);
