@@ -106,7 +106,7 @@ export function createTrainingHandler(deps: TrainerDeps) {
         },
       });
       const resumedFrom = (latest as TrainingProgress | null)?.resumedFrom ?? null;
-      await progress({ stage: "publishing", percent: 98, history: result.manifest.training ? ((latest as TrainingProgress | null)?.history ?? []) : [], message: "Publishing the version" });
+      await progress({ ...((latest as TrainingProgress | null) ?? { history: [] }), stage: "publishing", percent: 98, message: "Publishing the version" });
       await assertLock();
       const published = await publishVersion(db, storage, {
         files: result.files,

@@ -120,11 +120,13 @@ export async function runTrainingPipeline(input: TrainingPipelineInput): Promise
   const { recipe, hooks } = input;
   let history: EpochResult[] = [];
   let lastBatchReport = 0;
+  // Once known, every later report says the run resumed from a checkpoint.
+  let resumed: number | undefined;
   const report = async (p: Omit<PipelineProgress, "history">, force = true) => {
     const now = performance.now();
     if (!force && now - lastBatchReport < 500) return;
     lastBatchReport = now;
-    await hooks.progress({ ...p, history });
+    await hooks.progress({ ...(resumed === undefined ? {} : { resumedFrom: resumed }), ...p, history });
   };
 
   await report({ stage: "preparing", percent: 0, message: "Checking the snapshot and loading backbones" });
@@ -192,6 +194,7 @@ export async function runTrainingPipeline(input: TrainingPipelineInput): Promise
       }
     }
     const resumedFrom = resume && resume.fingerprint === fingerprint ? resume.epoch : undefined;
+    resumed = resumedFrom;
     if (resume && resumedFrom !== undefined) history = [...resume.history];
     await report({ stage: "training", percent: percentIn("training", (resumedFrom ?? 0) / recipe.epochs), epoch: resumedFrom ?? 0, epochs: recipe.epochs, resumedFrom, message: resumedFrom ? `Resuming after epoch ${resumedFrom}` : "Training the head" });
     const trained = await trainHeadWithCheckpoints(
