@@ -2,7 +2,7 @@ import { startTraining } from "@mien/api";
 import { createDb } from "@mien/db";
 import { loadServerEnv } from "@mien/env";
 import { trainingQueue, trainingQueueEvents } from "@mien/jobs";
-import { CONFIG_OPTIONS, configFromFlags } from "./config-flags.ts";
+import { configFromFlags, type CONFIG_OPTIONS } from "./config-flags.ts";
 
 type Values = Partial<Record<keyof typeof CONFIG_OPTIONS, string | boolean>>;
 

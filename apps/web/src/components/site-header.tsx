@@ -7,6 +7,8 @@ const NAV = [
   { href: "/", text: "Data set", role: "curator" },
   { href: "/review", text: "Review", role: "curator" },
   { href: "/review/conflicts", text: "Conflicts", role: "admin" },
+  { href: "/admin/training", text: "Training", role: "admin" },
+  { href: "/admin/models", text: "Models", role: "admin" },
 ] as const;
 
 /** `current` is the path of the page showing the header, marked for assistive tech. */

@@ -45,7 +45,11 @@ export async function listFolderDataset(root: string): Promise<FolderImage[]> {
           }),
         );
         // An image present twice (same bytes) counts once.
-        for (const image of chunk) if (!seen.has(image.sha256)) (seen.add(image.sha256), out.push(image));
+        for (const image of chunk) {
+          if (seen.has(image.sha256)) continue;
+          seen.add(image.sha256);
+          out.push(image);
+        }
       }
     }
   }
