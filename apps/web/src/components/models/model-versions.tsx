@@ -12,7 +12,8 @@ import { ReliabilityDiagram } from "./reliability-diagram.tsx";
 export function ModelVersions() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const list = useQuery(trpc.models.list.queryOptions());
+  // Workers publish in the background: always ask again when the page opens.
+  const list = useQuery({ ...trpc.models.list.queryOptions(), refetchOnMount: "always" });
   const [selected, setSelected] = useState<string | null>(null);
   const [said, setSaid] = useState("");
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey() });

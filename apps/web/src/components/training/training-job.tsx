@@ -18,6 +18,7 @@ export function TrainingJob({ id }: { id: string }) {
   const queryClient = useQueryClient();
   const job = useQuery({
     ...trpc.training.get.queryOptions({ id }),
+    refetchOnMount: "always",
     refetchInterval: (q) => (q.state.data && ACTIVE.has(q.state.data.status) ? 1000 : false),
   });
   const refresh = () => {

@@ -12,6 +12,7 @@ export function TrainingJobs() {
   const trpc = useTRPC();
   const jobs = useQuery({
     ...trpc.training.list.queryOptions(),
+    refetchOnMount: "always",
     refetchInterval: (q) => (q.state.data?.some((j) => ACTIVE.has(j.status)) ? 2000 : false),
   });
   if (jobs.isPending) return <p className="status" role="status">Loading jobs…</p>;
