@@ -2,8 +2,9 @@ import { join } from "node:path";
 import { createDb } from "@mien/db";
 import { loadServerEnv } from "@mien/env";
 import { queuePrefix } from "@mien/jobs";
-import { codeVersion, EmbeddingStore, nodeModelSources, selectNodeBackend } from "@mien/model/node";
+import { codeVersion, EmbeddingStore, nodeModelSources } from "@mien/model/node";
 import { createStorage } from "@mien/storage";
+import { selectTrainerBackend } from "./backend.ts";
 import { startTrainer } from "./worker.ts";
 
 const env = loadServerEnv();
@@ -14,7 +15,7 @@ const positive = (name: string, fallback: number) => {
   return value;
 };
 // Logs which backend it is: tfjs-node-gpu, tfjs-node, wasm or cpu.
-const backend = await selectNodeBackend({ log: (line) => console.log(`trainer: ${line}`) });
+const backend = await selectTrainerBackend((line) => console.log(`trainer: ${line}`));
 const embeddings = new EmbeddingStore(process.env.MIEN_EMBEDDING_CACHE ?? join(env.dataDir, "embeddings"));
 const worker = startTrainer({
   redisUrl: env.REDIS_URL,
