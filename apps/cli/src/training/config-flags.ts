@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { RANDOM_AUGMENTATIONS, trainingConfig, type TrainingConfig, type TrainingConfigInput } from "@mien/jobs/training";
+import { DEFAULT_TRAINING_CONFIG, RANDOM_AUGMENTATIONS, trainingConfig, type TrainingConfig, type TrainingConfigInput } from "@mien/jobs/training";
 
 /** Command-line options that set training config fields (shared by both `mien train` modes). */
 export const CONFIG_OPTIONS = {
@@ -70,13 +70,14 @@ export function configFromFlags(values: Values, base: Partial<TrainingConfigInpu
   }
   if (values.patience !== undefined) input.earlyStopping = { enabled: true, patience: num(values.patience) };
   if (values.augment !== undefined || values.copies !== undefined || values["no-flip"]) {
-    const augmentations: Record<string, unknown> = { ...(input.augmentations as object) };
+    const augmentations: Record<string, unknown> = { ...DEFAULT_TRAINING_CONFIG.augmentations, ...(input.augmentations as object) };
     const chosen = list(values.augment);
     if (chosen) {
       const unknown = chosen.filter((a) => !(RANDOM_AUGMENTATIONS as readonly string[]).includes(a));
       if (unknown.length) throw new Error(`Unknown augmentation(s) ${unknown.join(", ")}; choose from ${RANDOM_AUGMENTATIONS.join(", ")}.`);
       for (const a of RANDOM_AUGMENTATIONS) augmentations[a] = { ...(augmentations[a] as object), enabled: chosen.includes(a) };
-      augmentations.copies ??= 1;
+      // Turning augmentations on without copies would do nothing: default to one copy.
+      if (chosen.length && !augmentations.copies) augmentations.copies = 1;
     }
     if (values.copies !== undefined) augmentations.copies = num(values.copies);
     if (values["no-flip"]) augmentations.flip = false;
@@ -86,6 +87,5 @@ export function configFromFlags(values: Values, base: Partial<TrainingConfigInpu
   if (!parsed.success) {
     throw new Error(`Invalid training config: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; ")}`);
   }
-  // Fill the nested defaults of a partly given augmentation (zod defaults apply to absent keys only).
   return parsed.data;
 }
