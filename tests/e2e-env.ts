@@ -23,6 +23,8 @@ const ADMIN_DATABASE_URL =
 process.env.MIEN_E2E_DB ??= `mien_e2e_${randomBytes(5).toString("hex")}`;
 process.env.MIEN_E2E_SECRET ??= randomBytes(32).toString("base64url");
 process.env.MIEN_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "mien-e2e-"));
+// Own BullMQ keys, so training jobs of parallel e2e runs never meet.
+process.env.MIEN_E2E_QUEUE_PREFIX ??= `mien-e2e-${randomBytes(4).toString("hex")}`;
 
 export const E2E_DB = process.env.MIEN_E2E_DB;
 export const DATA_DIR = process.env.MIEN_E2E_DATA_DIR;
@@ -44,6 +46,7 @@ export const APP_ENV: Record<string, string> = {
   MIEN_BASE_URL: BASE_URL,
   PORT: String(PORT),
   NODE_ENV: "production",
+  MIEN_QUEUE_PREFIX: process.env.MIEN_E2E_QUEUE_PREFIX,
 };
 
 export interface Credentials {

@@ -1,16 +1,37 @@
+import { join } from "node:path";
+import { createDb } from "@mien/db";
 import { loadServerEnv } from "@mien/env";
+import { queuePrefix } from "@mien/jobs";
+import { codeVersion, EmbeddingStore, nodeModelSources } from "@mien/model/node";
+import { createStorage } from "@mien/storage";
+import { selectTrainerBackend } from "./backend.ts";
 import { startTrainer } from "./worker.ts";
 
 const env = loadServerEnv();
-const worker = startTrainer({ redisUrl: env.REDIS_URL });
+const positive = (name: string, fallback: number) => {
+  const raw = process.env[name];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of milliseconds, not "${raw}".`);
+  return value;
+};
+// Logs which backend it is: tfjs-node-gpu, tfjs-node, wasm or cpu.
+const backend = await selectTrainerBackend((line) => console.log(`trainer: ${line}`));
+const embeddings = new EmbeddingStore(process.env.MIEN_EMBEDDING_CACHE ?? join(env.dataDir, "embeddings"));
+const worker = startTrainer({
+  redisUrl: env.REDIS_URL,
+  prefix: queuePrefix(),
+  lockDuration: positive("MIEN_TRAINER_LOCK_MS", 60_000),
+  stalledInterval: positive("MIEN_TRAINER_STALLED_MS", 30_000),
+  deps: { db: createDb(env.DATABASE_URL), storage: createStorage(env), embeddings, sources: nodeModelSources(), backend: backend.name, codeVersion: codeVersion() },
+});
 await worker.waitUntilReady();
-console.log(`trainer: waiting for jobs on ${env.REDIS_URL.replace(/\/\/[^@]*@/, "//***@")}`);
+console.log(`trainer: waiting for jobs on ${env.REDIS_URL.replace(/\/\/[^@]*@/, "//***@")} (prefix ${queuePrefix()})`);
 
 // Finish the current job's step and release its lock before exiting, so
 // another worker can pick it up at once instead of waiting for the lock to expire.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     console.log(`trainer: ${signal}, closing`);
-    void worker.close().then(() => process.exit(0));
+    void worker.close().then(() => embeddings.close()).then(() => process.exit(0));
   });
 }

@@ -3,3 +3,5 @@ export { createContext, procedurePolicy, type ApiSession, type Context, type Met
 export type { ClassCounts, SplitCounts } from "./routers/dataset.ts";
 export { FLAG_REASONS, PAGE_SIZE, REVIEW_ACTIONS, type DecisionState, type FlagReasonName, type HistoryEntry, type ReviewImage } from "./review/index.ts";
 export { exportSnapshot, EXPORT_FORMATS, SnapshotExportError, snapshotStorage, type ExportFormat } from "./snapshots/index.ts";
+export { useTrainingQueue } from "./routers/training.ts";
+export { startTraining, cancelTraining, retryTraining, getTrainingJob, listTrainingJobs } from "./training/index.ts";

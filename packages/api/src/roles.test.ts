@@ -6,7 +6,12 @@ import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { LocalStorage } from "@mien/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { trainingQueue } from "@mien/jobs";
+import { DEFAULT_TRAINING_CONFIG } from "@mien/jobs/training";
+import { promoteVersion } from "@mien/registry";
 import { appRouter, createCaller } from "./root.ts";
+import { useTrainingQueue } from "./routers/training.ts";
 import { procedurePolicy, type ApiSession, type ProcedureRole } from "./trpc.ts";
 
 type Actor = "anonymous" | Role;
@@ -19,6 +24,10 @@ let targetId = "";
 let imageId = "";
 let snapshotId = "";
 let storageDir = "";
+const jobs = { queued: "", failed: "", done: "" };
+const versions: string[] = [];
+// A real queue under its own prefix, so no worker of anyone else's sees these jobs.
+const queue = trainingQueue({ redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", prefix: `mien-test-roles-${randomBytes(4).toString("hex")}` });
 
 /**
  * One valid input per procedure. A new procedure without an entry here fails the
@@ -46,6 +55,16 @@ const SAMPLE_INPUTS: Record<string, () => unknown> = {
   "snapshots.create": () => ({}),
   "admin.settings.get": () => undefined,
   "admin.settings.setReviewsRequired": () => ({ value: 1 }),
+  "training.options": () => undefined,
+  "training.list": () => undefined,
+  "training.get": () => ({ id: jobs.done }),
+  "training.start": () => ({ config: { ...DEFAULT_TRAINING_CONFIG, name: "roles", snapshotId, classes: ["happiness", "neutral"] } }),
+  "training.cancel": () => ({ id: jobs.queued }),
+  "training.retry": () => ({ id: jobs.failed }),
+  "models.list": () => undefined,
+  // beforeAll makes version 1 active, so promoting 2 and then rolling back both succeed.
+  "models.promote": () => ({ versionId: versions[1] }),
+  "models.rollback": () => undefined,
 };
 
 function callerFor(actor: Actor) {
@@ -97,8 +116,27 @@ beforeAll(async () => {
   for (const role of ["curator", "admin"] as const) {
     await callerFor(role).review.decide({ imageId, decision: { kind: "flag", flags: ["duplicate"] } });
   }
+
+  useTrainingQueue(queue);
+  snapshotId = (
+    await t.db.datasetSnapshot.create({
+      data: { name: "roles", contentHash: "1".repeat(64), manifestKey: "snapshots/roles.tsv", imageCount: 4, classCounts: { train: { happiness: 2, neutral: 2 }, val: { happiness: 1, neutral: 1 } }, createdById: "u-admin" },
+    })
+  ).id;
+  for (const status of ["queued", "failed", "completed"] as const) {
+    const job = await t.db.trainingJob.create({ data: { snapshotId, config: { ...DEFAULT_TRAINING_CONFIG, name: status, snapshotId }, status, createdById: "u-admin" } });
+    jobs[status === "completed" ? "done" : status] = job.id;
+  }
+  for (const n of [1, 2]) {
+    const manifest = { name: `v${n}`, classes: ["happiness", "neutral"], backbones: [{ id: "faceapi-expression", provenance: "x" }], metrics: {}, calibration: { temperature: 1, abstainThreshold: 0.5 }, head: { quantization: "float16" }, snapshot: { contentHash: "1".repeat(64) } };
+    versions.push((await t.db.modelVersion.create({ data: { number: n, contentHash: String(n).repeat(64), artifactKey: `models/${String(n).repeat(64)}/`, manifest, metrics: {} } })).id);
+  }
+  await promoteVersion(t.db, { versionId: versions[0]!, actorId: null, action: "bootstrap" });
 });
 afterAll(async () => {
+  useTrainingQueue(null);
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
   await t?.drop();
   if (storageDir) rmSync(storageDir, { recursive: true, force: true });
 });
@@ -117,6 +155,9 @@ describe("procedure policy", () => {
       "dataset.summary",
       "me",
       "review.agreement",
+      "models.list",
+      "models.promote",
+      "models.rollback",
       "review.bulkFlag",
       "review.conflicts",
       "review.decide",
@@ -127,6 +168,12 @@ describe("procedure policy", () => {
       "snapshots.create",
       "snapshots.get",
       "snapshots.list",
+      "training.cancel",
+      "training.get",
+      "training.list",
+      "training.options",
+      "training.retry",
+      "training.start",
     ]);
     for (const p of policy) {
       expect(p.role, `${p.path} has no role`).toMatch(/^(public|user|curator|admin)$/);
@@ -155,6 +202,15 @@ describe("procedure policy", () => {
       "snapshots.create": "admin",
       "admin.settings.get": "admin",
       "admin.settings.setReviewsRequired": "admin",
+      "training.options": "admin",
+      "training.list": "admin",
+      "training.get": "admin",
+      "training.start": "admin",
+      "training.cancel": "admin",
+      "training.retry": "admin",
+      "models.list": "admin",
+      "models.promote": "admin",
+      "models.rollback": "admin",
     });
   });
 

@@ -4,6 +4,8 @@ import { datasetRouter } from "./routers/dataset.ts";
 import { me } from "./routers/me.ts";
 import { reviewRouter } from "./routers/review.ts";
 import { snapshotsRouter } from "./routers/snapshots.ts";
+import { modelsRouter } from "./routers/models.ts";
+import { trainingRouter } from "./routers/training.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -13,6 +15,8 @@ export const appRouter = router({
   review: reviewRouter,
   audit: auditRouter,
   snapshots: snapshotsRouter,
+  training: trainingRouter,
+  models: modelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

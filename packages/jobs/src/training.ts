@@ -1,23 +1,176 @@
 import { z } from "zod";
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
 
 /**
- * Payload of a training job on the queue. Versioned so a worker can refuse
- * payloads it does not understand instead of misreading them.
- * The full training config (backbone, augmentations, schedule) lands with the trainer issue.
+ * The training job config, validated once here and shared by the admin form (web), the API
+ * (which stores it on the TrainingJob row) and the worker (which trains with it). Browser-safe:
+ * only zod and the class list. The recipe (backbones, head, augmentations, TTA) is data, so a
+ * better recipe is a new config, not new code.
+ */
+
+/** One switchable augmentation with its strength (defaults are the original project's). */
+const augmentation = (maxAmount: number, amount: number) =>
+  z.object({ enabled: z.boolean(), amount: z.number().min(0).max(maxAmount) }).default({ enabled: false, amount });
+
+export const augmentationConfig = z.object({
+  /** A mirrored copy of every training image. */
+  flip: z.boolean().default(true),
+  /** Rotation up to ±amount degrees. */
+  rotation: augmentation(45, 45),
+  /** Width and height shift up to ±amount of the side. */
+  shift: augmentation(0.5, 0.2),
+  /** Shear factor up to ±amount. */
+  shear: augmentation(0.5, 0.2),
+  /** Zoom in or out by up to ±amount. */
+  zoom: augmentation(0.5, 0.2),
+  /** Brightness scaled by up to ±amount. */
+  brightness: augmentation(0.5, 0.2),
+  /**
+   * Randomly augmented copies of each training image (using the enabled augmentations above).
+   * Conv layers are frozen, so each copy is embedded once and cached; 0 turns them off.
+   */
+  copies: z.number().int().min(0).max(8).default(0),
+});
+export type AugmentationConfig = z.infer<typeof augmentationConfig>;
+
+export const RANDOM_AUGMENTATIONS = ["rotation", "shift", "shear", "zoom", "brightness"] as const;
+export type RandomAugmentation = (typeof RANDOM_AUGMENTATIONS)[number];
+
+export const LR_SCHEDULES = ["constant", "cosine", "step"] as const;
+export const BALANCING = ["none", "class-weights", "oversample"] as const;
+
+const unique = <T>(list: readonly T[]) => new Set(list).size === list.length;
+
+export const trainingConfig = z.object({
+  /** Human-facing model name, e.g. "fer7-mlp". */
+  name: z
+    .string()
+    .trim()
+    .min(1, "Give the model a name.")
+    .max(80)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "Use letters, digits, dots, dashes and underscores only."),
+  /** The pinned, immutable dataset snapshot (its manifest is content-hashed). */
+  snapshotId: z.uuid("Pick a dataset snapshot."),
+  /** The classes to learn, e.g. all 8, FER2013's 7, or a 4-class subset. */
+  classes: z
+    .array(z.enum(EXPRESSION_CLASSES))
+    .min(2, "Pick at least two classes.")
+    .refine(unique, "Each class may appear once.")
+    .default([...EXPRESSION_CLASSES]),
+  /** How to counter class imbalance: loss weights n / (k·n_c), or resampling to equal counts. */
+  balancing: z.enum(BALANCING).default("none"),
+  /** Frozen backbones whose embeddings are concatenated (ids from @mien/model BACKBONE_IDS). */
+  backbones: z
+    .array(z.string().min(1).max(64))
+    .min(1, "Pick at least one backbone.")
+    .max(8)
+    .refine(unique, "Each backbone may appear once.")
+    .default(["faceapi-expression"]),
+  /** Face crops are converted to gray (3 equal channels) when the data is gray, as FER2013 is. */
+  colour: z.enum(["gray", "rgb"]).default("gray"),
+  augmentations: augmentationConfig.default(augmentationConfig.parse({})),
+  head: z
+    .object({
+      /** Hidden layer widths; [] is multinomial logistic regression. */
+      hidden: z.array(z.number().int().min(4).max(4096)).max(3).default([512]),
+      inputDropout: z.number().min(0).max(0.9).default(0.2),
+      dropout: z.number().min(0).max(0.9).default(0.5),
+      l2: z.number().min(0).max(0.1).default(1e-4),
+    })
+    .default({ hidden: [512], inputDropout: 0.2, dropout: 0.5, l2: 1e-4 }),
+  epochs: z.number().int().min(1).max(500).default(40),
+  batchSize: z.number().int().min(8).max(4096).default(256),
+  learningRate: z
+    .object({
+      initial: z.number().positive().max(1).default(1e-3),
+      schedule: z.enum(LR_SCHEDULES).default("cosine"),
+      /** Linear warm-up epochs before the schedule starts. */
+      warmupEpochs: z.number().int().min(0).max(50).default(1),
+      /** "step": multiply by `stepFactor` every `stepEvery` epochs. */
+      stepEvery: z.number().int().min(1).max(200).default(10),
+      stepFactor: z.number().positive().max(1).default(0.5),
+    })
+    .default({ initial: 1e-3, schedule: "cosine", warmupEpochs: 1, stepEvery: 10, stepFactor: 0.5 }),
+  /** Stop when val loss has not improved for `patience` epochs; the best epoch's weights are kept. */
+  earlyStopping: z
+    .object({ enabled: z.boolean().default(true), patience: z.number().int().min(1).max(100).default(6) })
+    .default({ enabled: true, patience: 6 }),
+  /** Test-time augmentation: average the logits of the crop and its mirror image. */
+  tta: z.enum(["none", "flip"]).default("flip"),
+  quantization: z.enum(["float16", "uint8"]).default("float16"),
+  /** The coach says "unclear" below the confidence at which val accuracy reaches this. */
+  abstainTargetAccuracy: z.number().min(0.3).max(0.99).default(0.8),
+  /** How a face detector's box becomes the crop the model sees (written to the manifest). */
+  faceBox: z
+    .object({ scale: z.number().min(0.5).max(4).default(1.15), shiftY: z.number().min(-1).max(1).default(0) })
+    .default({ scale: 1.15, shiftY: 0 }),
+  /**
+   * Fine-tune the backbones' conv layers. Only possible where @tensorflow/tfjs-node or
+   * tfjs-node-gpu loads (wasm cannot back-propagate through convolutions); workers elsewhere refuse.
+   */
+  fineTune: z.boolean().default(false),
+  /** Fixes the weight initialisation, shuffling and augmentation draws. */
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+});
+
+export type TrainingConfig = z.infer<typeof trainingConfig>;
+export type TrainingConfigInput = z.input<typeof trainingConfig>;
+
+/** The default recipe for everything but the name and snapshot. */
+export const DEFAULT_TRAINING_CONFIG: Omit<TrainingConfig, "name" | "snapshotId"> = (() => {
+  const { name: _n, snapshotId: _s, ...rest } = trainingConfig.parse({ name: "default", snapshotId: "00000000-0000-4000-8000-000000000000" });
+  return rest;
+})();
+
+/** Parses a config with one readable line per problem. */
+export function parseTrainingConfig(value: unknown): TrainingConfig {
+  const parsed = trainingConfig.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; ");
+    throw new Error(`Invalid training config: ${problems}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Payload of a training job on the queue. Versioned so a worker can refuse payloads it does
+ * not understand instead of misreading them. The TrainingJob row holds the same config.
  */
 export const trainingJobPayload = z.object({
-  v: z.literal(1),
-  trainingJobId: z.string().uuid(),
-  snapshotId: z.string().uuid(),
+  v: z.literal(2),
+  trainingJobId: z.uuid(),
+  config: trainingConfig,
 });
 
 export type TrainingJobPayload = z.infer<typeof trainingJobPayload>;
 
-/** What the worker reports through BullMQ's own `job.updateProgress`. */
+export const TRAINING_STAGES = ["queued", "preparing", "embedding", "training", "evaluating", "publishing", "done"] as const;
+export type TrainingStage = (typeof TRAINING_STAGES)[number];
+
+/** One finished epoch, as drawn on the admin page's charts. */
+export const epochMetrics = z.object({
+  epoch: z.number().int().positive(),
+  loss: z.number(),
+  accuracy: z.number().min(0).max(1),
+  valLoss: z.number(),
+  valAccuracy: z.number().min(0).max(1),
+  learningRate: z.number().nonnegative(),
+});
+export type EpochMetrics = z.infer<typeof epochMetrics>;
+
+/** What the worker reports through BullMQ's own `job.updateProgress` (and keeps on the row). */
 export const trainingProgress = z.object({
-  stage: z.enum(["preparing", "training", "evaluating", "publishing", "done"]),
+  stage: z.enum(TRAINING_STAGES),
+  /** Overall progress of the job, 0..100. */
   percent: z.number().min(0).max(100),
   epoch: z.number().int().nonnegative().optional(),
+  epochs: z.number().int().nonnegative().optional(),
+  batch: z.number().int().nonnegative().optional(),
+  batches: z.number().int().nonnegative().optional(),
+  /** Every finished epoch so far (a reconnecting page redraws its charts from this alone). */
+  history: z.array(epochMetrics).default([]),
+  /** Epoch the job resumed after, when a restarted worker picked up a checkpoint. */
+  resumedFrom: z.number().int().nonnegative().optional(),
   message: z.string().max(500).optional(),
 });
 

@@ -12,3 +12,15 @@ export { HUMAN_EMOTION_LABELS } from "./backbones/human-emotion.ts";
 export { landmarkGeometry } from "./backbones/faceapi-landmarks.ts";
 export * from "./artifact/manifest.ts";
 export type { ExpressionModel } from "./artifact/expression-model.ts";
+// Trainer, artifact and registry contract (issue 4).
+export { loadExpressionModel, type LoadExpressionModelOptions } from "./artifact/load.ts";
+export { headFiles, loadHead, shardPaths, HEAD_SHARD } from "./artifact/head-files.ts";
+export { quantizeWeights, float32ToFloat16Bits, type Quantization } from "./artifact/quantize.ts";
+export { sha256Hex } from "./artifact/sha256.ts";
+export { toCropColour, type CropColour } from "./crop-colour.ts";
+export { augmentBatch, drawAugmentation, transformRow, type AugmentationAmounts, type AugmentationDraw } from "./augment.ts";
+export { evaluationReport, abstainThreshold, reliabilityBins } from "./training/evaluate.ts";
+export { modelCard } from "./training/model-card.ts";
+export { backboneProvenance, HUMAN_EMOTION_PROVENANCE, FACE_API_EXPRESSION_PEER_PROVENANCE } from "./training/provenance.ts";
+export type { TrainingRecipe, TrainingImage, Split as TrainingSplit } from "./training/recipe.ts";
+export type { EpochResult } from "./training/head-trainer.ts";

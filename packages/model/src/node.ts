@@ -2,3 +2,12 @@
 export * from "./backend.node.ts";
 export * from "./model-files.node.ts";
 export * from "./embedding-cache.node.ts";
+// Trainer (issue 4): decoding, the embedding cache, the training pipeline.
+export * from "./image-decode.node.ts";
+export * from "./training/embedding-store.node.ts";
+export * from "./training/pipeline.node.ts";
+export * from "./training/predict-images.node.ts";
+export * from "./artifact/load.node.ts";
+export * from "./training/folder-dataset.node.ts";
+export * from "./training/ml-cache-import.node.ts";
+export * from "./training/code-version.node.ts";

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createUserWithRole } from "@mien/auth";
 import { getDb } from "@mien/db";
 import { runImport } from "@mien/dataset";
+import { registerVersionDir } from "@mien/registry";
 import { loadServerEnv, REPO_ROOT } from "@mien/env";
 import { createStorage } from "@mien/storage";
 
@@ -28,6 +29,14 @@ export async function run(_argv: string[]): Promise<number> {
       console.log(`Empty database: importing the demo sample from ${demo}`);
       const summary = await runImport({ db, storage: createStorage(env), root: demo });
       console.log(`Demo sample: ${summary.imported} images imported, ${summary.issues.length} noted in the report.`);
+    }
+
+    // A fresh machine's coach page needs an active model: the committed default.
+    const defaultModel = join(REPO_ROOT, "models", "default");
+    if ((await db.modelVersion.count()) === 0 && existsSync(join(defaultModel, "manifest.json"))) {
+      const dir = defaultModel;
+      const version = await registerVersionDir(db, createStorage(env), dir);
+      console.log(`Registered the default model (${dir}) as version ${version.number}${version.activated ? ", now active" : ""}.`);
     }
 
     const credentialsFile = join(env.dataDir, "admin-credentials.json");

@@ -10,6 +10,8 @@ const NAV = [
   { href: "/review/agreement", text: "Agreement", role: "admin" },
   { href: "/audit", text: "Audit", role: "admin" },
   { href: "/snapshots", text: "Snapshots", role: "admin" },
+  { href: "/admin/training", text: "Training", role: "admin" },
+  { href: "/admin/models", text: "Models", role: "admin" },
 ] as const;
 
 /** `current` is the path of the page showing the header, marked for assistive tech. */

@@ -39,7 +39,8 @@ export const evaluationReport = z.object({
   /** Expected calibration error after temperature scaling (15 equal-width bins). */
   ece: z.number().min(0).max(1),
   eceBeforeScaling: z.number().min(0).max(1).optional(),
-  perClass: z.record(z.enum(EXPRESSION_CLASSES), perClassMetrics),
+  // Partial: a model of 7 classes (FER2013 has no contempt) reports 7 entries.
+  perClass: z.partialRecord(z.enum(EXPRESSION_CLASSES), perClassMetrics),
   /** confusion[i][j]: images of classes[i] predicted as classes[j]. */
   confusion: z.array(z.array(z.number().int().nonnegative())),
   /** Reliability diagram: per confidence bin, mean confidence, accuracy and count. */

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { configFromFlags } from "./config-flags.ts";
+
+const base = { name: "m", snapshotId: "00000000-0000-4000-8000-000000000000" };
+
+describe("mien train config flags", () => {
+  it("start from the shipped recipe and override what is given", () => {
+    const c = configFromFlags({ backbones: "faceapi-expression,faceres-112", epochs: "12", hidden: "256,128", augment: "rotation,zoom", "no-flip": true, lr: "0.003" }, base);
+    expect(c.backbones).toEqual(["faceapi-expression", "faceres-112"]);
+    expect(c.epochs).toBe(12);
+    expect(c.head.hidden).toEqual([256, 128]);
+    expect(c.augmentations).toMatchObject({ flip: false, copies: 1, rotation: { enabled: true, amount: 45 }, zoom: { enabled: true }, shear: { enabled: false } });
+    expect(c.learningRate).toMatchObject({ initial: 0.003, schedule: "cosine" });
+    expect(c.tta).toBe("flip");
+  });
+
+  it("say which field is wrong", () => {
+    expect(() => configFromFlags({ epochs: "0" }, base)).toThrow(/epochs: Too small/);
+    expect(() => configFromFlags({ augment: "blur" }, base)).toThrow(/Unknown augmentation\(s\) blur/);
+    expect(() => configFromFlags({ classes: "anger" }, base)).toThrow(/classes: Pick at least two classes/);
+  });
+});

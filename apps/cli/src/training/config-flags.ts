@@ -1,0 +1,91 @@
+import { readFileSync } from "node:fs";
+import { DEFAULT_TRAINING_CONFIG, RANDOM_AUGMENTATIONS, trainingConfig, type TrainingConfig, type TrainingConfigInput } from "@mien/jobs/training";
+
+/** Command-line options that set training config fields (shared by both `mien train` modes). */
+export const CONFIG_OPTIONS = {
+  config: { type: "string" },
+  name: { type: "string" },
+  classes: { type: "string" },
+  backbones: { type: "string" },
+  balancing: { type: "string" },
+  colour: { type: "string" },
+  epochs: { type: "string" },
+  "batch-size": { type: "string" },
+  lr: { type: "string" },
+  schedule: { type: "string" },
+  hidden: { type: "string" },
+  dropout: { type: "string" },
+  augment: { type: "string" },
+  copies: { type: "string" },
+  "no-flip": { type: "boolean" },
+  tta: { type: "string" },
+  quantization: { type: "string" },
+  patience: { type: "string" },
+  seed: { type: "string" },
+} as const;
+
+export const CONFIG_USAGE = `Training config (defaults are the shipped recipe; see packages/jobs/src/training.ts):
+  --config FILE        a JSON training config; the flags below override it
+  --name NAME          model name
+  --classes a,b,…      classes to learn (default: all in the data)
+  --backbones a,b      frozen backbones whose embeddings are concatenated (default faceapi-expression)
+  --balancing none|class-weights|oversample
+  --colour gray|rgb    --epochs N   --batch-size N   --lr X   --schedule constant|cosine|step
+  --hidden 512[,256]   hidden layer widths ("" for logistic regression)   --dropout X
+  --augment rotation,shift,shear,zoom,brightness   --copies N   augmented copies per image
+  --no-flip            no mirrored training copies
+  --tta flip|none      --quantization float16|uint8   --patience N   --seed N`;
+
+type Values = Partial<Record<keyof typeof CONFIG_OPTIONS, string | boolean>>;
+
+const num = (v: string | boolean | undefined) => (typeof v === "string" ? Number(v) : undefined);
+const list = (v: string | boolean | undefined) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : undefined);
+
+/** The config from --config and the flags, validated; `base` supplies what neither sets (e.g. the snapshot). */
+export function configFromFlags(values: Values, base: Partial<TrainingConfigInput>): TrainingConfig {
+  const file = typeof values.config === "string" ? (JSON.parse(readFileSync(values.config, "utf8")) as TrainingConfigInput) : {};
+  const input: Record<string, unknown> = { ...base, ...file };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) input[key] = value;
+  };
+  set("name", values.name);
+  set("classes", list(values.classes));
+  set("backbones", list(values.backbones));
+  set("balancing", values.balancing);
+  set("colour", values.colour);
+  set("epochs", num(values.epochs));
+  set("batchSize", num(values["batch-size"]));
+  set("tta", values.tta);
+  set("quantization", values.quantization);
+  set("seed", num(values.seed));
+  if (values.lr !== undefined || values.schedule !== undefined) {
+    input.learningRate = { ...(input.learningRate as object), ...(values.lr ? { initial: num(values.lr) } : {}), ...(values.schedule ? { schedule: values.schedule } : {}) };
+  }
+  if (values.hidden !== undefined || values.dropout !== undefined) {
+    input.head = {
+      ...(input.head as object),
+      ...(typeof values.hidden === "string" ? { hidden: list(values.hidden)!.map(Number) } : {}),
+      ...(values.dropout ? { dropout: num(values.dropout) } : {}),
+    };
+  }
+  if (values.patience !== undefined) input.earlyStopping = { enabled: true, patience: num(values.patience) };
+  if (values.augment !== undefined || values.copies !== undefined || values["no-flip"]) {
+    const augmentations: Record<string, unknown> = { ...DEFAULT_TRAINING_CONFIG.augmentations, ...(input.augmentations as object) };
+    const chosen = list(values.augment);
+    if (chosen) {
+      const unknown = chosen.filter((a) => !(RANDOM_AUGMENTATIONS as readonly string[]).includes(a));
+      if (unknown.length) throw new Error(`Unknown augmentation(s) ${unknown.join(", ")}; choose from ${RANDOM_AUGMENTATIONS.join(", ")}.`);
+      for (const a of RANDOM_AUGMENTATIONS) augmentations[a] = { ...(augmentations[a] as object), enabled: chosen.includes(a) };
+      // Turning augmentations on without copies would do nothing: default to one copy.
+      if (chosen.length && !augmentations.copies) augmentations.copies = 1;
+    }
+    if (values.copies !== undefined) augmentations.copies = num(values.copies);
+    if (values["no-flip"]) augmentations.flip = false;
+    input.augmentations = augmentations;
+  }
+  const parsed = trainingConfig.safeParse(input);
+  if (!parsed.success) {
+    throw new Error(`Invalid training config: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; ")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,108 @@
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { buildManifest } from "@mien/dataset";
+import { loadServerEnv } from "@mien/env";
+import { EXPRESSION_CLASSES, isBackboneId, loadBackbone } from "@mien/model";
+import {
+  codeVersion,
+  EmbeddingStore,
+  importMlCache,
+  listFolderDataset,
+  nodeModelSources,
+  runTrainingPipeline,
+  selectNodeBackend,
+} from "@mien/model/node";
+import type { TrainingConfig } from "@mien/jobs/training";
+
+export interface FolderTrainingOptions {
+  data: string;
+  out: string;
+  config: TrainingConfig;
+  /** False when the classes came from the defaults: then the data's own classes are learnt. */
+  classesGiven: boolean;
+  /** Embedding cache folder (default <data dir>/embeddings). */
+  cache?: string;
+  /** An ML-study embedding cache to seed from (MIEN_ML_CACHE). */
+  mlCache?: string;
+}
+
+/**
+ * Trains from a `<root>/<split>/<class>/` folder straight to a version folder (no database):
+ * how models/default is made. The same pipeline as the worker; the snapshot is the folder's
+ * images, hashed exactly as a dataset snapshot manifest would hash them.
+ */
+export async function trainFromFolder(options: FolderTrainingOptions): Promise<Record<string, unknown>> {
+  const env = loadServerEnv({ ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://unused@localhost/unused" });
+  const root = resolve(options.data);
+  const out = resolve(options.out);
+  const backend = await selectNodeBackend();
+  console.error(`Listing and hashing ${root} …`);
+  const images = await listFolderDataset(root);
+  const snapshot = buildManifest(images.map(({ sha256, label, split }) => ({ sha256, label, split })));
+  const byHash = new Map(images.map((i) => [i.sha256, i.path]));
+  const store = new EmbeddingStore(resolve(options.cache ?? join(env.dataDir, "embeddings")));
+  const present = new Set(images.filter((i) => i.split === "train").map((i) => i.label));
+  const config = options.classesGiven ? options.config : { ...options.config, classes: EXPRESSION_CLASSES.filter((c) => present.has(c)) };
+
+  if (options.mlCache) {
+    const files = new Map(images.map((i) => [i.path, { sha256: i.sha256, channels: i.channels }]));
+    const sources = nodeModelSources();
+    for (const id of config.backbones) {
+      if (!isBackboneId(id)) continue;
+      const backbone = await loadBackbone(id, sources);
+      for (const split of ["train", "val", "test"]) {
+        await importMlCache({ store, mlRoot: options.mlCache, dataset: `${basename(root)}/${split}`, backbone, colour: config.colour, files, log: (l) => console.error(l) });
+      }
+      backbone.dispose();
+    }
+  }
+
+  const checkpointFile = join(env.dataDir, "checkpoints", `folder-${basename(out)}-${snapshot.contentHash.slice(0, 16)}.bin`);
+  await mkdir(dirname(checkpointFile), { recursive: true });
+  const { snapshotId: _unused, ...recorded } = config;
+  const result = await runTrainingPipeline({
+    recipe: config,
+    images,
+    readImage: async (sha) => readFile(byHash.get(sha)!),
+    snapshot: { contentHash: snapshot.contentHash, name: basename(root), imageCount: images.length },
+    store,
+    sources: nodeModelSources(),
+    backend: backend.name,
+    codeVersion: codeVersion(),
+    config: { ...recorded, source: `folder ${basename(root)}` },
+    hooks: {
+      progress: async (p) => {
+        if (p.message) console.error(`[${p.stage} ${p.percent.toFixed(0)}%] ${p.message}`);
+      },
+      checkStop: async () => {},
+      loadCheckpoint: async () => readFile(checkpointFile).then((b) => new Uint8Array(b)).catch(() => null),
+      saveCheckpoint: async (bytes) => {
+        await writeFile(`${checkpointFile}.tmp`, bytes);
+        await rename(`${checkpointFile}.tmp`, checkpointFile);
+      },
+      log: (line) => console.error(line),
+    },
+  });
+  await store.close();
+
+  // Write next to the target, then swap, so `out` is never half-written.
+  const staging = `${out}.tmp-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  for (const [name, bytes] of result.files) await writeFile(join(staging, name), bytes);
+  await rm(out, { recursive: true, force: true });
+  await rename(staging, out);
+  await rm(checkpointFile, { force: true });
+  const m = result.manifest;
+  return {
+    out,
+    contentHash: result.contentHash,
+    backend: backend.name,
+    seconds: Math.round(result.stats.seconds),
+    stats: result.stats,
+    val: m.metrics.val && { accuracy: m.metrics.val.accuracy, macroF1: m.metrics.val.macroF1, top2: m.metrics.val.top2, ece: m.metrics.val.ece, eceBeforeScaling: m.metrics.val.eceBeforeScaling },
+    test: m.metrics.test && { accuracy: m.metrics.test.accuracy, macroF1: m.metrics.test.macroF1, ece: m.metrics.test.ece },
+    temperature: m.calibration.temperature,
+    abstainThreshold: m.calibration.abstainThreshold,
+  };
+}

@@ -1,0 +1,127 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cancelTraining, retryTraining, startTraining } from "@mien/api";
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import { trainingQueue, trainingQueueEvents } from "@mien/jobs";
+import { DEFAULT_TRAINING_CONFIG, type TrainingProgress } from "@mien/jobs/training";
+import { EmbeddingStore, nodeModelSources, selectNodeBackend } from "@mien/model/node";
+import { readVersionFile } from "@mien/registry";
+import { LocalStorage } from "@mien/storage";
+import type { Worker } from "bullmq";
+import { checkpointKey } from "./checkpoints.ts";
+import { createSnapshot, ferSubset, importFolder } from "./testing/fixtures.ts";
+import { startTrainer } from "./worker.ts";
+
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `mien-test-${randomBytes(4).toString("hex")}`;
+let t: TestDatabase;
+let dataDir: string;
+let storage: LocalStorage;
+let worker: Worker;
+let snapshotId: string;
+const queue = trainingQueue({ redisUrl: REDIS_URL, prefix });
+const events = trainingQueueEvents({ redisUrl: REDIS_URL, prefix });
+const ADMIN = "trainer-admin";
+
+const config = (over: Record<string, unknown> = {}) => ({
+  ...DEFAULT_TRAINING_CONFIG,
+  name: "test-model",
+  snapshotId,
+  classes: ["anger", "happiness", "neutral", "surprise"],
+  epochs: 4,
+  batchSize: 16,
+  ...over,
+});
+
+beforeAll(async () => {
+  t = await createTestDatabase("mien_test_trainer");
+  dataDir = mkdtempSync(join(tmpdir(), "mien-trainer-"));
+  storage = new LocalStorage(join(dataDir, "storage"));
+  await t.db.user.create({ data: { id: ADMIN, email: "a@example.com", name: "Admin", role: "admin" } });
+  const root = ferSubset(10, 4);
+  await importFolder(t.db, storage, root);
+  rmSync(root, { recursive: true, force: true });
+  snapshotId = (await createSnapshot(t.db, storage, "fer-tiny", ADMIN)).id;
+  const backend = await selectNodeBackend({ log: () => {} });
+  worker = startTrainer({
+    redisUrl: REDIS_URL,
+    prefix,
+    log: () => {},
+    deps: { db: t.db, storage, embeddings: new EmbeddingStore(join(dataDir, "embeddings")), sources: nodeModelSources(), backend: backend.name, codeVersion: "test" },
+  });
+  await events.waitUntilReady();
+}, 180_000);
+
+afterAll(async () => {
+  await worker?.close();
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  await events.close();
+  await t?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, face-api weights)", () => {
+  it("trains, streams progress through BullMQ, publishes exactly one version, and retrying publishes nothing more", async () => {
+    const seen: TrainingProgress[] = [];
+    events.on("progress", ({ data }) => seen.push(data as TrainingProgress));
+    const { id } = await startTraining(t.db, queue, { config: config(), actorId: ADMIN });
+    const job = (await queue.getJob(id))!;
+    const result = (await job.waitUntilFinished(events, 170_000)) as { status: string; version: number; contentHash: string };
+    expect(result).toMatchObject({ status: "completed", version: 1 });
+
+    const row = await t.db.trainingJob.findUniqueOrThrow({ where: { id }, include: { version: true } });
+    expect(row.status).toBe("completed");
+    expect(row.version?.contentHash).toBe(result.contentHash);
+    const stages = new Set(seen.map((p) => p.stage));
+    for (const s of ["embedding", "training", "evaluating"]) expect(stages).toContain(s);
+    const last = seen.filter((p) => p.history.length).at(-1)!;
+    expect(last.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
+    expect(await storage.exists(checkpointKey(id))).toBe(false);
+
+    const manifest = await readVersionFile(t.db, storage, result.contentHash, "manifest.json");
+    expect(manifest.status).toBe("ok");
+    const parsed = JSON.parse((manifest as { body: Buffer }).body.toString("utf8"));
+    expect(parsed.classes).toEqual(["anger", "happiness", "neutral", "surprise"]);
+    expect(parsed.metrics.val.n).toBe(16);
+    expect(parsed.head.quantization).toBe("float16");
+    expect((await readVersionFile(t.db, storage, result.contentHash, "../manifest.json")).status).toBe("not-found");
+
+    // Run the same job again (as a retry after a lost acknowledgement would): still one version.
+    await t.db.trainingJob.update({ where: { id }, data: { status: "failed" } });
+    await retryTraining(t.db, queue, { id, actorId: ADMIN });
+    const again = await (await queue.getJob(id))!.waitUntilFinished(events, 60_000).catch(async () => (await queue.getJob(id))!.returnvalue);
+    expect(again).toMatchObject({ status: "completed", version: 1 });
+    expect(await t.db.modelVersion.count()).toBe(1);
+  }, 180_000);
+
+  it("refuses conv fine-tuning on wasm with a clear error and no retry", async () => {
+    const { id } = await startTraining(t.db, queue, { config: config({ fineTune: true }), actorId: ADMIN });
+    await expect((await queue.getJob(id))!.waitUntilFinished(events, 60_000)).rejects.toThrow(/fine-tuning needs @tensorflow\/tfjs-node/);
+    const row = await t.db.trainingJob.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ status: "failed", attempts: 1 });
+    expect(row.error).toMatch(/Turn fine-tuning off/);
+  }, 90_000);
+
+  it("cancels a running job at its next batch, without publishing", async () => {
+    const { id } = await startTraining(t.db, queue, { config: config({ epochs: 400, batchSize: 8, earlyStopping: { enabled: false, patience: 6 } }), actorId: ADMIN });
+    const job = (await queue.getJob(id))!;
+    await expect.poll(async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).checkpointEpoch ?? 0, { timeout: 90_000, interval: 200 }).toBeGreaterThan(1);
+    await cancelTraining(t.db, queue, { id, actorId: ADMIN });
+    await expect(job.waitUntilFinished(events, 60_000)).rejects.toThrow(/Cancelled by an admin/);
+    const row = await t.db.trainingJob.findUniqueOrThrow({ where: { id }, include: { version: true } });
+    expect(row.status).toBe("cancelled");
+    expect(row.version).toBeNull();
+    expect(await t.db.modelVersion.count()).toBe(1);
+  }, 180_000);
+
+  it("rejects a config naming an unknown backbone or a class the snapshot lacks, before queueing", async () => {
+    await expect(startTraining(t.db, queue, { config: config({ backbones: ["imagenet-resnet"] }), actorId: ADMIN })).rejects.toThrow(/Unknown backbone\(s\) imagenet-resnet; choose from/);
+    await expect(startTraining(t.db, queue, { config: config({ classes: ["anger", "contempt"] }), actorId: ADMIN })).rejects.toThrow(/no training images of contempt/);
+    await expect(startTraining(t.db, queue, { config: config({ epochs: 0 }), actorId: ADMIN })).rejects.toThrow(/epochs/);
+    expect(await t.db.trainingJob.count()).toBe(3);
+  });
+});

@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTraining } from "@mien/api";
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import { trainingQueue } from "@mien/jobs";
+import { DEFAULT_TRAINING_CONFIG, trainingProgress } from "@mien/jobs/training";
+import { LocalStorage } from "@mien/storage";
+import { checkpointKey } from "./checkpoints.ts";
+import { createSnapshot, ferSubset, importFolder } from "./testing/fixtures.ts";
+
+const REPO = resolve(import.meta.dirname, "..", "..", "..");
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `mien-test-${randomBytes(4).toString("hex")}`;
+const EPOCHS = 150;
+let t: TestDatabase;
+let dataDir: string;
+let storage: LocalStorage;
+const children: ChildProcess[] = [];
+const queue = trainingQueue({ redisUrl: REDIS_URL, prefix });
+
+/** The real worker process (`apps/trainer/src/main.ts`), as `pnpm start` runs it. */
+function startWorker(): { child: ChildProcess; output: () => string } {
+  let output = "";
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/trainer/src/main.ts"], {
+    cwd: REPO,
+    env: {
+      ...process.env,
+      DATABASE_URL: t.url,
+      REDIS_URL,
+      MIEN_DATA_DIR: dataDir,
+      MIEN_QUEUE_PREFIX: prefix,
+      // Short locks so a killed worker's job is found stalled within seconds.
+      MIEN_TRAINER_LOCK_MS: "8000",
+      MIEN_TRAINER_STALLED_MS: "2000",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  children.push(child);
+  return { child, output: () => output };
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase("mien_test_resume");
+  dataDir = mkdtempSync(join(tmpdir(), "mien-resume-"));
+  storage = new LocalStorage(join(dataDir, "storage"));
+  await t.db.user.create({ data: { id: "admin", email: "a@example.com", name: "Admin", role: "admin" } });
+  const root = ferSubset(8, 3, ["happy", "sad", "surprise"]);
+  await importFolder(t.db, storage, root);
+  rmSync(root, { recursive: true, force: true });
+}, 180_000);
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  await t?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("a worker killed mid-training (SIGKILL)", () => {
+  it("resumes from its last epoch checkpoint on restart and publishes exactly one version", async () => {
+    const snapshot = await createSnapshot(t.db, storage, "fer-resume", "admin");
+    const config = {
+      ...DEFAULT_TRAINING_CONFIG,
+      name: "resume-test",
+      snapshotId: snapshot.id,
+      classes: ["happiness", "sadness", "surprise"],
+      epochs: EPOCHS,
+      batchSize: 8,
+      head: { hidden: [32], inputDropout: 0.2, dropout: 0.5, l2: 1e-4 },
+      earlyStopping: { enabled: false, patience: 6 },
+    };
+    const first = startWorker();
+    const { id } = await startTraining(t.db, queue, { config, actorId: "admin" });
+    const checkpointEpoch = async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).checkpointEpoch ?? 0;
+    await expect.poll(checkpointEpoch, { timeout: 150_000, interval: 100 }).toBeGreaterThanOrEqual(3);
+    first.child.kill("SIGKILL");
+    await new Promise((r) => first.child.once("exit", r));
+    const killedAt = await checkpointEpoch();
+    expect(killedAt).toBeLessThan(EPOCHS);
+    expect(await storage.exists(checkpointKey(id))).toBe(true);
+    expect(await t.db.modelVersion.count()).toBe(0);
+    expect((await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).status).toBe("running");
+
+    const second = startWorker();
+    await expect
+      .poll(async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).status, { timeout: 170_000, interval: 250 })
+      .toBe("completed");
+    expect(second.output()).toMatch(/resuming after epoch \d+/);
+
+    const row = await t.db.trainingJob.findUniqueOrThrow({ where: { id }, include: { version: true } });
+    const progress = trainingProgress.parse(row.progress);
+    expect(progress.resumedFrom).toBeGreaterThanOrEqual(killedAt);
+    // Every epoch ran exactly once across the two workers.
+    expect(progress.history.map((h) => h.epoch)).toEqual(Array.from({ length: EPOCHS }, (_, i) => i + 1));
+    expect(await t.db.modelVersion.count()).toBe(1);
+    expect(row.version?.number).toBe(1);
+    expect(await storage.exists(checkpointKey(id))).toBe(false);
+    second.child.kill("SIGTERM");
+  }, 360_000);
+});

@@ -1,0 +1,45 @@
+// Real data for trainer tests: a small FER2013 subset imported by the real importer, and a
+// dataset snapshot made the way the snapshot tooling makes one (writeManifest + a row).
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { classCounts, runImport, writeManifest, type SnapshotSplit } from "@mien/dataset";
+import type { Db } from "@mien/db";
+import { isExpressionClass } from "@mien/model";
+import type { Storage } from "@mien/storage";
+
+const REPO = resolve(import.meta.dirname, "..", "..", "..", "..");
+/** ../shared/data beside the repository (or beside the folder of git worktrees); MIEN_SHARED_DATA overrides. */
+export const SHARED_DATA =
+  process.env.MIEN_SHARED_DATA ?? [resolve(REPO, "..", "shared", "data"), resolve(REPO, "..", "..", "shared", "data")].find((p) => existsSync(p)) ?? resolve(REPO, "..", "shared", "data");
+export const FER = join(SHARED_DATA, "fer2013");
+
+/** Copies the first `train`/`val` images of each FER2013 class into a fresh `<tmp>/<split>/<class>/` tree. */
+export function ferSubset(train: number, val: number, classes = ["angry", "happy", "neutral", "surprise"]): string {
+  const root = mkdtempSync(join(tmpdir(), "mien-fer-"));
+  for (const [split, n] of [["train", train], ["val", val]] as const) {
+    for (const c of classes) {
+      const from = join(FER, split, c);
+      const to = join(root, split, c);
+      mkdirSync(to, { recursive: true });
+      for (const f of readdirSync(from).sort().slice(0, n)) copyFileSync(join(from, f), join(to, f));
+    }
+  }
+  return root;
+}
+
+/** Imports a folder with the real importer. */
+export async function importFolder(db: Db, storage: Storage, root: string): Promise<void> {
+  await runImport({ db, storage, root });
+}
+
+/** A snapshot of every image with a split (test helper; curators make real ones in the web UI). */
+export async function createSnapshot(db: Db, storage: Storage, name: string, createdById: string): Promise<{ id: string; contentHash: string }> {
+  const images = await db.image.findMany({ where: { split: { not: null } }, select: { sha256: true, label: true, split: true } });
+  const entries = images.filter((i) => isExpressionClass(i.label)).map((i) => ({ sha256: i.sha256, label: i.label as never, split: i.split as SnapshotSplit }));
+  const written = await writeManifest(storage, entries);
+  return db.datasetSnapshot.create({
+    data: { name, contentHash: written.contentHash, manifestKey: written.key, imageCount: written.entries.length, classCounts: classCounts(written.entries), createdById },
+    select: { id: true, contentHash: true },
+  });
+}

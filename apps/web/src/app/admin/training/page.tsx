@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import { requireAdmin } from "../../../auth/require-admin.ts";
+import { SiteHeader } from "../../../components/site-header.tsx";
+import { TrainingForm } from "../../../components/training/training-form.tsx";
+import { TrainingJobs } from "../../../components/training/training-jobs.tsx";
+
+export const metadata: Metadata = { title: "Training" };
+
+export default async function TrainingPage() {
+  const { email, role } = await requireAdmin();
+  return (
+    <>
+      <SiteHeader email={email} role={role} current="/admin/training" />
+      <main id="main" className="page page-wide">
+        <div className="panel-head">
+          <h1>Training</h1>
+          <p className="lede">
+            Train an expression model on a frozen dataset snapshot. Backbones stay frozen (their embeddings are cached), a small head is trained, and the
+            quantised result is evaluated and published as a new version. Promote it on the Models page.
+          </p>
+        </div>
+        <TrainingForm />
+        <section aria-labelledby="jobs-heading" className="section">
+          <h2 id="jobs-heading">Jobs</h2>
+          <TrainingJobs />
+        </section>
+      </main>
+    </>
+  );
+}

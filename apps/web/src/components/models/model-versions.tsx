@@ -1,0 +1,153 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTRPC } from "../../trpc/react.tsx";
+import { dec, pct, when } from "../training/format.ts";
+import { ConfusionMatrix } from "./confusion-matrix.tsx";
+import { ModelCard } from "./model-card.tsx";
+import { ReliabilityDiagram } from "./reliability-diagram.tsx";
+
+/** Every version with its metrics; promote one to `active`, roll back, and inspect one in depth. */
+export function ModelVersions() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  // Workers publish in the background: always ask again when the page opens.
+  const list = useQuery({ ...trpc.models.list.queryOptions(), refetchOnMount: "always" });
+  const [selected, setSelected] = useState<string | null>(null);
+  const [said, setSaid] = useState("");
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey() });
+  const promote = useMutation(trpc.models.promote.mutationOptions({ onSuccess: (r) => (setSaid(r.changed ? `Version ${r.toVersion.number} is now active.` : `Version ${r.toVersion.number} was already active.`), refresh()) }));
+  const rollback = useMutation(trpc.models.rollback.mutationOptions({ onSuccess: (r) => (setSaid(`Rolled back: version ${r.toVersion.number} is active again.`), refresh()) }));
+
+  if (list.isPending) return <p className="status" role="status">Loading versions…</p>;
+  if (list.isError) return <p className="notice notice-error" role="alert">The versions could not be loaded: {list.error.message}</p>;
+  const { versions, activeVersionId, rollbackTo } = list.data;
+  if (!versions.length) return <p className="status">No model versions yet. Train one on the Training page.</p>;
+  const active = versions.find((v) => v.id === activeVersionId);
+  const shown = versions.find((v) => v.id === (selected ?? activeVersionId)) ?? versions[0]!;
+  const error = promote.error ?? rollback.error;
+
+  return (
+    <>
+      <div className="form-actions">
+        <p className="lede" data-testid="active-version">
+          {active ? `Active: version ${active.number} (${active.name})` : "No version is active: the coach has no model."}
+        </p>
+        {rollbackTo ? (
+          <button type="button" className="button button-quiet" onClick={() => rollback.mutate()} disabled={rollback.isPending}>
+            Roll back to version {rollbackTo.number}
+          </button>
+        ) : null}
+      </div>
+      <p className="hint" role="status" aria-live="polite">
+        {error ? <span className="inline-error">{error.message}</span> : said}
+      </p>
+      <div className="table-wrap">
+        <table className="data-table" aria-label="Model versions">
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Name</th>
+              <th scope="col" className="num">Val accuracy</th>
+              <th scope="col" className="num">Val macro-F1</th>
+              <th scope="col" className="num">Val ECE</th>
+              <th scope="col" className="num">Test accuracy</th>
+              <th scope="col">Created</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr key={v.id} id={`v${v.number}`} aria-current={v.id === shown.id ? "true" : undefined}>
+                <th scope="row">
+                  v{v.number}
+                  {v.id === activeVersionId ? <span className="status-badge status-completed">active</span> : null}
+                </th>
+                <td>{v.name}</td>
+                <td className="num">{pct(v.metrics.val?.accuracy)}</td>
+                <td className="num">{pct(v.metrics.val?.macroF1)}</td>
+                <td className="num">{dec(v.metrics.val?.ece)}</td>
+                <td className="num">{pct(v.metrics.test?.accuracy)}</td>
+                <td>{when(v.createdAt)}</td>
+                <td className="actions">
+                  <button type="button" className="button button-quiet" onClick={() => setSelected(v.id)} aria-pressed={v.id === shown.id}>
+                    Details<span className="visually-hidden"> of version {v.number}</span>
+                  </button>
+                  {v.id !== activeVersionId ? (
+                    <button type="button" className="button button-quiet" onClick={() => promote.mutate({ versionId: v.id })} disabled={promote.isPending}>
+                      Promote<span className="visually-hidden"> version {v.number}</span> to active
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <section className="panel version-detail" aria-labelledby="version-heading">
+        <h2 id="version-heading">
+          Version {shown.number}: {shown.name}
+        </h2>
+        <p className="hint">
+          {shown.classes.length} classes · backbones {shown.backbones.join(", ")} · weights {shown.quantization} · temperature {dec(shown.calibration.temperature)} · says
+          &quot;unclear&quot; below {dec(shown.calibration.abstainThreshold)} confidence · snapshot {shown.snapshot.contentHash.slice(0, 12)}
+        </p>
+        {Object.entries(shown.metrics).map(([split, m]) => (
+          <div key={split} className="split-metrics">
+            <h3>On {split}</h3>
+            <dl className="stats">
+              {[
+                ["Accuracy", pct(m.accuracy)],
+                ["Balanced accuracy", pct(m.balancedAccuracy)],
+                ["Macro-F1", pct(m.macroF1)],
+                ["Top-2", pct(m.top2)],
+                ["ECE (after scaling)", dec(m.ece)],
+                ["Confident share", pct(m.coverage)],
+                ["Accuracy when confident", pct(m.accuracyWhenConfident)],
+              ].map(([k, v]) => (
+                <div className="stat" key={k}>
+                  <dt>{k}</dt>
+                  <dd>{v}</dd>
+                </div>
+              ))}
+            </dl>
+            <div className="chart-grid">
+              <ConfusionMatrix classes={shown.classes} confusion={m.confusion} caption={`Confusion matrix on ${split} (${m.n} images)`} />
+              {m.reliability ? <ReliabilityDiagram bins={m.reliability} ece={m.ece} title={`Reliability on ${split}`} /> : null}
+            </div>
+            <div className="table-wrap">
+              <table className="data-table" aria-label={`Per-class metrics on ${split}`}>
+                <thead>
+                  <tr>
+                    <th scope="col">Class</th>
+                    <th scope="col" className="num">Precision</th>
+                    <th scope="col" className="num">Recall</th>
+                    <th scope="col" className="num">F1</th>
+                    <th scope="col" className="num">Images</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {shown.classes.map((c) => {
+                    const pc = m.perClass[c];
+                    return (
+                      <tr key={c}>
+                        <th scope="row">{c}</th>
+                        <td className="num">{pct(pc?.precision)}</td>
+                        <td className="num">{pct(pc?.recall)}</td>
+                        <td className="num">{pct(pc?.f1)}</td>
+                        <td className="num">{pc?.support ?? 0}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        ))}
+        <ModelCard contentHash={shown.contentHash} />
+      </section>
+    </>
+  );
+}

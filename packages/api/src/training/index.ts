@@ -1,0 +1,6 @@
+export { startTraining } from "./start.ts";
+export { cancelTraining, retryTraining } from "./control.ts";
+export { getTrainingJob, listTrainingJobs } from "./read.ts";
+export { trainingOptions } from "./options.ts";
+export { TrainingError } from "./errors.ts";
+export { defaultTrainingQueue, type TrainingQueue } from "./queue.ts";

@@ -1,0 +1,51 @@
+import type { Db, Prisma } from "@mien/db";
+import { trainingConfig, type TrainingConfig, type TrainingJobPayload } from "@mien/jobs/training";
+import { BACKBONE_IDS, isBackboneId } from "@mien/model";
+import { TrainingError } from "./errors.ts";
+import type { TrainingQueue } from "./queue.ts";
+
+type SplitCounts = Partial<Record<"train" | "val" | "test", Partial<Record<string, number>>>>;
+
+/**
+ * Validates a job config against the snapshot it pins, stores the job and queues it (BullMQ job
+ * id = row id, so it is queued once). Errors name the field and what to do.
+ */
+export async function startTraining(db: Db, queue: TrainingQueue, input: { config: unknown; actorId: string }): Promise<{ id: string }> {
+  const parsed = trainingConfig.safeParse(input.config);
+  if (!parsed.success) {
+    throw new TrainingError(`The training config is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ")}`, "BAD_REQUEST");
+  }
+  const config: TrainingConfig = parsed.data;
+  const unknown = config.backbones.filter((b) => !isBackboneId(b));
+  if (unknown.length) throw new TrainingError(`Unknown backbone(s) ${unknown.join(", ")}; choose from ${BACKBONE_IDS.join(", ")}.`, "BAD_REQUEST");
+  const snapshot = await db.datasetSnapshot.findUnique({ where: { id: config.snapshotId }, select: { id: true, name: true, classCounts: true } });
+  if (!snapshot) throw new TrainingError("That dataset snapshot does not exist. Pick one from the list.", "NOT_FOUND");
+  const counts = snapshot.classCounts as SplitCounts;
+  const missing = config.classes.filter((c) => !counts.train?.[c]);
+  if (missing.length) throw new TrainingError(`Snapshot "${snapshot.name}" has no training images of ${missing.join(", ")}; untick ${missing.length === 1 ? "it" : "them"} or pick another snapshot.`, "BAD_REQUEST");
+  const valCount = config.classes.reduce((n, c) => n + (counts.val?.[c] ?? 0), 0);
+  if (!valCount) throw new TrainingError(`Snapshot "${snapshot.name}" has no val images of the chosen classes; val is needed for early stopping and calibration.`, "BAD_REQUEST");
+
+  const row = await db.$transaction(async (tx) => {
+    const job = await tx.trainingJob.create({
+      data: {
+        snapshotId: snapshot.id,
+        config: config as unknown as Prisma.InputJsonValue,
+        createdById: input.actorId,
+        progress: { stage: "queued", percent: 0, history: [] },
+      },
+      select: { id: true },
+    });
+    await tx.trainingJob.update({ where: { id: job.id }, data: { queueJobId: job.id } });
+    await tx.auditLog.create({ data: { actorId: input.actorId, action: "training.start", entityType: "training_job", entityId: job.id, after: { name: config.name, snapshotId: snapshot.id } } });
+    return job;
+  });
+  const payload: TrainingJobPayload = { v: 2, trainingJobId: row.id, config };
+  try {
+    await queue.add("train", payload, { jobId: row.id });
+  } catch (error) {
+    await db.trainingJob.update({ where: { id: row.id }, data: { status: "failed", error: `Could not queue the job: ${(error as Error).message}` } });
+    throw new TrainingError(`The job could not be queued (is Redis running?): ${(error as Error).message}`, "PRECONDITION_FAILED");
+  }
+  return row;
+}

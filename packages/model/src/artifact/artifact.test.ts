@@ -1,0 +1,110 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { selectNodeBackend } from "../backend.node.ts";
+import { nodeModelSources } from "../model-files.node.ts";
+import { inferenceHead, buildTrainableHead, type HeadSpec } from "../training/head-model.ts";
+import { headFiles, loadHead } from "./head-files.ts";
+import { loadExpressionModel } from "./load.ts";
+import { ARTIFACT_FORMAT, parseArtifactManifest, type ArtifactManifest } from "./manifest.ts";
+import { float32ToFloat16Bits, quantizeWeights } from "./quantize.ts";
+import { sha256Hex } from "./sha256.ts";
+
+beforeAll(async () => {
+  await selectNodeBackend({ log: () => {} });
+});
+
+const spec: HeadSpec = { inputDim: 256, numClasses: 4, hidden: [16], inputDropout: 0.2, dropout: 0.5, l2: 0, seed: 3 };
+
+describe("float16 encoding", () => {
+  it("matches IEEE binary16 for exact values, rounding, overflow and tiny numbers", () => {
+    expect(float32ToFloat16Bits(1)).toBe(0x3c00);
+    expect(float32ToFloat16Bits(-2)).toBe(0xc000);
+    expect(float32ToFloat16Bits(0.5)).toBe(0x3800);
+    expect(float32ToFloat16Bits(65504)).toBe(0x7bff);
+    expect(float32ToFloat16Bits(1e6)).toBe(0x7c00);
+    expect(float32ToFloat16Bits(2 ** -24)).toBe(0x0001);
+    expect(float32ToFloat16Bits(1e-10)).toBe(0);
+    const values = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 3);
+    const q = quantizeWeights([{ name: "w", shape: [1000], values }], "float16");
+    const back = tf.io.decodeWeights(q.data, q.specs).w!.dataSync();
+    values.forEach((v, i) => expect(Math.abs(back[i]! - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -11 + 1e-7));
+  });
+
+  it("uint8 quantisation decodes within one step of the original", () => {
+    const values = Float32Array.from({ length: 300 }, (_, i) => Math.cos(i) * 0.7 - 0.1);
+    const q = quantizeWeights([{ name: "w", shape: [300], values }], "uint8");
+    const back = tf.io.decodeWeights(q.data, q.specs).w!.dataSync();
+    const step = (Math.max(...values) - Math.min(...values)) / 255;
+    values.forEach((v, i) => expect(Math.abs(back[i]! - v)).toBeLessThanOrEqual(step / 2 + 1e-6));
+  });
+});
+
+describe("the published head", () => {
+  it("folds the standardisation into its first layer and survives float16 quantisation", async () => {
+    const trained = buildTrainableHead(spec);
+    const mean = Float32Array.from({ length: 256 }, (_, i) => (i % 7) * 0.3);
+    const std = Float32Array.from({ length: 256 }, (_, i) => 0.5 + (i % 5) * 0.2);
+    const x = tf.randomNormal([6, 256], 1, 2, "float32", 9) as tf.Tensor2D;
+    const expected = trained.predict(tf.div(tf.sub(x, mean), std)) as tf.Tensor;
+    const folded = inferenceHead(trained, spec, { mean, std });
+    expect(await (folded.predict(x) as tf.Tensor).array()).toEqual(expect.anything());
+    const foldedOut = (folded.predict(x) as tf.Tensor).dataSync();
+    expected.dataSync().forEach((v, i) => expect(foldedOut[i]).toBeCloseTo(v, 3));
+
+    const files = await headFiles(folded, "float16");
+    expect(files["weights.bin"]!.byteLength).toBe((256 * 16 + 16 + 16 * 4 + 4) * 2);
+    const loaded = await loadHead(files["model.json"], async (name) => files[name]!.slice().buffer);
+    const out = (loaded.predict(x) as tf.Tensor).dataSync();
+    foldedOut.forEach((v, i) => expect(Math.abs(out[i]! - v)).toBeLessThan(0.05));
+  });
+});
+
+async function versionFiles(): Promise<{ manifest: ArtifactManifest; files: Map<string, Uint8Array> }> {
+  const head = inferenceHead(buildTrainableHead(spec), spec, { mean: new Float32Array(256), std: new Float32Array(256).fill(1) });
+  const files = new Map<string, Uint8Array>(Object.entries(await headFiles(head, "float16")));
+  const list = await Promise.all([...files].map(async ([path, bytes]) => ({ path, sha256: await sha256Hex(bytes), bytes: bytes.byteLength })));
+  const manifest = parseArtifactManifest({
+    format: ARTIFACT_FORMAT,
+    formatVersion: 1,
+    name: "unit",
+    createdAt: new Date().toISOString(),
+    codeVersion: "test",
+    classes: ["anger", "happiness", "neutral", "surprise"],
+    backbones: [{ id: "faceapi-expression", provenance: "test" }],
+    preprocessing: { colour: "gray", faceBox: { scale: 1.15, shiftY: 0 }, tta: "flip" },
+    head: { modelFile: "model.json", quantization: "float16" },
+    calibration: { temperature: 1.5, abstainThreshold: 0.4 },
+    snapshot: { contentHash: "a".repeat(64) },
+    training: { config: {}, backend: "wasm", seconds: 1 },
+    metrics: {},
+    files: list,
+  });
+  return { manifest, files };
+}
+
+describe("loadExpressionModel", () => {
+  it("runs backbone → head → temperature → flip TTA on face crops and gives calibrated probabilities", async () => {
+    const { manifest, files } = await versionFiles();
+    const model = await loadExpressionModel(manifest, async (name) => files.get(name)!.slice().buffer, nodeModelSources());
+    const crops = tf.randomUniform([3, 64, 64, 3], 0, 255, "float32", 4) as tf.Tensor4D;
+    const probs = model.predict(crops);
+    expect(probs.shape).toEqual([3, 4]);
+    const rows = (await probs.array()) as number[][];
+    for (const row of rows) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    // A mirrored crop gives the same answer when flip TTA averages both views.
+    const mirrored = model.predict(tf.reverse(crops, 2) as tf.Tensor4D);
+    const m = (await mirrored.array()) as number[][];
+    rows.forEach((row, i) => row.forEach((p, j) => expect(m[i]![j]).toBeCloseTo(p, 4)));
+    model.dispose();
+  });
+
+  it("refuses a tampered or truncated file, and a backbone this build lacks, with a clear message", async () => {
+    const { manifest, files } = await versionFiles();
+    const tampered = files.get("weights.bin")!.slice();
+    tampered[10] = tampered[10]! ^ 0xff;
+    await expect(loadExpressionModel(manifest, async (n) => (n === "weights.bin" ? tampered.buffer : files.get(n)!.slice().buffer), nodeModelSources())).rejects.toThrow(/weights\.bin does not match its sha256/);
+    await expect(loadExpressionModel(manifest, async (n) => files.get(n)!.slice(0, 10).buffer, nodeModelSources())).rejects.toThrow(/truncated or altered/);
+    const unknown = { ...manifest, backbones: [{ id: "imagenet-resnet50", provenance: "x" }] };
+    await expect(loadExpressionModel(unknown, async (n) => files.get(n)!.slice().buffer, nodeModelSources())).rejects.toThrow(/needs backbone\(s\) imagenet-resnet50/);
+  });
+});

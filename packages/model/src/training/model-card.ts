@@ -1,0 +1,114 @@
+import type { ArtifactManifest, EvaluationReport } from "../artifact/manifest.ts";
+
+const pct = (x: number | undefined) => (x === undefined ? "–" : `${(x * 100).toFixed(1)}%`);
+
+function metricsTable(metrics: Record<string, EvaluationReport>): string {
+  const splits = Object.keys(metrics);
+  const row = (label: string, f: (r: EvaluationReport) => string) => `| ${label} | ${splits.map((s) => f(metrics[s]!)).join(" | ")} |`;
+  return [
+    `| metric | ${splits.join(" | ")} |`,
+    `|---|${splits.map(() => "---:").join("|")}|`,
+    row("images", (r) => String(r.n)),
+    row("accuracy", (r) => pct(r.accuracy)),
+    row("balanced accuracy", (r) => pct(r.balancedAccuracy)),
+    row("macro-F1", (r) => pct(r.macroF1)),
+    row("top-2 accuracy", (r) => pct(r.top2)),
+    row("ECE after temperature scaling", (r) => r.ece.toFixed(3)),
+    row("ECE before scaling", (r) => (r.eceBeforeScaling === undefined ? "–" : r.eceBeforeScaling.toFixed(3))),
+    row("share above the abstain threshold", (r) => pct(r.coverage)),
+    row("accuracy above the threshold", (r) => pct(r.accuracyWhenConfident)),
+  ].join("\n");
+}
+
+function perClassTable(report: EvaluationReport, classes: readonly string[]): string {
+  return [
+    "| class | precision | recall | F1 | images |",
+    "|---|---:|---:|---:|---:|",
+    ...classes.map((c) => {
+      const m = report.perClass[c as keyof EvaluationReport["perClass"]];
+      return m ? `| ${c} | ${pct(m.precision)} | ${pct(m.recall)} | ${pct(m.f1)} | ${m.support} |` : `| ${c} | – | – | – | 0 |`;
+    }),
+  ].join("\n");
+}
+
+/** The most frequent mistakes and the weakest classes, read off the confusion matrix. */
+function knownFailures(report: EvaluationReport, classes: readonly string[]): string[] {
+  const pairs: Array<{ from: string; to: string; share: number; count: number }> = [];
+  report.confusion.forEach((row, i) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    row.forEach((count, j) => {
+      if (i !== j && count > 0 && total > 0) pairs.push({ from: classes[i]!, to: classes[j]!, share: count / total, count });
+    });
+  });
+  pairs.sort((a, b) => b.share - a.share);
+  const lines = pairs.slice(0, 4).map((p) => `${pct(p.share)} of ${p.from} faces are read as ${p.to} (${p.count} images).`);
+  const weak = classes.filter((c) => {
+    const m = report.perClass[c as keyof EvaluationReport["perClass"]];
+    return m && m.support > 0 && m.recall < 0.5;
+  });
+  if (weak.length) lines.push(`Recall is below 50% for ${weak.join(", ")}: the coach will often miss these expressions.`);
+  return lines;
+}
+
+/** The model card shipped with every version (card.md), written from its manifest. */
+export function modelCard(m: Omit<ArtifactManifest, "files">): string {
+  const evalSplit = m.metrics.test ? "test" : "val";
+  const main = m.metrics[evalSplit]!;
+  const counts = m.snapshot.imageCount === undefined ? "" : ` (${m.snapshot.imageCount} images)`;
+  return `# Model card: ${m.name}
+
+Created ${m.createdAt} by Mien's trainer (code ${m.codeVersion}) on the ${m.training.backend} backend in ${Math.round(m.training.seconds)} s.
+
+## Intended use
+
+For **self-practice only**: a person looks at their own face on their own device and sees what
+their expression may communicate. The model reads posed or practised expressions of one face at a
+time. It is **not** for reading, judging or monitoring other people, for decisions about anyone
+(hiring, policing, health, education, security), or for inferring what someone feels: a facial
+expression is not an emotion. Frames stay on the device.
+
+## What it outputs
+
+Probabilities over ${m.classes.length} expressions (${m.classes.join(", ")}), calibrated by a
+temperature of ${m.calibration.temperature.toFixed(3)} fitted on val. Below a top probability of
+${m.calibration.abstainThreshold.toFixed(3)} the coach says "unclear" instead of naming an expression:
+on val, predictions at or above that confidence were right ${pct(m.metrics.val?.accuracyWhenConfident)} of the
+time and covered ${pct(m.metrics.val?.coverage)} of the images.
+
+## Data
+
+Dataset snapshot \`${m.snapshot.contentHash}\`${m.snapshot.name ? ` ("${m.snapshot.name}")` : ""}${counts}: the
+train split trains the head, val chooses the epoch (early stopping) and fits the temperature and
+the abstain threshold${m.metrics.test ? ", and test is only evaluated" : "; the snapshot has no test split, so the figures below are on val, which also made choices, and are optimistic"}.
+
+## Architecture and provenance
+
+Face crop (detector box scaled by ${m.preprocessing.faceBox.scale}, shifted by ${m.preprocessing.faceBox.shiftY} box heights),
+${m.preprocessing.colour === "gray" ? "converted to gray" : "in colour"} → frozen backbone embeddings → a dense head
+(weights quantised to ${m.head.quantization})${m.preprocessing.tta === "flip" ? " → logits averaged with the mirrored crop's" : ""} → softmax(logits / T).
+
+${m.backbones.map((b) => `- **${b.id}**: ${b.provenance}`).join("\n")}
+
+## Evaluation (of this quantised artifact)
+
+${metricsTable(m.metrics)}
+
+Per class on ${evalSplit}:
+
+${perClassTable(main, m.classes)}
+
+## Known failures and limits
+
+${knownFailures(main, m.classes).map((l) => `- ${l}`).join("\n")}
+- Expression data sets are posed or scraped, labelled by a few people each, and skewed in age,
+  skin tone and culture; accuracy for any one person can be far from the averages above.
+- Lighting, glasses, beards, head turns and low resolution all lower accuracy; the coach should
+  say "unclear" rather than guess.
+
+## Training config
+
+\`\`\`json
+${JSON.stringify(m.training.config, null, 2)}
+\`\`\`
+`;
+}

@@ -1,0 +1,52 @@
+import type { ExpressionClass } from "../classes.ts";
+import type { LearningRateSchedule } from "./lr-schedule.ts";
+
+/**
+ * What the pipeline needs from a training job's config. @mien/jobs' zod-validated
+ * TrainingConfig satisfies it; it is restated here so that packages/model imports nothing above it.
+ */
+export interface TrainingRecipe {
+  name: string;
+  classes: readonly ExpressionClass[];
+  balancing: "none" | "class-weights" | "oversample";
+  backbones: readonly string[];
+  colour: "gray" | "rgb";
+  augmentations: {
+    flip: boolean;
+    rotation: { enabled: boolean; amount: number };
+    shift: { enabled: boolean; amount: number };
+    shear: { enabled: boolean; amount: number };
+    zoom: { enabled: boolean; amount: number };
+    brightness: { enabled: boolean; amount: number };
+    copies: number;
+  };
+  head: { hidden: readonly number[]; inputDropout: number; dropout: number; l2: number };
+  epochs: number;
+  batchSize: number;
+  learningRate: LearningRateSchedule;
+  earlyStopping: { enabled: boolean; patience: number };
+  tta: "none" | "flip";
+  quantization: "float16" | "uint8";
+  abstainTargetAccuracy: number;
+  faceBox: { scale: number; shiftY: number };
+  fineTune: boolean;
+  seed: number;
+}
+
+export type Split = "train" | "val" | "test";
+
+/** One image of the snapshot, by content. */
+export interface TrainingImage {
+  sha256: string;
+  label: ExpressionClass;
+  split: Split;
+}
+
+/** The random augmentations a recipe turns on, with their strengths (empty when copies are off). */
+export function enabledAugmentations(recipe: TrainingRecipe): Record<string, number> {
+  const a = recipe.augmentations;
+  if (a.copies === 0) return {};
+  const out: Record<string, number> = {};
+  for (const key of ["rotation", "shift", "shear", "zoom", "brightness"] as const) if (a[key].enabled && a[key].amount > 0) out[key] = a[key].amount;
+  return out;
+}

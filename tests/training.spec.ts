@@ -1,0 +1,119 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { expect, test, type Page } from "@playwright/test";
+import { APP_ENV, REPO_ROOT, STATE_FILE, type E2EState } from "./e2e-env.ts";
+
+const state = (): E2EState => JSON.parse(readFileSync(STATE_FILE, "utf8")) as E2EState;
+
+let worker: ChildProcess | null = null;
+let workerLog = "";
+
+test.beforeAll(() => {
+  // A dataset snapshot of the imported demo sample (curators make these in their own UI).
+  const made = spawnSync(process.execPath, ["--import", "tsx", "apps/trainer/src/testing/create-snapshot.cli.ts", "demo-snapshot"], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...APP_ENV },
+    encoding: "utf8",
+  });
+  if (made.status !== 0) throw new Error(`Could not create the snapshot:\n${made.stdout}\n${made.stderr}`);
+  // The real trainer worker, on the same database, storage and queue prefix as the web server.
+  worker = spawn(process.execPath, ["--import", "tsx", "apps/trainer/src/main.ts"], { cwd: REPO_ROOT, env: { ...process.env, ...APP_ENV }, stdio: ["ignore", "pipe", "pipe"] });
+  worker.stdout!.on("data", (d: Buffer) => (workerLog += d.toString()));
+  worker.stderr!.on("data", (d: Buffer) => (workerLog += d.toString()));
+});
+
+test.afterAll(async ({}, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) console.error(`trainer worker log:\n${workerLog}`);
+  worker?.kill("SIGTERM");
+});
+
+async function signIn(page: Page) {
+  const { admin } = state();
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  // Password hashing is slow on a loaded 2-core machine.
+  await expect(page).toHaveURL(/\/$/, { timeout: 30_000 });
+}
+
+/** Starts a job from the form and waits on its page until it completes, checking the live progress on the way. */
+async function trainFromUi(page: Page, name: string, epochs: number) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Training" }).click();
+  await expect(page.getByRole("heading", { name: "Training", level: 1 })).toBeVisible();
+  await page.getByLabel("Model name").fill(name);
+  await expect(page.getByLabel("Dataset snapshot")).toContainText("demo-snapshot");
+  await expect(page.getByRole("checkbox", { name: /^happiness/ })).toBeChecked();
+  await expect(page.getByRole("checkbox", { name: /^faceapi-expression\b/ }).first()).toBeChecked();
+  await page.getByLabel("Epochs", { exact: true }).fill(String(epochs));
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page).toHaveURL(/\/admin\/training\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+
+  const bar = page.locator("progress#job-progress");
+  const seen = new Set<string>();
+  await expect
+    .poll(
+      async () => {
+        const text = (await bar.getAttribute("aria-valuetext")) ?? "";
+        seen.add(text.replace(/^\d+%: /, ""));
+        return page.getByTestId("job-status").textContent();
+      },
+      { timeout: 200_000, intervals: [250] },
+    )
+    .toBe("completed");
+  // The bar moved through the work stages before it finished.
+  expect([...seen].some((s) => /Embedding images|Training the head|Evaluating/.test(s))).toBe(true);
+  await expect(bar).toHaveAttribute("value", "100");
+  await expect(page.getByRole("figure", { name: "Loss" })).toBeVisible();
+  await expect(page.getByRole("figure", { name: "Accuracy" })).toBeVisible();
+  await expect(page.getByRole("figure", { name: "Loss" }).getByRole("table")).toContainText(`${epochs}`);
+}
+
+async function activeVersion(page: Page): Promise<number | null> {
+  const res = await page.request.get("/api/models/active");
+  if (res.status() === 404) return null;
+  expect(res.headers()["cache-control"]).toBe("no-store");
+  return ((await res.json()) as { version: number }).version;
+}
+
+test("an admin trains on the demo snapshot from the UI, watches it, promotes the version and rolls back", async ({ page }) => {
+  test.setTimeout(480_000);
+  await signIn(page);
+  expect(await activeVersion(page)).toBeNull();
+
+  await trainFromUi(page, "demo-first", 3);
+  await page.getByRole("link", { name: "See version 1" }).click();
+  await expect(page.getByRole("heading", { name: "Models", level: 1 })).toBeVisible();
+  await expect(page.getByTestId("active-version")).toHaveText(/No version is active/);
+  await page.getByRole("button", { name: "Promote version 1 to active" }).click();
+  await expect(page.getByTestId("active-version")).toHaveText("Active: version 1 (demo-first)");
+  expect(await activeVersion(page)).toBe(1);
+
+  // The version's files are served by content hash, immutable; nothing else is.
+  const active = (await (await page.request.get("/api/models/active")).json()) as { baseUrl: string; contentHash: string };
+  const manifest = await page.request.get(`${active.baseUrl}manifest.json`);
+  expect(manifest.status()).toBe(200);
+  expect(manifest.headers()["cache-control"]).toContain("immutable");
+  expect(((await manifest.json()) as { metrics: { val: { n: number } } }).metrics.val.n).toBeGreaterThan(0);
+  expect((await page.request.get(`${active.baseUrl}..%2F..%2Fsnapshots`)).status()).toBe(404);
+  expect((await page.request.get(`/api/models/${"0".repeat(64)}/manifest.json`)).status()).toBe(404);
+
+  // The details: confusion matrix, reliability diagram, the model card.
+  await expect(page.getByRole("table", { name: /Confusion matrix on val/ })).toBeVisible();
+  await expect(page.getByRole("figure", { name: /Reliability on val/ })).toBeVisible();
+  await page.getByText("Model card", { exact: true }).click();
+  await expect(page.locator(".card-text")).toBeVisible();
+  await expect(page.locator(".card-text")).toContainText("For **self-practice only**");
+
+  await trainFromUi(page, "demo-second", 2);
+  await page.getByRole("link", { name: "See version 2" }).click();
+  await page.getByRole("button", { name: "Promote version 2 to active" }).click();
+  await expect(page.getByTestId("active-version")).toHaveText("Active: version 2 (demo-second)");
+  expect(await activeVersion(page)).toBe(2);
+
+  await page.getByRole("button", { name: "Roll back to version 1" }).click();
+  await expect(page.getByTestId("active-version")).toHaveText("Active: version 1 (demo-first)");
+  await expect(page.getByRole("status").filter({ hasText: "Rolled back" })).toHaveText("Rolled back: version 1 is active again.");
+  expect(await activeVersion(page)).toBe(1);
+});
