@@ -11,3 +11,13 @@ export { HUMAN_EMOTION_LABELS } from "./backbones/human-emotion.ts";
 export { landmarkGeometry } from "./backbones/faceapi-landmarks.ts";
 export * from "./artifact/manifest.ts";
 export type { ExpressionModel } from "./artifact/expression-model.ts";
+export * from "./face-crop.ts";
+export { BlazeFaceDetector, BLAZEFACE_FILE, type DetectedFace, type DetectOptions } from "./face-detect/blazeface.ts";
+export {
+  ZERO_SHOT_CLASSES,
+  ZERO_SHOT_DESCRIPTION,
+  ZERO_SHOT_VAL_METRICS,
+  ZeroShotExpressionModel,
+  type ModelDescription,
+  type RunnableExpressionModel,
+} from "./artifact/zero-shot-expression-model.ts";
