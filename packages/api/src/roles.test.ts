@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
@@ -33,6 +34,13 @@ const SAMPLE_INPUTS: Record<string, () => unknown> = {
   "review.conflicts": () => ({ limit: 10 }),
   "admin.settings.get": () => undefined,
   "admin.settings.setReviewsRequired": () => ({ value: 1 }),
+  // A fresh session per call: a session belongs to whoever opened it.
+  "coach.saveAttempt": () => ({
+    session: { id: randomUUID(), modelKey: "packaged:test", modelName: "test model" },
+    attempt: { target: "happiness", score: 70, succeeded: true, holdMs: 2000, durationMs: 4000, calibrated: false, readAs: [{ expression: "happiness", probability: 0.7 }] },
+  }),
+  "coach.progress": () => undefined,
+  "coach.clearProgress": () => undefined,
 };
 
 function callerFor(actor: Actor) {
@@ -90,6 +98,9 @@ describe("procedure policy", () => {
       "admin.settings.setReviewsRequired",
       "admin.users.list",
       "admin.users.setRole",
+      "coach.clearProgress",
+      "coach.progress",
+      "coach.saveAttempt",
       "dataset.summary",
       "me",
       "review.bulkFlag",
@@ -119,6 +130,9 @@ describe("procedure policy", () => {
       "review.conflicts": "admin",
       "admin.settings.get": "admin",
       "admin.settings.setReviewsRequired": "admin",
+      "coach.saveAttempt": "user",
+      "coach.progress": "user",
+      "coach.clearProgress": "user",
     });
   });
 

@@ -1,4 +1,5 @@
 import { adminRouter } from "./routers/admin.ts";
+import { coachRouter } from "./routers/coach.ts";
 import { datasetRouter } from "./routers/dataset.ts";
 import { me } from "./routers/me.ts";
 import { reviewRouter } from "./routers/review.ts";
@@ -9,6 +10,7 @@ export const appRouter = router({
   dataset: datasetRouter,
   admin: adminRouter,
   review: reviewRouter,
+  coach: coachRouter,
 });
 
 export type AppRouter = typeof appRouter;
