@@ -1,0 +1,152 @@
+import type { ActiveModelRef, FromWorker, LoadedModel, PackagedUrls, Reading, ToWorker } from "./worker/protocol.ts";
+
+export type EngineStatus =
+  | { kind: "loading" }
+  | { kind: "ready"; backend: string; backendNotes: string[]; model: LoadedModel }
+  | { kind: "failed"; message: string };
+
+export interface EngineEvents {
+  status(status: EngineStatus): void;
+  /** `roundTripMs`: from taking the frame off the video to its reading arriving back. */
+  reading(reading: Reading, receivedAt: number, roundTripMs: number): void;
+}
+
+/** Frames wider than this are scaled down before inference: detection needs no more. */
+const MAX_FRAME_WIDTH = 640;
+
+/**
+ * The page side of the live loop: hands each new video frame to the inference worker as a
+ * transferred ImageBitmap (one frame in flight at a time, so latency never piles up) and passes
+ * readings on. Knows nothing about React.
+ */
+export class CoachEngine {
+  private readonly worker: Worker;
+  private video: HTMLVideoElement | null = null;
+  private frameCallback: number | null = null;
+  private animationFrame: number | null = null;
+  private nextId = 1;
+  private inFlight = false;
+  private latestFrame = 0;
+  private sentFrame = 0;
+  private ready = false;
+  private sentAt = 0;
+  private disposed = false;
+  private current: EngineStatus = { kind: "loading" };
+
+  constructor(
+    createWorker: () => Worker,
+    urls: PackagedUrls,
+    active: ActiveModelRef | null,
+    private readonly events: EngineEvents,
+    backends?: string[],
+  ) {
+    this.worker = createWorker();
+    this.worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
+    this.worker.onerror = (event) => this.setStatus({ kind: "failed", message: `The coach's worker stopped: ${event.message || "unknown error"}. Reload the page to try again.` });
+    this.send({ type: "init", urls, active, ...(backends ? { backends } : {}) });
+  }
+
+  get status(): EngineStatus {
+    return this.current;
+  }
+
+  /** Starts reading frames from a playing video element. */
+  attach(video: HTMLVideoElement): void {
+    this.detach();
+    this.video = video;
+    this.latestFrame = 0;
+    this.sentFrame = 0;
+    if ("requestVideoFrameCallback" in video) {
+      const onFrame = () => {
+        if (this.video !== video) return;
+        this.latestFrame++;
+        this.pump();
+        this.frameCallback = video.requestVideoFrameCallback(onFrame);
+      };
+      this.frameCallback = video.requestVideoFrameCallback(onFrame);
+    } else {
+      const tick = () => {
+        if (this.video !== video) return;
+        this.latestFrame++;
+        this.pump();
+        this.animationFrame = requestAnimationFrame(tick);
+      };
+      this.animationFrame = requestAnimationFrame(tick);
+    }
+  }
+
+  detach(): void {
+    const video = this.video as (HTMLVideoElement & { cancelVideoFrameCallback?(h: number): void }) | null;
+    if (video && this.frameCallback !== null) video.cancelVideoFrameCallback?.(this.frameCallback);
+    if (this.animationFrame !== null) cancelAnimationFrame(this.animationFrame);
+    this.frameCallback = null;
+    this.animationFrame = null;
+    this.video = null;
+  }
+
+  /** Tells the worker which version is promoted now; it swaps models when that changed. */
+  setActiveModel(active: ActiveModelRef | null): void {
+    this.send({ type: "active-model", active });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.detach();
+    this.worker.terminate();
+  }
+
+  private send(message: ToWorker, transfer: Transferable[] = []): void {
+    if (!this.disposed) this.worker.postMessage(message, transfer);
+  }
+
+  private pump(): void {
+    const video = this.video;
+    if (!video || !this.ready || this.inFlight || this.latestFrame <= this.sentFrame) return;
+    if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || !video.videoWidth) return;
+    this.inFlight = true;
+    this.sentFrame = this.latestFrame;
+    this.sentAt = performance.now();
+    const scale = Math.min(1, MAX_FRAME_WIDTH / video.videoWidth);
+    const options: ImageBitmapOptions = scale < 1 ? { resizeWidth: Math.round(video.videoWidth * scale), resizeHeight: Math.round(video.videoHeight * scale), resizeQuality: "medium" } : {};
+    createImageBitmap(video, options).then(
+      (bitmap) => this.send({ type: "frame", id: this.nextId++, bitmap }, [bitmap]),
+      () => {
+        // The video had no frame to give (it was stopping); wait for the next one.
+        this.inFlight = false;
+      },
+    );
+  }
+
+  private receive(message: FromWorker): void {
+    switch (message.type) {
+      case "ready":
+        this.ready = true;
+        this.setStatus({ kind: "ready", backend: message.backend, backendNotes: message.backendNotes, model: message.model });
+        this.pump();
+        break;
+      case "model-changed":
+        if (this.current.kind === "ready") this.setStatus({ ...this.current, model: message.model });
+        break;
+      case "reading": {
+        this.inFlight = false;
+        const now = performance.now();
+        this.events.reading(message, now, now - this.sentAt);
+        this.pump();
+        break;
+      }
+      case "frame-error":
+        this.inFlight = false;
+        console.warn(`Frame ${message.id} was not read: ${message.message}`);
+        this.pump();
+        break;
+      case "fatal":
+        this.setStatus({ kind: "failed", message: message.message });
+        break;
+    }
+  }
+
+  private setStatus(status: EngineStatus): void {
+    this.current = status;
+    this.events.status(status);
+  }
+}
