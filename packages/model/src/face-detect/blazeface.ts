@@ -49,12 +49,14 @@ export class BlazeFaceDetector {
     const { minScore = 0.6, iouThreshold = 0.3, maxFaces = 5 } = options;
     const [height, width] = frame.shape;
     const side = Math.max(height, width);
-    const padTop = Math.floor((side - height) / 2);
-    const padLeft = Math.floor((side - width) / 2);
+    // Shrink first, then letterbox: padding the full frame would cost more than the detector.
+    const scaled = [Math.max(1, Math.round((height * INPUT) / side)), Math.max(1, Math.round((width * INPUT) / side))] as const;
+    const padTop = Math.floor((INPUT - scaled[0]) / 2);
+    const padLeft = Math.floor((INPUT - scaled[1]) / 2);
     const raw = tf.tidy(() => {
-      const square = tf.pad(tf.cast(frame, "float32"), [[padTop, side - height - padTop], [padLeft, side - width - padLeft], [0, 0]]);
-      const input = tf.sub(tf.div(tf.image.resizeBilinear(square as tf.Tensor3D, [INPUT, INPUT], false, true), 127.5), 1);
-      const outputs = this.model.execute(tf.expandDims(input, 0)) as tf.Tensor[];
+      const small = tf.image.resizeBilinear(frame, [scaled[0], scaled[1]], false, true);
+      const square = tf.pad(tf.sub(tf.div(small, 127.5), 1), [[padTop, INPUT - scaled[0] - padTop], [padLeft, INPUT - scaled[1] - padLeft], [0, 0]], -1);
+      const outputs = this.model.execute(tf.expandDims(square, 0)) as tf.Tensor[];
       // Two feature maps (16×16×2 and 8×8×6 anchors), each a score and a 16-value regression.
       const bySize = (n: number, c: number) => outputs.find((t) => t.shape[1] === n && t.shape[2] === c)!;
       return tf.concat([tf.concat([bySize(512, 1), bySize(512, 16)], 2), tf.concat([bySize(384, 1), bySize(384, 16)], 2)], 1);
@@ -62,7 +64,10 @@ export class BlazeFaceDetector {
     const values = (await raw.data()) as Float32Array;
     raw.dispose();
 
+    // Input pixels → frame pixels: undo the letterbox offset, then the scale.
     const toFrame = side / INPUT;
+    const fx = (v: number) => (v - padLeft) * toFrame;
+    const fy = (v: number) => (v - padTop) * toFrame;
     const candidates: Candidate[] = [];
     for (let i = 0; i < this.anchors.length; i++) {
       const row = i * 17;
@@ -78,9 +83,9 @@ export class BlazeFaceDetector {
       candidates.push({ score, box: [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], points });
     }
     return weightedNms(candidates, iouThreshold, maxFaces).map((c) => {
-      const [x1, y1, x2, y2] = c.box.map((v) => v * toFrame) as [number, number, number, number];
-      const box = clipBox({ x: x1 - padLeft, y: y1 - padTop, width: x2 - x1, height: y2 - y1 }, width, height);
-      const keypoints = Array.from({ length: KEYPOINTS }, (_, k) => [c.points[2 * k]! * toFrame - padLeft, c.points[2 * k + 1]! * toFrame - padTop] as const);
+      const [x1, y1, x2, y2] = c.box;
+      const box = clipBox({ x: fx(x1), y: fy(y1), width: (x2 - x1) * toFrame, height: (y2 - y1) * toFrame }, width, height);
+      const keypoints = Array.from({ length: KEYPOINTS }, (_, k) => [fx(c.points[2 * k]!), fy(c.points[2 * k + 1]!)] as const);
       return { box, score: c.score, keypoints };
     }).filter((f) => f.box.width > 1 && f.box.height > 1);
   }
