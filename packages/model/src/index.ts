@@ -12,7 +12,7 @@ export { landmarkGeometry } from "./backbones/faceapi-landmarks.ts";
 export * from "./artifact/manifest.ts";
 export type { ExpressionModel } from "./artifact/expression-model.ts";
 export * from "./face-crop.ts";
-export { BlazeFaceDetector, BLAZEFACE_FILE, type DetectedFace, type DetectOptions } from "./face-detect/blazeface.ts";
+export { BlazeFaceDetector, BLAZEFACE_FILE, BLAZEFACE_INPUT, letterbox, type DetectedFace, type DetectOptions, type Letterbox } from "./face-detect/blazeface.ts";
 export {
   ZERO_SHOT_CLASSES,
   ZERO_SHOT_DESCRIPTION,
@@ -21,3 +21,4 @@ export {
   type ModelDescription,
   type RunnableExpressionModel,
 } from "./artifact/zero-shot-expression-model.ts";
+export { CanvasFramer, type DrawableFrame } from "./face-crop-canvas.ts";
