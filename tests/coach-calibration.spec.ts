@@ -17,7 +17,7 @@ test("recording the resting face changes the readout to neutral, explains it, su
   await expect(baseline).toContainText(/Your relaxed face read as sadness \d+%/);
   await expect(page.getByTestId("coach-announcer")).toHaveText(/Resting face recorded/);
   await expect.poll(() => verdictOf(page), { timeout: 10_000 }).toBe("neutral");
-  await expect(page.getByText("Relative to your resting face.")).toBeVisible();
+  await expect(page.getByText("Relative to your resting face, and smoothed over the last few frames.")).toBeVisible();
 
   // Kept on this device only, as numbers.
   const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("mien.coach.baseline") ?? "null") as { modelKey: string; resting: number[] } | null);

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import * as tf from "@tensorflow/tfjs";
-import { BlazeFaceDetector, cropFaces } from "@mien/model";
+import { BlazeFaceDetector, CanvasFramer } from "@mien/model";
 import { loadCoachModel, packagedSources, type CoachModel } from "../model-source.ts";
 import { chooseBackend } from "./backend-choice.ts";
 import type { ActiveModelRef, FromWorker, PackagedUrls, ToWorker } from "./protocol.ts";
@@ -18,6 +18,7 @@ const CROP_SIZE = 112;
 let urls: PackagedUrls | null = null;
 let detector: BlazeFaceDetector | null = null;
 let current: CoachModel | null = null;
+let framer: CanvasFramer | null = null;
 let switching: Promise<void> = Promise.resolve();
 /** The promoted content hash last asked for (null: none promoted), so a poll repeating it is a no-op. */
 let requested: string | null = null;
@@ -33,18 +34,24 @@ async function init(message: Extract<ToWorker, { type: "init" }>): Promise<void>
   const [loadedDetector, loaded] = await Promise.all([BlazeFaceDetector.load(sources.human), loadCoachModel(message.active, urls, sources)]);
   detector = loadedDetector;
   current = loaded;
+  framer = new CanvasFramer();
   // The first run compiles kernels; do it now rather than on the user's first frame.
   await warmUp();
   post({ type: "ready", backend: backend.name, backendNotes: backend.notes, model: loaded.info });
 }
 
 async function warmUp(): Promise<void> {
-  const blank = tf.zeros([480, 640, 3], "int32") as tf.Tensor3D;
-  await detector!.detect(blank);
-  const crops = cropFaces(blank, [{ x: 220, y: 140, width: 200, height: 200 }], { size: CROP_SIZE, framing: current!.model.manifest.preprocessing.faceBox, colour: current!.model.manifest.preprocessing.colour });
+  const canvas = new OffscreenCanvas(640, 480);
+  canvas.getContext("2d")!.fillRect(0, 0, 640, 480);
+  const blank = canvas.transferToImageBitmap();
+  const { input, box } = framer!.letterboxed(blank);
+  await detector!.detectLetterboxed(input, box);
+  const { preprocessing } = current!.model.manifest;
+  const crops = framer!.crops(blank, [{ x: 220, y: 140, width: 200, height: 200 }], { size: CROP_SIZE, framing: preprocessing.faceBox, colour: preprocessing.colour });
   const p = current!.model.predict(crops);
   await p.data();
-  tf.dispose([blank, crops, p]);
+  tf.dispose([input, crops, p]);
+  blank.close();
 }
 
 function switchModel(active: ActiveModelRef | null): void {
@@ -63,24 +70,24 @@ function switchModel(active: ActiveModelRef | null): void {
 
 async function read(id: number, bitmap: ImageBitmap): Promise<void> {
   const started = performance.now();
-  if (!detector || !current) {
+  if (!detector || !current || !framer) {
     bitmap.close();
     post({ type: "frame-error", id, message: "The models are still loading." });
     return;
   }
   const { model, info } = current;
-  const frame = tf.browser.fromPixels(bitmap);
-  const frameWidth = bitmap.width;
-  const frameHeight = bitmap.height;
-  bitmap.close();
-  const converted = performance.now();
+  const { width: frameWidth, height: frameHeight } = bitmap;
   try {
-    const faces = await detector.detect(frame);
+    // The canvas draws the frame straight into the detector's input; the full frame never becomes a tensor.
+    const { input, box } = framer.letterboxed(bitmap);
+    const converted = performance.now();
+    const faces = await detector.detectLetterboxed(input, box).finally(() => input.dispose());
     const detected = performance.now();
     let probabilities: number[] | null = null;
     // Mien reads one face: yours. With several faces in view it reads none.
     if (faces.length === 1) {
-      const crops = cropFaces(frame, [faces[0]!.box], { size: CROP_SIZE, framing: model.manifest.preprocessing.faceBox, colour: model.manifest.preprocessing.colour });
+      const { preprocessing } = model.manifest;
+      const crops = framer.crops(bitmap, [faces[0]!.box], { size: CROP_SIZE, framing: preprocessing.faceBox, colour: preprocessing.colour });
       const p = model.predict(crops);
       probabilities = Array.from(await p.data());
       tf.dispose([crops, p]);
@@ -97,7 +104,7 @@ async function read(id: number, bitmap: ImageBitmap): Promise<void> {
       timings: { pixelsMs: converted - started, detectMs: detected - converted, classifyMs: done - detected, totalMs: done - started },
     });
   } finally {
-    frame.dispose();
+    bitmap.close();
   }
 }
 

@@ -8,7 +8,7 @@ const timeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyl
 /** Records the user's relaxed face and explains, in plain words, what reading relative to it means. */
 export function CalibrationPanel({ coach }: { coach: Coach }) {
   const recording = coach.snapshot?.recording ?? null;
-  const canRecord = coach.camera.kind === "live" && coach.status.kind === "ready" && !recording && !coach.snapshot?.practice;
+  const canRecord = coach.camera.kind === "live" && coach.status.kind === "ready" && !recording && coach.snapshot?.practice?.phase !== "running";
   const baseline = coach.baseline;
   const resting = baseline ? rank(baseline.resting, baseline.classes).slice(0, 3) : [];
 

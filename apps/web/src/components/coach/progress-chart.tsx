@@ -47,28 +47,30 @@ export function ProgressChart({ progress }: { progress: ExpressionProgress }) {
       </svg>
       <details className="coach-details">
         <summary>Show as a table</summary>
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col" className="num">
-                Score
-              </th>
-              <th scope="col">Held</th>
-              <th scope="col">Read as</th>
-            </tr>
-          </thead>
-          <tbody>
-            {attempts.map((a) => (
-              <tr key={a.id}>
-                <td>{dateFormat.format(a.at)}</td>
-                <td className="num">{a.score}</td>
-                <td>{a.succeeded ? "yes" : "no"}</td>
-                <td>{a.readAs.map((r) => `${r.expression} ${Math.round(r.probability * 100)}%`).join(", ")}</td>
+        <div className="table-wrap">
+          <table className="data-table progress-table">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col" className="num">
+                  Score
+                </th>
+                <th scope="col">Held</th>
+                <th scope="col">Read as</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {attempts.map((a) => (
+                <tr key={a.id}>
+                  <td>{dateFormat.format(a.at)}</td>
+                  <td className="num">{a.score}</td>
+                  <td>{a.succeeded ? "yes" : "no"}</td>
+                  <td>{a.readAs.map((r) => `${r.expression} ${Math.round(r.probability * 100)}%`).join(", ")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </details>
     </figure>
   );

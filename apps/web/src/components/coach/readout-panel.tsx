@@ -38,8 +38,9 @@ export function ReadoutPanel({ coach }: { coach: Coach }) {
             ))}
           </ol>
           <p className="hint">
-            {relative ? "Relative to your resting face. " : ""}Smoothed over the last few frames; probabilities are calibrated, so 60% means right about
-            six times in ten.
+            {relative
+              ? "Relative to your resting face, and smoothed over the last few frames."
+              : "Smoothed over the last few frames. The model's percentages are calibrated: across many faces, readings of 60% are right about six times in ten."}
           </p>
         </>
       ) : (
