@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /**
  * The npm-shipped files the coach runs in the browser, served by the app itself (no CDN, no
@@ -32,16 +33,24 @@ const CONTENT_TYPES: Record<string, string> = {
   wasm: "application/wasm",
 };
 
-/** The package's folder, found from the server's working directory upwards (bundler-proof). */
-function packageRoot(pkg: string): string {
-  let dir = process.cwd();
-  for (;;) {
-    const candidate = join(dir, "node_modules", pkg);
-    if (existsSync(join(candidate, "package.json"))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`${pkg} is not installed; run pnpm install so the coach can serve its files.`);
-    dir = parent;
+/** Looks for node_modules/<pkg> from `start` upwards. */
+function findUp(start: string, pkg: string): string | null {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const candidate = join(/*turbopackIgnore: true*/ dir, "node_modules", pkg);
+    if (existsSync(join(/*turbopackIgnore: true*/ candidate, "package.json"))) return candidate;
+    if (dirname(dir) === dir) return null;
   }
+}
+
+/**
+ * The package's folder: looked up from this module (inside apps/web, also once bundled into
+ * .next) and then from the working directory, rather than through the bundler's resolver.
+ */
+function packageRoot(pkg: string): string {
+  const here = import.meta.url.startsWith("file:") ? dirname(fileURLToPath(import.meta.url)) : null;
+  const found = (here && findUp(here, pkg)) ?? findUp(process.cwd(), pkg);
+  if (!found) throw new Error(`${pkg} is not installed; run pnpm install so the coach can serve its files.`);
+  return found;
 }
 
 const versions = new Map<PackagedModel, string>();
@@ -50,7 +59,7 @@ const versions = new Map<PackagedModel, string>();
 export function packagedVersion(name: PackagedModel): string {
   let version = versions.get(name);
   if (!version) {
-    const json = JSON.parse(readFileSync(join(packageRoot(PACKAGED_MODELS[name].pkg), "package.json"), "utf8")) as { version: string };
+    const json = JSON.parse(readFileSync(join(/*turbopackIgnore: true*/ packageRoot(PACKAGED_MODELS[name].pkg), "package.json"), "utf8")) as { version: string };
     version = json.version;
     versions.set(name, version);
   }
