@@ -33,9 +33,9 @@ export function packagedSources(urls: PackagedUrls): ModelSources {
   };
 }
 
-/** "/models/face-api/1.7.15/" → "packaged:face-api@1.7.15" */
+/** ".../face-api/1.7.15/" → "packaged:face-api@1.7.15" (the served URL names package and version). */
 function packagedKey(url: string): string {
-  const [, name, version] = url.split("/").filter(Boolean);
+  const [name, version] = new URL(url, "http://localhost").pathname.split("/").filter(Boolean).slice(-2);
   return `packaged:${name}@${version}`;
 }
 
