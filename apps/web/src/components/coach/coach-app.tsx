@@ -60,10 +60,9 @@ export function CoachApp({ urls, signedIn, backends }: { urls: PackagedUrls; sig
     <div className="coach">
       <div className="panel-head">
         <h1>Coach</h1>
-        <p className="lede">{PRODUCT_SENTENCE}</p>
         <p className="lede">
-          Everything runs in this browser: your camera&apos;s frames are never uploaded, and only your
-          practice scores are saved{signedIn ? "" : " once you sign in"}.
+          {PRODUCT_SENTENCE} Everything runs in this browser: your camera&apos;s frames are never uploaded, and only practice scores are
+          saved{signedIn ? "" : ", once you sign in"}.
         </p>
       </div>
       {coach.notice ? (
