@@ -80,6 +80,17 @@ describe("LiveSession", () => {
     expect(s.currentBaseline).toBeNull();
   });
 
+  it("abandons a recording when asked (the camera stopped)", () => {
+    const s = new LiveSession(MODEL, null);
+    s.startRecording(0, 3000);
+    s.onReading(reading(dist({ neutral: 0.7 })), 100);
+    expect(s.snapshot.recording).not.toBeNull();
+    s.cancelRecording();
+    expect(s.snapshot.recording).toBeNull();
+    expect(feed(s, reading(dist({ neutral: 0.7 })), 200, 5000).last.recorded).toBeUndefined();
+    expect(s.currentBaseline).toBeNull();
+  });
+
   it("runs a practice attempt on the displayed readings and reports its result once", () => {
     const s = new LiveSession(MODEL, null);
     s.startPractice({ target: "happiness", holdMs: 1000, limitMs: 10_000, threshold: 0.5 }, 0);

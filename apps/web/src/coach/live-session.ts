@@ -90,6 +90,12 @@ export class LiveSession {
     this.recorder = new BaselineRecorder(this.model.key, this.model.classes, tMs, { durationMs });
   }
 
+  /** Abandons a recording in progress (the camera stopped). */
+  cancelRecording(): void {
+    this.recorder = null;
+    this.last = { ...this.last, recording: null };
+  }
+
   startPractice(settings: PracticeSettings, tMs: number): void {
     this.attempt = new PracticeAttempt(settings, this.model.classes, tMs);
   }

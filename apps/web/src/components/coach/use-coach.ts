@@ -88,12 +88,16 @@ export function useCoach({ urls, backends, onAttempt }: CoachOptions) {
             setBaselineState(sessionRef.current.currentBaseline);
             if (stored && !sessionRef.current.currentBaseline) setNotice("Your recorded resting face belongs to an earlier model. Record it again to read relative to it.");
             if (next.model.fallbackReason) setNotice(`${next.model.fallbackReason} Using the packaged model for now.`);
-          } else if (session.setModel(next.model)) {
-            clearBaseline(localStorage);
-            setBaselineState(null);
-            setNotice(`Mien now reads with ${next.model.name}${next.model.version ? ` (version ${next.model.version})` : ""}. Your resting face was recorded with the previous model, so please record it again.`);
           } else {
-            setNotice(`Mien now reads with ${next.model.name}${next.model.version ? ` (version ${next.model.version})` : ""}.`);
+            const dropped = session.setModel(next.model);
+            if (dropped) {
+              clearBaseline(localStorage);
+              setBaselineState(null);
+            }
+            const now = next.model.fallbackReason
+              ? `${next.model.fallbackReason} Using the packaged model for now.`
+              : `Mien now reads with ${next.model.name}${next.model.version ? ` (version ${next.model.version})` : ""}.`;
+            setNotice(dropped ? `${now} Your resting face was recorded with the previous model, so please record it again.` : now);
           }
         },
         reading: (reading, t, roundTripMs) => {
@@ -122,11 +126,14 @@ export function useCoach({ urls, backends, onAttempt }: CoachOptions) {
 
   const stopCamera = useCallback(() => {
     engineRef.current?.detach();
+    // Without frames an attempt or a recording could never finish: abandon them.
+    sessionRef.current?.stopPractice(performance.now());
+    sessionRef.current?.cancelRecording();
     streamRef.current?.getTracks().forEach((t) => t.stop());
     streamRef.current = null;
     if (videoRef.current) videoRef.current.srcObject = null;
     setCamera({ kind: "off" });
-    setSnapshot((s) => (s ? { ...s, faces: null, readout: null, raw: null } : s));
+    setSnapshot((s) => (s ? { ...s, faces: null, readout: null, raw: null, recording: null, practice: s.practice?.phase === "done" ? s.practice : null } : s));
   }, []);
 
   const startCamera = useCallback(async () => {
