@@ -138,6 +138,8 @@ test("no image or frame data leaves the browser while the camera runs: only mode
   const kinds = after.map((r) => {
     const path = new URL(r.url()).pathname;
     if (r.method() === "GET" && path.startsWith("/models/")) return "model file";
+    // A promoted version's files, once the registry serves one.
+    if (r.method() === "GET" && /^\/api\/models\/[0-9a-f]{64}\/[A-Za-z0-9._-]+$/.test(path)) return "model file";
     if (r.method() === "GET" && path === "/api/models/active") return "active-model poll";
     if (r.method() === "POST" && path === "/api/trpc/coach.saveAttempt") return "score save";
     if (r.method() === "GET" && path.startsWith("/_next/static/")) return "app code";
