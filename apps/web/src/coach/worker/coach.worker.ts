@@ -20,6 +20,8 @@ let detector: BlazeFaceDetector | null = null;
 let current: CoachModel | null = null;
 let framer: CanvasFramer | null = null;
 let switching: Promise<void> = Promise.resolve();
+/** Frames are read one after another, in order, even when the page sends the next one early. */
+let reading: Promise<void> = Promise.resolve();
 /** The promoted content hash last asked for (null: none promoted), so a poll repeating it is a no-op. */
 let requested: string | null = null;
 
@@ -115,7 +117,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       init(message).catch((error: unknown) => post({ type: "fatal", message: `The coach could not start its models: ${describe(error)}` }));
       break;
     case "frame":
-      read(message.id, message.bitmap).catch((error: unknown) => post({ type: "frame-error", id: message.id, message: describe(error) }));
+      reading = reading.then(() => read(message.id, message.bitmap).catch((error: unknown) => post({ type: "frame-error", id: message.id, message: describe(error) })));
       break;
     case "active-model":
       switchModel(message.active);
