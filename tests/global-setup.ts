@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import pg from "pg";
 import { ADMIN_URL, APP_ENV, DATABASE_URL, E2E_DB, REPO_ROOT, STATE_FILE, type Credentials, type E2EState } from "./e2e-env.ts";
+import { VIDEOS, writeWebcamVideo, type VideoName } from "./fixtures/webcam-video.ts";
 
 /** Runs `pnpm mien <args>` from the repository root against the e2e database. */
 function mien(args: string[]): void {
@@ -49,6 +50,9 @@ export default async function globalSetup(): Promise<void> {
   add(state.curator, "curator", "E2E Curator");
   add(state.secondCurator, "curator", "E2E Curator Two");
   add(state.thirdCurator, "curator", "E2E Curator Three");
+
+  // The coach specs' fake webcams (kept between runs; made once from real photos).
+  for (const name of Object.keys(VIDEOS) as VideoName[]) await writeWebcamVideo(name);
 
   mkdirSync(dirname(STATE_FILE), { recursive: true });
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2), { mode: 0o600 });

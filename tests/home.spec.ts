@@ -93,18 +93,19 @@ test("a curator sees the data set too", async ({ page }) => {
   await expect(page.getByRole("table", { name: "Data set" }).locator("tbody tr")).toHaveCount(CLASSES.length);
 });
 
-test("a new account is a plain user: no data set, and the API refuses dataset.summary", async ({ page, request }, testInfo) => {
+test("a new account is a plain user who lands on the coach: no data set, and the API refuses dataset.summary", async ({ page, request }, testInfo) => {
   const email = `user-${Date.now()}@e2e.mien.test`;
   await page.goto("/sign-up");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("a-good-long-password");
   await page.getByRole("button", { name: "Create account" }).click();
 
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(/\/coach$/);
   await expect(page.getByTestId("account-role")).toHaveText("user");
+  await expect(page.getByRole("heading", { name: "Coach", level: 1 })).toBeVisible();
   await expect(page.getByText("Mien helps you see what your own face is saying.")).toBeVisible();
   await expect(page.getByText("never for reading other people")).toBeVisible();
-  await expect(page.getByText("The coach is coming.")).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Coach", "Progress"]);
   await expect(page.getByRole("table")).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath("home-user.png"), fullPage: true });
 

@@ -152,7 +152,8 @@ test("data-set images and the review page are for curators only", async ({ page,
   const [image] = await query<{ id: string }>(`SELECT id FROM image LIMIT 1`, []);
   expect((await page.request.get(`/api/images/${image!.id}/thumb`)).status()).toBe(403);
   await page.goto("/review");
-  await expect(page).toHaveURL(/\/$/);
+  // Home sends plain users on to the coach.
+  await expect(page).toHaveURL(/\/coach$/);
 });
 
 test("an admin sets reviews required and sees the images whose reviewers disagree", async ({ page }) => {

@@ -5,3 +5,4 @@ export { FLAG_REASONS, PAGE_SIZE, REVIEW_ACTIONS, type DecisionState, type FlagR
 export { exportSnapshot, EXPORT_FORMATS, SnapshotExportError, snapshotStorage, type ExportFormat } from "./snapshots/index.ts";
 export { useTrainingQueue } from "./routers/training.ts";
 export { startTraining, cancelTraining, retryTraining, getTrainingJob, listTrainingJobs } from "./training/index.ts";
+export { practiceAttemptInput, saveAttemptInput, type ExpressionProgress, type PracticeAttemptInput, type ProgressPoint, type ReadAsEntry } from "./coach/index.ts";

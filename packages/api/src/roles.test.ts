@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
@@ -65,6 +66,13 @@ const SAMPLE_INPUTS: Record<string, () => unknown> = {
   // beforeAll makes version 1 active, so promoting 2 and then rolling back both succeed.
   "models.promote": () => ({ versionId: versions[1] }),
   "models.rollback": () => undefined,
+  // A fresh session per call: a session belongs to whoever opened it.
+  "coach.saveAttempt": () => ({
+    session: { id: randomUUID(), modelKey: "packaged:test", modelName: "test model" },
+    attempt: { target: "happiness", score: 70, succeeded: true, holdMs: 2000, durationMs: 4000, calibrated: false, readAs: [{ expression: "happiness", probability: 0.7 }] },
+  }),
+  "coach.progress": () => undefined,
+  "coach.clearProgress": () => undefined,
 };
 
 function callerFor(actor: Actor) {
@@ -152,6 +160,9 @@ describe("procedure policy", () => {
       "admin.users.setRole",
       "audit.activity",
       "audit.reviewers",
+      "coach.clearProgress",
+      "coach.progress",
+      "coach.saveAttempt",
       "dataset.summary",
       "me",
       "models.list",
@@ -211,6 +222,9 @@ describe("procedure policy", () => {
       "models.list": "admin",
       "models.promote": "admin",
       "models.rollback": "admin",
+      "coach.saveAttempt": "user",
+      "coach.progress": "user",
+      "coach.clearProgress": "user",
     });
   });
 

@@ -1,5 +1,6 @@
 import { adminRouter } from "./routers/admin.ts";
 import { auditRouter } from "./routers/audit.ts";
+import { coachRouter } from "./routers/coach.ts";
 import { datasetRouter } from "./routers/dataset.ts";
 import { me } from "./routers/me.ts";
 import { reviewRouter } from "./routers/review.ts";
@@ -17,6 +18,7 @@ export const appRouter = router({
   snapshots: snapshotsRouter,
   training: trainingRouter,
   models: modelsRouter,
+  coach: coachRouter,
 });
 
 export type AppRouter = typeof appRouter;

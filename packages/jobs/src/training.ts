@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
+import { DEFAULT_FACE_BOX } from "@mien/model/face-box";
 
 /**
  * The training job config, validated once here and shared by the admin form (web), the API
@@ -102,8 +103,8 @@ export const trainingConfig = z.object({
   abstainTargetAccuracy: z.number().min(0.3).max(0.99).default(0.8),
   /** How a face detector's box becomes the crop the model sees (written to the manifest). */
   faceBox: z
-    .object({ scale: z.number().min(0.5).max(4).default(1.15), shiftY: z.number().min(-1).max(1).default(0) })
-    .default({ scale: 1.15, shiftY: 0 }),
+    .object({ scale: z.number().min(0.5).max(4).default(DEFAULT_FACE_BOX.scale), shiftY: z.number().min(-1).max(1).default(DEFAULT_FACE_BOX.shiftY) })
+    .default({ ...DEFAULT_FACE_BOX }),
   /**
    * Fine-tune the backbones' conv layers. Only possible where @tensorflow/tfjs-node or
    * tfjs-node-gpu loads (wasm cannot back-propagate through convolutions); workers elsewhere refuse.

@@ -24,3 +24,14 @@ export { modelCard } from "./training/model-card.ts";
 export { backboneProvenance, HUMAN_EMOTION_PROVENANCE, FACE_API_EXPRESSION_PEER_PROVENANCE } from "./training/provenance.ts";
 export type { TrainingRecipe, TrainingImage, Split as TrainingSplit } from "./training/recipe.ts";
 export type { EpochResult } from "./training/head-trainer.ts";
+export * from "./face-crop.ts";
+export { BlazeFaceDetector, BLAZEFACE_FILE, BLAZEFACE_INPUT, letterbox, type DetectedFace, type DetectOptions, type Letterbox } from "./face-detect/blazeface.ts";
+export {
+  ZERO_SHOT_CLASSES,
+  ZERO_SHOT_DESCRIPTION,
+  ZERO_SHOT_VAL_METRICS,
+  ZeroShotExpressionModel,
+  type ModelDescription,
+  type RunnableExpressionModel,
+} from "./artifact/zero-shot-expression-model.ts";
+export { CanvasFramer, type DrawableFrame } from "./face-crop-canvas.ts";

@@ -1,7 +1,6 @@
 import { redirect } from "next/navigation";
 import { isRole, roleAtLeast } from "@mien/auth";
 import { currentSession } from "../auth/session.ts";
-import { AboutMien } from "../components/about-mien.tsx";
 import { DatasetSummary } from "../components/dataset-summary.tsx";
 import { SiteHeader } from "../components/site-header.tsx";
 import { getQueryClient, HydrateClient, trpc } from "../trpc/server.tsx";
@@ -10,28 +9,25 @@ export default async function HomePage() {
   const session = await currentSession();
   if (!session) redirect("/sign-in");
   const role = isRole(session.user.role) ? session.user.role : "user";
-  const curates = roleAtLeast(role, "curator");
-  if (curates) await getQueryClient().prefetchQuery(trpc.dataset.summary.queryOptions());
+  // Plain users land on the coach; curators and admins keep the data-set home.
+  if (!roleAtLeast(role, "curator")) redirect("/coach");
+  await getQueryClient().prefetchQuery(trpc.dataset.summary.queryOptions());
 
   return (
     <>
       <SiteHeader email={session.user.email} role={role} />
       <main id="main" className="page">
-        {curates ? (
-          <section className="panel" aria-labelledby="dataset-heading">
-            <div className="panel-head">
-              <h1 id="dataset-heading">Data set</h1>
-              <p className="lede">
-                Images per expression class, and how they are split for training, validation and testing.
-              </p>
-            </div>
-            <HydrateClient>
-              <DatasetSummary />
-            </HydrateClient>
-          </section>
-        ) : (
-          <AboutMien name={session.user.name || session.user.email} />
-        )}
+        <section className="panel" aria-labelledby="dataset-heading">
+          <div className="panel-head">
+            <h1 id="dataset-heading">Data set</h1>
+            <p className="lede">
+              Images per expression class, and how they are split for training, validation and testing.
+            </p>
+          </div>
+          <HydrateClient>
+            <DatasetSummary />
+          </HydrateClient>
+        </section>
       </main>
     </>
   );

@@ -14,7 +14,7 @@ export default async function SignInPage() {
       title="Sign in"
       footer={
         <>
-          New to Mien? <Link href="/sign-up">Create an account</Link>
+          New to Mien? <Link href="/sign-up">Create an account</Link>, or <Link href="/coach">try the coach</Link> without one.
         </>
       }
     >

@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { isRole } from "@mien/auth";
+import { currentSession } from "../../auth/session.ts";
+import { CoachApp } from "../../components/coach/coach-app.tsx";
+import { SiteHeader } from "../../components/site-header.tsx";
+import { packagedBaseUrl } from "../../coach/packaged-models.ts";
+
+export const metadata: Metadata = { title: "Coach" };
+
+const BACKENDS = new Set(["webgl", "wasm", "cpu"]);
+
+/** The coach: open to everyone; signed-in users' scores are saved. `?backend=wasm` forces a TF.js backend. */
+export default async function CoachPage({ searchParams }: PageProps<"/coach">) {
+  const session = await currentSession();
+  const role = session ? (isRole(session.user.role) ? session.user.role : "user") : undefined;
+  const requested = (await searchParams).backend;
+  const backends = typeof requested === "string" ? requested.split(",").filter((b) => BACKENDS.has(b)) : undefined;
+  const urls = { faceApi: packagedBaseUrl("face-api"), human: packagedBaseUrl("human"), wasm: packagedBaseUrl("tfjs-wasm") };
+
+  return (
+    <>
+      <SiteHeader email={session?.user.email} role={role} current="/coach" />
+      <main id="main" className="page page-wide">
+        <CoachApp urls={urls} signedIn={Boolean(session)} {...(backends?.length ? { backends } : {})} />
+      </main>
+    </>
+  );
+}

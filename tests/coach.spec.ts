@@ -1,0 +1,174 @@
+import { expect, test, type Request } from "@playwright/test";
+import { query, signUpNewUser, startCoach, verdictOf, webcamLaunch } from "./coach-helpers.ts";
+
+// A real face video as the webcam: a smiling face for 3 s, then a surprised one, looping.
+test.use({ launchOptions: webcamLaunch("expressions") });
+
+test("live predictions appear for a visitor and change between two expressions, with a labelled overlay and a calm live region", async ({ page }, testInfo) => {
+  test.setTimeout(90_000);
+  await page.goto("/coach");
+  await expect(page.getByRole("heading", { name: "Coach", level: 1 })).toBeVisible();
+  await expect(page.getByText("For self-discovery, not for reading others.")).toBeVisible();
+  await startCoach(page);
+
+  const seen = new Set<string>();
+  await expect
+    .poll(async () => {
+      const v = await verdictOf(page);
+      if (v) seen.add(v);
+      return seen.has("happiness") && seen.has("surprise");
+    }, { timeout: 30_000, intervals: [250] })
+    .toBe(true);
+
+  const top = page.getByTestId("coach-top").getByRole("listitem");
+  await expect(top).toHaveCount(3);
+  const shares = (await top.allInnerTexts()).map((t) => Number(/(\d+)%/.exec(t)![1]));
+  expect(shares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(101);
+  expect(shares).toEqual([...shares].sort((a, b) => b - a));
+
+  // The readout names the model, links its card, and runs on an automatically chosen backend.
+  const model = page.getByTestId("coach-model");
+  await expect(model).toContainText(/TF\.js (webgl|wasm|cpu)/);
+  await expect(model.getByRole("link", { name: "Read the model card" })).toHaveAttribute("href", "/coach/model-card");
+  await expect(page.getByTestId("coach-perf")).toContainText(/readings a second/);
+
+  // The overlay is drawn (a box and a label on the canvas) and hidden from assistive tech.
+  const overlay = page.locator("canvas.coach-overlay");
+  await expect(overlay).toHaveAttribute("aria-hidden", "true");
+  const painted = await overlay.evaluate((c: HTMLCanvasElement) => {
+    const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+    return n;
+  });
+  expect(painted).toBeGreaterThan(500);
+
+  // The live region speaks readings that last, not every frame.
+  const announcer = page.getByTestId("coach-announcer");
+  await expect(announcer).toHaveAttribute("aria-live", "polite");
+  await expect(announcer).toHaveText(/Reads as (happiness|surprise)\./, { timeout: 15_000 });
+  await page.screenshot({ path: testInfo.outputPath("coach-live.png") });
+
+  await page.getByRole("button", { name: "Stop camera" }).click();
+  await expect(page.getByTestId("coach-verdict-idle")).toHaveText("Start the camera to see a reading.");
+});
+
+test("practice mode scores a held expression, says what a missed one read as, saves scores only, and charts them", async ({ page }, testInfo) => {
+  test.setTimeout(150_000);
+  const email = await signUpNewUser(page, "practice");
+  await startCoach(page);
+
+  // A held smile: the happy half of the video lasts 3 s, the hold 1 s.
+  await page.getByLabel("Expression to practise").selectOption("happiness");
+  await page.getByLabel("Hold for").selectOption("1000");
+  await page.getByRole("button", { name: "Start practice" }).click();
+  await expect(page.getByTestId("coach-practice-live")).toBeVisible();
+  await expect(page.getByRole("meter", { name: "happiness now" })).toBeVisible();
+  const result = page.getByTestId("coach-practice-result");
+  await expect(result).toHaveAttribute("data-succeeded", "true", { timeout: 30_000 });
+  const score = Number(await page.getByTestId("coach-score").textContent());
+  expect(score).toBeGreaterThanOrEqual(50);
+  await expect(page.getByTestId("coach-practice-summary")).toHaveText(/^Read as happiness \d+%/);
+  await expect(page.getByTestId("coach-practice-saved")).toHaveText(/Score saved/);
+
+  // Anger never shows in this video: the attempt times out and says what the face read as instead.
+  await page.getByLabel("Expression to practise").selectOption("anger");
+  await page.getByRole("button", { name: "Start practice" }).click();
+  await expect(result).toHaveAttribute("data-succeeded", "false", { timeout: 40_000 });
+  await expect(page.getByTestId("coach-practice-summary")).toHaveText(/^Read as (happiness|surprise) \d+% instead/);
+  await expect(page.getByTestId("coach-practice-saved")).toHaveText(/Score saved/);
+  await page.screenshot({ path: testInfo.outputPath("coach-practice.png") });
+
+  const rows = await query<{ target: string; score: number; succeeded: boolean; read_as: Array<{ expression: string }>; model_key: string }>(
+    `SELECT a.target, a.score, a.succeeded, a."readAs" AS read_as, s."modelKey" AS model_key
+       FROM practice_attempt a JOIN coach_session s ON s.id = a."sessionId" JOIN "user" u ON u.id = a."userId"
+      WHERE u.email = $1 ORDER BY a."createdAt"`,
+    [email],
+  );
+  expect(rows.map((r) => [r.target, r.succeeded])).toEqual([
+    ["happiness", true],
+    ["anger", false],
+  ]);
+  expect(rows[0]!.score).toBe(score);
+  expect(rows[1]!.read_as[0]!.expression).toMatch(/happiness|surprise/);
+  expect(rows[0]!.model_key).toMatch(/^packaged:face-api@/);
+
+  // The progress page charts each expression practised, with the same scores in its table.
+  await page.getByRole("link", { name: "Progress" }).click();
+  await expect(page).toHaveURL(/\/coach\/progress$/);
+  const happiness = page.getByTestId("progress-happiness");
+  await expect(happiness.locator("circle")).toHaveCount(1);
+  await expect(happiness.locator("circle")).toHaveAttribute("data-score", String(score));
+  await expect(happiness.getByRole("img")).toHaveAttribute("aria-label", new RegExp(`happiness: 1 attempt, best ${score}, latest ${score}`));
+  await expect(page.getByTestId("progress-anger").locator("circle")).toHaveCount(1);
+  await happiness.getByText("Show as a table").click();
+  await expect(happiness.getByRole("table").locator("tbody tr td").nth(1)).toHaveText(String(score));
+  await page.screenshot({ path: testInfo.outputPath("coach-progress.png"), fullPage: true });
+});
+
+test("no image or frame data leaves the browser while the camera runs: only model files, the active-model poll and small score saves", async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await signUpNewUser(page, "privacy");
+  const requests: Request[] = [];
+  const sockets: string[] = [];
+  context.on("request", (r) => requests.push(r));
+  page.on("websocket", (ws) => sockets.push(ws.url()));
+
+  await page.goto("/coach");
+  await startCoach(page);
+  const cameraStartedAt = requests.length;
+  // Let many frames go through the model, then save a practice score.
+  await expect.poll(() => verdictOf(page), { timeout: 20_000 }).toMatch(/happiness|surprise/);
+  await page.waitForTimeout(4000);
+  await page.getByLabel("Hold for").selectOption("1000");
+  await page.getByLabel("Expression to practise").selectOption("happiness");
+  await page.getByRole("button", { name: "Start practice" }).click();
+  await expect(page.getByTestId("coach-practice-saved")).toHaveText(/Score saved/, { timeout: 40_000 });
+  const frames = await page.getByTestId("coach-perf").textContent();
+  expect(frames).toMatch(/\d+ readings a second/);
+
+  const origin = new URL(page.url()).origin;
+  expect(sockets).toEqual([]);
+  for (const r of requests) {
+    expect(new URL(r.url()).origin, r.url()).toBe(origin);
+    expect(r.url().length, r.url()).toBeLessThan(400);
+  }
+
+  const after = requests.slice(cameraStartedAt);
+  const kinds = after.map((r) => {
+    const path = new URL(r.url()).pathname;
+    if (r.method() === "GET" && path.startsWith("/models/")) return "model file";
+    // A promoted version's files, once the registry serves one.
+    if (r.method() === "GET" && /^\/api\/models\/[0-9a-f]{64}\/[A-Za-z0-9._-]+$/.test(path)) return "model file";
+    if (r.method() === "GET" && path === "/api/models/active") return "active-model poll";
+    if (r.method() === "POST" && path === "/api/trpc/coach.saveAttempt") return "score save";
+    if (r.method() === "GET" && path.startsWith("/_next/static/")) return "app code";
+    return `unexpected ${r.method()} ${path}`;
+  });
+  expect(kinds.filter((k) => k.startsWith("unexpected"))).toEqual([]);
+  expect(kinds).toContain("score save");
+
+  // Every request body on the page, from load on: only the score saves carry one, each small JSON of scores.
+  const withBodies = requests.filter((r) => r.postDataBuffer() !== null && r.postDataBuffer()!.length > 0);
+  const saves = withBodies.filter((r) => new URL(r.url()).pathname === "/api/trpc/coach.saveAttempt");
+  expect(saves.length).toBeGreaterThanOrEqual(1);
+  const loaded = requests.slice(0, cameraStartedAt).filter((r) => r.postDataBuffer()?.length);
+  expect(loaded.map((r) => new URL(r.url()).pathname)).toEqual([]);
+  const allowedKeys = new Set(["0", "json", "session", "id", "modelKey", "modelName", "attempt", "target", "score", "succeeded", "holdMs", "durationMs", "calibrated", "readAs", "expression", "probability"]);
+  for (const r of withBodies) {
+    const body = r.postDataBuffer()!;
+    expect(body.length).toBeLessThan(1024);
+    expect(r.headers()["content-type"]).toMatch(/application\/json/);
+    const text = body.toString("utf8");
+    expect(text).not.toMatch(/data:image|base64|[A-Za-z0-9+/=]{120,}/);
+    const keys = new Set<string>();
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach((x, i) => (keys.add(String(i)), walk(x)));
+      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) (keys.add(k), walk(x));
+    };
+    walk(JSON.parse(text));
+    expect([...keys].filter((k) => !allowedKeys.has(k) && !/^\d+$/.test(k))).toEqual([]);
+  }
+  const uploaded = withBodies.reduce((n, r) => n + r.postDataBuffer()!.length, 0);
+  expect(uploaded).toBeLessThan(4096);
+});
