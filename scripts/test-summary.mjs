@@ -15,10 +15,16 @@ if (vitestFile && existsSync(vitestFile)) {
 } else missing.push("vitest");
 
 if (playwrightFile && existsSync(playwrightFile)) {
-  const s = JSON.parse(readFileSync(playwrightFile, "utf8")).stats;
+  const report = JSON.parse(readFileSync(playwrightFile, "utf8"));
+  const s = report.stats;
   passed += s.expected;
   failed += s.unexpected + s.flaky;
   skipped += s.skipped;
+  // Errors outside any test (a web server that never came up, a failing global setup) run no test at all.
+  for (const error of report.errors ?? []) {
+    failed += 1;
+    console.log(`playwright: ${String(error.message ?? error).split("\n")[0]}`);
+  }
 } else missing.push("playwright");
 
 if (missing.length) console.log(`no report from: ${missing.join(", ")}`);

@@ -23,6 +23,9 @@ say "unit and integration tests (vitest)"
 status=0
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json" || status=$?
 
+say "building the web app for the end-to-end tests (cached when unchanged)"
+pnpm exec turbo run build --filter=@mien/web --output-logs=errors-only || status=$?
+
 say "end-to-end tests (Playwright, $MIEN_CHROMIUM)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" pnpm --filter @mien/e2e e2e --reporter=list,json || status=$?
 

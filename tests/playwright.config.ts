@@ -37,12 +37,13 @@ export default defineConfig({
   ],
   webServer: {
     // The production build, as users get it. Runs from the repository root.
-    command: `pnpm --filter @mien/web build && pnpm --filter @mien/web start -p ${PORT}`,
+    // turbo skips the build when `pnpm test` has just made it (or nothing changed since).
+    command: `pnpm exec turbo run build --filter=@mien/web --output-logs=errors-only && pnpm --filter @mien/web start -p ${PORT}`,
     cwd: "..",
     // Starts before global setup creates the database, so wait on a page that needs none.
     url: `${BASE_URL}/sign-in`,
     env: APP_ENV,
-    timeout: 240_000,
+    timeout: 600_000,
     // A reused server must point at the same database: export MIEN_E2E_DB for both.
     reuseExistingServer: !process.env.CI,
     stdout: "ignore",

@@ -13,6 +13,8 @@ export interface AuthConfig {
   baseURL: string;
   /** Production forces Secure cookies whatever the base URL says. */
   production: boolean;
+  /** Sign-in attempts per client address and window; defaults to SIGN_IN_LIMIT. */
+  signInLimit?: { window: number; max: number };
 }
 
 /** Sign-in attempts allowed per client IP and window (seconds). */
@@ -54,7 +56,7 @@ export function createAuth(config: AuthConfig) {
       enabled: true,
       // Per process; a multi-instance deployment would need the rateLimit table (a schema change).
       storage: "memory",
-      customRules: { "/sign-in/email": SIGN_IN_LIMIT },
+      customRules: { "/sign-in/email": config.signInLimit ?? SIGN_IN_LIMIT },
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {

@@ -14,6 +14,7 @@ export function getAuth(): Auth {
       secret: resolveAuthSecret(process.env),
       baseURL: env.MIEN_BASE_URL,
       production: env.NODE_ENV === "production",
+      signInLimit: env.MIEN_SIGN_IN_LIMIT,
     });
   }
   return globalForAuth.mienAuth;

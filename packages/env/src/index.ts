@@ -25,6 +25,15 @@ const serverSchema = z.object({
     .transform((v) => v === "true"),
   BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
   MIEN_BASE_URL: z.string().url().default("http://localhost:3000"),
+  /** Sign-in attempts allowed per client address, as "<attempts>/<seconds>". */
+  MIEN_SIGN_IN_LIMIT: z
+    .string()
+    .regex(/^[1-9]\d*\/[1-9]\d*$/, { message: 'MIEN_SIGN_IN_LIMIT must look like "10/60" (attempts per seconds)' })
+    .default("10/60")
+    .transform((v) => {
+      const [max, window] = v.split("/").map(Number) as [number, number];
+      return { max, window };
+    }),
 });
 
 export type ServerEnv = z.infer<typeof serverSchema> & { dataDir: string };
