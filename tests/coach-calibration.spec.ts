@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { startCoach, verdictOf, webcamLaunch } from "./coach-helpers.ts";
+import { activeModelHash, startCoach, verdictOf, webcamLaunch } from "./coach-helpers.ts";
 
 // A relaxed face the model reads as sad: the "resting sad face" calibration exists for.
 test.use({ launchOptions: webcamLaunch("resting") });
@@ -21,7 +21,7 @@ test("recording the resting face changes the readout to neutral, explains it, su
 
   // Kept on this device only, as numbers.
   const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("mien.coach.baseline") ?? "null") as { modelKey: string; resting: number[] } | null);
-  expect(stored?.modelKey).toMatch(/^packaged:face-api@/);
+  expect(stored?.modelKey).toBe(await activeModelHash(page));
   expect(stored?.resting.every((p) => typeof p === "number")).toBe(true);
 
   // The raw reading is one click away.

@@ -58,3 +58,10 @@ export async function query<T extends pg.QueryResultRow>(sql: string, params: un
     await client.end();
   }
 }
+
+/** The content hash of the version the coach runs: global setup's bootstrap makes the committed default model active. */
+export async function activeModelHash(page: Page): Promise<string> {
+  const res = await page.request.get("/api/models/active");
+  expect(res.status()).toBe(200);
+  return ((await res.json()) as { contentHash: string }).contentHash;
+}

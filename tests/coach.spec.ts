@@ -1,5 +1,5 @@
 import { expect, test, type Request } from "@playwright/test";
-import { query, signUpNewUser, startCoach, verdictOf, webcamLaunch } from "./coach-helpers.ts";
+import { activeModelHash, query, signUpNewUser, startCoach, verdictOf, webcamLaunch } from "./coach-helpers.ts";
 
 // A real face video as the webcam: a smiling face for 3 s, then a surprised one, looping.
 test.use({ launchOptions: webcamLaunch("expressions") });
@@ -29,7 +29,8 @@ test("live predictions appear for a visitor and change between two expressions, 
   // The readout names the model, links its card, and runs on an automatically chosen backend.
   const model = page.getByTestId("coach-model");
   await expect(model).toContainText(/TF\.js (webgl|wasm|cpu)/);
-  await expect(model.getByRole("link", { name: "Read the model card" })).toHaveAttribute("href", "/coach/model-card");
+  const card = model.getByRole("link", { name: "Read the model card" });
+  await expect(card).toHaveAttribute("href", `/coach/model-card/${await activeModelHash(page)}`);
   await expect(page.getByTestId("coach-perf")).toContainText(/readings a second/);
 
   // The overlay is drawn (a box and a label on the canvas) and hidden from assistive tech.
@@ -51,6 +52,12 @@ test("live predictions appear for a visitor and change between two expressions, 
 
   await page.getByRole("button", { name: "Stop camera" }).click();
   await expect(page.getByTestId("coach-verdict-idle")).toHaveText("Start the camera to see a reading.");
+
+  // The card says what the model is and how often it is right, for the people using it.
+  await card.click();
+  await expect(page.getByRole("heading", { name: /^Model card: .+ \(version 1\)$/, level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Known failures" })).toBeVisible();
+  await expect(page.getByText("Use it only on your own face, with your consent.")).toBeVisible();
 });
 
 test("practice mode scores a held expression, says what a missed one read as, saves scores only, and charts them", async ({ page }, testInfo) => {
@@ -91,7 +98,7 @@ test("practice mode scores a held expression, says what a missed one read as, sa
   ]);
   expect(rows[0]!.score).toBe(score);
   expect(rows[1]!.read_as[0]!.expression).toMatch(/happiness|surprise/);
-  expect(rows[0]!.model_key).toMatch(/^packaged:face-api@/);
+  expect(rows[0]!.model_key).toBe(await activeModelHash(page));
 
   // The progress page charts each expression practised, with the same scores in its table.
   await page.getByRole("link", { name: "Progress" }).click();

@@ -50,6 +50,8 @@ export default async function globalSetup(): Promise<void> {
   add(state.curator, "curator", "E2E Curator");
   add(state.secondCurator, "curator", "E2E Curator Two");
   add(state.thirdCurator, "curator", "E2E Curator Three");
+  // As on a fresh machine: the committed default model becomes version 1 and active.
+  mien(["bootstrap"]);
 
   // The coach specs' fake webcams (kept between runs; made once from real photos).
   for (const name of Object.keys(VIDEOS) as VideoName[]) await writeWebcamVideo(name);

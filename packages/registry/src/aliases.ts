@@ -56,14 +56,20 @@ export async function promoteVersion(db: Db, input: { versionId: string; actorId
   });
 }
 
-/** The version `alias` pointed at before its last move: what roll back returns to. */
+/**
+ * What roll back returns to: the version that was active before the current one was promoted.
+ * Roll backs themselves are skipped, so rolling back twice keeps going back (3 → 2 → 1) rather
+ * than undoing the previous roll back.
+ */
 export async function rollbackTarget(db: Db | Prisma.TransactionClient, alias = ACTIVE_ALIAS) {
-  const last = await db.modelAliasChange.findFirst({
-    where: { alias },
+  const current = await db.modelAlias.findUnique({ where: { name: alias }, select: { versionId: true } });
+  if (!current) return null;
+  const arrival = await db.modelAliasChange.findFirst({
+    where: { alias, toVersionId: current.versionId, action: { not: "rollback" } },
     orderBy: { id: "desc" },
     select: { fromVersion: { select: { id: true, number: true } } },
   });
-  return last?.fromVersion ?? null;
+  return arrival?.fromVersion ?? null;
 }
 
 /** Undoes the alias's last move: it points again at the version it pointed at before. */

@@ -76,7 +76,7 @@ async function loadPublished(active: ActiveModelRef, sources: ModelSources): Pro
       source: "registry",
       classes: [...model.classes],
       abstainThreshold: manifest.calibration.abstainThreshold,
-      cardUrl: `${active.baseUrl}card.md`,
+      cardUrl: `/coach/model-card/${active.contentHash}`,
     },
   };
 }

@@ -5,6 +5,7 @@ import { ZERO_SHOT_CLASSES, ZERO_SHOT_DESCRIPTION, ZERO_SHOT_VAL_METRICS } from 
 import { currentSession } from "../../../auth/session.ts";
 import { SiteHeader } from "../../../components/site-header.tsx";
 import { packagedVersion } from "../../../coach/packaged-models.ts";
+import { ModelCardLimits } from "../../../components/coach/model-card-limits.tsx";
 
 export const metadata: Metadata = { title: "Model card: packaged expression model" };
 
@@ -69,15 +70,7 @@ export default async function PackagedModelCard() {
             {pct(1 - m.coverage)} of those faces, and on the rest it is right {pct(m.accuracyWhenConfident)} of the time. Humans agree with
             FER2013&apos;s labels about 65% of the time.
           </p>
-          <h2>Limits</h2>
-          <ul>
-            <li>An expression is not an emotion. The model reads the muscles of a face, not what anyone feels.</li>
-            <li>
-              It was not checked for differences across skin tones, ages, genders, cultures, glasses or facial differences, and webcam light
-              differs from its test photos. Treat every reading as a hint about how an expression may come across, not as a verdict.
-            </li>
-            <li>Use it only on your own face, with your consent. Never use it to judge anyone else.</li>
-          </ul>
+          <ModelCardLimits />
           <p>
             <Link href="/coach">Back to the coach</Link>
           </p>
