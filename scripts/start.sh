@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# pnpm start: services, migrations, demo data, then web + trainer in the foreground.
+# pnpm start: services, migrations, demo data, then web + trainer + screener in the foreground.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$MIEN_ROOT"
@@ -29,6 +29,8 @@ trap cleanup EXIT INT TERM
 (cd apps/web && exec pnpm exec next start -p "$PORT") &
 pids+=($!)
 (cd apps/trainer && exec pnpm exec tsx src/main.ts) &
+pids+=($!)
+(cd apps/screener && exec pnpm exec tsx src/main.ts) &
 pids+=($!)
 
 for _ in $(seq 1 60); do

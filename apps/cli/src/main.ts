@@ -2,6 +2,7 @@
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   import: { summary: "import <path> [--map from=to …]   import a folder or labels CSV", load: () => import("./commands/import.ts") },
   user: { summary: "user add --email E --password P --role user|curator|admin", load: () => import("./commands/user.ts") },
+  screen: { summary: "screen [--stages …] [--force] [--here]  screen the image set (duplicates, faces, OCR, mislabels)", load: () => import("./commands/screen.ts") },
   migrate: { summary: "migrate                            apply database migrations", load: () => import("./commands/migrate.ts") },
   snapshot: { summary: "snapshot create|list|export          freeze the curated set, list snapshots, export one as class folders or CSV", load: () => import("./commands/snapshot.ts") },
   train: { summary: "train --snapshot ID | --data DIR --out DIR   train an expression model (--help for options)", load: () => import("./commands/train.ts") },

@@ -142,8 +142,9 @@ try {
   const client = createTRPCClient<AppRouter>({ links: [httpLink({ url: `http://127.0.0.1:${port}`, transformer: superjson, headers: { cookie } })] });
 
   // A deep keyset cursor: the row half-way through the class.
-  const [middle] = await t.db.$queryRaw<{ id: string; blurScore: number }[]>`
-    SELECT id::text, "blurScore" FROM image WHERE label = ${LABEL} ORDER BY id OFFSET (SELECT count(*) / 2 FROM image WHERE label = ${LABEL}) LIMIT 1`;
+  const [row] = await t.db.$queryRaw<{ id: string }[]>`
+    SELECT id::text FROM image WHERE label = ${LABEL} ORDER BY id OFFSET (SELECT count(*) / 2 FROM image WHERE label = ${LABEL}) LIMIT 1`;
+  const middle = { id: row!.id, value: null };
   const views = {
     "class grid, first page": { label: LABEL },
     "class grid, later keyset page": { label: LABEL, cursor: middle },

@@ -13,11 +13,15 @@ import { DEFAULT_TRAINING_CONFIG } from "@mien/jobs/training";
 import { promoteVersion } from "@mien/registry";
 import { appRouter, createCaller } from "./root.ts";
 import { useTrainingQueue } from "./routers/training.ts";
+import { closeScreeningQueue, screeningQueueFromEnv } from "./screening/queue.ts";
 import { procedurePolicy, type ApiSession, type ProcedureRole } from "./trpc.ts";
 
 type Actor = "anonymous" | Role;
 const ACTORS: Actor[] = ["anonymous", "user", "curator", "admin"];
 const RANK: Record<ProcedureRole | Actor, number> = { public: 0, anonymous: 0, user: 1, curator: 2, admin: 3 };
+
+// screening.start queues a job: keep it on a queue of this test file's own.
+process.env.MIEN_QUEUE_PREFIX = `mien-test-roles-${process.pid}`;
 
 let t: TestDatabase;
 const sessions = {} as Record<Role, ApiSession>;
@@ -73,6 +77,9 @@ const SAMPLE_INPUTS: Record<string, () => unknown> = {
   }),
   "coach.progress": () => undefined,
   "coach.clearProgress": () => undefined,
+  "screening.start": () => ({ stages: ["flags"] }),
+  "screening.status": () => undefined,
+  "screening.thresholds": () => undefined,
 };
 
 function callerFor(actor: Actor) {
@@ -145,6 +152,8 @@ afterAll(async () => {
   useTrainingQueue(null);
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
+  await screeningQueueFromEnv().obliterate({ force: true });
+  await closeScreeningQueue();
   await t?.drop();
   if (storageDir) rmSync(storageDir, { recursive: true, force: true });
 });
@@ -176,6 +185,9 @@ describe("procedure policy", () => {
       "review.page",
       "review.resolve",
       "review.undo",
+      "screening.start",
+      "screening.status",
+      "screening.thresholds",
       "snapshots.create",
       "snapshots.get",
       "snapshots.list",
@@ -225,6 +237,9 @@ describe("procedure policy", () => {
       "coach.saveAttempt": "user",
       "coach.progress": "user",
       "coach.clearProgress": "user",
+      "screening.start": "admin",
+      "screening.status": "admin",
+      "screening.thresholds": "curator",
     });
   });
 

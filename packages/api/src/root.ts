@@ -7,6 +7,7 @@ import { reviewRouter } from "./routers/review.ts";
 import { snapshotsRouter } from "./routers/snapshots.ts";
 import { modelsRouter } from "./routers/models.ts";
 import { trainingRouter } from "./routers/training.ts";
+import { screeningRouter } from "./routers/screening.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -19,6 +20,7 @@ export const appRouter = router({
   training: trainingRouter,
   models: modelsRouter,
   coach: coachRouter,
+  screening: screeningRouter,
 });
 
 export type AppRouter = typeof appRouter;

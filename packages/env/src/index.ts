@@ -12,6 +12,11 @@ const serverSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().url({ message: "DATABASE_URL must be a postgresql:// URL" }),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  // BullMQ key prefix: separate prefixes keep parallel test runs off each other's jobs.
+  MIEN_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, "MIEN_QUEUE_PREFIX may hold letters, digits, '.', '_' and '-' only")
+    .default("bull"),
   MIEN_DATA_DIR: z.string().default(".data"),
   MIEN_STORAGE: z.enum(["local", "s3"]).default("local"),
   S3_ENDPOINT: z.string().url().optional(),

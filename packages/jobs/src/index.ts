@@ -1,2 +1,3 @@
 export * from "./queues.ts";
 export * from "./training.ts";
+export * from "./screening.ts";

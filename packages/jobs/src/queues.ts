@@ -2,6 +2,7 @@ import { Queue, QueueEvents, type ConnectionOptions } from "bullmq";
 
 export const QUEUE_NAMES = {
   training: "mien-training",
+  screening: "mien-screening",
 } as const;
 
 /** BullMQ's own default key prefix; MIEN_QUEUE_PREFIX changes it (tests use one per run). */

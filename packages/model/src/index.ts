@@ -35,3 +35,4 @@ export {
   type RunnableExpressionModel,
 } from "./artifact/zero-shot-expression-model.ts";
 export { CanvasFramer, type DrawableFrame } from "./face-crop-canvas.ts";
+export * from "./detection/short-range-face-detector.ts";

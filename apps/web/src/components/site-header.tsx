@@ -11,6 +11,7 @@ const NAV = [
   { href: "/review/conflicts", text: "Conflicts", role: "admin" },
   { href: "/review/agreement", text: "Agreement", role: "admin" },
   { href: "/audit", text: "Audit", role: "admin" },
+  { href: "/screening", text: "Screening", role: "admin" },
   { href: "/snapshots", text: "Snapshots", role: "admin" },
   { href: "/admin/training", text: "Training", role: "admin" },
   { href: "/admin/models", text: "Models", role: "admin" },

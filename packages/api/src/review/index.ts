@@ -1,6 +1,7 @@
 export { bulkFlag, decide, undo } from "./decide.ts";
 export { imageHistory, type HistoryEntry } from "./history.ts";
-export { PAGE_SIZE, pageInput, REVIEW_SORTS, reviewPage, type ReviewImage } from "./page.ts";
+export { PAGE_SIZE, pageInput, reviewPage, type ReviewImage } from "./page.ts";
+export { REVIEW_SORTS, type ReviewSort } from "./signals.ts";
 export { bulkFlagInput, decideInput, FLAG_REASONS, imageInput, REVIEW_ACTIONS, type DecisionState, type FlagReasonName } from "./state.ts";
 export {
   conflictsInput,

@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
 import { Prisma, type Db } from "@mien/db";
+import { cursorAfter, pageCursor, REVIEW_SORTS, signalConditions, signalFilters, sortConditions, sortOrderSql } from "./signals.ts";
 import { FLAG_REASONS, toState, type DecisionState } from "./state.ts";
 
 export const PAGE_SIZE = 48;
-
-export const REVIEW_SORTS = ["id", "blurriest"] as const;
 
 export const pageInput = z.object({
   label: z.enum(EXPRESSION_CLASSES),
@@ -16,10 +15,12 @@ export const pageInput = z.object({
   notReviewedByMe: z.boolean().default(false),
   /** Images the viewer has reviewed whose reviewers disagree, with no admin resolution yet. */
   disagreements: z.boolean().default(false),
+  /** Stable order, or a screening signal ("suspicious": most suspicious label first, …). */
   sort: z.enum(REVIEW_SORTS).default("id"),
+  ...signalFilters,
   limit: z.number().int().min(1).max(100).default(PAGE_SIZE),
   /** Keyset cursor: the last row of the previous page. */
-  cursor: z.object({ id: z.uuid(), blurScore: z.number() }).nullish(),
+  cursor: pageCursor.nullish(),
 });
 export type PageInput = z.infer<typeof pageInput>;
 
@@ -30,7 +31,18 @@ export interface ReviewImage {
   width: number;
   height: number;
   blurScore: number;
+  contrast: number;
   faceCount: number | null;
+  faceScore: number | null;
+  ocrScore: number | null;
+  ocrText: string | null;
+  /** Confident learning: the label the model believes, and how suspicious the given label is (0..1). */
+  suggestedLabel: string | null;
+  labelConfidence: number | null;
+  mislabelScore: number | null;
+  /** The kept image of this image's near-duplicate group (itself when it is the one kept), and the group's size. */
+  duplicateGroup: string | null;
+  duplicateCount: number;
   autoFlags: string[];
   /** The viewer's own decision; other curators' decisions are never sent. */
   myDecision: DecisionState | null;
@@ -61,21 +73,12 @@ function conditions(viewerId: string, input: PageInput): Prisma.Sql[] {
       UNION ALL
       SELECT 1 FROM review_decision d WHERE d."imageId" = i.id AND d."curatorId" = ${viewerId} AND ${input.flag}::"FlagReason" = ANY (d.flags))`);
   }
-  if (c) {
-    where.push(input.sort === "blurriest" ? Prisma.sql`(i."blurScore", i.id) > (${c.blurScore}, ${c.id}::uuid)` : Prisma.sql`i.id > ${c.id}::uuid`);
-  }
+  where.push(...signalConditions(input), ...sortConditions(input.sort, c));
   return where;
 }
 
-interface PageRow {
-  id: string;
-  label: string;
-  split: ReviewImage["split"];
-  width: number;
-  height: number;
-  blurScore: number;
-  faceCount: number | null;
-  autoFlags: string[];
+interface PageRow extends Omit<ReviewImage, "myDecision" | "duplicateCount"> {
+  duplicateCount: bigint | number;
   myKind: string | null;
   myLabel: string | null;
   myFlags: string[] | null;
@@ -84,42 +87,38 @@ interface PageRow {
 }
 
 /**
- * The one statement behind a page: the keyset page of images (walking the (label, id) or
- * (label, split, id) index; "blurriest" orders by (blurScore, id)), each with its screening flags
- * and the viewer's own decision. Exported so `pnpm bench:review` can time it inside PostgreSQL.
+ * The one statement behind a page: the keyset page of images (walking the (label, id),
+ * (label, split, id) or (label, signal, id) index), each with its screening flags, its
+ * near-duplicate group's size and the viewer's own decision. Exported so `pnpm bench:review`
+ * can time it inside PostgreSQL.
  */
 export function pageQuery(viewerId: string, input: PageInput): Prisma.Sql {
-  const order = (t: string) => (input.sort === "blurriest" ? Prisma.raw(`${t}."blurScore", ${t}.id`) : Prisma.raw(`${t}.id`));
   return Prisma.sql`
-    SELECT p.id::text AS id, p.label, p.split::text AS split, p.width, p.height, p."blurScore", p."faceCount",
+    SELECT p.id::text AS id, p.label, p.split::text AS split, p.width, p.height, p."blurScore", p.contrast, p."faceCount", p."faceScore",
+           p."ocrScore", p."ocrText", p."suggestedLabel", p."labelConfidence", p."mislabelScore", p."duplicateGroup"::text AS "duplicateGroup",
+           CASE WHEN p."duplicateGroup" IS NULL THEN 0 ELSE (SELECT count(*) FROM image g WHERE g."duplicateGroup" = p."duplicateGroup") END AS "duplicateCount",
            ARRAY(SELECT DISTINCT f.reason::text FROM image_flag f WHERE f."imageId" = p.id ORDER BY 1) AS "autoFlags",
            d.kind::text AS "myKind", d.label AS "myLabel", d.flags::text[] AS "myFlags", d."suggestedLabel" AS "mySuggestedLabel", d.version AS "myVersion"
       FROM (
-        SELECT i.id, i.label, i.split, i.width, i.height, i."blurScore", i."faceCount"
+        SELECT i.id, i.label, i.split, i.width, i.height, i."blurScore", i.contrast, i."faceCount", i."faceScore", i."ocrScore", i."ocrText",
+               i."suggestedLabel", i."labelConfidence", i."mislabelScore", i."duplicateGroup"
           FROM image i
          WHERE ${Prisma.join(conditions(viewerId, input), " AND ")}
-         ORDER BY ${order("i")}
+         ORDER BY ${sortOrderSql(input.sort, "i")}
          LIMIT ${input.limit + 1}
       ) p
       LEFT JOIN review_decision d ON d."imageId" = p.id AND d."curatorId" = ${viewerId}
-     ORDER BY ${order("p")}`;
+     ORDER BY ${sortOrderSql(input.sort, "p")}`;
 }
 
 /** One page of the review grid for one class, in one round trip (see pageQuery). */
 export async function reviewPage(db: Db, viewerId: string, input: PageInput) {
   const rows = await db.$queryRaw<PageRow[]>(pageQuery(viewerId, input));
-  const items: ReviewImage[] = rows.slice(0, input.limit).map((r) => ({
-    id: r.id,
-    label: r.label,
-    split: r.split,
-    width: r.width,
-    height: r.height,
-    blurScore: r.blurScore,
-    faceCount: r.faceCount,
-    autoFlags: r.autoFlags,
-    myDecision:
-      r.myKind === null ? null : toState({ kind: r.myKind, label: r.myLabel, flags: r.myFlags ?? [], suggestedLabel: r.mySuggestedLabel, version: r.myVersion! }),
+  const items: ReviewImage[] = rows.slice(0, input.limit).map(({ myKind, myLabel, myFlags, mySuggestedLabel, myVersion, duplicateCount, ...image }) => ({
+    ...image,
+    duplicateCount: Number(duplicateCount),
+    myDecision: myKind === null ? null : toState({ kind: myKind, label: myLabel, flags: myFlags ?? [], suggestedLabel: mySuggestedLabel, version: myVersion! }),
   }));
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > input.limit && last ? { id: last.id, blurScore: last.blurScore } : null };
+  return { items, nextCursor: rows.length > input.limit && last ? cursorAfter(input.sort, last) : null };
 }

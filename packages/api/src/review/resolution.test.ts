@@ -134,7 +134,7 @@ describe("keyset paging with the consensus filters", () => {
     for (const filters of [{ notReviewedByMe: true }, { disagreements: true }, { notReviewedByMe: true, split: "val" as const }]) {
       const all = (await cleo.page({ label: "neutral", ...filters })).items.map((i) => i.id);
       const walked: string[] = [];
-      let cursor: { id: string; blurScore: number } | null = null;
+      let cursor: { id: string; value: string | number | null } | null = null;
       do {
         const page: Awaited<ReturnType<typeof cleo.page>> = await cleo.page({ label: "neutral", ...filters, limit: 1, cursor });
         walked.push(...page.items.map((i) => i.id));

@@ -1,11 +1,18 @@
 // Real files for tests: faces from the shared corpus, and bad files made on the spot.
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { deflateSync } from "node:zlib";
 
-/** ../shared/data from the repository root, as the data README says. */
-export const SHARED_DATA = resolve(import.meta.dirname, "..", "..", "..", "..", "..", "shared", "data");
+/** ../shared/data from the repository root, as the data README says (found by walking up, so nested worktrees work too). */
+export const SHARED_DATA = findSharedData(resolve(import.meta.dirname, "..", "..", "..", ".."));
+
+function findSharedData(repoRoot: string): string {
+  for (let dir = dirname(repoRoot); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, "shared", "data"))) return join(dir, "shared", "data");
+  }
+  return join(dirname(repoRoot), "shared", "data");
+}
 export const FACES_DIR = join(SHARED_DATA, "facial-expressions", "images");
 
 let faceNames: string[] | null = null;

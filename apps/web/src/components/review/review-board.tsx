@@ -8,6 +8,8 @@ import { HelpOverlay } from "./help-overlay.tsx";
 import { HistoryPanel } from "./history-panel.tsx";
 import { decisionText, FLAG_KEYS, FLAG_TEXT, SPLITS, title, type FlagReason, type PageInput, type ReviewItem } from "./review-keys.ts";
 import { ReviewFilters } from "./review-filters.tsx";
+import { ScreeningFacts } from "./screening-facts.tsx";
+import { sortSignal, type ReviewSort } from "./screening-signals.ts";
 import { useReviewActions, type DecisionChoice } from "./use-review-actions.ts";
 
 const number = new Intl.NumberFormat("en-US");
@@ -22,8 +24,9 @@ function columnCount(grid: HTMLElement | null): number {
   return Math.max(1, getComputedStyle(grid).gridTemplateColumns.split(" ").filter(Boolean).length);
 }
 
-function cellLabel(item: ReviewItem, n: number, selected: boolean): string {
-  return `#${n}, labelled ${item.label}, your decision: ${decisionText(item.myDecision)}${selected ? ", selected" : ""}`;
+function cellLabel(item: ReviewItem, n: number, selected: boolean, sort: ReviewSort): string {
+  const signal = sortSignal(item, sort);
+  return `#${n}, labelled ${item.label}${signal ? `, ${signal.spoken}` : ""}, your decision: ${decisionText(item.myDecision)}${selected ? ", selected" : ""}`;
 }
 
 /** The keyboard-first review grid for one class, with preview, history, selection and help. */
@@ -180,6 +183,7 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
                 {items.map((item, i) => {
                   const isSelected = selected.has(item.id);
                   const kind = item.myDecision?.kind ?? "none";
+                  const signal = sortSignal(item, filters.sort ?? "id");
                   return (
                     <li key={item.id}>
                       <button
@@ -193,7 +197,7 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
                         data-decision={kind}
                         data-selected={isSelected || undefined}
                         aria-current={i === focus ? "true" : undefined}
-                        aria-label={cellLabel(item, i + 1, isSelected)}
+                        aria-label={cellLabel(item, i + 1, isSelected, filters.sort ?? "id")}
                         tabIndex={i === focus ? 0 : -1}
                         onClick={() => setFocus(i)}
                       >
@@ -202,6 +206,11 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
                         <span className="cell-number" aria-hidden="true">
                           {i + 1}
                         </span>
+                        {signal ? (
+                          <span className="cell-signal" aria-hidden="true">
+                            {signal.short}
+                          </span>
+                        ) : null}
                         {kind !== "none" ? (
                           <span className={`cell-badge badge-${kind}`} aria-hidden="true">
                             {kind === "accept" ? "✓" : kind === "relabel" ? item.myDecision?.label?.slice(0, 3) : "⚑"}
@@ -263,6 +272,7 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
                     </div>
                   ) : null}
                 </dl>
+                <ScreeningFacts item={current} />
                 <button type="button" className="button button-quiet" onClick={() => setHistoryOpen((o) => !o)} aria-expanded={historyOpen}>
                   {historyOpen ? "Hide history" : "Show history"} <kbd>h</kbd>
                 </button>

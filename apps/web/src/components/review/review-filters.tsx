@@ -1,8 +1,9 @@
 "use client";
 
 import { FLAG_TEXT, SPLITS, title, type FlagReason, type PageInput } from "./review-keys.ts";
+import { ScreeningFilters } from "./screening-filters.tsx";
 
-/** Class, split, flag, "not reviewed by me" and "disagreements" filters for the review grid. */
+/** Class, split, flag, "not reviewed by me" and "disagreements" filters for the review grid, then the screening queues and orders. */
 export function ReviewFilters({
   classes,
   value,
@@ -56,13 +57,6 @@ export function ReviewFilters({
           ))}
         </select>
       </div>
-      <div className="field">
-        <label htmlFor="filter-sort">Order</label>
-        <select id="filter-sort" value={value.sort ?? "id"} onChange={(e) => onChange({ ...value, sort: e.target.value as PageInput["sort"] })}>
-          <option value="id">Stable order</option>
-          <option value="blurriest">Blurriest first</option>
-        </select>
-      </div>
       <label className="check">
         <input
           type="checkbox"
@@ -83,6 +77,7 @@ export function ReviewFilters({
       <button type="button" className="button button-quiet" onClick={onHelp}>
         Keys <kbd>?</kbd>
       </button>
+      <ScreeningFilters value={value} onChange={onChange} />
     </form>
   );
 }

@@ -1,0 +1,35 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { SCREENING_STAGES } from "@mien/jobs";
+import { ScreeningOptionsError, screeningStatus, startScreening, THRESHOLDS } from "@mien/screening/control";
+import { screeningQueueFromEnv } from "../screening/queue.ts";
+import { adminProcedure, curatorProcedure, router } from "../trpc.ts";
+
+const startInput = z
+  .object({
+    /** Recompute signals earlier runs stored, instead of screening only images without them. */
+    force: z.boolean().default(false),
+    stages: z.array(z.enum(SCREENING_STAGES)).min(1).optional(),
+  })
+  .default({ force: false });
+
+export const screeningRouter = router({
+  /** Starts a screening run over the whole set, or returns the one already under way. */
+  start: adminProcedure.input(startInput).mutation(async ({ ctx, input }) => {
+    try {
+      return await startScreening(ctx.db, screeningQueueFromEnv(), {
+        actorId: ctx.session.user.id,
+        options: { force: input.force, ...(input.stages ? { stages: input.stages } : {}) },
+      });
+    } catch (error) {
+      if (error instanceof ScreeningOptionsError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: (error as Error).message, cause: error });
+    }
+  }),
+
+  /** The latest runs with per-stage progress; the newest also carries the screener's live report. */
+  status: adminProcedure.query(async ({ ctx }) => ({ runs: await screeningStatus(ctx.db, screeningQueueFromEnv(), 5) })),
+
+  /** Where each signal becomes an automatic flag, so the review page can explain a flag. */
+  thresholds: curatorProcedure.query(() => THRESHOLDS),
+});

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "image_label_faceCount_faceScore_id_idx" ON "image"("label", "faceCount", "faceScore", "id");
+

@@ -1,0 +1,177 @@
+/**
+ * Near-duplicate search over 64-bit perceptual hashes with a multi-index hash (Norouzi et al.):
+ * tables keyed by 16 of the 64 bits, probed within one bit flip. Two hashes within Hamming
+ * distance 7 agree within one bit on one of four disjoint 16-bit chunks (pigeonhole), so the
+ * first four tables find every such pair without comparing all pairs. Further tables over
+ * shuffled bits find most pairs at distance 8–11 too (a fixed shuffle, so runs repeat).
+ * Probing within two flips instead would be exact up to 11 but costs 8× more, and face
+ * hashes are skewed (aligned faces share many bits), which makes buckets large.
+ */
+
+const KEY_BITS = 16;
+const BUCKETS = 1 << KEY_BITS;
+const EXACT_TABLES = 4;
+
+/** Hashes as two int32 halves, the form popcount works on fast. */
+export interface HashTable {
+  hi: Int32Array;
+  lo: Int32Array;
+}
+
+export function splitHashes(hashes: readonly bigint[]): HashTable {
+  const hi = new Int32Array(hashes.length);
+  const lo = new Int32Array(hashes.length);
+  hashes.forEach((h, i) => {
+    const u = BigInt.asUintN(64, h);
+    hi[i] = Number(u >> 32n) | 0;
+    lo[i] = Number(u & 0xffffffffn) | 0;
+  });
+  return { hi, lo };
+}
+
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** Bit positions (0 = most significant) of each table's key: four plain chunks, then shuffled ones. */
+function tableBits(tables: number): number[][] {
+  const out: number[][] = [];
+  for (let c = 0; c < EXACT_TABLES; c++) out.push(Array.from({ length: KEY_BITS }, (_, b) => c * KEY_BITS + b));
+  let seed = 0x2545f491;
+  while (out.length < tables) {
+    const order = Array.from({ length: 64 }, (_, i) => i);
+    for (let i = 63; i > 0; i--) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const j = seed % (i + 1);
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (let c = 0; c < 4 && out.length < tables; c++) out.push(order.slice(c * KEY_BITS, (c + 1) * KEY_BITS));
+  }
+  return out;
+}
+
+function keysOf(t: HashTable, bits: readonly number[]): Uint16Array {
+  const n = t.hi.length;
+  const keys = new Uint16Array(n);
+  for (let i = 0; i < n; i++) {
+    let key = 0;
+    for (const b of bits) {
+      const word = b < 32 ? t.hi[i]! : t.lo[i]!;
+      key = (key << 1) | ((word >>> (31 - (b % 32))) & 1);
+    }
+    keys[i] = key;
+  }
+  return keys;
+}
+
+/** One table as compressed rows: the hashes whose key is v are ids[start[v]..start[v+1]). */
+function buildIndex(keys: Uint16Array): { start: Int32Array; ids: Int32Array } {
+  const start = new Int32Array(BUCKETS + 1);
+  for (const k of keys) start[k + 1]! += 1;
+  for (let v = 0; v < BUCKETS; v++) start[v + 1]! += start[v]!;
+  const fill = start.slice(0, BUCKETS);
+  const ids = new Int32Array(keys.length);
+  keys.forEach((k, i) => (ids[fill[k]!++] = i));
+  return { start, ids };
+}
+
+export interface HashPair {
+  a: number;
+  b: number;
+  distance: number;
+}
+
+export interface PairSearchOptions {
+  /** Tables to probe: 4 finds every pair within 7 bits; each further 4 find more of the pairs at 8–11. */
+  tables?: number;
+}
+
+/** Pairs (a < b) of hashes within `maxDistance` bits, each once: all of them up to 7 bits, most beyond. */
+export function pairsWithin(t: HashTable, maxDistance: number, options: PairSearchOptions = {}): HashPair[] {
+  const tables = options.tables ?? 12;
+  if (maxDistance > 11) throw new Error(`A Hamming distance of ${maxDistance} is too wide for this index; use 11 or less.`);
+  if (tables < EXACT_TABLES) throw new Error(`Use at least ${EXACT_TABLES} tables, so that every pair within 7 bits is found.`);
+  const n = t.hi.length;
+  const keys = tableBits(tables).map((bits) => keysOf(t, bits));
+  const pairs: HashPair[] = [];
+  for (let c = 0; c < keys.length; c++) {
+    const key = keys[c]!;
+    const { start, ids } = buildIndex(key);
+    for (let i = 0; i < n; i++) {
+      const own = key[i]!;
+      for (let flip = -1; flip < KEY_BITS; flip++) {
+        const v = flip < 0 ? own : own ^ (1 << flip);
+        for (let k = start[v]!; k < start[v + 1]!; k++) {
+          const j = ids[k]!;
+          if (j <= i) continue;
+          const distance = popcount32(t.hi[i]! ^ t.hi[j]!) + popcount32(t.lo[i]! ^ t.lo[j]!);
+          if (distance > maxDistance || foundEarlier(keys, c, i, j)) continue;
+          pairs.push({ a: i, b: j, distance });
+        }
+      }
+    }
+  }
+  return pairs;
+}
+
+/** Whether an earlier table already met this pair, so each pair is reported once. */
+function foundEarlier(keys: readonly Uint16Array[], table: number, i: number, j: number): boolean {
+  for (let c = 0; c < table; c++) {
+    if (popcount32(keys[c]![i]! ^ keys[c]![j]!) <= 1) return true;
+  }
+  return false;
+}
+
+/**
+ * Pearson correlation of two grey images of the same size: 1 for the same picture whatever
+ * its brightness and contrast, lower as content differs.
+ */
+export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length || a.length === 0) throw new Error(`correlation needs two non-empty images of one size, got ${a.length} and ${b.length} values.`);
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]! - ma;
+    const y = b[i]! - mb;
+    ab += x * y;
+    aa += x * x;
+    bb += y * y;
+  }
+  // A flat image carries no shape to compare; call it unrelated.
+  return aa === 0 || bb === 0 ? 0 : ab / Math.sqrt(aa * bb);
+}
+
+/** Groups from pairs (union–find): the group of each item as the smallest member index, or -1 when alone. */
+export function groupsOf(count: number, pairs: ReadonlyArray<{ a: number; b: number }>): Int32Array {
+  const parent = Int32Array.from({ length: count }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
+  };
+  const linked = new Uint8Array(count);
+  for (const { a, b } of pairs) {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    linked[a] = 1;
+    linked[b] = 1;
+  }
+  const group = new Int32Array(count);
+  for (let i = 0; i < count; i++) group[i] = linked[i] ? find(i) : -1;
+  return group;
+}

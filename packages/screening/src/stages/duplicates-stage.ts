@@ -1,0 +1,123 @@
+import { Prisma } from "@mien/db";
+import { greySquare } from "../decode.ts";
+import { correlation, groupsOf, pairsWithin, splitHashes, type HashPair } from "../duplicates.ts";
+import { THRESHOLDS } from "../thresholds.ts";
+import { stageKey, type GlobalStage, type StageContext } from "./context.ts";
+
+interface HashRow {
+  id: string;
+  phash: bigint;
+  thumbKey: string;
+  pixels: number;
+  blurScore: number;
+}
+
+/** Side of the grey squares compared to confirm a candidate pair. */
+const VERIFY_SIZE = 32;
+const PAGE = 50_000;
+
+/**
+ * Near-duplicate groups over the whole set: candidate pairs from the stored pHashes (multi-index
+ * hashing), confirmed on the thumbnails' 32×32 grey pixels, then joined into groups. Each group
+ * keeps its largest, then sharpest image; the others are its duplicates.
+ */
+export class DuplicatesStage implements GlobalStage {
+  readonly name = "duplicates" as const;
+
+  async run(ctx: StageContext): Promise<void> {
+    const { db, runId } = ctx;
+    const started = performance.now();
+    await db.screeningStage.update({ where: stageKey(runId, this.name), data: { startedAt: new Date() } });
+    const rows = await loadHashes(ctx);
+    const candidates = pairsWithin(splitHashes(rows.map((r) => r.phash)), THRESHOLDS.duplicateHamming);
+    ctx.log(`duplicates: ${candidates.length} candidate pairs among ${rows.length} images`);
+    const confirmed = await this.confirm(ctx, rows, candidates);
+    const group = groupsOf(rows.length, confirmed);
+
+    // Members of each group, then its keeper: most pixels, then sharpest, then lowest id.
+    const members = new Map<number, number[]>();
+    group.forEach((g, i) => {
+      if (g < 0) return;
+      const list = members.get(g);
+      if (list) list.push(i);
+      else members.set(g, [i]);
+    });
+    const ids: string[] = [];
+    const groups: string[] = [];
+    for (const list of members.values()) {
+      const keeper = [...list].sort((a, b) => rows[b]!.pixels - rows[a]!.pixels || rows[b]!.blurScore - rows[a]!.blurScore || a - b)[0]!;
+      for (const i of list) {
+        ids.push(rows[i]!.id);
+        groups.push(rows[keeper]!.id);
+      }
+    }
+    const detail = {
+      images: rows.length,
+      candidatePairs: candidates.length,
+      confirmedPairs: confirmed.length,
+      groups: members.size,
+      imagesInGroups: ids.length,
+      hamming: THRESHOLDS.duplicateHamming,
+      correlation: THRESHOLDS.duplicateCorrelation,
+    };
+    await db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`UPDATE image SET "duplicateGroup" = NULL WHERE "duplicateGroup" IS NOT NULL`;
+        for (let i = 0; i < ids.length; i += 10_000) {
+          await tx.$executeRaw`
+            UPDATE image AS i SET "duplicateGroup" = v.g
+            FROM unnest(${ids.slice(i, i + 10_000)}::uuid[], ${groups.slice(i, i + 10_000)}::uuid[]) AS v(id, g)
+            WHERE i.id = v.id`;
+        }
+        await tx.screeningStage.update({
+          where: stageKey(runId, this.name),
+          data: { done: true, finishedAt: new Date(), processed: rows.length, total: rows.length, seconds: (performance.now() - started) / 1000, detail },
+        });
+      },
+      { timeout: 120_000 },
+    );
+    ctx.log(`duplicates: ${members.size} groups holding ${ids.length} images`);
+  }
+
+  /** Keeps the candidate pairs whose thumbnails correlate at least THRESHOLDS.duplicateCorrelation. */
+  private async confirm(ctx: StageContext, rows: readonly HashRow[], candidates: readonly HashPair[]): Promise<HashPair[]> {
+    const pixels = new Map<number, Promise<Uint8Array | null>>();
+    const load = (i: number) => {
+      let p = pixels.get(i);
+      if (!p) {
+        // A missing or broken thumbnail cannot confirm anything: treat the pair as unconfirmed.
+        p = ctx.storage.get(rows[i]!.thumbKey).then((b) => greySquare(b, VERIFY_SIZE)).catch(() => null);
+        pixels.set(i, p);
+      }
+      return p;
+    };
+    const confirmed: HashPair[] = [];
+    const step = 256;
+    for (let k = 0; k < candidates.length; k += step) {
+      const slice = candidates.slice(k, k + step);
+      const checks = await Promise.all(
+        slice.map(async (pair) => {
+          const [a, b] = await Promise.all([load(pair.a), load(pair.b)]);
+          return a && b && correlation(a, b) >= THRESHOLDS.duplicateCorrelation;
+        }),
+      );
+      slice.forEach((pair, i) => checks[i] && confirmed.push(pair));
+      await ctx.progress(Math.min(candidates.length, k + step), candidates.length, "confirming candidate pairs");
+    }
+    return confirmed;
+  }
+}
+
+async function loadHashes(ctx: StageContext): Promise<HashRow[]> {
+  const rows: HashRow[] = [];
+  let cursor: string | null = null;
+  for (;;) {
+    const page: HashRow[] = await ctx.db.$queryRaw<HashRow[]>`
+      SELECT id::text AS id, phash, "thumbKey", width * height AS pixels, "blurScore" FROM image
+      ${cursor ? Prisma.sql`WHERE id > ${cursor}::uuid` : Prisma.empty}
+      ORDER BY id LIMIT ${PAGE}`;
+    for (const row of page) rows.push(row);
+    if (page.length < PAGE) return rows;
+    cursor = page.at(-1)!.id;
+  }
+}
