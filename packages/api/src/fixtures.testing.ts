@@ -1,18 +1,18 @@
 import { createHash } from "node:crypto";
 import type { Role } from "@mien/auth";
-import type { Db } from "@mien/db";
+import type { Db, Prisma } from "@mien/db";
 import type { Storage } from "@mien/storage";
 import { createCaller } from "./root.ts";
 
 let n = 0;
 
-/** Inserts `count` images of one class and split straight into the table; returns their ids in id order. */
+/** Inserts `count` images of one class and split straight into the table (with `fields` overriding any column); returns their ids in id order. */
 export async function seedImages(
   db: Db,
   label: string,
   split: "train" | "val" | "test" | null,
   count: number,
-  options: { tag?: string } = {},
+  options: { tag?: string; fields?: Partial<Prisma.ImageCreateManyInput> } = {},
 ): Promise<string[]> {
   const rows = await db.image.createManyAndReturn({
     data: Array.from({ length: count }, () => {
@@ -31,6 +31,7 @@ export async function seedImages(
         phash: 0n,
         blurScore: 100,
         contrast: 40,
+        ...options.fields,
       };
     }),
     select: { id: true },

@@ -1,11 +1,10 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCaller } from "../root.ts";
+import { callerAs, seedImages, seedUsers } from "../fixtures.testing.ts";
 
 let t: TestDatabase;
-let n = 0;
 
 interface Signals {
   blurScore?: number;
@@ -19,34 +18,15 @@ interface Signals {
 }
 
 async function addImage(label: string, signals: Signals = {}): Promise<string> {
-  const sha256 = createHash("sha256").update(`signals-${n++}`).digest("hex");
-  const image = await t.db.image.create({
-    data: {
-      sha256,
-      storageKey: `images/${sha256}.jpg`,
-      thumbKey: `thumbs/${sha256}.webp`,
-      mimeType: "image/jpeg",
-      width: 48,
-      height: 48,
-      sourcePath: `fixture/${sha256}.jpg`,
-      sourceLabel: label,
-      label,
-      split: "train",
-      phash: 0n,
-      blurScore: 100,
-      contrast: 40,
-      ...signals,
-    },
-  });
-  return image.id;
+  const [id] = await seedImages(t.db, label, "train", 1, { tag: "signals", fields: signals });
+  return id!;
 }
 
-const as = (id: string, role: Role = "curator") =>
-  createCaller({ db: t.db, session: { user: { id, email: `${id}@example.com`, name: id, role } }, headers: new Headers() });
+const as = (id: string, role: Role = "curator") => callerAs(t.db, id, role);
 
 beforeAll(async () => {
   t = await createTestDatabase("mien_test_api_signals");
-  await t.db.user.create({ data: { id: "cleo", email: "cleo@example.com", name: "cleo", role: "curator" } });
+  await seedUsers(t.db, [["cleo", "curator"]]);
 });
 afterAll(async () => {
   await t?.drop();
