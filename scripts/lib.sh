@@ -96,6 +96,9 @@ ensure_redis() {
       --appendonly yes --appendfsync everysec --logfile "$MIEN_DATA_DIR/redis/redis.log" >/dev/null
     for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
     redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || die "Redis did not come up on 127.0.0.1:6379"
+  elif [ "$(redis-cli -h 127.0.0.1 -p 6379 config get appendonly 2>/dev/null | tail -n 1)" = "no" ]; then
+    # Someone else's Redis: use it, but say that queued jobs would not survive its restart.
+    say "note: the Redis on 127.0.0.1:6379 keeps no append-only file, so queued jobs are lost if it restarts (production runs it with --appendonly yes, as docker-compose.yml does)"
   fi
   export REDIS_URL="redis://127.0.0.1:6379"
 }
