@@ -26,10 +26,19 @@ export interface PublishedVersion {
 }
 
 export class PublishError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "PublishError";
   }
+}
+
+/** True when `err` (or an error it wraps) is the filesystem saying it has no room left. */
+function isStorageFull(err: unknown): boolean {
+  for (let e = err; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "ENOSPC" || code === "EDQUOT") return true;
+  }
+  return false;
 }
 
 /** Checks the files against the manifest: every listed file present with its hash and size, nothing else. */
@@ -49,7 +58,12 @@ export function verifyVersionFiles(files: ReadonlyMap<string, Uint8Array>): { ma
 }
 
 async function putVerified(storage: Storage, key: string, bytes: Uint8Array): Promise<void> {
-  await storage.put(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  try {
+    await storage.put(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (err) {
+    if (!isStorageFull(err)) throw err;
+    throw new PublishError(`Storage is full (ENOSPC) while writing ${key}: nothing was published. Free space in storage, then publish again.`, { cause: err });
+  }
   const back = await storage.get(key);
   if (back.byteLength !== bytes.byteLength || sha256(back) !== sha256(bytes)) throw new PublishError(`Storage returned other bytes for ${key} than were written.`);
 }
@@ -68,13 +82,18 @@ export async function publishVersion(db: Db, storage: Storage, input: PublishInp
     if (existing) return { ...existing, created: false };
   }
   const staging = stagingPrefix(contentHash, randomBytes(6).toString("hex"));
+  // Files of the content-addressed prefix that this publish wrote, removed again if it fails.
+  const written: string[] = [];
   try {
     for (const [name, bytes] of input.files) await putVerified(storage, `${staging}${name}`, bytes);
     for (const [name, bytes] of input.files) {
       const key = versionFileKey(contentHash, name);
       // Content-addressed: an existing file with the right bytes is the same file.
       const present = await storage.get(key).then((b) => sha256(b) === sha256(bytes)).catch(() => false);
-      if (!present) await putVerified(storage, key, await storage.get(`${staging}${name}`));
+      if (!present) {
+        written.push(key);
+        await putVerified(storage, key, await storage.get(`${staging}${name}`));
+      }
     }
     await input.beforeCommit?.();
     return await db.$transaction(async (tx) => {
@@ -91,6 +110,10 @@ export async function publishVersion(db: Db, storage: Storage, input: PublishInp
         }
         return { id: same.id, number: same.number, contentHash, created: false };
       }
+      // A failed publish of the same content may have removed files this one found present (see removeUnpublished).
+      for (const name of input.files.keys()) {
+        if (!(await storage.exists(versionFileKey(contentHash, name)))) throw new PublishError(`${name} disappeared from storage while publishing; publish again.`);
+      }
       const last = await tx.modelVersion.aggregate({ _max: { number: true } });
       const version = await tx.modelVersion.create({
         data: {
@@ -106,7 +129,29 @@ export async function publishVersion(db: Db, storage: Storage, input: PublishInp
       await input.onPublished?.(tx, version);
       return { ...version, contentHash, created: true };
     });
+  } catch (err) {
+    await removeUnpublished(db, storage, contentHash, written);
+    throw err;
   } finally {
     for (const name of input.files.keys()) await storage.delete(`${staging}${name}`).catch(() => undefined);
+  }
+}
+
+/**
+ * Removes the content-addressed files a failed publish wrote, so no half version is left in
+ * storage, unless a version with this content exists by now. Under the publish lock, so it never
+ * races a publisher of the same bytes that is about to commit (that one re-checks its files).
+ */
+async function removeUnpublished(db: Db, storage: Storage, contentHash: string, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  try {
+    await db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('mien.model_version.publish'))`;
+      if (await tx.modelVersion.findUnique({ where: { contentHash }, select: { id: true } })) return;
+      for (const key of keys) await storage.delete(key);
+    });
+  } catch (cleanup) {
+    // The publish error matters more; the files left are unreferenced, never served, and reused by the next publish.
+    console.error(`model ${contentHash}: could not remove the files of a failed publish: ${(cleanup as Error).message}`);
   }
 }
