@@ -47,7 +47,7 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
   );
   const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
   const current = items[focus];
-  const { decide, undo, bulkFlag } = useReviewActions(filters, setMessage);
+  const { sendDecision, failures, retry, dismiss, undo, bulkFlag } = useReviewActions(filters, setMessage);
 
   const changeFilters = (next: PageInput) => {
     setFilters(next);
@@ -82,11 +82,12 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
       if (!current) return;
       const sameLabel = choice.kind === "relabel" && choice.label === current.label;
       const decision: DecisionChoice = sameLabel ? { kind: "accept" } : choice;
-      decide.mutate({ imageId: current.id, decision, expectedVersion: current.myDecision?.version ?? null });
-      setMessage(sameLabel ? `Accepted #${focus + 1} (already ${current.label})` : said.replace("#", `#${focus + 1}`));
+      const text = sameLabel ? `Accepted #${focus + 1} (already ${current.label})` : said.replace("#", `#${focus + 1}`);
+      sendDecision({ imageId: current.id, decision, expectedVersion: current.myDecision?.version ?? null }, text);
+      setMessage(text);
       moveTo(focus + 1);
     },
-    [current, decide, focus, moveTo],
+    [current, sendDecision, focus, moveTo],
   );
 
   const flagSelection = (reason: FlagReason) => {
@@ -230,6 +231,26 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
           )}
         </section>
         <div className="review-side">
+          {failures.length > 0 ? (
+            <section className="notice notice-error" aria-labelledby="failed-heading" data-testid="review-failures">
+              <h2 id="failed-heading">Not saved</h2>
+              <ul>
+                {failures.map((f) => (
+                  <li key={f.input.imageId}>
+                    {f.said}: not recorded, because {f.reason}.{" "}
+                    {f.retryable ? (
+                      <button type="button" className="button" onClick={() => { retry(f); refocus(); }}>
+                        Retry
+                      </button>
+                    ) : null}{" "}
+                    <button type="button" className="button button-quiet" onClick={() => { dismiss(f.input.imageId); refocus(); }}>
+                      Dismiss
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
           {current ? (
             <figure className="review-preview">
               <img src={`/api/images/${current.id}/original`} alt={`Image #${focus + 1}, labelled ${current.label}`} />

@@ -1,0 +1,114 @@
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { expect, test, type Page, type Route } from "@playwright/test";
+import pg from "pg";
+import { APP_ENV, REPO_ROOT, STATE_FILE, type Credentials, type E2EState } from "./e2e-env.ts";
+
+const state = (): E2EState => JSON.parse(readFileSync(STATE_FILE, "utf8")) as E2EState;
+
+// A curator of its own, on a class no other spec reviews, so their exact-count checks stay untouched.
+const curator: Credentials = { email: "retry-curator@e2e.mien.test", password: randomBytes(12).toString("base64url") };
+
+async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<T[]> {
+  const client = new pg.Client({ connectionString: state().databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function signIn(page: Page, who: Credentials) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+const decisionsOf = (email: string) =>
+  query<{ image_id: string; kind: string; version: number }>(
+    `SELECT d."imageId" AS image_id, d.kind::text AS kind, d.version FROM review_decision d JOIN "user" u ON u.id = d."curatorId" WHERE u.email = $1`,
+    [email],
+  );
+
+const auditOf = (email: string) =>
+  query<{ image_id: string; action: string }>(
+    `SELECT a."imageId" AS image_id, a.action FROM audit_log a JOIN "user" u ON u.id = a."actorId" WHERE u.email = $1 ORDER BY a.id`,
+    [email],
+  );
+
+test.beforeAll(() => {
+  // `--password=…` in one argument: a random password may start with "-".
+  const result = spawnSync(
+    "pnpm",
+    ["--silent", "mien", "user", "add", "--email", curator.email, `--password=${curator.password}`, "--role", "curator", "--name", "E2E Retry Curator"],
+    { cwd: REPO_ROOT, env: { ...process.env, ...APP_ENV }, encoding: "utf8" },
+  );
+  if (result.status !== 0) throw new Error(`\`pnpm mien user add\` failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+});
+
+test("a decision the server never got rolls back, says so with a Retry, and Retry records it once", async ({ page }) => {
+  test.setTimeout(60_000);
+  await signIn(page, curator);
+  await page.goto("/review");
+  await page.getByLabel("Class").selectOption("disgust");
+  const cells = page.getByRole("list", { name: "Disgust images" }).getByRole("button");
+  await cells.first().click();
+  await expect(cells.first()).toBeFocused();
+  const imageId = (await cells.first().getAttribute("data-image-id"))!;
+
+  // The first review.decide is held until the page has shown it optimistically, then dropped like a lost
+  // connection; later ones go through.
+  const sent: string[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/api\/trpc\/[^?]*review\.decide/, async (route: Route) => {
+    sent.push(route.request().postData() ?? "");
+    if (sent.length === 1) {
+      await held;
+      await route.abort("connectionreset");
+    } else {
+      await route.continue();
+    }
+  });
+
+  await page.keyboard.press("a");
+  // Optimistic: the grid shows the accept at once, before any answer.
+  await expect(cells.first()).toHaveAttribute("data-decision", "accept");
+  release();
+
+  // Then it rolls back, and the page says what happened and offers to send it again.
+  await expect(cells.first()).toHaveAttribute("data-decision", "none");
+  await expect(cells.first()).toHaveAttribute("aria-label", /your decision: not reviewed/);
+  const announcer = page.getByTestId("review-announcer");
+  await expect(announcer).toHaveText("Not saved: Accepted #1, because the server could not be reached. Press Retry to send it again.");
+  const failures = page.getByTestId("review-failures");
+  await expect(failures).toContainText("Accepted #1: not recorded, because the server could not be reached.");
+  const retry = failures.getByRole("button", { name: "Retry" });
+  await expect(retry).toBeVisible();
+  // Nothing reached the database.
+  expect(await decisionsOf(curator.email)).toEqual([]);
+  expect(await auditOf(curator.email)).toEqual([]);
+
+  await retry.click();
+  await expect(announcer).toHaveText("Saved on retry: Accepted #1");
+  await expect(failures).toHaveCount(0);
+  await expect(cells.first()).toHaveAttribute("data-decision", "accept");
+  // Retry re-sent exactly the same decision: same image, same choice, same expected version.
+  expect(sent).toHaveLength(2);
+  expect(sent[1]).toBe(sent[0]);
+  expect(sent[0]).toContain(imageId);
+
+  // Recorded once, with one audit row, and the image's history shows it.
+  await expect.poll(() => decisionsOf(curator.email)).toEqual([{ image_id: imageId, kind: "accept", version: 1 }]);
+  expect(await auditOf(curator.email)).toEqual([{ image_id: imageId, action: "review.decide" }]);
+  await cells.first().click();
+  await page.keyboard.press("h");
+  const history = page.getByRole("complementary", { name: "History of #1" });
+  await expect(history.getByRole("listitem")).toHaveCount(1);
+  await expect(history.getByRole("listitem").first()).toContainText("Decided by E2E Retry Curator");
+  await expect(history.getByRole("listitem").first()).toContainText("not reviewed → accepted");
+});
