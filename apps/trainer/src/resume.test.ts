@@ -1,48 +1,37 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTraining } from "@mien/api";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { trainingQueue } from "@mien/jobs";
+import { WorkerProcesses } from "@mien/jobs/testing";
 import { DEFAULT_TRAINING_CONFIG, trainingProgress } from "@mien/jobs/training";
 import { LocalStorage } from "@mien/storage";
 import { checkpointKey } from "./checkpoints.ts";
 import { createSnapshot, ferSubset, importFolder } from "./testing/fixtures.ts";
 
-const REPO = resolve(import.meta.dirname, "..", "..", "..");
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `mien-test-${randomBytes(4).toString("hex")}`;
 const EPOCHS = 150;
 let t: TestDatabase;
 let dataDir: string;
 let storage: LocalStorage;
-const children: ChildProcess[] = [];
+const workers = new WorkerProcesses();
 const queue = trainingQueue({ redisUrl: REDIS_URL, prefix });
 
 /** The real worker process (`apps/trainer/src/main.ts`), as `pnpm start` runs it. */
-function startWorker(): { child: ChildProcess; output: () => string } {
-  let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/trainer/src/main.ts"], {
-    cwd: REPO,
-    env: {
-      ...process.env,
-      DATABASE_URL: t.url,
-      REDIS_URL,
-      MIEN_DATA_DIR: dataDir,
-      MIEN_QUEUE_PREFIX: prefix,
-      // Short locks so a killed worker's job is found stalled within seconds.
-      MIEN_TRAINER_LOCK_MS: "8000",
-      MIEN_TRAINER_STALLED_MS: "2000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+function startWorker() {
+  return workers.start("trainer", {
+    DATABASE_URL: t.url,
+    REDIS_URL,
+    MIEN_DATA_DIR: dataDir,
+    MIEN_QUEUE_PREFIX: prefix,
+    // Short locks so a killed worker's job is found stalled within seconds.
+    MIEN_TRAINER_LOCK_MS: "8000",
+    MIEN_TRAINER_STALLED_MS: "2000",
   });
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  children.push(child);
-  return { child, output: () => output };
 }
 
 beforeAll(async () => {
@@ -56,7 +45,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  workers.killAll();
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
   await t?.drop();

@@ -1,5 +1,5 @@
 import { Worker } from "bullmq";
-import { QUEUE_NAMES, queuePrefix, redisConnection } from "@mien/jobs";
+import { logRedisConnection, QUEUE_NAMES, queuePrefix, redisConnection } from "@mien/jobs";
 import { createTrainingHandler, type TrainerDeps } from "./handler.ts";
 
 export interface TrainerOptions {
@@ -35,5 +35,6 @@ export function startTrainer({ redisUrl, prefix, deps, concurrency = 1, lockDura
   worker.on("failed", (job, err) => log(`training job ${job?.id ?? "?"} failed: ${err.message}`));
   worker.on("stalled", (jobId) => log(`training job ${jobId} stalled (its worker died?); it will be resumed`));
   worker.on("error", (err) => log(`trainer error: ${err.message}`));
+  logRedisConnection(worker, log, "trainer");
   return worker;
 }

@@ -1,3 +1,4 @@
 export * from "./queues.ts";
 export * from "./training.ts";
 export * from "./screening.ts";
+export * from "./connection-log.ts";

@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Db } from "@mien/db";
-import { QUEUE_NAMES, redisConnection, screeningJobPayload, type ScreeningJobPayload } from "@mien/jobs";
+import { logRedisConnection, QUEUE_NAMES, redisConnection, screeningJobPayload, type ScreeningJobPayload } from "@mien/jobs";
 import type { Storage } from "@mien/storage";
 import { runScreening } from "./run/run-screening.ts";
 import { ScreeningInterrupted } from "./stages/context.ts";
@@ -82,6 +82,7 @@ export function startScreener(options: ScreenerOptions): Screener {
     }
   });
   worker.on("error", (err) => log(`screener error: ${err.message}`));
+  logRedisConnection(worker, log, "screener");
   return {
     worker,
     async close() {

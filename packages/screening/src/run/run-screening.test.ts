@@ -1,12 +1,12 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImport } from "@mien/dataset";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { screeningQueue, screeningQueueEvents, type ScreeningProgress } from "@mien/jobs";
+import { WorkerProcesses } from "@mien/jobs/testing";
 import { LocalStorage } from "@mien/storage";
 import { corpusImage } from "../testing.ts";
 import { THRESHOLDS } from "../thresholds.ts";
@@ -15,7 +15,6 @@ import { startScreening } from "./start-run.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const PREFIX = `mien-test-screening-${process.pid}`;
-const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..", "..");
 
 let t: TestDatabase;
 const tmp = mkdtempSync(join(tmpdir(), "mien-screening-"));
@@ -57,6 +56,8 @@ async function writeDataSet(root: string): Promise<void> {
 
 const imageBy = (suffix: string) => t.db.image.findFirstOrThrow({ where: { sourcePath: { endsWith: suffix } }, include: { flags: true } });
 
+const workers = new WorkerProcesses();
+
 beforeAll(async () => {
   t = await createTestDatabase("mien_test_screening_run");
   const root = join(tmp, "set");
@@ -65,6 +66,7 @@ beforeAll(async () => {
   expect(summary.imported).toBe(PLAIN.length + 6);
 });
 afterAll(async () => {
+  workers.killAll();
   await queue.obliterate({ force: true }).catch(() => undefined);
   await Promise.all([queue.close(), events.close()]);
   await t?.drop();
@@ -154,19 +156,19 @@ describe("resuming a killed screener", () => {
     await t.db.image.updateMany({ data: { faceCount: null, faceScore: null, faceBox: [] } });
     const { runId } = await startScreening(t.db, queue, { actorId: null, options: { stages: ["faces"], batchSize: 2 } });
     // The real screener process, killed with SIGKILL once it has committed a few batches.
-    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "apps", "screener", "src", "main.ts")], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: t.url, MIEN_DATA_DIR: dataDir, MIEN_STORAGE: "local", REDIS_URL, MIEN_QUEUE_PREFIX: PREFIX, MIEN_SCREENER_LOCK_MS: "4000", MIEN_SCREENER_STALLED_MS: "1000" },
-      stdio: ["ignore", "pipe", "pipe"],
+    const { child, output: screenerOutput, exited } = workers.start("screener", {
+      DATABASE_URL: t.url,
+      MIEN_DATA_DIR: dataDir,
+      MIEN_STORAGE: "local",
+      REDIS_URL,
+      MIEN_QUEUE_PREFIX: PREFIX,
+      MIEN_SCREENER_LOCK_MS: "4000",
+      MIEN_SCREENER_STALLED_MS: "1000",
     });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((res) => child.on("exit", (_code, signal) => res(signal)));
     const stage = () => t.db.screeningStage.findUniqueOrThrow({ where: { runId_stage: { runId, stage: "faces" } } });
     const deadline = Date.now() + 120_000;
     while ((await stage()).processed < 6) {
-      if (Date.now() > deadline) throw new Error(`The screener did not get going:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`The screener did not get going:\n${screenerOutput()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     child.kill("SIGKILL");

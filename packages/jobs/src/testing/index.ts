@@ -1,0 +1,2 @@
+export * from "./private-redis.ts";
+export * from "./worker-process.ts";
