@@ -1,3 +1,4 @@
+import { scryptSync } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuth, SIGN_IN_ACCOUNT_LIMIT, SIGN_IN_LIMIT, type Auth } from "./auth.ts";
@@ -58,6 +59,34 @@ describe("auth (real PostgreSQL)", () => {
     const audit = await t.db.auditLog.findMany({ where: { entityId: row.id }, orderBy: { id: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["user.create", "user.set_role"]);
     expect(audit[1]).toMatchObject({ before: { role: "curator" }, after: { role: "admin" }, actorId: null });
+  });
+
+  it("stores passwords as salted scrypt hashes (N=16384, r=16, p=1, 64-byte key), never the password itself", async () => {
+    const password = "correct horse battery staple";
+    const stored = async (email: string) => {
+      const user = await t.db.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
+      const account = await t.db.account.findFirstOrThrow({ where: { userId: user.id, providerId: "credential" } });
+      return account.password!;
+    };
+    await createUserWithRole({ email: "kdf-one@example.com", password, role: "user" }, { auth, db: t.db });
+    const res = await auth.handler(post("/sign-up/email", { email: "kdf-two@example.com", password, name: "K" }, "198.51.100.9"));
+    expect(res.status).toBe(200);
+
+    const one = await stored("kdf-one@example.com");
+    const two = await stored("kdf-two@example.com");
+    for (const hash of [one, two]) {
+      // Better Auth's format: hex salt (16 bytes) ":" hex scrypt key (64 bytes).
+      expect(hash).toMatch(/^[0-9a-f]{32}:[0-9a-f]{128}$/);
+      expect(hash).not.toContain(password);
+      // Recomputing the key with scrypt and these parameters gives the stored key, so it is scrypt and not merely shaped like it.
+      const [salt, key] = hash.split(":") as [string, string];
+      const N = 16384;
+      const r = 16;
+      expect(scryptSync(password.normalize("NFKC"), salt, 64, { N, r, p: 1, maxmem: 256 * N * r }).toString("hex")).toBe(key);
+    }
+    // A fresh salt per account: the same password never stores the same value twice.
+    expect(one.split(":")[0]).not.toBe(two.split(":")[0]);
+    expect(one).not.toBe(two);
   });
 
   it("refuses to create a user without a password, or with a too-short one", async () => {

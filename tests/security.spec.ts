@@ -1,0 +1,359 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import { join } from "node:path";
+import { request as apiRequest, expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+import pg from "pg";
+import { BASE_URL, REPO_ROOT, STATE_FILE, type Credentials, type E2EState } from "./e2e-env.ts";
+
+// Authorisation of every route handler, CSRF refusal of cross-site mutations and the API body limit,
+// over real HTTP with real sessions. The tests share the signed-in contexts made in beforeAll.
+test.describe.configure({ mode: "serial", timeout: 120_000 });
+
+type Role = "anonymous" | "user" | "curator" | "admin";
+const ROLES: Role[] = ["anonymous", "user", "curator", "admin"];
+
+// Read once: the state file is shared by every e2e run in this working tree.
+let cachedState: E2EState | undefined;
+const state = (): E2EState => (cachedState ??= JSON.parse(readFileSync(STATE_FILE, "utf8")) as E2EState);
+const EVIL = "http://evil.example";
+/** What the app sends as Origin from its own pages. */
+const SAME_ORIGIN = { origin: BASE_URL };
+/** Must match MAX_API_BODY_BYTES in apps/web/src/request-guards/body-limit.ts. */
+const MAX_API_BODY_BYTES = 1024 * 1024;
+
+async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: state().databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** `/api/trpc/<path>` as the tRPC client sends a query: GET with superjson input. */
+const trpcQueryUrl = (path: string, input?: unknown) =>
+  `/api/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`}`;
+
+/** A tRPC mutation over HTTP, as the app's own pages send it unless `headers` say otherwise. */
+const mutate = (ctx: APIRequestContext, path: string, input: unknown, headers: Record<string, string> = SAME_ORIGIN) =>
+  ctx.post(`/api/trpc/${path}`, { data: { json: input }, headers });
+
+async function trpcData<T>(res: APIResponse): Promise<T> {
+  expect(res.status(), await res.text()).toBe(200);
+  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
+}
+
+interface TrpcError {
+  message: string;
+  data: { code: string; httpStatus: number; zodError: { fieldErrors: Record<string, string[]> } | null };
+}
+const trpcError = async (res: APIResponse) => ((await res.json()) as { error: { json: TrpcError } }).error.json;
+
+/** A fresh request context (its own cookie jar) signed in through the real sign-in endpoint. */
+async function signIn(who: Credentials): Promise<APIRequestContext> {
+  const ctx = await apiRequest.newContext({ baseURL: BASE_URL });
+  const res = await ctx.post("/api/auth/sign-in/email", { data: who, headers: SAME_ORIGIN });
+  expect(res.status(), `sign-in of ${who.email}: ${await res.text()}`).toBe(200);
+  return ctx;
+}
+
+/**
+ * Signs up a plain account through the real sign-up endpoint; returns its id. Better Auth allows
+ * 3 sign-ups per address in 10 s and other specs sign up from this address too, so a 429 waits
+ * as long as the server says and tries again.
+ */
+async function signUp(who: Credentials): Promise<string> {
+  const ctx = await apiRequest.newContext({ baseURL: BASE_URL });
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const res = await ctx.post("/api/auth/sign-up/email", { data: { ...who, name: who.email.split("@")[0] }, headers: SAME_ORIGIN });
+      if (res.status() === 429 && attempt < 5) {
+        await new Promise((r) => setTimeout(r, (Number(res.headers()["x-retry-after"] ?? 10) + 1) * 1000));
+        continue;
+      }
+      expect(res.status(), await res.text()).toBe(200);
+      return ((await res.json()) as { user: { id: string } }).user.id;
+    }
+  } finally {
+    await ctx.dispose();
+  }
+}
+
+const as = {} as Record<Role, APIRequestContext>;
+let otherUser: APIRequestContext;
+const ids = { user: "", otherUser: "", curator: "", image: "", snapshot: "", modelHash: "", faceApiVersion: "" };
+const stamp = Date.now();
+const accounts = {
+  user: { email: `security-user-${stamp}@e2e.mien.test`, password: "security-user-password" },
+  otherUser: { email: `security-other-${stamp}@e2e.mien.test`, password: "security-other-password" },
+  // A curator of this spec's own, so its decisions touch no other spec's curator.
+  curator: { email: `security-curator-${stamp}@e2e.mien.test`, password: "security-curator-password" },
+};
+
+test.beforeAll(async () => {
+  const { admin } = state();
+  as.anonymous = await apiRequest.newContext({ baseURL: BASE_URL });
+  as.admin = await signIn(admin);
+  ids.user = await signUp(accounts.user);
+  ids.otherUser = await signUp(accounts.otherUser);
+  ids.curator = await signUp(accounts.curator);
+  // Promoted the way an admin does it, through the API.
+  await trpcData(await mutate(as.admin, "admin.users.setRole", { userId: ids.curator, role: "curator" }));
+  as.user = await signIn(accounts.user);
+  as.curator = await signIn(accounts.curator);
+  otherUser = await signIn(accounts.otherUser);
+
+  const [image] = await query<{ id: string }>(`SELECT id FROM image ORDER BY id LIMIT 1`);
+  ids.image = image!.id;
+  // Another spec may have frozen one already; otherwise the admin freezes the set now.
+  const [snapshot] = await query<{ id: string }>(`SELECT id FROM dataset_snapshot ORDER BY "createdAt" DESC LIMIT 1`);
+  ids.snapshot =
+    snapshot?.id ??
+    (await trpcData<{ snapshot: { id: string } }>(await mutate(as.admin, "snapshots.create", { name: "Security spec" }))).snapshot.id;
+  const active = (await (await as.anonymous.get("/api/models/active")).json()) as { contentHash: string };
+  ids.modelHash = active.contentHash;
+  // The version the web app serves under /models/face-api/<version>/.
+  ids.faceApiVersion = (
+    JSON.parse(readFileSync(join(REPO_ROOT, "apps/web/node_modules/@vladmandic/face-api/package.json"), "utf8")) as { version: string }
+  ).version;
+});
+
+test.afterAll(async () => {
+  await Promise.all([...Object.values(as), otherUser].map((ctx) => ctx?.dispose()));
+});
+
+interface RouteCase {
+  /** The route handler (apps/web/src/app/<route>/route.ts). */
+  route: string;
+  url: () => string;
+  expected: Record<Role, number>;
+}
+
+const PUBLIC = { anonymous: 200, user: 200, curator: 200, admin: 200 };
+const SIGNED_IN = { anonymous: 401, user: 200, curator: 200, admin: 200 };
+const CURATORS = { anonymous: 401, user: 403, curator: 200, admin: 200 };
+const ADMINS = { anonymous: 401, user: 403, curator: 403, admin: 200 };
+
+/** The policy: every route handler, with what each role gets. */
+const POLICY: RouteCase[] = [
+  // Better Auth answers everyone; who you are is checked below from the body.
+  { route: "api/auth/[...all]", url: () => "/api/auth/get-session", expected: PUBLIC },
+  { route: "api/images/[id]/thumb", url: () => `/api/images/${ids.image}/thumb`, expected: CURATORS },
+  { route: "api/images/[id]/original", url: () => `/api/images/${ids.image}/original`, expected: CURATORS },
+  // Exports hold the whole curated set: the handler declares admins only.
+  { route: "api/snapshots/[id]/export", url: () => `/api/snapshots/${ids.snapshot}/export?format=csv`, expected: ADMINS },
+  { route: "api/snapshots/[id]/export", url: () => `/api/snapshots/${ids.snapshot}/export?format=tar`, expected: ADMINS },
+  // The coach runs for everyone, signed in or not; models hold no personal data.
+  { route: "api/models/active", url: () => "/api/models/active", expected: PUBLIC },
+  { route: "api/models/[hash]/[file]", url: () => `/api/models/${ids.modelHash}/manifest.json`, expected: PUBLIC },
+  { route: "api/models/[hash]/[file]", url: () => `/api/models/${ids.modelHash}/model.json`, expected: PUBLIC },
+  { route: "api/health", url: () => "/api/health", expected: PUBLIC },
+  { route: "models/[pkg]/[version]/[file]", url: () => `/models/face-api/${ids.faceApiVersion}/face_expression_model-weights_manifest.json`, expected: PUBLIC },
+  // tRPC: one procedure per declared role (the full procedure × role table is packages/api/src/roles.test.ts).
+  { route: "api/trpc/[trpc]", url: () => trpcQueryUrl("me"), expected: SIGNED_IN },
+  { route: "api/trpc/[trpc]", url: () => trpcQueryUrl("coach.progress"), expected: SIGNED_IN },
+  { route: "api/trpc/[trpc]", url: () => trpcQueryUrl("review.page", { label: "happiness" }), expected: CURATORS },
+  { route: "api/trpc/[trpc]", url: () => trpcQueryUrl("dataset.summary"), expected: CURATORS },
+  { route: "api/trpc/[trpc]", url: () => trpcQueryUrl("review.agreement"), expected: ADMINS },
+  { route: "api/trpc/[trpc]", url: () => trpcQueryUrl("snapshots.list"), expected: ADMINS },
+];
+
+test("every route handler answers each role as the policy table says", async ({}, testInfo) => {
+  const handlers = new Set(POLICY.map((c) => c.route));
+  expect([...handlers].sort(), "one row at least per route handler").toEqual(
+    ["api/auth/[...all]", "api/health", "api/images/[id]/original", "api/images/[id]/thumb", "api/models/[hash]/[file]", "api/models/active", "api/snapshots/[id]/export", "api/trpc/[trpc]", "models/[pkg]/[version]/[file]"].sort(),
+  );
+
+  const mismatches: string[] = [];
+  let checked = 0;
+  for (const c of POLICY) {
+    for (const role of ROLES) {
+      const res = await as[role].get(c.url(), { maxRedirects: 0 });
+      checked++;
+      if (res.status() !== c.expected[role]) mismatches.push(`${role} GET ${c.url()} (${c.route}): ${res.status()}, expected ${c.expected[role]}`);
+      // A refusal says why, as JSON, and is never cached.
+      if (res.status() === 401 || res.status() === 403) {
+        expect(res.headers()["content-type"], c.url()).toContain("application/json");
+        expect(res.headers()["cache-control"] ?? "no-store", c.url()).not.toMatch(/public|immutable/);
+      }
+    }
+  }
+  expect(mismatches, mismatches.join("\n")).toEqual([]);
+  console.log(`security: ${checked} (route × role) cases checked over ${POLICY.length} requests × ${ROLES.length} roles, ${handlers.size} route handlers`);
+  testInfo.annotations.push({ type: "cases", description: `${checked} (route × role) cases over ${handlers.size} route handlers` });
+
+  // Each context really is who the table assumes.
+  const session = async (role: Role) => ((await (await as[role].get("/api/auth/get-session")).json()) as { user: { role: string } } | null)?.user.role ?? null;
+  expect(await Promise.all(ROLES.map(session))).toEqual([null, "user", "curator", "admin"]);
+  const me = await trpcData<{ email: string; role: string }>(await as.curator.get(trpcQueryUrl("me")));
+  expect(me).toMatchObject({ email: accounts.curator.email, role: "curator" });
+});
+
+test("a plain user can never fetch data-set images, not even by guessing their ETag", async () => {
+  const images = await query<{ id: string; sha256: string }>(`SELECT DISTINCT ON (label) id, sha256 FROM image ORDER BY label, id`);
+  expect(images.length).toBeGreaterThanOrEqual(7);
+  for (const { id, sha256 } of images) {
+    for (const variant of ["thumb", "original"] as const) {
+      const res = await as.user.get(`/api/images/${id}/${variant}`, { headers: { "if-none-match": `"${sha256}-${variant}"` } });
+      expect(res.status(), `${variant} of ${id}`).toBe(403);
+      expect(res.headers()["content-type"]).toContain("application/json");
+      expect(await res.json()).toEqual({ error: "Data-set images are for curators. Ask an admin for access." });
+    }
+  }
+  // The tRPC procedures that list images refuse them too.
+  expect((await as.user.get(trpcQueryUrl("review.page", { label: "happiness" }))).status()).toBe(403);
+  expect((await as.user.get(trpcQueryUrl("review.history", { imageId: images[0]!.id }))).status()).toBe(403);
+});
+
+test("the tRPC endpoint refuses a curator procedure: 401 anonymous, 403 user, with what to do", async () => {
+  const url = trpcQueryUrl("review.page", { label: "happiness" });
+  const anonymous = await as.anonymous.get(url);
+  expect(anonymous.status()).toBe(401);
+  expect(await trpcError(anonymous)).toMatchObject({ message: "Sign in to continue.", data: { code: "UNAUTHORIZED" } });
+  const user = await as.user.get(url);
+  expect(user.status()).toBe(403);
+  expect(await trpcError(user)).toMatchObject({
+    message: "This needs the curator role; you are signed in as user. Ask an admin for access.",
+    data: { code: "FORBIDDEN" },
+  });
+  // A curator mutation too, over POST from the app's own origin.
+  const decide = { imageId: ids.image, decision: { kind: "accept" } };
+  expect((await mutate(as.anonymous, "review.decide", decide)).status()).toBe(401);
+  expect((await mutate(as.user, "review.decide", decide)).status()).toBe(403);
+  expect(await query(`SELECT 1 FROM review_decision WHERE "curatorId" = ANY($1)`, [[ids.user]])).toEqual([]);
+});
+
+test("coach.progress over HTTP shows each user only their own attempts", async () => {
+  const attempt = (target: string, score: number) => ({
+    session: { id: randomUUID(), modelKey: "security-spec", modelName: "Security spec" },
+    attempt: { target, score, succeeded: score >= 50, holdMs: 1000, durationMs: 4000, calibrated: true, readAs: [{ expression: target, probability: score / 100 }] },
+  });
+  await trpcData(await mutate(as.user, "coach.saveAttempt", attempt("happiness", 61)));
+  await trpcData(await mutate(otherUser, "coach.saveAttempt", attempt("happiness", 97)));
+  await trpcData(await mutate(otherUser, "coach.saveAttempt", attempt("surprise", 12)));
+
+  type Progress = { expression: string; attempts: { id: string; score: number }[] }[];
+  const attemptIds = async (userId: string) =>
+    (await query<{ id: string }>(`SELECT id FROM practice_attempt WHERE "userId" = $1 ORDER BY id`, [userId])).map((r) => r.id);
+  const shown = (p: Progress) => p.flatMap((e) => e.attempts.map((a) => a.id)).sort();
+
+  const mine = await trpcData<Progress>(await as.user.get(trpcQueryUrl("coach.progress")));
+  const theirs = await trpcData<Progress>(await otherUser.get(trpcQueryUrl("coach.progress")));
+  expect(mine.map((e) => [e.expression, e.attempts.map((a) => a.score)])).toEqual([["happiness", [61]]]);
+  expect(shown(mine)).toEqual(await attemptIds(ids.user));
+  expect(shown(theirs)).toEqual(await attemptIds(ids.otherUser));
+  expect(shown(theirs)).toHaveLength(2);
+  expect(shown(mine).filter((id) => shown(theirs).includes(id))).toEqual([]);
+  // No input can ask for someone else's: the procedure takes none, and extra input is not a user id.
+  const sneaky = await as.user.get(trpcQueryUrl("coach.progress", { userId: ids.otherUser }));
+  if (sneaky.status() === 200) expect(shown(await trpcData<Progress>(sneaky))).toEqual(shown(mine));
+  else expect(sneaky.status()).toBe(400);
+});
+
+test("a cross-site tRPC mutation is refused (403) and changes nothing; the same call from the app's origin succeeds", async () => {
+  const decisions = () => query<{ kind: string }>(`SELECT kind::text AS kind FROM review_decision WHERE "curatorId" = $1 AND "imageId" = $2`, [ids.curator, ids.image]);
+  const audit = () => query<{ action: string }>(`SELECT action FROM audit_log WHERE "actorId" = $1 ORDER BY id`, [ids.curator]);
+  const decide = { imageId: ids.image, decision: { kind: "accept" } };
+
+  const forged: [string, Record<string, string>][] = [
+    ["a foreign Origin", { origin: EVIL }],
+    // Same site (cookies are SameSite=Lax, so they would be sent) but another origin.
+    ["another port of the same host", { origin: BASE_URL.replace(/:\d+$/, ":9") }],
+    ["an opaque Origin", { origin: "null" }],
+    ["no Origin, Sec-Fetch-Site: cross-site", { "sec-fetch-site": "cross-site" }],
+    ["no Origin, Sec-Fetch-Site: same-site", { "sec-fetch-site": "same-site" }],
+  ];
+  for (const [what, headers] of forged) {
+    const res = await mutate(as.curator, "review.decide", decide, { ...headers, "content-type": "application/json" });
+    expect(res.status(), what).toBe(403);
+    expect(res.headers()["content-type"], what).toContain("application/json");
+    expect(((await res.json()) as { error: string }).error, what).toMatch(/may not change anything here\. Use Mien from its own address/);
+  }
+  // A mutation cannot ride on a GET (an <img> or a link) either.
+  const overGet = await as.curator.get(`/api/trpc/review.decide?input=${encodeURIComponent(JSON.stringify({ json: decide }))}`, { headers: { origin: EVIL } });
+  expect(overGet.status()).toBe(405);
+  expect(await decisions()).toEqual([]);
+  expect(await audit()).toEqual([]);
+
+  const ok = await mutate(as.curator, "review.decide", decide, { ...SAME_ORIGIN, "sec-fetch-site": "same-origin" });
+  expect((await trpcData<{ kind: string }>(ok)).kind).toBe("accept");
+  expect(await decisions()).toEqual([{ kind: "accept" }]);
+  expect((await audit()).length).toBe(1);
+  // A client that is no browser (neither header) holds its cookie itself, so it is no forgery: allowed.
+  const undo = await mutate(as.curator, "review.undo", { imageId: ids.image }, {});
+  expect(undo.status(), await undo.text()).toBe(200);
+  expect(await decisions()).toEqual([]);
+});
+
+test("Better Auth refuses a sign-in from a foreign Origin", async () => {
+  const { curator } = state();
+  const ctx = await apiRequest.newContext({ baseURL: BASE_URL });
+  try {
+    const res = await ctx.post("/api/auth/sign-in/email", { data: curator, headers: { origin: EVIL } });
+    expect(res.status()).toBe(403);
+    expect(((await res.json()) as { code: string }).code).toBe("INVALID_ORIGIN");
+    expect(res.headers()["set-cookie"] ?? "").not.toContain("session_token");
+    expect(await (await ctx.get("/api/auth/get-session")).json()).toBeNull();
+    // A signed-in session cannot be used cross-site on Better Auth's own mutations either.
+    const signOut = await as.user.post("/api/auth/sign-out", { data: {}, headers: { origin: EVIL } });
+    expect(signOut.status()).toBe(403);
+    expect(((await (await as.user.get("/api/auth/get-session")).json()) as { user: { email: string } }).user.email).toBe(accounts.user.email);
+  } finally {
+    await ctx.dispose();
+  }
+});
+
+test("input bounds: bodies over 1 MiB get 413 (by Content-Length or while streaming), oversized arrays and strings get BAD_REQUEST", async () => {
+  // Declared too large: refused from Content-Length alone.
+  const huge = Buffer.alloc(MAX_API_BODY_BYTES + 1, 0x20);
+  const declared = await as.curator.post("/api/trpc/review.bulkFlag", { data: huge, headers: { ...SAME_ORIGIN, "content-type": "application/json" } });
+  expect(declared.status()).toBe(413);
+  expect(((await declared.json()) as { error: string }).error).toMatch(/larger than the API accepts \(1048576 bytes\)/);
+
+  // Chunked, no Content-Length: refused once the stream passes the limit, long before it ends.
+  const chunked = await new Promise<{ status: number; body: string; sent: number }>((resolve, reject) => {
+    const req = http.request(`${BASE_URL}/api/trpc/review.bulkFlag`, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } });
+    let sent = 0;
+    let answered = false;
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const pump = () => {
+      // Up to 16 MiB, stopping as soon as the server answers.
+      while (!answered && sent < 16 * MAX_API_BODY_BYTES) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once("drain", pump);
+      }
+      req.end();
+    };
+    req.on("response", (res) => {
+      answered = true;
+      let body = "";
+      res.on("data", (d: Buffer) => (body += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, sent }));
+    });
+    req.on("error", (err) => (answered ? undefined : reject(err)));
+    pump();
+  });
+  expect(chunked.status, chunked.body).toBe(413);
+  expect(chunked.body).toMatch(/larger than the API accepts/);
+  expect(chunked.sent).toBeLessThan(16 * MAX_API_BODY_BYTES);
+
+  // A body under the limit reaches the schema: review.bulkFlag takes at most 500 images.
+  const tooMany = Array.from({ length: 501 }, () => randomUUID());
+  const bulk = await mutate(as.curator, "review.bulkFlag", { imageIds: tooMany, flags: ["unclear"] });
+  expect(bulk.status()).toBe(400);
+  const bulkError = await trpcError(bulk);
+  expect(bulkError.data.code).toBe("BAD_REQUEST");
+  expect(bulkError.data.zodError?.fieldErrors.imageIds?.join(" ")).toMatch(/500/);
+
+  // A long string: coach model names are at most 200 characters, and nothing is stored.
+  const before = await query<{ n: number }>(`SELECT count(*)::int AS n FROM practice_attempt WHERE "userId" = $1`, [ids.user]);
+  const long = await mutate(as.user, "coach.saveAttempt", {
+    session: { id: randomUUID(), modelKey: "security-spec", modelName: "x".repeat(100_000) },
+    attempt: { target: "happiness", score: 50, succeeded: true, holdMs: 1000, durationMs: 4000, calibrated: true, readAs: [{ expression: "happiness", probability: 0.5 }] },
+  });
+  expect(long.status()).toBe(400);
+  expect((await trpcError(long)).data.code).toBe("BAD_REQUEST");
+  expect(await query(`SELECT count(*)::int AS n FROM practice_attempt WHERE "userId" = $1`, [ids.user])).toEqual(before);
+});
