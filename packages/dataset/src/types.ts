@@ -9,12 +9,13 @@ export type ImportIssueReason =
   | "not-an-image" // not JPEG/PNG/WebP/GIF/TIFF/AVIF content, whatever the file is called
   | "corrupt-image" // an image format, but the pixels do not decode (e.g. truncated)
   | "too-many-pixels" // header declares more pixels than maxPixels (decompression-bomb guard)
+  | "too-wide-or-tall" // header declares a side over MAX_SIDE (e.g. 100000×50), refused before decoding
   | "outside-root" // a symlink or CSV path that leads outside the import folder
   | "missing-file" // a CSV row names a file that does not exist
   | "unlabelled-file" // an image with no CSV row, or not inside a class folder
   | "duplicate-row" // a CSV row repeats a file an earlier row already named
-  | "bad-row" // a CSV row with an empty image or label cell
-  | "unreadable"; // the file exists but cannot be read (permissions, a folder named like an image…)
+  | "bad-row" // a CSV row with an empty image or label cell, or the wrong number of cells
+  | "unreadable"; // the file exists but cannot be read (permissions, a name that is not valid UTF-8…)
 
 export interface ImportIssue {
   /** Path relative to the import root (CSV issues name the image path the row gave). */

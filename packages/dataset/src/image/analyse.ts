@@ -5,6 +5,7 @@ import { BLUR_SIZE, blurScore } from "../signals/blur.ts";
 import { contrast } from "../signals/contrast.ts";
 import { phash } from "../signals/phash.ts";
 import { describeUnsupported, FORMAT_INFO, sniffFormat, type ImageFormat } from "./format.ts";
+import { headerSize } from "./header-size.ts";
 
 // Many small concurrent decodes beat a few multi-threaded ones: parallelism comes from the import's worker pool.
 sharp.concurrency(1);
@@ -13,10 +14,12 @@ sharp.cache(false);
 
 export const THUMB_SIZE = 128;
 export const DEFAULT_MAX_PIXELS = 40_000_000;
+/** Longest side accepted: a pixel limit alone lets through shapes like 100000×50, which no face photo has. */
+export const MAX_SIDE = 16_384;
 // Decode at most this size: enough for a 128 px thumbnail and 64 px signals, and JPEG shrink-on-load makes big photos cheap.
 const WORKING_SIZE = 512;
 
-export type ImageRejection = "not-an-image" | "corrupt-image" | "too-many-pixels";
+export type ImageRejection = "not-an-image" | "corrupt-image" | "too-many-pixels" | "too-wide-or-tall";
 
 /** An image file that cannot be imported, with the reason for the report. */
 export class ImageRejectedError extends Error {
@@ -61,6 +64,14 @@ export async function analyseImage(
   // Sniffed, not taken from the name, and before sharp sees it: SVG, PDF and the like are never rendered.
   const format = sniffFormat(bytes);
   if (!format) throw new ImageRejectedError("not-an-image", describeUnsupported(bytes));
+  // From the header, before sharp allocates anything. TIFF and AVIF sizes come from sharp's header reader;
+  // a plain WebP cannot exceed 16383 px. A header too broken to read is left to the decoder to reject.
+  const unread = format === "tiff" || format === "avif";
+  const declared = headerSize(bytes, format) ?? (unread ? await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => null) : null);
+  if (declared?.width && declared.height) {
+    if (declared.width * declared.height > maxPixels) throw tooManyPixels(declared.width, declared.height, maxPixels);
+    checkSides(declared.width, declared.height);
+  }
 
   let decoded: { data: Buffer; info: OutputInfo };
   try {
@@ -79,6 +90,7 @@ export async function analyseImage(
     // Possibly shrunk while decoding: the header has the real size. Rare, so the extra call is fine.
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     ({ width, height } = meta.autoOrient ?? meta);
+    checkSides(width, height);
   }
 
   // One 64×64 grey working image feeds all three signals.
@@ -114,6 +126,12 @@ function tooManyPixels(width: number, height: number, maxPixels: number): ImageR
     "too-many-pixels",
     `${width}×${height} (${mp(width * height)}) is over the ${mp(maxPixels)} limit that guards against decompression bombs; raise maxPixels if the image is genuine`,
   );
+}
+
+function checkSides(width: number, height: number): void {
+  if (width > MAX_SIDE || height > MAX_SIDE) {
+    throw new ImageRejectedError("too-wide-or-tall", `${width}×${height} has a side over the ${MAX_SIDE} px limit; crop or resize the image`);
+  }
 }
 
 async function rejection(bytes: Buffer, err: Error, maxPixels: number): Promise<ImageRejectedError> {

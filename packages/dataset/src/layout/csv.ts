@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import { isAbsolute, posix } from "node:path";
 import { open } from "node:fs/promises";
 import { parse, type Options } from "csv-parse";
 import { LayoutError } from "../errors.ts";
@@ -71,11 +72,34 @@ export async function requireCsvColumns(path: string): Promise<CsvColumns> {
   return r.columns;
 }
 
+/** A CSV image path that leaves the folder it is relative to: absolute, a drive, or climbing out with "..". */
+export function leavesBase(path: string): boolean {
+  const slashed = path.replace(/\\/g, "/");
+  const key = posix.normalize(slashed);
+  return isAbsolute(slashed) || /^[A-Za-z]:/.test(slashed) || key === ".." || key.startsWith("../");
+}
+
 export interface CsvRow {
   /** 1-based line number in the file, for the report. */
   line: number;
   image: string;
   label: string;
+  /** How many cells the row has; a well-formed row has headerWidth(columns). */
+  cells: number;
+}
+
+/** Header cells up to the last named one: a trailing delimiter (as some spreadsheets write) adds none. */
+export function headerWidth(columns: CsvColumns): number {
+  let n = columns.header.length;
+  while (n > 0 && columns.header[n - 1] === "") n--;
+  return n;
+}
+
+/** A row's cells, not counting empty ones past the header's width (trailing delimiters). */
+function cellCount(record: string[], width: number): number {
+  let n = record.length;
+  while (n > width && record[n - 1] === "") n--;
+  return n;
 }
 
 /** Streams the data rows (header skipped) without loading the file. */
@@ -90,11 +114,12 @@ export async function* readCsvRows(path: string, columns: CsvColumns): AsyncGene
     from_line: 2,
     info: true,
   };
+  const width = headerWidth(columns);
   const file = createReadStream(path);
   const parser = file.pipe(parse(options));
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      yield { line: info.lines, image: record[columns.image] ?? "", label: record[columns.label] ?? "" };
+      yield { line: info.lines, image: record[columns.image] ?? "", label: record[columns.label] ?? "", cells: cellCount(record, width) };
     }
   } finally {
     // A caller that stops early (e.g. after sampling a few rows) must not leave the file open.

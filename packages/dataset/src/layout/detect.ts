@@ -4,7 +4,7 @@ import { normalizeLabel } from "@mien/model/classes";
 import { LayoutError } from "../errors.ts";
 import type { ImportLayout } from "../types.ts";
 import { isIgnoredName } from "../sources/walk.ts";
-import { readCsvColumns, readCsvRows, type CsvColumns } from "./csv.ts";
+import { leavesBase, readCsvColumns, readCsvRows, type CsvColumns } from "./csv.ts";
 import { splitFromFolder } from "./splits.ts";
 
 export interface DetectedLayout {
@@ -87,7 +87,8 @@ async function csvLayout(source: string, root: string, csvPath: string, columns:
 async function findImageBase(root: string, csvPath: string, columns: CsvColumns): Promise<string> {
   const sample: string[] = [];
   for await (const row of readCsvRows(csvPath, columns)) {
-    if (row.image) sample.push(row.image.replace(/\\/g, "/"));
+    // A row pointing outside (../x.jpg) must not decide where the others are; it is refused later anyway.
+    if (row.image && !leavesBase(row.image)) sample.push(row.image.replace(/\\/g, "/"));
     if (sample.length >= 20) break;
   }
   for (const candidate of IMAGE_BASE_CANDIDATES) {

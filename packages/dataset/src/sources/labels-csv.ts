@@ -1,7 +1,7 @@
-import { extname, isAbsolute, join, posix, relative } from "node:path";
+import { extname, join, posix, relative } from "node:path";
 import { normalizeLabel, type ExpressionClass } from "@mien/model/classes";
 import { IMAGE_EXTENSIONS } from "../image/format.ts";
-import { readCsvRows, type CsvColumns } from "../layout/csv.ts";
+import { headerWidth, leavesBase, readCsvRows, type CsvColumns } from "../layout/csv.ts";
 import type { ImportIssue } from "../types.ts";
 import { LabelScan, type LabelMap } from "./labels.ts";
 import type { ImportSource, SourceItem } from "./source.ts";
@@ -32,7 +32,16 @@ export async function labelsCsvSource(
   const early: Array<{ issue: ImportIssue; items?: number }> = [];
   const relToRoot = (key: string) => toPosix(relative(root, join(csv.imageBase, key)));
 
+  // A row with more cells than the header (an unquoted delimiter in a name) or fewer (a cut-off line) has
+  // shifted or missing cells: its image and label cannot be trusted, so it is reported rather than guessed.
+  const headerCells = headerWidth(csv.columns);
   for await (const row of readCsvRows(csv.path, csv.columns)) {
+    if (row.cells !== headerCells) {
+      early.push({
+        issue: { path: `${csvName}:${row.line}`, reason: "bad-row", detail: `${csvName} line ${row.line} has ${row.cells} cells where the header has ${headerCells}; quote a value that contains the delimiter` },
+      });
+      continue;
+    }
     if (!row.image || !row.label) {
       const cell = !row.image ? "image" : "label";
       early.push({ issue: { path: `${csvName}:${row.line}`, reason: "bad-row", detail: `${csvName} line ${row.line} has an empty ${cell} cell` } });
@@ -40,7 +49,7 @@ export async function labelsCsvSource(
     }
     const path = row.image.replace(/\\/g, "/");
     const key = posix.normalize(path);
-    if (isAbsolute(path) || /^[A-Za-z]:/.test(path) || key === ".." || key.startsWith("../")) {
+    if (leavesBase(path)) {
       early.push({ issue: { path: row.image, reason: "outside-root", detail: `${csvName} line ${row.line} names a path outside the import folder` } });
       continue;
     }
@@ -70,7 +79,11 @@ export async function labelsCsvSource(
   // Image files no row names. Paths are compared relative to the image folder, as the CSV gives them.
   const baseRel = toPosix(relative(root, csv.imageBase));
   for await (const entry of walkFiles(csv.imageBase, root)) {
-    if (!("file" in entry)) continue;
+    if (!("file" in entry)) {
+      // A file or folder that cannot be opened by name (e.g. not valid UTF-8) can be neither named nor read: say so.
+      if (entry.issue.reason === "unreadable") early.push(entry);
+      continue;
+    }
     const key = baseRel ? entry.file.rel.slice(baseRel.length + 1) : entry.file.rel;
     if (named.has(key) || !IMAGE_EXTENSIONS.has(extname(key).slice(1).toLowerCase())) continue;
     early.push({ issue: { path: entry.file.rel, reason: "unlabelled-file", detail: `no row of ${csvName} names this file, so it has no label` } });

@@ -1,4 +1,4 @@
-import { opendir, realpath, stat } from "node:fs/promises";
+import { lstat, opendir, readdir, realpath, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { ImportIssue } from "../types.ts";
 
@@ -18,6 +18,36 @@ export function isInside(path: string, root: string): boolean {
 
 export function toPosix(rel: string): string {
   return sep === "/" ? rel : rel.split(sep).join("/");
+}
+
+/** A file name's bytes as text: valid UTF-8 as it is, every other byte as \xNN (so the report stays faithful). */
+function escapeName(raw: Buffer): string {
+  let out = "";
+  for (let i = 0; i < raw.length; ) {
+    const lead = raw[i]!;
+    const size = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
+    const text = size && i + size <= raw.length ? raw.subarray(i, i + size).toString("utf8") : "";
+    // One code point that decodes without a replacement character: the bytes were valid UTF-8.
+    if (text && !text.includes("\uFFFD")) {
+      out += text;
+      i += size;
+    } else {
+      out += `\\x${lead.toString(16).padStart(2, "0")}`;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The escaped name of a directory entry whose bytes are not valid UTF-8, or null for a normal name.
+ * Node hands such names over with U+FFFD in place of the bad bytes, and that string names no file.
+ */
+async function undecodableName(dir: string, name: string): Promise<string | null> {
+  if (!name.includes("\uFFFD")) return null;
+  if (await lstat(join(dir, name)).then(() => true, () => false)) return null; // a real U+FFFD in a valid name
+  const raw = (await readdir(dir, { encoding: "buffer" })).find((b) => b.toString("utf8") === name);
+  return raw ? escapeName(raw) : name;
 }
 
 /**
@@ -51,6 +81,13 @@ export async function* walkFiles(
       if (isIgnoredName(entry.name)) continue;
       const abs = join(current, entry.name);
       const rel = toPosix(relative(root, abs));
+      const escaped = await undecodableName(current, entry.name);
+      if (escaped !== null) {
+        const what = entry.isDirectory() ? "folder (none of its files were read)" : "file";
+        const path = toPosix(relative(root, join(current, escaped)));
+        yield { issue: { path, reason: "unreadable", detail: `this ${what} has a name that is not valid UTF-8 (bad bytes shown as \\xNN), so it cannot be opened by name; rename it to UTF-8 (e.g. with convmv) and import again` } };
+        continue;
+      }
       if (entry.isDirectory()) {
         subdirs.push(entry.name);
       } else if (entry.isFile()) {
