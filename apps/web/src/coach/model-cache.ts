@@ -1,5 +1,6 @@
 import { createStore, del, get, keys, set, type UseStore } from "idb-keyval";
 import type { ReadModelFile } from "@mien/model";
+import type { ActiveModelRef } from "./worker/protocol.ts";
 
 let store: UseStore | undefined;
 const files = () => (store ??= createStore("mien-models", "files"));
@@ -43,4 +44,26 @@ export async function pruneModelCache(keep: readonly string[]): Promise<number> 
 export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+let state: UseStore | undefined;
+const coachState = () => (state ??= createStore("mien-coach", "state"));
+const LAST_GOOD = "last-good-model";
+
+/** Remembers the registry version that last loaded on this device, to fall back to if a newer one is broken. */
+export async function rememberGoodModel(ref: ActiveModelRef): Promise<void> {
+  try {
+    await set(LAST_GOOD, ref, coachState());
+  } catch (error) {
+    console.warn(`Could not remember the model on this device: ${(error as Error).message}`);
+  }
+}
+
+/** The registry version that last loaded on this device, if any. */
+export async function lastGoodModel(): Promise<ActiveModelRef | null> {
+  try {
+    return (await get<ActiveModelRef>(LAST_GOOD, coachState())) ?? null;
+  } catch {
+    return null;
+  }
 }

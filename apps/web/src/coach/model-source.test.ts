@@ -124,6 +124,27 @@ describe("loadCoachModel", () => {
     model.dispose();
   });
 
+  it("keeps the last good version when a newly promoted one is corrupt, and says so", async () => {
+    const { active: good } = await publishDefault();
+    const manifestBytes = await readFile(join(DEFAULT_DIR, "manifest.json"));
+    const weights = Buffer.from(await readFile(join(DEFAULT_DIR, "weights.bin")));
+    weights[200] = weights[200]! ^ 0xff;
+    // Another version (other manifest bytes, so another content hash) whose weights broke on the way.
+    const renamed = { ...(JSON.parse(manifestBytes.toString("utf8")) as ArtifactManifest), name: "fer7-broken" };
+    const broken = publish(renamed, { "model.json": await readFile(join(DEFAULT_DIR, "model.json")), "weights.bin": weights });
+    const { info, model, ref } = await loadCoachModel(broken, urls, packagedSources(urls), good);
+    expect(info).toMatchObject({ source: "registry", key: good.contentHash, version: "1" });
+    expect(ref).toEqual(good);
+    expect(info.fallbackReason).toMatch(/^Version 7 \(fer7-broken\) could not be loaded: weights\.bin of fer7-broken is corrupt .*\. Still running version 1 \(fer7-faceapi-mlp\)\.$/);
+    model.dispose();
+
+    // With no good version to go back to, the packaged model runs.
+    const fallback = await loadCoachModel(broken, urls, packagedSources(urls), null);
+    expect(fallback.info.source).toBe("packaged");
+    expect(fallback.ref).toBeUndefined();
+    fallback.model.dispose();
+  });
+
   it("refuses a manifest that is not a Mien model manifest, with the schema's reasons", async () => {
     const bogus = { ...manifestFor({ "model.json": Buffer.from("{}") }), format: "something-else" } as unknown as ArtifactManifest;
     const active = publish(bogus, {});

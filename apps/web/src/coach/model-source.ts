@@ -18,6 +18,8 @@ const LOAD_PUBLISHED: LoadPublished = loadExpressionModel;
 export interface CoachModel {
   model: RunnableExpressionModel;
   info: LoadedModel;
+  /** The registry version it is, when it is one (what the coach falls back to next time). */
+  ref?: ActiveModelRef;
 }
 
 /** The packaged files every model may use (frozen backbones, the detector), cached per version URL. */
@@ -69,6 +71,7 @@ async function loadPublished(active: ActiveModelRef, sources: ModelSources): Pro
   const model = await LOAD_PUBLISHED(manifest, read, sources);
   return {
     model,
+    ref: active,
     info: {
       key: active.contentHash,
       name: manifest.name,
@@ -82,23 +85,37 @@ async function loadPublished(active: ActiveModelRef, sources: ModelSources): Pro
 }
 
 /**
- * The model the coach should run: the promoted version when there is one and it loads, otherwise
- * the packaged model, with the reason. Old versions are pruned from the device cache.
+ * The model the coach should run: the promoted version when there is one and it loads; else the
+ * last version that loaded on this device (`lastGood`, whose files are cached and were checked
+ * when cached); else the packaged model. The reason for a fallback is kept for the page. Versions
+ * no longer needed are pruned from the device cache.
  */
-export async function loadCoachModel(active: ActiveModelRef | null, urls: PackagedUrls, sources: ModelSources): Promise<CoachModel> {
-  let loaded: CoachModel;
+export async function loadCoachModel(
+  active: ActiveModelRef | null,
+  urls: PackagedUrls,
+  sources: ModelSources,
+  lastGood: ActiveModelRef | null = null,
+): Promise<CoachModel> {
+  let loaded: CoachModel | null = null;
+  let reason: string | undefined;
   if (active) {
     try {
       loaded = await loadPublished(active, sources);
     } catch (error) {
-      const reason = `Version ${active.version} (${active.name}) could not be loaded: ${(error as Error).message.replace(/\.+$/, "")}.`;
+      reason = `Version ${active.version} (${active.name}) could not be loaded: ${(error as Error).message.replace(/\.+$/, "")}.`;
       console.warn(reason);
-      loaded = await loadPackaged(urls, sources, reason);
     }
-  } else {
-    loaded = await loadPackaged(urls, sources);
   }
-  const keep = [urls.faceApi, urls.human, ...(loaded.info.source === "registry" ? [loaded.info.key] : [])];
+  if (!loaded && reason && lastGood && lastGood.contentHash !== active?.contentHash) {
+    try {
+      const kept = await loadPublished(lastGood, sources);
+      loaded = { ...kept, info: { ...kept.info, fallbackReason: `${reason} Still running version ${lastGood.version} (${lastGood.name}).` } };
+    } catch (error) {
+      console.warn(`The last good version ${lastGood.version} could not be loaded either: ${(error as Error).message}`);
+    }
+  }
+  loaded ??= await loadPackaged(urls, sources, reason);
+  const keep = [urls.faceApi, urls.human, ...(loaded.ref ? [loaded.ref.contentHash] : [])];
   pruneModelCache(keep).catch((error: unknown) => console.warn(`Could not prune old models from this device: ${(error as Error).message}`));
   return loaded;
 }

@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { BlazeFaceDetector, CanvasFramer } from "@mien/model";
 import { loadCoachModel, packagedSources, type CoachModel } from "../model-source.ts";
+import { lastGoodModel, rememberGoodModel } from "../model-cache.ts";
 import { chooseBackend } from "./backend-choice.ts";
 import type { ActiveModelRef, FromWorker, PackagedUrls, ToWorker } from "./protocol.ts";
 
@@ -33,7 +34,8 @@ async function init(message: Extract<ToWorker, { type: "init" }>): Promise<void>
   requested = message.active?.contentHash ?? null;
   const backend = await chooseBackend(urls.wasm, message.backends);
   const sources = packagedSources(urls);
-  const [loadedDetector, loaded] = await Promise.all([BlazeFaceDetector.load(sources.human), loadCoachModel(message.active, urls, sources)]);
+  const [loadedDetector, loaded] = await Promise.all([BlazeFaceDetector.load(sources.human), lastGoodModel().then((lastGood) => loadCoachModel(message.active, urls, sources, lastGood))]);
+  if (loaded.ref) void rememberGoodModel(loaded.ref);
   detector = loadedDetector;
   current = loaded;
   framer = new CanvasFramer();
@@ -62,7 +64,9 @@ function switchModel(active: ActiveModelRef | null): void {
   requested = wanted;
   switching = switching.then(async () => {
     if (!urls) return;
-    const next = await loadCoachModel(active, urls, packagedSources(urls));
+    // A broken new version leaves the one running now (or the last good one) in place.
+    const next = await loadCoachModel(active, urls, packagedSources(urls), current?.ref ?? (await lastGoodModel()));
+    if (next.ref) void rememberGoodModel(next.ref);
     const previous = current;
     current = next;
     previous?.model.dispose();

@@ -8,7 +8,7 @@ import { CameraError, openCamera, type CameraProblem } from "../../coach/camera.
 import { CoachEngine, type EngineStatus } from "../../coach/engine.ts";
 import { LiveSession, type SessionSnapshot } from "../../coach/live-session.ts";
 import type { PracticeResult, PracticeSettings } from "../../coach/practice.ts";
-import type { PackagedUrls, Reading } from "../../coach/worker/protocol.ts";
+import type { LoadedModel, PackagedUrls, Reading } from "../../coach/worker/protocol.ts";
 
 export type CameraState = { kind: "off" } | { kind: "starting" } | { kind: "live" } | { kind: "problem"; problem: CameraProblem };
 
@@ -20,6 +20,11 @@ export interface CoachOptions {
   /** Forces TF.js backends, e.g. ["wasm"] (from ?backend=wasm). */
   backends?: string[];
   onAttempt?(result: PracticeResult): void;
+}
+
+/** What the page says when the promoted model could not be used (the reason says which model runs instead). */
+function fallbackNotice(model: LoadedModel): string {
+  return model.source === "packaged" ? `${model.fallbackReason} Using the packaged model for now.` : model.fallbackReason!;
 }
 
 export function useCoach({ urls, backends, onAttempt }: CoachOptions) {
@@ -87,7 +92,7 @@ export function useCoach({ urls, backends, onAttempt }: CoachOptions) {
             sessionRef.current = new LiveSession(next.model, stored);
             setBaselineState(sessionRef.current.currentBaseline);
             if (stored && !sessionRef.current.currentBaseline) setNotice("Your recorded resting face belongs to an earlier model. Record it again to read relative to it.");
-            if (next.model.fallbackReason) setNotice(`${next.model.fallbackReason} Using the packaged model for now.`);
+            if (next.model.fallbackReason) setNotice(fallbackNotice(next.model));
           } else {
             const dropped = session.setModel(next.model);
             if (dropped) {
@@ -95,7 +100,7 @@ export function useCoach({ urls, backends, onAttempt }: CoachOptions) {
               setBaselineState(null);
             }
             const now = next.model.fallbackReason
-              ? `${next.model.fallbackReason} Using the packaged model for now.`
+              ? fallbackNotice(next.model)
               : `Mien now reads with ${next.model.name}${next.model.version ? ` (version ${next.model.version})` : ""}.`;
             setNotice(dropped ? `${now} Your resting face was recorded with the previous model, so please record it again.` : now);
           }
