@@ -34,7 +34,11 @@ async function init(message: Extract<ToWorker, { type: "init" }>): Promise<void>
   requested = message.active?.contentHash ?? null;
   const backend = await chooseBackend(urls.wasm, message.backends);
   const sources = packagedSources(urls);
-  const [loadedDetector, loaded] = await Promise.all([BlazeFaceDetector.load(sources.human), lastGoodModel().then((lastGood) => loadCoachModel(message.active, urls, sources, lastGood))]);
+  const packaged = message.urls;
+  const [loadedDetector, loaded] = await Promise.all([
+    BlazeFaceDetector.load(sources.human),
+    lastGoodModel().then((lastGood) => loadCoachModel(message.active, packaged, sources, lastGood)),
+  ]);
   if (loaded.ref) void rememberGoodModel(loaded.ref);
   detector = loadedDetector;
   current = loaded;
