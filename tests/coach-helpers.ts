@@ -1,10 +1,7 @@
-import { readFileSync } from "node:fs";
 import { expect, type LaunchOptions, type Page } from "@playwright/test";
-import pg from "pg";
-import { STATE_FILE, type E2EState } from "./e2e-env.ts";
 import { fakeWebcamArgs, videoPath, type VideoName } from "./fixtures/webcam-video.ts";
 
-export const state = (): E2EState => JSON.parse(readFileSync(STATE_FILE, "utf8")) as E2EState;
+export { query, state } from "./e2e-helpers.ts";
 
 const BASE_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
@@ -47,16 +44,6 @@ export async function verdictOf(page: Page): Promise<string | null> {
   if (!text) return null;
   if (text.startsWith("Unclear")) return "unclear";
   return text.replace(/^Reads as\s*/, "").trim();
-}
-
-export async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: state().databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 /** The content hash of the version the coach runs: global setup's bootstrap makes the committed default model active. */

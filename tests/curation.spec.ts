@@ -1,25 +1,13 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import pg from "pg";
 import tar from "tar-stream";
-import { STATE_FILE, type Credentials, type E2EState } from "./e2e-env.ts";
+import { type Credentials } from "./e2e-env.ts";
+import { query, state } from "./e2e-helpers.ts";
 
 // The tests build on each other: the image the admin resolves in the first is checked in the snapshot of the second.
 // Each walks a whole workflow with several people, so each gets more than the default 30 s.
 test.describe.configure({ mode: "serial", timeout: 120_000 });
-
-const state = (): E2EState => JSON.parse(readFileSync(STATE_FILE, "utf8")) as E2EState;
-
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: state().databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 async function signIn(browser: Browser, who: Credentials): Promise<Page> {
   const page = await (await browser.newContext()).newPage();

@@ -1,13 +1,12 @@
-import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
-import { STATE_FILE, type Credentials, type E2EState } from "./e2e-env.ts";
+import { type Credentials } from "./e2e-env.ts";
+import { state } from "./e2e-helpers.ts";
 
 const CLASSES = ["anger", "contempt", "disgust", "fear", "happiness", "neutral", "sadness", "surprise"];
 const SPLITS = ["train", "val", "test", "unassigned"] as const;
 type Counts = Record<(typeof SPLITS)[number] | "total", number>;
 
-const state = (): E2EState => JSON.parse(readFileSync(STATE_FILE, "utf8")) as E2EState;
 const number = new Intl.NumberFormat("en-US");
 const title = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 

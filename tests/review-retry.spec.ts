@@ -1,32 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { expect, test, type Page, type Route } from "@playwright/test";
-import pg from "pg";
-import { APP_ENV, REPO_ROOT, STATE_FILE, type Credentials, type E2EState } from "./e2e-env.ts";
-
-const state = (): E2EState => JSON.parse(readFileSync(STATE_FILE, "utf8")) as E2EState;
+import { expect, test, type Route } from "@playwright/test";
+import { APP_ENV, REPO_ROOT, type Credentials } from "./e2e-env.ts";
+import { query, signIn } from "./e2e-helpers.ts";
 
 // A curator of its own, on a class no other spec reviews, so their exact-count checks stay untouched.
 const curator: Credentials = { email: "retry-curator@e2e.mien.test", password: randomBytes(12).toString("base64url") };
-
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<T[]> {
-  const client = new pg.Client({ connectionString: state().databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function signIn(page: Page, who: Credentials) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
 
 const decisionsOf = (email: string) =>
   query<{ image_id: string; kind: string; version: number }>(

@@ -1,30 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
+import { expect, test } from "@playwright/test";
 import { screeningQueue } from "@mien/jobs";
-import { APP_ENV, REPO_ROOT, STATE_FILE, type Credentials, type E2EState } from "./e2e-env.ts";
-
-const state = (): E2EState => JSON.parse(readFileSync(STATE_FILE, "utf8")) as E2EState;
-
-async function signIn(page: Page, who: Credentials) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
-
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: state().databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+import { APP_ENV, REPO_ROOT } from "./e2e-env.ts";
+import { query, signIn, state } from "./e2e-helpers.ts";
 
 const title = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 

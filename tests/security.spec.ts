@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
 import { request as apiRequest, expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import pg from "pg";
 import { BASE_URL, REPO_ROOT, STATE_FILE, type Credentials, type E2EState } from "./e2e-env.ts";
+import { query } from "./e2e-helpers.ts";
 
 // Authorisation of every route handler, CSRF refusal of cross-site mutations and the API body limit,
 // over real HTTP with real sessions. The tests share the signed-in contexts made in beforeAll.
@@ -21,16 +21,6 @@ const EVIL = "http://evil.example";
 const SAME_ORIGIN = { origin: BASE_URL };
 /** Must match MAX_API_BODY_BYTES in apps/web/src/request-guards/body-limit.ts. */
 const MAX_API_BODY_BYTES = 1024 * 1024;
-
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: state().databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** `/api/trpc/<path>` as the tRPC client sends a query: GET with superjson input. */
 const trpcQueryUrl = (path: string, input?: unknown) =>

@@ -1,9 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { APP_ENV, REPO_ROOT, STATE_FILE, type E2EState } from "./e2e-env.ts";
-
-const state = (): E2EState => JSON.parse(readFileSync(STATE_FILE, "utf8")) as E2EState;
+import { APP_ENV, REPO_ROOT } from "./e2e-env.ts";
+import { state } from "./e2e-helpers.ts";
 
 let worker: ChildProcess | null = null;
 let workerLog = "";

@@ -1,13 +1,31 @@
-import { describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAttemptLimit } from "./attempt-limit.ts";
 
-describe("createAttemptLimit", () => {
-  it("allows max attempts per key and window, then resets", () => {
-    let now = 0;
-    const limit = createAttemptLimit({ window: 10, max: 2 }, () => now);
-    expect([limit.consume("a"), limit.consume("a"), limit.consume("a")]).toEqual([true, true, false]);
-    expect(limit.consume("b")).toBe(true);
-    now = 10_000;
-    expect(limit.consume("a")).toBe(true);
+describe("createAttemptLimit (real PostgreSQL)", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase("mien_test_attempt_limit");
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it("allows max attempts per key and window, then resets", async () => {
+    let now = 1_000_000;
+    const limit = createAttemptLimit(t.db, { window: 10, max: 2 }, () => now);
+    expect([await limit.consume("a"), await limit.consume("a"), await limit.consume("a")]).toEqual([true, true, false]);
+    expect(await limit.consume("b")).toBe(true);
+    now += 10_000;
+    expect(await limit.consume("a")).toBe(true);
+    expect(await limit.consume("a")).toBe(true);
+    expect(await limit.consume("a")).toBe(false);
+  });
+
+  it("is one limit for every process: concurrent attempts from two limiters never exceed it together", async () => {
+    const rule = { window: 60, max: 5 };
+    const [one, two] = [createAttemptLimit(t.db, rule), createAttemptLimit(t.db, rule)];
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? one : two).consume("shared")));
+    expect(results.filter(Boolean)).toHaveLength(rule.max);
   });
 });

@@ -138,6 +138,18 @@ describe("auth (real PostgreSQL)", () => {
     expect((await attempt("203.0.113.8")).status).toBe(401);
   });
 
+  it("counts sign-in attempts in PostgreSQL, so a second web process shares the limit", async () => {
+    const other = createAuth({ db: t.db, secret: SECRET, baseURL: BASE_URL, production: false });
+    // An account of its own: the per-account limit is shared too, and earlier tests used cookie@.
+    const attempt = (instance: Auth) => instance.handler(post("/sign-in/email", { email: "shared@example.com", password: "wrong-password" }, "203.0.113.9"));
+    const statuses: number[] = [];
+    // Alternate between the two processes: together they get the limit once, not twice.
+    for (let i = 0; i < SIGN_IN_LIMIT.max + 1; i++) statuses.push((await attempt(i % 2 ? other : auth)).status);
+    expect(statuses.slice(0, SIGN_IN_LIMIT.max).every((s) => s === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    expect(await t.db.rateLimit.count({ where: { key: { contains: "203.0.113.9" } } })).toBe(1);
+  });
+
   it("also limits sign-in per account, so a forged X-Forwarded-For does not help", async () => {
     await createUserWithRole({ email: "target@example.com", password: "target-password", role: "user" }, { auth, db: t.db });
     const attempt = (i: number) =>

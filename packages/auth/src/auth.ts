@@ -32,7 +32,7 @@ function trustedOriginsFor(baseURL: string): string[] {
 }
 
 export function createAuth(config: AuthConfig) {
-  const accountAttempts = createAttemptLimit(SIGN_IN_ACCOUNT_LIMIT);
+  const accountAttempts = createAttemptLimit(config.db, SIGN_IN_ACCOUNT_LIMIT);
   return betterAuth({
     appName: "Mien",
     baseURL: config.baseURL,
@@ -54,15 +54,15 @@ export function createAuth(config: AuthConfig) {
     rateLimit: {
       // Better Auth only enables it in production by default; we want it everywhere.
       enabled: true,
-      // Per process; a multi-instance deployment would need the rateLimit table (a schema change).
-      storage: "memory",
+      // In PostgreSQL (the rate_limit table), so every web process counts against one limit.
+      storage: "database",
       customRules: { "/sign-in/email": config.signInLimit ?? SIGN_IN_LIMIT },
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== "/sign-in/email") return;
         const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? "").trim().toLowerCase();
-        if (!accountAttempts.consume(email)) {
+        if (!(await accountAttempts.consume(email))) {
           throw new APIError("TOO_MANY_REQUESTS", {
             message: "Too many sign-in attempts for this account. Wait a few minutes, then try again.",
           });
