@@ -1,15 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTraining } from "@mien/api";
-import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import type { TestDatabase } from "@mien/db/testing";
 import { trainingQueue } from "@mien/jobs";
 import { startPrivateRedis, WorkerProcesses, type PrivateRedis } from "@mien/jobs/testing";
-import { DEFAULT_TRAINING_CONFIG, trainingProgress } from "@mien/jobs/training";
-import { LocalStorage } from "@mien/storage";
-import { createSnapshot, ferSubset, importFolder } from "./testing/fixtures.ts";
+import { trainingProgress } from "@mien/jobs/training";
+import type { LocalStorage } from "@mien/storage";
+import { createSnapshot, smallJobConfig, workerTestData, type WorkerTestData } from "./testing/fixtures.ts";
 
 // Redis restarted (with the project's append-only file) while a training job waits, and again
 // while the real worker process trains it: the job is neither lost nor run twice.
@@ -17,6 +14,7 @@ const prefix = `mien-test-${randomBytes(4).toString("hex")}`;
 const EPOCHS = 150;
 let redis: PrivateRedis;
 let queue: ReturnType<typeof trainingQueue>;
+let data: WorkerTestData;
 let t: TestDatabase;
 let dataDir: string;
 let storage: LocalStorage;
@@ -40,13 +38,8 @@ beforeAll(async () => {
   redis = await startPrivateRedis();
   queue = trainingQueue({ redisUrl: redis.url, prefix });
   queue.on("error", () => undefined); // ECONNREFUSED while Redis restarts; the queue reconnects.
-  t = await createTestDatabase("mien_test_redis_restart");
-  dataDir = mkdtempSync(join(tmpdir(), "mien-redis-restart-"));
-  storage = new LocalStorage(join(dataDir, "storage"));
-  await t.db.user.create({ data: { id: "admin", email: "a@example.com", name: "Admin", role: "admin" } });
-  const root = ferSubset(8, 3, ["happy", "sad", "surprise"]);
-  await importFolder(t.db, storage, root);
-  rmSync(root, { recursive: true, force: true });
+  data = await workerTestData("redis-restart", 8, 3, ["happy", "sad", "surprise"]);
+  ({ t, dataDir, storage } = data);
 }, 180_000);
 
 afterAll(async () => {
@@ -54,23 +47,13 @@ afterAll(async () => {
   await queue?.obliterate({ force: true }).catch(() => undefined);
   await queue?.close();
   await redis?.close();
-  await t?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await data?.remove();
 });
 
 describe("Redis restarted during training (append-only file as the project runs it)", () => {
   it("keeps the queued job, and the worker rides out a restart mid-training: one attempt, one version", async () => {
     const snapshot = await createSnapshot(t.db, storage, "fer-redis-restart", "admin");
-    const config = {
-      ...DEFAULT_TRAINING_CONFIG,
-      name: "redis-restart-test",
-      snapshotId: snapshot.id,
-      classes: ["happiness", "sadness", "surprise"],
-      epochs: EPOCHS,
-      batchSize: 8,
-      head: { hidden: [32], inputDropout: 0.2, dropout: 0.5, l2: 1e-4 },
-      earlyStopping: { enabled: false, patience: 6 },
-    };
+    const config = smallJobConfig("redis-restart-test", snapshot.id, EPOCHS);
     const row = () => t.db.trainingJob.findUniqueOrThrow({ where: { id } });
 
     // 1. Queued while no worker runs; Redis restarts (SHUTDOWN); the job is still there.

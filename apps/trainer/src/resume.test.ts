@@ -1,20 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTraining } from "@mien/api";
-import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import type { TestDatabase } from "@mien/db/testing";
 import { trainingQueue } from "@mien/jobs";
 import { WorkerProcesses } from "@mien/jobs/testing";
-import { DEFAULT_TRAINING_CONFIG, trainingProgress } from "@mien/jobs/training";
-import { LocalStorage } from "@mien/storage";
+import { trainingProgress } from "@mien/jobs/training";
+import type { LocalStorage } from "@mien/storage";
 import { checkpointKey } from "./checkpoints.ts";
-import { createSnapshot, ferSubset, importFolder } from "./testing/fixtures.ts";
+import { createSnapshot, smallJobConfig, workerTestData, type WorkerTestData } from "./testing/fixtures.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `mien-test-${randomBytes(4).toString("hex")}`;
 const EPOCHS = 150;
+let data: WorkerTestData;
 let t: TestDatabase;
 let dataDir: string;
 let storage: LocalStorage;
@@ -35,36 +33,21 @@ function startWorker() {
 }
 
 beforeAll(async () => {
-  t = await createTestDatabase("mien_test_resume");
-  dataDir = mkdtempSync(join(tmpdir(), "mien-resume-"));
-  storage = new LocalStorage(join(dataDir, "storage"));
-  await t.db.user.create({ data: { id: "admin", email: "a@example.com", name: "Admin", role: "admin" } });
-  const root = ferSubset(8, 3, ["happy", "sad", "surprise"]);
-  await importFolder(t.db, storage, root);
-  rmSync(root, { recursive: true, force: true });
+  data = await workerTestData("resume", 8, 3, ["happy", "sad", "surprise"]);
+  ({ t, dataDir, storage } = data);
 }, 180_000);
 
 afterAll(async () => {
   workers.killAll();
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
-  await t?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await data?.remove();
 });
 
 describe("a worker killed mid-training (SIGKILL)", () => {
   it("resumes from its last epoch checkpoint on restart and publishes exactly one version", async () => {
     const snapshot = await createSnapshot(t.db, storage, "fer-resume", "admin");
-    const config = {
-      ...DEFAULT_TRAINING_CONFIG,
-      name: "resume-test",
-      snapshotId: snapshot.id,
-      classes: ["happiness", "sadness", "surprise"],
-      epochs: EPOCHS,
-      batchSize: 8,
-      head: { hidden: [32], inputDropout: 0.2, dropout: 0.5, l2: 1e-4 },
-      earlyStopping: { enabled: false, patience: 6 },
-    };
+    const config = smallJobConfig("resume-test", snapshot.id, EPOCHS);
     const first = startWorker();
     const { id } = await startTraining(t.db, queue, { config, actorId: "admin" });
     const checkpointEpoch = async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).checkpointEpoch ?? 0;

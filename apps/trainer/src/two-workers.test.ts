@@ -1,21 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTraining } from "@mien/api";
-import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import type { TestDatabase } from "@mien/db/testing";
 import { trainingQueue } from "@mien/jobs";
 import { WorkerProcesses } from "@mien/jobs/testing";
-import { DEFAULT_TRAINING_CONFIG } from "@mien/jobs/training";
-import { LocalStorage } from "@mien/storage";
-import { createSnapshot, ferSubset, importFolder } from "./testing/fixtures.ts";
+import type { LocalStorage } from "@mien/storage";
+import { createSnapshot, smallJobConfig, workerTestData, type WorkerTestData } from "./testing/fixtures.ts";
 
 // Two real worker processes on one queue (as `docker compose up --scale trainer=2` runs them):
 // they share the jobs, and BullMQ's lock gives each job to exactly one of them.
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `mien-test-${randomBytes(4).toString("hex")}`;
 const JOBS = 4;
+let data: WorkerTestData;
 let t: TestDatabase;
 let dataDir: string;
 let storage: LocalStorage;
@@ -30,21 +27,15 @@ function startWorker(name: string) {
 const count = (text: string, pattern: string) => text.split(pattern).length - 1;
 
 beforeAll(async () => {
-  t = await createTestDatabase("mien_test_two_workers");
-  dataDir = mkdtempSync(join(tmpdir(), "mien-two-workers-"));
-  storage = new LocalStorage(join(dataDir, "storage"));
-  await t.db.user.create({ data: { id: "admin", email: "a@example.com", name: "Admin", role: "admin" } });
-  const root = ferSubset(6, 2, ["happy", "sad", "surprise"]);
-  await importFolder(t.db, storage, root);
-  rmSync(root, { recursive: true, force: true });
+  data = await workerTestData("two-workers", 6, 2, ["happy", "sad", "surprise"]);
+  ({ t, dataDir, storage } = data);
 }, 180_000);
 
 afterAll(async () => {
   processes.killAll();
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
-  await t?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await data?.remove();
 });
 
 describe("two trainer workers on one queue", () => {
@@ -58,17 +49,7 @@ describe("two trainer workers on one queue", () => {
 
     const ids: string[] = [];
     for (let i = 0; i < JOBS; i++) {
-      const config = {
-        ...DEFAULT_TRAINING_CONFIG,
-        name: `two-workers-${i}`,
-        snapshotId: snapshot.id,
-        classes: ["happiness", "sadness", "surprise"],
-        epochs: 8,
-        batchSize: 8,
-        head: { hidden: [16], inputDropout: 0.2, dropout: 0.5, l2: 1e-4 },
-        earlyStopping: { enabled: false, patience: 6 },
-        seed: i + 1,
-      };
+      const config = smallJobConfig(`two-workers-${i}`, snapshot.id, 8, { hidden: 16, seed: i + 1 });
       ids.push((await startTraining(t.db, queue, { config, actorId: "admin" })).id);
     }
     await expect

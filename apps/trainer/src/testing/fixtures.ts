@@ -1,12 +1,14 @@
 // Real data for trainer tests: a small FER2013 subset imported by the real importer, and a
 // dataset snapshot made the way the snapshot tooling makes one (writeManifest + a row).
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { classCounts, runImport, writeManifest, type SnapshotSplit } from "@mien/dataset";
 import type { Db } from "@mien/db";
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from "@mien/jobs/training";
 import { isExpressionClass } from "@mien/model";
-import type { Storage } from "@mien/storage";
+import { LocalStorage, type Storage } from "@mien/storage";
 
 const REPO = resolve(import.meta.dirname, "..", "..", "..", "..");
 /** ../shared/data beside the repository (or beside the folder of git worktrees); MIEN_SHARED_DATA overrides. */
@@ -42,4 +44,51 @@ export async function createSnapshot(db: Db, storage: Storage, name: string, cre
     data: { name, contentHash: written.contentHash, manifestKey: written.key, imageCount: written.entries.length, classCounts: classCounts(written.entries), createdById },
     select: { id: true, contentHash: true },
   });
+}
+
+/** What the worker-process tests share: a database, the worker's data folder and its storage. */
+export interface WorkerTestData {
+  t: TestDatabase;
+  dataDir: string;
+  storage: LocalStorage;
+  /** Drops the database and removes the data folder. */
+  remove(): Promise<void>;
+}
+
+/**
+ * A fresh database with an admin (id "admin") and `train`/`val` FER2013 images of each class
+ * imported into `<dataDir>/storage`, where a worker started with MIEN_DATA_DIR=dataDir finds them.
+ */
+export async function workerTestData(name: string, train: number, val: number, classes: string[]): Promise<WorkerTestData> {
+  const t = await createTestDatabase(`mien_test_${name.replace(/-/g, "_")}`);
+  const dataDir = mkdtempSync(join(tmpdir(), `mien-${name}-`));
+  const storage = new LocalStorage(join(dataDir, "storage"));
+  await t.db.user.create({ data: { id: "admin", email: "a@example.com", name: "Admin", role: "admin" } });
+  const root = ferSubset(train, val, classes);
+  await importFolder(t.db, storage, root);
+  rmSync(root, { recursive: true, force: true });
+  return {
+    t,
+    dataDir,
+    storage,
+    async remove() {
+      await t.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A small, fixed-length job on happiness, sadness and surprise: enough epochs to interrupt. */
+export function smallJobConfig(name: string, snapshotId: string, epochs: number, options: { hidden?: number; seed?: number } = {}): TrainingConfig {
+  return {
+    ...DEFAULT_TRAINING_CONFIG,
+    name,
+    snapshotId,
+    classes: ["happiness", "sadness", "surprise"],
+    epochs,
+    batchSize: 8,
+    head: { hidden: [options.hidden ?? 32], inputDropout: 0.2, dropout: 0.5, l2: 1e-4 },
+    earlyStopping: { enabled: false, patience: 6 },
+    seed: options.seed ?? DEFAULT_TRAINING_CONFIG.seed,
+  };
 }
