@@ -18,6 +18,7 @@ import { fitStandardizer, LOGISTIC_HEAD, MLP_HEAD, predictHead, standardize, tra
 import { fitTemperature, logProbs, report, softmaxWithTemperature, type ClassificationReport } from "../src/metrics.ts";
 import { nodeModelSources } from "../src/model-files.node.ts";
 import { pixelsToBatch } from "../src/preprocess.ts";
+import { rng } from "../src/training/random.ts";
 import { decodeAll } from "./lib/class-folders.ts";
 import { ML_CACHE, runMain } from "./lib/paths.ts";
 import { existsSync } from "node:fs";
@@ -49,17 +50,6 @@ function summarize(r: ClassificationReport) {
   return { acc: round(r.accuracy), macroF1: round(r.macroF1), nll: round(r.nll), ece: round(r.ece) };
 }
 
-/** Deterministic PRNG for splits (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Stratified split of row indices: `fraction` of each class goes to the second list. */
 function stratifiedSplit(labels: Int32Array, fraction: number, seed: number): [number[], number[]] {
