@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./args.ts";
 import { EXPRESSION_CLASSES, type ExpressionClass } from "@mien/model";
 import { listClassFolder, loadExpressionModelFromDir, predictImages, selectNodeBackend } from "@mien/model/node";
 import { evalSummary } from "../training/eval-summary.ts";
@@ -12,17 +12,9 @@ const USAGE = `Usage: pnpm --silent mien eval --model <version folder> --data <c
   --json        print one JSON object: n, accuracy, macro_f1, top2, ece, per_class, confusion, classes`;
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({ args: argv, options: { model: { type: "string" }, data: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCommandArgs({ args: argv, options: { model: { type: "string" }, data: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } }, USAGE);
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   if (!values.model || !values.data) {
     console.error(`Missing ${values.model ? "--data" : "--model"}.\n\n${USAGE}`);
     return 2;

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./args.ts";
 import { createProgressReporter, formatSummary, runImport, UnknownLabelsError, type ImportSummary } from "@mien/dataset";
 import { createDb } from "@mien/db";
 import { loadServerEnv } from "@mien/env";
@@ -29,9 +29,8 @@ function parseMap(pairs: string[]): Record<string, string> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args: argv,
       allowPositionals: true,
       options: {
@@ -40,16 +39,11 @@ export async function run(argv: string[]): Promise<number> {
         concurrency: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
-    });
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+    },
+    USAGE,
+  );
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (positionals.length !== 1) {
     console.error(`${positionals.length ? "Give one path to import." : "Missing the path to import."}\n\n${USAGE}`);
     return 2;

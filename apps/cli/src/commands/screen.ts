@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./args.ts";
 import { createDb } from "@mien/db";
 import { loadServerEnv } from "@mien/env";
 import { SCREENING_STAGES, screeningProgress, screeningQueue, screeningQueueEvents, type ScreeningProgress } from "@mien/jobs";
@@ -33,9 +33,8 @@ function line(p: ScreeningProgress): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args: argv,
       options: {
         stages: { type: "string" },
@@ -46,15 +45,11 @@ export async function run(argv: string[]): Promise<number> {
         "no-wait": { type: "boolean", default: false },
         help: { type: "boolean", short: "h" },
       },
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+    },
+    USAGE,
+  );
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   let options: ScreeningOptionsInput;
   try {
     options = {

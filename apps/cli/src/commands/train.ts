@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./args.ts";
 import { CONFIG_OPTIONS, CONFIG_USAGE, configFromFlags } from "../training/config-flags.ts";
 import { trainFromFolder } from "../training/train-folder.ts";
 
@@ -17,9 +17,8 @@ ${CONFIG_USAGE}`;
 const FOLDER_SNAPSHOT_ID = "00000000-0000-4000-8000-000000000000";
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args: argv,
       options: {
         ...CONFIG_OPTIONS,
@@ -31,16 +30,11 @@ export async function run(argv: string[]): Promise<number> {
         cache: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
-    });
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+    },
+    USAGE,
+  );
+  if (typeof parsed === "number") return parsed;
   const { values } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (values.data) {
     if (!values.out) {
       console.error(`--data needs --out <version folder>.\n\n${USAGE}`);
