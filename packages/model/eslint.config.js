@@ -1,1 +1,4 @@
-export { default } from "@mien/eslint-config";
+import config from "@mien/eslint-config";
+
+// assembly/ is AssemblyScript (compiled by asc, with its own tsconfig), not TypeScript for tsc/eslint.
+export default [{ ignores: ["assembly/**", "scratch/**"] }, ...config];
