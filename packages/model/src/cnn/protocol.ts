@@ -1,0 +1,44 @@
+import type { NetSpec } from "./create-net.ts";
+import type { PixelDataset } from "./dataset-buffer.ts";
+import type { BnBatchStats } from "./net.ts";
+import type { InputNorm } from "./shard.ts";
+
+/** A shard of a step by image index (the pixels stay in the shared data set). */
+export interface ShardRef {
+  indices: Int32Array;
+  labels: Int32Array;
+  draws: Float32Array | null;
+  classWeights: Float32Array | null;
+  labelSmoothing: number;
+  batchTotal: number;
+  dropoutSeed: number;
+}
+
+export interface WorkerInit {
+  net: NetSpec;
+  seed: number;
+  /** Force a TF.js backend ("wasm", "cpu", "tensorflow"); default: the best that loads. */
+  backend?: string;
+  data: PixelDataset;
+  norm: InputNorm;
+}
+
+export type ToWorker =
+  | { type: "step"; id: number; params: Float32Array[]; shards: ShardRef[] }
+  | { type: "predict"; id: number; params: Float32Array[]; state: Float32Array[]; indices: Int32Array; flip: boolean }
+  | { type: "weights"; id: number }
+  | { type: "close" };
+
+export interface ShardOutcome {
+  grads: Float32Array[];
+  loss: number;
+  correct: number;
+  stats: BnBatchStats[];
+}
+
+export type FromWorker =
+  | { type: "ready"; backend: string; paramNames: string[]; paramShapes: number[][]; stateNames: string[] }
+  | { type: "step"; id: number; results: ShardOutcome[] }
+  | { type: "predict"; id: number; logits: Float32Array }
+  | { type: "weights"; id: number; params: Float32Array[]; state: Float32Array[] }
+  | { type: "error"; id?: number; message: string };

@@ -1,0 +1,111 @@
+import * as tf from "@tensorflow/tfjs";
+import { DRAW_WIDTH } from "./augment-draws.ts";
+import type { BnBatchStats, TrainableNet } from "./net.ts";
+
+/** How a batch of 0..255 pixels becomes the network's input. */
+export interface InputNorm {
+  mean: number;
+  scale: number;
+}
+
+/** One shard of one training step, as sent to a worker. */
+export interface ShardTask {
+  /** [n, side, side, channels] pixels, 0..255. */
+  pixels: Uint8Array;
+  n: number;
+  labels: Int32Array;
+  /** drawAugmentations() output for these n images, or null for none. */
+  draws: Float32Array | null;
+  /** Loss weight per class (null: all 1). */
+  classWeights: Float32Array | null;
+  labelSmoothing: number;
+  /** Images in the whole step: shard losses are sums divided by this, so shard gradients add up. */
+  batchTotal: number;
+  dropoutSeed: number;
+}
+
+export interface ShardResult {
+  /** One gradient per parameter, in net.params order. */
+  grads: Float32Array[];
+  /** Σ of the shard's weighted losses / batchTotal. */
+  loss: number;
+  correct: number;
+  stats: BnBatchStats[];
+}
+
+/** Pixels and draws → the augmented, normalised input tensor. */
+export function shardInput(task: Pick<ShardTask, "pixels" | "n" | "draws">, side: number, channels: number, norm: InputNorm): tf.Tensor4D {
+  return tf.tidy(() => {
+    let x = tf.tensor4d(Float32Array.from(task.pixels), [task.n, side, side, channels]);
+    if (task.draws) {
+      const d = task.draws;
+      const rows: number[][] = [];
+      const gain: number[] = [];
+      const offset: number[] = [];
+      const mask = new Float32Array(task.n * side * side);
+      mask.fill(1);
+      let erased = false;
+      for (let i = 0; i < task.n; i++) {
+        const o = i * DRAW_WIDTH;
+        rows.push(Array.from(d.subarray(o, o + 8)));
+        gain.push(d[o + 8]!);
+        offset.push(d[o + 9]!);
+        const [x0, y0, x1, y1] = [d[o + 10]!, d[o + 11]!, d[o + 12]!, d[o + 13]!];
+        if (x1 > x0 && y1 > y0) {
+          erased = true;
+          for (let y = y0; y < y1; y++) mask.fill(0, i * side * side + y * side + x0, i * side * side + y * side + x1);
+        }
+      }
+      x = tf.image.transform(x, tf.tensor2d(rows, [task.n, 8]), "bilinear", "nearest");
+      // Contrast about mid-gray, then brightness.
+      x = tf.add(tf.mul(tf.sub(x, 128), tf.tensor4d(gain, [task.n, 1, 1, 1])), tf.add(tf.tensor4d(offset, [task.n, 1, 1, 1]), 128));
+      x = tf.clipByValue(x, 0, 255);
+      // Erased pixels become mid-gray (0 after normalisation).
+      if (erased) x = tf.add(tf.mul(tf.sub(x, 128), tf.tensor4d(mask, [task.n, side, side, 1])), 128);
+    }
+    return tf.mul(tf.sub(x, norm.mean), norm.scale) as tf.Tensor4D;
+  });
+}
+
+/** Weighted, label-smoothed cross-entropy summed over the shard (divided by batchTotal). */
+function shardLoss(logits: tf.Tensor2D, task: ShardTask, classes: number): tf.Scalar {
+  return tf.tidy(() => {
+    const eps = task.labelSmoothing;
+    const target = tf.add(tf.mul(tf.oneHot(tf.tensor1d(task.labels, "int32"), classes), 1 - eps), eps / classes);
+    const perImage = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1));
+    const weighted = task.classWeights ? tf.mul(perImage, tf.gather(tf.tensor1d(task.classWeights), tf.tensor1d(task.labels, "int32"))) : perImage;
+    return tf.div(tf.sum(weighted), task.batchTotal) as tf.Scalar;
+  });
+}
+
+/** Forward and backward over one shard: gradients of the shard's part of the step's mean loss. */
+export function shardGradients(net: TrainableNet, task: ShardTask, side: number, channels: number, norm: InputNorm, classes: number): ShardResult {
+  const stats: BnBatchStats[] = [];
+  let correct = 0;
+  const { value, grads } = tf.tidy(() => {
+    const x = shardInput(task, side, channels, norm);
+    return tf.variableGrads(() => {
+      const logits = net.forward(x, "train", (s) => stats.push(s), task.dropoutSeed);
+      const hits = tf.equal(tf.argMax(logits, 1), tf.tensor1d(task.labels, "int32"));
+      correct = tf.sum(tf.cast(hits, "int32")).dataSync()[0]!;
+      return shardLoss(logits, task, classes);
+    }, net.params as tf.Variable[]);
+  });
+  const out = net.params.map((p) => {
+    const g = grads[p.name];
+    if (!g) throw new Error(`No gradient for ${p.name}.`);
+    return g.dataSync() as Float32Array;
+  });
+  const loss = value.dataSync()[0]!;
+  tf.dispose([value, ...Object.values(grads)]);
+  return { grads: out, loss, correct, stats };
+}
+
+/** Logits of the network in inference mode for [n] images (optionally mirrored). */
+export function predictLogits(net: TrainableNet, pixels: Uint8Array, n: number, side: number, channels: number, norm: InputNorm, flip = false): Float32Array {
+  return tf.tidy(() => {
+    let x = shardInput({ pixels, n, draws: null }, side, channels, norm);
+    if (flip) x = tf.reverse(x, 2);
+    return net.forward(x, "infer").dataSync() as Float32Array;
+  });
+}

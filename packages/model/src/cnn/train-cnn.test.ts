@@ -1,0 +1,92 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { normalizeLabel } from "../classes.ts";
+import { NO_AUGMENTATION } from "./augment-draws.ts";
+import { allocatePixelDataset } from "./dataset-buffer.ts";
+import type { ScratchCnnSpec } from "./scratch-cnn.ts";
+import { TrainingDivergedError, trainCnn, type CnnCheckpoint, type CnnTrainingOptions } from "./train-cnn.node.ts";
+
+const VAL = new URL("../../../../../shared/data/fer2013/val", import.meta.url).pathname;
+const CLASSES = ["anger", "disgust", "fear", "happiness", "neutral", "sadness", "surprise"] as const;
+const SIDE = 24;
+
+/** 12 real FER2013 val faces per class, downscaled to 24 px so the tests stay quick. */
+async function smallFer() {
+  const files: { path: string; label: number }[] = [];
+  for (const dir of (await readdir(VAL)).sort()) {
+    const label = CLASSES.indexOf(normalizeLabel(dir) as (typeof CLASSES)[number]);
+    for (const f of (await readdir(join(VAL, dir))).sort().slice(0, 12)) files.push({ path: join(VAL, dir, f), label });
+  }
+  const data = allocatePixelDataset(files.length, SIDE, 1);
+  const px = new Uint8Array(data.buffer);
+  for (const [i, f] of files.entries()) px.set(await sharp(await readFile(f.path)).greyscale().resize(SIDE, SIDE).raw().toBuffer(), i * SIDE * SIDE);
+  const all = Int32Array.from(files, (_, i) => i);
+  const labels = Int32Array.from(files, (f) => f.label);
+  // Every third image is "val".
+  const pick = (keep: (i: number) => boolean) => {
+    const idx = all.filter((i) => keep(i));
+    return { indices: idx, labels: Int32Array.from(idx, (i) => labels[i]!) };
+  };
+  return { data, train: pick((i) => i % 3 !== 0), val: pick((i) => i % 3 === 0) };
+}
+
+const net: ScratchCnnSpec = { kind: "scratch-cnn", inputSize: SIDE, stages: [{ filters: 4, convs: 1 }, { filters: 8, convs: 2 }], dropout: 0.2, classes: 7 };
+
+function options(overrides: Partial<CnnTrainingOptions> = {}): CnnTrainingOptions {
+  return {
+    net,
+    norm: { mean: 128, scale: 1 / 64 },
+    epochs: 2,
+    batchSize: 16,
+    shards: 2,
+    threads: 1,
+    backend: "wasm",
+    learningRate: 0.05,
+    warmupEpochs: 0,
+    momentum: 0.9,
+    weightDecay: 5e-4,
+    labelSmoothing: 0.1,
+    classWeights: null,
+    augment: { ...NO_AUGMENTATION, flip: true, rotation: 10, shift: 0.1, erase: 0.5 },
+    bnMomentum: 0.9,
+    seed: 3,
+    ...overrides,
+  };
+}
+
+describe("data-parallel conv training", () => {
+  it("gives the same weights on two threads as on one (same shards)", async () => {
+    const { data, train, val } = await smallFer();
+    const one = await trainCnn(data, train, val, options({ threads: 1 }), { fingerprint: "t" });
+    const two = await trainCnn(data, train, val, options({ threads: 2 }), { fingerprint: "t" });
+    expect(two.history.map((h) => h.loss)).toEqual(one.history.map((h) => h.loss));
+    let diff = 0;
+    let scale = 0;
+    one.params.forEach((p, i) => p.forEach((v, j) => ((diff = Math.max(diff, Math.abs(v - two.params[i]![j]!))), (scale = Math.max(scale, Math.abs(v))))));
+    expect(scale).toBeGreaterThan(0);
+    expect(diff).toBeLessThanOrEqual(1e-6 * scale);
+    // And the weights moved: training did something.
+    const fresh = await trainCnn(data, train, val, options({ epochs: 1, learningRate: 1e-9 }), { fingerprint: "t" });
+    expect(fresh.params[0]).not.toEqual(one.params[0]);
+  }, 120_000);
+
+  it("resumes after an epoch's checkpoint to the same result as an uninterrupted run", async () => {
+    const { data, train, val } = await smallFer();
+    const checkpoints: CnnCheckpoint[] = [];
+    const full = await trainCnn(data, train, val, options({ epochs: 3 }), { fingerprint: "r", onEpoch: async (_r, c) => void checkpoints.push(structuredClone(c)) });
+    const resumed = await trainCnn(data, train, val, options({ epochs: 3 }), { fingerprint: "r", resume: checkpoints[0]! });
+    expect(resumed.history).toEqual(full.history);
+    expect(resumed.params).toEqual(full.params);
+  }, 120_000);
+
+  it("stops with a clear error when the loss explodes, after saving only finished epochs", async () => {
+    const { data, train, val } = await smallFer();
+    const saved: number[] = [];
+    const run = trainCnn(data, train, val, options({ epochs: 3, learningRate: 1e4, warmupEpochs: 0 }), { fingerprint: "n", onEpoch: async (r) => void saved.push(r.epoch) });
+    await expect(run).rejects.toBeInstanceOf(TrainingDivergedError);
+    await expect(run).rejects.toThrow(/diverged .*lower the learning rate/i);
+    for (const [i, epoch] of saved.entries()) expect(epoch).toBe(i + 1);
+  }, 120_000);
+});
