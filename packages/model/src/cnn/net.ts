@@ -41,6 +41,9 @@ export function writeArrays(vars: readonly tf.Variable[], values: readonly Float
   vars.forEach((v, i) => {
     const data = values[i]!;
     if (data.length !== v.size) throw new Error(`Array ${i} has ${data.length} values for a variable of ${v.size}.`);
-    v.assign(tf.tensor(data, v.shape, "float32"));
+    // assign() shares the new tensor's data; the temporary itself must still be freed.
+    const value = tf.tensor(data, v.shape, "float32");
+    v.assign(value);
+    value.dispose();
   });
 }
