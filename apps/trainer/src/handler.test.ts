@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelTraining, retryTraining, startTraining } from "@mien/api";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { trainingQueue, trainingQueueEvents } from "@mien/jobs";
-import { DEFAULT_TRAINING_CONFIG, type TrainingProgress } from "@mien/jobs/training";
+import { CONV_MODE_DEFAULTS, DEFAULT_TRAINING_CONFIG, trainingProgress, type TrainingProgress } from "@mien/jobs/training";
+import { manifestMembers, parseArtifactManifest } from "@mien/model/manifest";
 import { EmbeddingStore, nodeModelSources, selectNodeBackend } from "@mien/model/node";
 import { readVersionFile } from "@mien/registry";
 import { LocalStorage } from "@mien/storage";
@@ -87,7 +88,7 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
     const parsed = JSON.parse((manifest as { body: Buffer }).body.toString("utf8"));
     expect(parsed.classes).toEqual(["anger", "happiness", "neutral", "surprise"]);
     expect(parsed.metrics.val.n).toBe(16);
-    expect(parsed.head.quantization).toBe("float16");
+    expect(parsed.members).toEqual([{ kind: "head", backbones: ["faceapi-expression"], modelFile: "model.json", quantization: "float16" }]);
     expect((await readVersionFile(t.db, storage, result.contentHash, "../manifest.json")).status).toBe("not-found");
 
     // Run the same job again (as a retry after a lost acknowledgement would): still one version.
@@ -98,15 +99,32 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
     expect(await t.db.modelVersion.count()).toBe(1);
   }, 180_000);
 
-  it("refuses conv fine-tuning on wasm with a clear error and no retry", async () => {
-    const { id } = await startTraining(t.db, queue, { config: config({ fineTune: true }), actorId: ADMIN });
-    await expect((await queue.getJob(id))!.waitUntilFinished(events, 60_000)).rejects.toThrow(/fine-tuning needs @tensorflow\/tfjs-node/);
+  it("refuses a config no trainer can run before anything is queued, with the reason", async () => {
+    const before = await t.db.trainingJob.count();
+    const tooMany = config({ mode: "finetune", conv: { ...DEFAULT_TRAINING_CONFIG.conv, trainableBlocks: 3, backbone: "faceapi-expression" } });
+    await expect(startTraining(t.db, queue, { config: { ...tooMany, conv: { ...tooMany.conv, trainableBlocks: 4 } }, actorId: ADMIN })).rejects.toThrow(/trainableBlocks/);
+    await expect(startTraining(t.db, queue, { config: config({ mode: "scratch", colour: "rgb" }), actorId: ADMIN })).rejects.toThrow(/No trainer can run this job: Training from scratch learns from gray faces/);
+    await expect(startTraining(t.db, queue, { config: config({ mode: "scratch", augmentations: { ...DEFAULT_TRAINING_CONFIG.augmentations, copies: 2 } }), actorId: ADMIN })).rejects.toThrow(/Set copies to 0/);
+    await expect(startTraining(t.db, queue, { config: config({ mode: "distill" }), actorId: ADMIN })).rejects.toThrow(/mode/);
+    expect(await t.db.trainingJob.count()).toBe(before);
+  });
+
+  it("trains a CNN from scratch on wasm and publishes a conv version that the coach's loader runs", async () => {
+    const { id } = await startTraining(t.db, queue, { config: config({ ...CONV_MODE_DEFAULTS.scratch, mode: "scratch", epochs: 3, batchSize: 8, name: "scratch-test" }), actorId: ADMIN });
+    const result = (await (await queue.getJob(id))!.waitUntilFinished(events, 170_000)) as { status: string; contentHash: string };
+    expect(result.status).toBe("completed");
+    const file = await readVersionFile(t.db, storage, result.contentHash, "manifest.json");
+    const manifest = parseArtifactManifest(JSON.parse((file as { body: Buffer }).body.toString("utf8")));
+    expect(manifest.formatVersion).toBe(2);
+    expect(manifestMembers(manifest)).toMatchObject([{ kind: "conv", input: { size: 48, channels: 1 }, modelFile: "model.json" }]);
+    expect(manifest.backbones).toEqual([]);
+    expect(manifest.metrics.val!.n).toBe(16);
     const row = await t.db.trainingJob.findUniqueOrThrow({ where: { id } });
-    expect(row).toMatchObject({ status: "failed", attempts: 1 });
-    expect(row.error).toMatch(/Turn fine-tuning off/);
-  }, 90_000);
+    expect(trainingProgress.parse(row.progress).history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+  }, 180_000);
 
   it("cancels a running job at its next batch, without publishing", async () => {
+    const versions = await t.db.modelVersion.count();
     const { id } = await startTraining(t.db, queue, { config: config({ epochs: 400, batchSize: 8, earlyStopping: { enabled: false, patience: 6 } }), actorId: ADMIN });
     const job = (await queue.getJob(id))!;
     await expect.poll(async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).checkpointEpoch ?? 0, { timeout: 90_000, interval: 200 }).toBeGreaterThan(1);
@@ -115,13 +133,14 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
     const row = await t.db.trainingJob.findUniqueOrThrow({ where: { id }, include: { version: true } });
     expect(row.status).toBe("cancelled");
     expect(row.version).toBeNull();
-    expect(await t.db.modelVersion.count()).toBe(1);
+    expect(await t.db.modelVersion.count()).toBe(versions);
   }, 180_000);
 
   it("rejects a config naming an unknown backbone or a class the snapshot lacks, before queueing", async () => {
+    const jobs = await t.db.trainingJob.count();
     await expect(startTraining(t.db, queue, { config: config({ backbones: ["imagenet-resnet"] }), actorId: ADMIN })).rejects.toThrow(/Unknown backbone\(s\) imagenet-resnet; choose from/);
     await expect(startTraining(t.db, queue, { config: config({ classes: ["anger", "contempt"] }), actorId: ADMIN })).rejects.toThrow(/no training images of contempt/);
     await expect(startTraining(t.db, queue, { config: config({ epochs: 0 }), actorId: ADMIN })).rejects.toThrow(/epochs/);
-    expect(await t.db.trainingJob.count()).toBe(3);
+    expect(await t.db.trainingJob.count()).toBe(jobs);
   });
 });

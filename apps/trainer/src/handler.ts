@@ -16,6 +16,8 @@ export interface TrainerDeps {
   sources: ModelSources;
   /** The TF.js backend this worker runs on. */
   backend: string;
+  /** Worker threads for conv training (default 2). */
+  threads?: number;
   codeVersion: string;
   /** BullMQ lock duration (ms); checked before every checkpoint and the publish. */
   lockDuration: number;
@@ -92,6 +94,7 @@ export function createTrainingHandler(deps: TrainerDeps) {
         store: deps.embeddings,
         sources: deps.sources,
         backend: deps.backend,
+        threads: deps.threads,
         codeVersion: deps.codeVersion,
         config: config as unknown as Record<string, unknown>,
         hooks: {
@@ -129,12 +132,14 @@ export function createTrainingHandler(deps: TrainerDeps) {
       }
       if (error instanceof LockLostError) throw error; // The new owner keeps the row up to date.
       const message = (error as Error).message;
-      const final = error instanceof TrainingInputError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      // Input errors and a diverged loss (retryable: false) would fail the same way again.
+      const hopeless = error instanceof TrainingInputError || (error as { retryable?: unknown }).retryable === false;
+      const final = hopeless || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       await db.trainingJob.updateMany({
         where: { id: trainingJobId, status: { not: "cancelled" } },
         data: final ? { status: "failed", error: message, finishedAt: new Date() } : { status: "queued", error: `Attempt ${job.attemptsMade + 1} failed, retrying: ${message}` },
       });
-      if (error instanceof TrainingInputError) throw new UnrecoverableError(message);
+      if (hopeless) throw new UnrecoverableError(message);
       throw error;
     }
   };

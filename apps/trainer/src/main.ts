@@ -8,21 +8,15 @@ import { selectTrainerBackend } from "./backend.ts";
 import { startTrainer } from "./worker.ts";
 
 const env = loadServerEnv();
-const positive = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of milliseconds, not "${raw}".`);
-  return value;
-};
 // Logs which backend it is: tfjs-node-gpu, tfjs-node, wasm or cpu.
 const backend = await selectTrainerBackend((line) => console.log(`trainer: ${line}`));
-const embeddings = new EmbeddingStore(process.env.MIEN_EMBEDDING_CACHE ?? join(env.dataDir, "embeddings"));
+const embeddings = new EmbeddingStore(env.MIEN_EMBEDDING_CACHE ?? join(env.dataDir, "embeddings"));
 const worker = startTrainer({
   redisUrl: env.REDIS_URL,
   prefix: queuePrefix(),
-  lockDuration: positive("MIEN_TRAINER_LOCK_MS", 60_000),
-  stalledInterval: positive("MIEN_TRAINER_STALLED_MS", 30_000),
-  deps: { db: createDb(env.DATABASE_URL), storage: createStorage(env), embeddings, sources: nodeModelSources(), backend: backend.name, codeVersion: codeVersion() },
+  lockDuration: env.MIEN_TRAINER_LOCK_MS,
+  stalledInterval: env.MIEN_TRAINER_STALLED_MS,
+  deps: { db: createDb(env.DATABASE_URL), storage: createStorage(env), embeddings, sources: nodeModelSources(), backend: backend.name, threads: env.MIEN_TRAINER_THREADS, codeVersion: codeVersion() },
 });
 await worker.waitUntilReady();
 console.log(`trainer: waiting for jobs on ${env.REDIS_URL.replace(/\/\/[^@]*@/, "//***@")} (prefix ${queuePrefix()})`);

@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 // import.meta.dirname is Node-only; bundlers (Turbopack in `next build`) provide just import.meta.url.
@@ -7,6 +8,9 @@ const HERE = import.meta.dirname ?? dirname(fileURLToPath(import.meta.url));
 
 /** Repository root: apps run from their own folder under turbo/pnpm, so walk up from here. */
 export const REPO_ROOT = resolve(HERE, "..", "..", "..");
+
+/** A positive whole number of milliseconds (NaN, 0 and negatives are refused). */
+const positiveMs = (fallback: number) => z.coerce.number({ message: "must be a number of milliseconds" }).int().positive().default(fallback);
 
 const serverSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -39,6 +43,15 @@ const serverSchema = z.object({
       const [max, window] = v.split("/").map(Number) as [number, number];
       return { max, window };
     }),
+  /** Trainer: how long a job's lock lasts, and how often a dead worker's job is looked for (ms). */
+  MIEN_TRAINER_LOCK_MS: positiveMs(60_000),
+  MIEN_TRAINER_STALLED_MS: positiveMs(30_000),
+  /** Trainer: worker threads for conv training (data parallel); default: the cores there are. */
+  MIEN_TRAINER_THREADS: z.coerce.number().int().min(1).max(64).default(() => Math.max(1, availableParallelism())),
+  /** Trainer: the embedding cache folder (default <data dir>/embeddings). */
+  MIEN_EMBEDDING_CACHE: z.string().min(1).optional(),
+  /** Force one TF.js backend in Node: tensorflow (tfjs-node[-gpu]), wasm or cpu. */
+  MIEN_TF_BACKEND: z.enum(["tensorflow", "wasm", "cpu"]).optional(),
 });
 
 export type ServerEnv = z.infer<typeof serverSchema> & { dataDir: string };

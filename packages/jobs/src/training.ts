@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
 import { DEFAULT_FACE_BOX } from "@mien/model/face-box";
+import { CNN_ARCHITECTURE_IDS, FINETUNE_BACKBONE_IDS, FINETUNE_BACKBONES, type CnnArchitectureId, type FinetuneBackboneId } from "@mien/model/architectures";
 
 /**
  * The training job config, validated once here and shared by the admin form (web), the API
@@ -38,6 +39,43 @@ export const RANDOM_AUGMENTATIONS = ["rotation", "shift", "shear", "zoom", "brig
 export type RandomAugmentation = (typeof RANDOM_AUGMENTATIONS)[number];
 
 export const LR_SCHEDULES = ["constant", "cosine", "step"] as const;
+export const TRAINING_MODES = ["head", "finetune", "scratch"] as const;
+export type TrainingMode = (typeof TRAINING_MODES)[number];
+
+export const convConfig = z.object({
+  /** scratch: which CNN (see @mien/model/architectures). */
+  architecture: z.enum(CNN_ARCHITECTURE_IDS as [CnnArchitectureId, ...CnnArchitectureId[]]).default("cnn-s"),
+  /** finetune: the face backbone whose top blocks train. */
+  backbone: z.enum(FINETUNE_BACKBONE_IDS as [FinetuneBackboneId, ...FinetuneBackboneId[]]).default("faceapi-expression"),
+  /** finetune: how many of its top blocks train; the blocks below are frozen and run once per image. */
+  trainableBlocks: z.number().int().min(1).max(3).default(1),
+  /** Dropout before the classifier. */
+  dropout: z.number().min(0).max(0.9).default(0.3),
+  /** L2 weight decay on kernels (SGD). */
+  weightDecay: z.number().min(0).max(0.1).default(5e-4),
+  /** Label smoothing of the cross-entropy target. */
+  labelSmoothing: z.number().min(0).max(0.5).default(0),
+  /** Probability of erasing a random rectangle of each training image (scratch). */
+  erase: z.number().min(0).max(1).default(0.25),
+  /** Contrast change, ±, per training image (scratch). */
+  contrast: z.number().min(0).max(0.9).default(0.2),
+  /**
+   * Ghost batches per step: each step's batch is split into this many shards (and batch
+   * statistics), spread over the worker's threads. The result depends on shards, not threads.
+   */
+  shards: z.number().int().min(1).max(16).default(2),
+});
+export type ConvConfig = z.infer<typeof convConfig>;
+
+/**
+ * What a conv job defaults to where the head's defaults would be wrong (SGD with momentum, not
+ * Adam, and fresh augmentation each epoch instead of cached copies). The admin form and the CLI
+ * start from these when the mode is finetune or scratch.
+ */
+export const CONV_MODE_DEFAULTS = {
+  scratch: { epochs: 30, batchSize: 128, learningRate: { initial: 0.1, schedule: "cosine", warmupEpochs: 1, stepEvery: 10, stepFactor: 0.5 }, earlyStopping: { enabled: false, patience: 6 } },
+  finetune: { epochs: 20, batchSize: 128, learningRate: { initial: 0.01, schedule: "cosine", warmupEpochs: 1, stepEvery: 10, stepFactor: 0.5 }, earlyStopping: { enabled: false, patience: 6 } },
+} as const;
 export const BALANCING = ["none", "class-weights", "oversample"] as const;
 
 const unique = <T>(list: readonly T[]) => new Set(list).size === list.length;
@@ -106,15 +144,35 @@ export const trainingConfig = z.object({
     .object({ scale: z.number().min(0.5).max(4).default(DEFAULT_FACE_BOX.scale), shiftY: z.number().min(-1).max(1).default(DEFAULT_FACE_BOX.shiftY) })
     .default({ ...DEFAULT_FACE_BOX }),
   /**
-   * Fine-tune the backbones' conv layers. Only possible where @tensorflow/tfjs-node or
-   * tfjs-node-gpu loads (wasm cannot back-propagate through convolutions); workers elsewhere refuse.
+   * head: a dense head on frozen backbone embeddings (cached, minutes);
+   * finetune: the top blocks of a face backbone train (the frozen rest runs once per image);
+   * scratch: a compact CNN learns from the face pixels. All three run on wasm and native TF.js.
    */
-  fineTune: z.boolean().default(false),
+  mode: z.enum(TRAINING_MODES).default("head"),
+  /** Options of the conv modes (finetune, scratch). */
+  conv: convConfig.default(convConfig.parse({})),
   /** Fixes the weight initialisation, shuffling and augmentation draws. */
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
 });
 
 export type TrainingConfig = z.infer<typeof trainingConfig>;
+
+/**
+ * Why a worker could not run this config, or null: checked when a job is created (so the admin
+ * hears it before anything is queued) and again by the worker.
+ */
+export function unrunnableReason(config: TrainingConfig): string | null {
+  if (config.mode === "finetune") {
+    const backbone = FINETUNE_BACKBONES[config.conv.backbone];
+    if (config.conv.trainableBlocks >= backbone.blocks) {
+      return `${config.conv.backbone} has ${backbone.blocks} blocks; fine-tune at most ${backbone.blocks - 1} so that at least one stays frozen.`;
+    }
+  }
+  if (config.mode === "scratch" && config.colour !== "gray") return "Training from scratch learns from gray faces; set colour to gray.";
+  if (config.mode !== "head" && config.augmentations.copies > 0) return "Augmented copies are for head training (cached embeddings); conv modes draw new augmentations every epoch. Set copies to 0.";
+  if (config.mode !== "head" && config.batchSize < config.conv.shards) return `A batch of ${config.batchSize} cannot be split into ${config.conv.shards} shards.`;
+  return null;
+}
 export type TrainingConfigInput = z.input<typeof trainingConfig>;
 
 /** The default recipe for everything but the name and snapshot. */
@@ -176,3 +234,37 @@ export const trainingProgress = z.object({
 });
 
 export type TrainingProgress = z.infer<typeof trainingProgress>;
+
+/**
+ * Throughput measured on the project's reference machine (2 cores, wasm): see README "Training
+ * modes" and `pnpm bench:train` / `pnpm bench:kernels`, which print these figures.
+ */
+export const MEASURED_THROUGHPUT = {
+  /** face-api expression backbone embeddings per second (cold cache), per backbone. */
+  embedPerSecond: 82.5,
+  /** Head training: epochs per second-per-1000-images (dense head on cached embeddings). */
+  headSecondsPer1000ImageEpochs: 0.8,
+  /** Conv training images per second on 2 threads (forward + backward + augmentation). */
+  convImagesPerSecond: { "cnn-s": 160, "cnn-m": 45 } as Record<CnnArchitectureId, number>,
+  /** finetune: trunk features per second (once per image and mirror), and top-block training images per second. */
+  trunkPerSecond: 80,
+  finetuneImagesPerSecond: 400,
+} as const;
+
+/** A rough duration in minutes for `config` on `trainImages` training and `otherImages` val/test images, cold caches. */
+export function estimateTrainingMinutes(config: TrainingConfig, trainImages: number, otherImages: number): number {
+  const t = MEASURED_THROUGHPUT;
+  const all = trainImages + otherImages;
+  const evaluate = all > 0 ? otherImages / 150 : 0;
+  let seconds: number;
+  if (config.mode === "head") {
+    const variants = (config.augmentations.flip ? 2 : 1) + config.augmentations.copies;
+    const embedded = (trainImages * variants + otherImages * (config.tta === "flip" ? 2 : 1)) * config.backbones.length;
+    seconds = embedded / t.embedPerSecond + (config.epochs * trainImages * variants * t.headSecondsPer1000ImageEpochs) / 1000;
+  } else if (config.mode === "scratch") {
+    seconds = all / 400 + (config.epochs * trainImages) / t.convImagesPerSecond[config.conv.architecture];
+  } else {
+    seconds = (trainImages * 2 + otherImages) / t.trunkPerSecond + (config.epochs * trainImages) / t.finetuneImagesPerSecond;
+  }
+  return Math.max(1, Math.round((seconds + evaluate) / 60));
+}

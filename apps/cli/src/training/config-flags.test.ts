@@ -14,6 +14,16 @@ describe("mien train config flags", () => {
     expect(c.tta).toBe("flip");
   });
 
+  it("start a conv mode from its own schedule, and refuse what no trainer can run", () => {
+    const c = configFromFlags({ mode: "scratch", architecture: "cnn-m", erase: "0.5", epochs: "40" }, base);
+    expect(c).toMatchObject({ mode: "scratch", epochs: 40, batchSize: 128, learningRate: { initial: 0.1, warmupEpochs: 1 }, conv: { architecture: "cnn-m", erase: 0.5 } });
+    expect(c.augmentations.copies).toBe(0);
+    const f = configFromFlags({ mode: "finetune", "trainable-blocks": "2", dropout: "0.4" }, base);
+    expect(f).toMatchObject({ mode: "finetune", epochs: 20, learningRate: { initial: 0.01 }, conv: { backbone: "faceapi-expression", trainableBlocks: 2, dropout: 0.4 } });
+    expect(() => configFromFlags({ mode: "scratch", colour: "rgb" }, base)).toThrow(/No trainer can run this config: Training from scratch learns from gray faces/);
+    expect(() => configFromFlags({ mode: "scratch", architecture: "resnet-152" }, base)).toThrow(/conv.architecture/);
+  });
+
   it("say which field is wrong", () => {
     expect(() => configFromFlags({ epochs: "0" }, base)).toThrow(/epochs: Too small/);
     expect(() => configFromFlags({ augment: "blur" }, base)).toThrow(/Unknown augmentation\(s\) blur/);

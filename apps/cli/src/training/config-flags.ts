@@ -1,10 +1,19 @@
 import { readFileSync } from "node:fs";
-import { DEFAULT_TRAINING_CONFIG, RANDOM_AUGMENTATIONS, trainingConfig, type TrainingConfig, type TrainingConfigInput } from "@mien/jobs/training";
+import { CONV_MODE_DEFAULTS, DEFAULT_TRAINING_CONFIG, RANDOM_AUGMENTATIONS, trainingConfig, unrunnableReason, type TrainingConfig, type TrainingConfigInput } from "@mien/jobs/training";
 
 /** Command-line options that set training config fields (shared by both `mien train` modes). */
 export const CONFIG_OPTIONS = {
   config: { type: "string" },
   name: { type: "string" },
+  mode: { type: "string" },
+  architecture: { type: "string" },
+  "finetune-backbone": { type: "string" },
+  "trainable-blocks": { type: "string" },
+  "weight-decay": { type: "string" },
+  "label-smoothing": { type: "string" },
+  erase: { type: "string" },
+  shards: { type: "string" },
+  warmup: { type: "string" },
   classes: { type: "string" },
   backbones: { type: "string" },
   balancing: { type: "string" },
@@ -27,6 +36,12 @@ export const CONFIG_OPTIONS = {
 export const CONFIG_USAGE = `Training config (defaults are the shipped recipe; see packages/jobs/src/training.ts):
   --config FILE        a JSON training config; the flags below override it
   --name NAME          model name
+  --mode head|finetune|scratch   what to train (default head); finetune and scratch start
+                       from their own schedule (SGD, 30 or 20 epochs, batch 128)
+  --architecture cnn-s|cnn-m     scratch: the CNN   --finetune-backbone faceapi-expression
+  --trainable-blocks N finetune: top blocks that train   --weight-decay X   --label-smoothing X
+  --erase P            scratch: random-erasing probability   --shards N   ghost batches per step
+  --warmup N           warm-up epochs
   --classes a,b,…      classes to learn (default: all in the data)
   --backbones a,b      frozen backbones whose embeddings are concatenated (default faceapi-expression)
   --balancing none|class-weights|oversample
@@ -43,8 +58,14 @@ const list = (v: string | boolean | undefined) => (typeof v === "string" ? v.spl
 
 /** The config from --config and the flags, validated; `base` supplies what neither sets (e.g. the snapshot). */
 export function configFromFlags(values: Values, base: Partial<TrainingConfigInput>): TrainingConfig {
-  const file = typeof values.config === "string" ? (JSON.parse(readFileSync(values.config, "utf8")) as TrainingConfigInput) : {};
+  const file: Partial<TrainingConfigInput> = typeof values.config === "string" ? (JSON.parse(readFileSync(values.config, "utf8")) as TrainingConfigInput) : {};
   const input: Record<string, unknown> = { ...base, ...file };
+  // A conv mode starts from its own schedule; the file and flags still override it.
+  const mode = (typeof values.mode === "string" ? values.mode : file.mode) as string | undefined;
+  if (mode === "scratch" || mode === "finetune") {
+    Object.assign(input, structuredClone(CONV_MODE_DEFAULTS[mode]), file, { mode });
+    input.augmentations = { ...DEFAULT_TRAINING_CONFIG.augmentations, copies: 0, ...(file.augmentations as object) };
+  } else if (mode !== undefined) input.mode = mode;
   const set = (key: string, value: unknown) => {
     if (value !== undefined) input[key] = value;
   };
@@ -68,6 +89,20 @@ export function configFromFlags(values: Values, base: Partial<TrainingConfigInpu
       ...(values.dropout ? { dropout: num(values.dropout) } : {}),
     };
   }
+  if (values.warmup !== undefined) input.learningRate = { ...(input.learningRate as object), warmupEpochs: num(values.warmup) };
+  const conv: Record<string, unknown> = { ...(input.conv as object) };
+  const setConv = (key: string, value: unknown) => {
+    if (value !== undefined) conv[key] = value;
+  };
+  setConv("architecture", values.architecture);
+  setConv("backbone", values["finetune-backbone"]);
+  setConv("trainableBlocks", num(values["trainable-blocks"]));
+  setConv("weightDecay", num(values["weight-decay"]));
+  setConv("labelSmoothing", num(values["label-smoothing"]));
+  setConv("erase", num(values.erase));
+  setConv("shards", num(values.shards));
+  if (mode !== "head" && values.dropout !== undefined) setConv("dropout", num(values.dropout));
+  if (Object.keys(conv).length) input.conv = conv;
   if (values.patience !== undefined) input.earlyStopping = { enabled: true, patience: num(values.patience) };
   if (values.augment !== undefined || values.copies !== undefined || values["no-flip"]) {
     const augmentations: Record<string, unknown> = { ...DEFAULT_TRAINING_CONFIG.augmentations, ...(input.augmentations as object) };
@@ -87,5 +122,7 @@ export function configFromFlags(values: Values, base: Partial<TrainingConfigInpu
   if (!parsed.success) {
     throw new Error(`Invalid training config: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; ")}`);
   }
+  const unrunnable = unrunnableReason(parsed.data);
+  if (unrunnable) throw new Error(`No trainer can run this config: ${unrunnable}`);
   return parsed.data;
 }

@@ -44,7 +44,7 @@ export async function trainFromFolder(options: FolderTrainingOptions): Promise<R
   const present = new Set(images.filter((i) => i.split === "train").map((i) => i.label));
   const config = options.classesGiven ? options.config : { ...options.config, classes: EXPRESSION_CLASSES.filter((c) => present.has(c)) };
 
-  if (options.mlCache) {
+  if (options.mlCache && config.mode === "head") {
     const files = new Map(images.map((i) => [i.path, { sha256: i.sha256, channels: i.channels }]));
     const sources = nodeModelSources();
     for (const id of config.backbones) {
@@ -68,6 +68,7 @@ export async function trainFromFolder(options: FolderTrainingOptions): Promise<R
     store,
     sources: nodeModelSources(),
     backend: backend.name,
+    threads: env.MIEN_TRAINER_THREADS,
     codeVersion: codeVersion(),
     config: { ...recorded, source: `folder ${basename(root)}` },
     hooks: {

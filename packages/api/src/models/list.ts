@@ -1,5 +1,5 @@
 import type { Db } from "@mien/db";
-import type { ArtifactManifest } from "@mien/model/manifest";
+import { manifestMembers, manifestQuantization, type ArtifactManifest } from "@mien/model/manifest";
 import { ACTIVE_ALIAS, rollbackTarget } from "@mien/registry";
 
 /** Every version, newest first, with its val/test metrics and whether it is active. */
@@ -27,9 +27,10 @@ export async function listModelVersions(db: Db) {
         name: m.name,
         classes: m.classes,
         backbones: m.backbones.map((b) => b.id),
+        members: manifestMembers(m).map((x) => (x.kind === "head" ? `head on ${x.backbones.join(" + ")}` : x.architecture)),
         metrics: m.metrics,
         calibration: m.calibration,
-        quantization: m.head.quantization,
+        quantization: manifestQuantization(m),
         snapshot: m.snapshot,
       };
     }),

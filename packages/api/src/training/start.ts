@@ -1,5 +1,5 @@
 import type { Db, Prisma } from "@mien/db";
-import { trainingConfig, type TrainingConfig, type TrainingJobPayload } from "@mien/jobs/training";
+import { trainingConfig, unrunnableReason, type TrainingConfig, type TrainingJobPayload } from "@mien/jobs/training";
 import { BACKBONE_IDS, isBackboneId } from "@mien/model";
 import { TrainingError } from "./errors.ts";
 import type { TrainingQueue } from "./queue.ts";
@@ -16,8 +16,10 @@ export async function startTraining(db: Db, queue: TrainingQueue, input: { confi
     throw new TrainingError(`The training config is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ")}`, "BAD_REQUEST");
   }
   const config: TrainingConfig = parsed.data;
-  const unknown = config.backbones.filter((b) => !isBackboneId(b));
+  const unknown = config.mode === "head" ? config.backbones.filter((b) => !isBackboneId(b)) : [];
   if (unknown.length) throw new TrainingError(`Unknown backbone(s) ${unknown.join(", ")}; choose from ${BACKBONE_IDS.join(", ")}.`, "BAD_REQUEST");
+  const unrunnable = unrunnableReason(config);
+  if (unrunnable) throw new TrainingError(`No trainer can run this job: ${unrunnable}`, "BAD_REQUEST");
   const snapshot = await db.datasetSnapshot.findUnique({ where: { id: config.snapshotId }, select: { id: true, name: true, classCounts: true } });
   if (!snapshot) throw new TrainingError("That dataset snapshot does not exist. Pick one from the list.", "NOT_FOUND");
   const counts = snapshot.classCounts as SplitCounts;

@@ -3,10 +3,11 @@ import { isBackboneId, loadBackbone } from "../backbones/index.ts";
 import type { Backbone } from "../backbones/types.ts";
 import { toCropColour } from "../crop-colour.ts";
 import type { ModelSources, ReadModelFile } from "../model-files.ts";
-import { preprocess } from "../preprocess.ts";
+import { preprocess, type InputSpec } from "../preprocess.ts";
 import type { ExpressionModel } from "./expression-model.ts";
 import { loadHead } from "./head-files.ts";
-import { parseArtifactManifest, type ArtifactManifest } from "./manifest.ts";
+import { manifestMembers, parseArtifactManifest, type ArtifactManifest, type ModelMember } from "./manifest.ts";
+import { loadTrunk } from "../backbones/trunks.ts";
 import { sha256Hex } from "./sha256.ts";
 
 export interface LoadExpressionModelOptions {
@@ -43,30 +44,19 @@ export async function loadExpressionModel(
     return bytes;
   };
 
-  const unknown = m.backbones.map((b) => b.id).filter((id) => !isBackboneId(id));
-  if (unknown.length) throw new Error(`This model needs backbone(s) ${unknown.join(", ")}, which this version of Mien does not have. Update Mien or pick another model.`);
-
-  const head = await loadHead(await read(m.head.modelFile), read);
-  const backbones: Backbone[] = [];
+  const members = manifestMembers(m);
+  const loaded: LoadedMember[] = [];
   try {
-    for (const ref of m.backbones) if (isBackboneId(ref.id)) backbones.push(await loadBackbone(ref.id, sources));
+    for (const member of members) loaded.push(await loadMember(member, read, sources));
   } catch (error) {
-    head.dispose();
-    backbones.forEach((b) => b.dispose());
+    loaded.forEach((l) => l.dispose());
     throw error;
   }
-  const inputDim = head.inputs[0]!.shape[1];
-  const featureDim = backbones.reduce((n, b) => n + b.dim, 0);
-  if (inputDim !== featureDim) {
-    head.dispose();
-    backbones.forEach((b) => b.dispose());
-    throw new Error(`The model's head takes ${inputDim} features but its backbones give ${featureDim}: the backbones changed since it was trained. Retrain it.`);
-  }
   const classes = m.classes;
-  if (head.outputs[0]!.shape[1] !== classes.length) {
-    head.dispose();
-    backbones.forEach((b) => b.dispose());
-    throw new Error(`The model's head has ${head.outputs[0]!.shape[1]} outputs for ${classes.length} classes; the version is inconsistent.`);
+  const bad = loaded.find((l) => l.outputs !== classes.length);
+  if (bad) {
+    loaded.forEach((l) => l.dispose());
+    throw new Error(`A member of the model has ${bad.outputs} outputs for ${classes.length} classes; the version is inconsistent.`);
   }
   const views = m.preprocessing.tta === "flip" ? [false, true] : [false];
   const temperature = m.calibration.temperature;
@@ -77,17 +67,74 @@ export async function loadExpressionModel(
     predict(crops: tf.Tensor4D): tf.Tensor2D {
       return tf.tidy(() => {
         const x = toCropColour(crops, m.preprocessing.colour);
-        const logits = views.map((flip) => {
-          const features = backbones.map((b) => b.embed(preprocess(x, b.input, { flip })));
-          return head.predict(features.length === 1 ? features[0]! : tf.concat(features, 1)) as tf.Tensor2D;
-        });
-        const mean = logits.length === 1 ? logits[0]! : tf.div(tf.addN(logits), logits.length);
+        // Each member's log-probabilities, averaged over views and members (a geometric mean of
+        // probabilities); for a single member this equals averaging its logits.
+        const logProbs = loaded.flatMap((member) => views.map((flip) => tf.logSoftmax(member.logits(x, flip))));
+        const mean = logProbs.length === 1 ? logProbs[0]! : tf.div(tf.addN(logProbs), logProbs.length);
         return tf.softmax(tf.div(mean, temperature)) as tf.Tensor2D;
       });
     },
     dispose() {
+      loaded.forEach((l) => l.dispose());
+    },
+  };
+}
+
+interface LoadedMember {
+  outputs: number;
+  /** Face crops in the model's colour (0..255) → logits. */
+  logits(crops: tf.Tensor4D, flip: boolean): tf.Tensor2D;
+  dispose(): void;
+}
+
+async function loadMember(member: ModelMember, read: (name: string) => Promise<ArrayBuffer>, sources: ModelSources): Promise<LoadedMember> {
+  if (member.kind === "head") {
+    const unknown = member.backbones.filter((id) => !isBackboneId(id));
+    if (unknown.length) throw new Error(`This model needs backbone(s) ${unknown.join(", ")}, which this version of Mien does not have. Update Mien or pick another model.`);
+    const head = await loadHead(await read(member.modelFile), read);
+    const backbones: Backbone[] = [];
+    const dispose = () => {
       head.dispose();
       backbones.forEach((b) => b.dispose());
+    };
+    try {
+      for (const id of member.backbones) if (isBackboneId(id)) backbones.push(await loadBackbone(id, sources));
+    } catch (error) {
+      dispose();
+      throw error;
+    }
+    const inputDim = head.inputs[0]!.shape[1];
+    const featureDim = backbones.reduce((n, b) => n + b.dim, 0);
+    if (inputDim !== featureDim) {
+      dispose();
+      throw new Error(`The model's head takes ${inputDim} features but its backbones give ${featureDim}: the backbones changed since it was trained. Retrain it.`);
+    }
+    return {
+      outputs: head.outputs[0]!.shape[1] as number,
+      logits: (x, flip) =>
+        tf.tidy(() => {
+          const features = backbones.map((b) => b.embed(preprocess(x, b.input, { flip })));
+          return head.predict(features.length === 1 ? features[0]! : tf.concat(features, 1)) as tf.Tensor2D;
+        }),
+      dispose,
+    };
+  }
+  const net = await loadHead(await read(member.modelFile), read);
+  const trunk = member.trunk ? await loadTrunk(member.trunk, sources).catch((error: unknown) => {
+    net.dispose();
+    throw error;
+  }) : null;
+  const input: InputSpec = { size: member.input.size, channels: member.input.channels, mean: [member.input.mean], scale: member.input.scale };
+  return {
+    outputs: net.outputs[0]!.shape[1] as number,
+    logits: (x, flip) =>
+      tf.tidy(() => {
+        const pixels = preprocess(x, trunk?.input ?? input, { flip });
+        return net.predict(trunk ? trunk.run(pixels) : pixels) as tf.Tensor2D;
+      }),
+    dispose() {
+      net.dispose();
+      trunk?.dispose();
     },
   };
 }

@@ -57,9 +57,38 @@ export const backboneRef = z.object({
   provenance: z.string().min(1),
 });
 
-export const artifactManifest = z.object({
+const quantizationKind = z.enum(["float16", "uint8", "none"]);
+/** A layers-format model.json of the version (one per trained part). */
+const modelFileName = z.string().regex(/^[A-Za-z0-9._-]+\.json$/, "a .json file name");
+
+/** A small trained head on the concatenated embeddings of frozen pretrained backbones. */
+export const headMember = z.object({
+  kind: z.literal("head"),
+  backbones: z.array(z.string().min(1)).min(1),
+  modelFile: modelFileName,
+  quantization: quantizationKind,
+});
+
+/**
+ * A trained convolutional network that sees the face crop itself: from scratch, or the top
+ * blocks of a pretrained backbone (`trunk`: its frozen lower part ships in npm and runs first).
+ */
+export const convMember = z.object({
+  kind: z.literal("conv"),
+  /** Square crop of `size` px, gray (luma) or RGB, normalised as (x − mean) · scale (x in 0..255). */
+  input: z.object({ size: z.number().int().min(8).max(512), channels: z.union([z.literal(1), z.literal(3)]), mean: z.number(), scale: z.number().positive() }),
+  trunk: z.object({ id: z.string().min(1), blocks: z.number().int().min(1).max(16) }).optional(),
+  /** Human-facing description, e.g. "scratch-cnn 16·32·64·128 ×2". */
+  architecture: z.string().min(1).max(200),
+  modelFile: modelFileName,
+  quantization: quantizationKind,
+});
+
+export const modelMember = z.discriminatedUnion("kind", [headMember, convMember]);
+export type ModelMember = z.infer<typeof modelMember>;
+
+const commonFields = {
   format: z.literal(ARTIFACT_FORMAT),
-  formatVersion: z.literal(1),
   /** Human-facing name, e.g. "fer7-mlp". */
   name: z.string().min(1).max(200),
   createdAt: z.iso.datetime(),
@@ -67,7 +96,6 @@ export const artifactManifest = z.object({
   codeVersion: z.string().min(1),
   /** Output order of the model. */
   classes: z.array(z.enum(EXPRESSION_CLASSES)).min(2),
-  backbones: z.array(backboneRef).min(1),
   preprocessing: z.object({
     /** Face crops are converted to luma (repeated to 3 channels) when the training data was gray. */
     colour: z.enum(["gray", "rgb"]),
@@ -79,11 +107,6 @@ export const artifactManifest = z.object({
     faceBox: z.object({ scale: z.number().positive().max(4), shiftY: z.number().min(-1).max(1) }),
     /** Test-time augmentation: average with the mirrored crop. */
     tta: z.enum(["none", "flip"]),
-  }),
-  head: z.object({
-    /** The TF.js model file of the trainable part (layers format). */
-    modelFile: z.literal("model.json"),
-    quantization: z.enum(["float16", "uint8", "none"]),
   }),
   calibration: z.object({
     /** Logits are divided by this before the softmax (fitted on val). */
@@ -101,9 +124,47 @@ export const artifactManifest = z.object({
   /** Keyed by split name: "val" always, "test" when the snapshot has one. */
   metrics: z.record(z.string(), evaluationReport),
   files: z.array(artifactFile).min(1),
+};
+
+/** Format 1: one head on frozen backbones (every version published before conv training). */
+const manifestV1 = z.object({
+  ...commonFields,
+  formatVersion: z.literal(1),
+  backbones: z.array(backboneRef).min(1),
+  head: z.object({
+    /** The TF.js model file of the trainable part (layers format). */
+    modelFile: z.literal("model.json"),
+    quantization: quantizationKind,
+  }),
 });
 
+/**
+ * Format 2: one or more members whose logits are averaged (an ensemble of one is a plain
+ * model). `backbones` lists every pretrained part a member uses, with its provenance.
+ */
+const manifestV2 = z.object({
+  ...commonFields,
+  formatVersion: z.literal(2),
+  backbones: z.array(backboneRef),
+  members: z.array(modelMember).min(1).max(8),
+});
+
+export const artifactManifest = z.discriminatedUnion("formatVersion", [manifestV1, manifestV2]);
+
+/** The members of any version, format 1 read as an ensemble of one head. */
+export function manifestMembers(m: ArtifactManifest): ModelMember[] {
+  if (m.formatVersion === 2) return m.members;
+  return [{ kind: "head", backbones: m.backbones.map((b) => b.id), modelFile: m.head.modelFile, quantization: m.head.quantization }];
+}
+
+/** The weights' storage of a version ("float16", or "mixed" when members differ). */
+export function manifestQuantization(m: ArtifactManifest): string {
+  const kinds = new Set(manifestMembers(m).map((x) => x.quantization));
+  return kinds.size === 1 ? [...kinds][0]! : "mixed";
+}
+
 export type ArtifactManifest = z.infer<typeof artifactManifest>;
+export type ArtifactManifestV2 = z.infer<typeof manifestV2>;
 export type EvaluationReport = z.infer<typeof evaluationReport>;
 export type ArtifactFile = z.infer<typeof artifactFile>;
 

@@ -78,6 +78,15 @@ export class FaceFeatureExtractor {
     return maps;
   }
 
+  /** The output of the first `blocks` dense blocks (a fine-tuned model's frozen trunk). */
+  featureMapsUpTo(x: tf.Tensor4D, blocks: number): tf.Tensor4D {
+    return tf.tidy(() => {
+      let out = x;
+      for (const block of this.blocks.slice(0, blocks)) out = denseBlock(out, block);
+      return out;
+    });
+  }
+
   /** [n, 112, 112, 3] normalised as {@link FACE_API_112_INPUT} → [n, 256], the nets' own pooling. */
   features(x: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => {

@@ -1,3 +1,4 @@
+import { manifestMembers, type ModelMember } from "../artifact/manifest.ts";
 import type { ArtifactManifest, EvaluationReport } from "../artifact/manifest.ts";
 
 const pct = (x: number | undefined) => (x === undefined ? "–" : `${(x * 100).toFixed(1)}%`);
@@ -78,16 +79,15 @@ time and covered ${pct(m.metrics.val?.coverage)} of the images.
 ## Data
 
 Dataset snapshot \`${m.snapshot.contentHash}\`${m.snapshot.name ? ` ("${m.snapshot.name}")` : ""}${counts}: the
-train split trains the head, val chooses the epoch (early stopping) and fits the temperature and
+train split trains the model, val chooses the epoch (early stopping) and fits the temperature and
 the abstain threshold${m.metrics.test ? ", and test is only evaluated" : "; the snapshot has no test split, so the figures below are on val, which also made choices, and are optimistic"}.
 
 ## Architecture and provenance
 
 Face crop (detector box scaled by ${m.preprocessing.faceBox.scale}, shifted by ${m.preprocessing.faceBox.shiftY} box heights),
-${m.preprocessing.colour === "gray" ? "converted to gray" : "in colour"} → frozen backbone embeddings → a dense head
-(weights quantised to ${m.head.quantization})${m.preprocessing.tta === "flip" ? " → logits averaged with the mirrored crop's" : ""} → softmax(logits / T).
-
-${m.backbones.map((b) => `- **${b.id}**: ${b.provenance}`).join("\n")}
+${m.preprocessing.colour === "gray" ? "converted to gray" : "in colour"}, then ${membersText(m)}${m.preprocessing.tta === "flip" ? " The same is done for the mirrored crop and averaged." : ""}
+Probabilities are softmax(log-probabilities / T).
+${m.backbones.length ? `\n${m.backbones.map((b) => `- **${b.id}**: ${b.provenance}`).join("\n")}\n` : ""}
 
 ## Evaluation (of this quantised artifact)
 
@@ -111,4 +111,17 @@ ${knownFailures(main, m.classes).map((l) => `- ${l}`).join("\n")}
 ${JSON.stringify(m.training.config, null, 2)}
 \`\`\`
 `;
+}
+
+/** One sentence per member of the version, and how they are combined. */
+function membersText(m: Omit<ArtifactManifest, "files">): string {
+  const members = manifestMembers(m as ArtifactManifest);
+  const one = (x: ModelMember) =>
+    x.kind === "head"
+      ? `frozen embeddings of ${x.backbones.join(" + ")} → a dense head (weights ${x.quantization})`
+      : x.trunk
+        ? `the frozen first ${x.trunk.blocks} blocks of ${x.trunk.id} → its fine-tuned top blocks and a new classifier (${x.architecture}; weights ${x.quantization})`
+        : `the crop at ${x.input.size} px → ${x.architecture} (weights ${x.quantization})`;
+  if (members.length === 1) return `${one(members[0]!)}.`;
+  return `${members.length} models whose log-probabilities are averaged:\n\n${members.map((x, i) => `${i + 1}. ${one(x)}`).join("\n")}\n`;
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { headFiles } from "../artifact/head-files.ts";
 import { loadExpressionModel } from "../artifact/load.ts";
-import { ARTIFACT_FORMAT, parseArtifactManifest, type ArtifactManifest } from "../artifact/manifest.ts";
+import { ARTIFACT_FORMAT, parseArtifactManifest, type ArtifactManifest, type ArtifactManifestV2 } from "../artifact/manifest.ts";
 import { BACKBONE_IDS, isBackboneId, loadBackbone } from "../backbones/index.ts";
 import type { Backbone } from "../backbones/types.ts";
 import { fitStandardizer, standardize } from "../head.ts";
@@ -19,6 +19,8 @@ import { predictImages } from "./predict-images.node.ts";
 import { backboneProvenance } from "./provenance.ts";
 import type { Split, TrainingImage, TrainingRecipe } from "./recipe.ts";
 import { variantsFor, type Variant } from "./variants.ts";
+import { convStage } from "./conv-stage.node.ts";
+import type { StageContext, StageResult } from "./stage.ts";
 
 export type PipelineStage = "preparing" | "embedding" | "training" | "evaluating";
 
@@ -62,6 +64,8 @@ export interface TrainingPipelineInput {
   sources: ModelSources;
   /** The TF.js backend in use (selectNodeBackend's choice). */
   backend: string;
+  /** Worker threads for conv training (data parallel); default 2. */
+  threads?: number;
   codeVersion: string;
   /** The full job config, recorded in the manifest. */
   config: Record<string, unknown>;
@@ -93,7 +97,7 @@ function percentIn(stage: PipelineStage, fraction: number): number {
 
 /** Checks the recipe against the snapshot before any work, with errors an admin can act on. */
 export function selectImages(recipe: TrainingRecipe, images: readonly TrainingImage[]): Record<Split, TrainingImage[]> {
-  const unknown = recipe.backbones.filter((id) => !isBackboneId(id));
+  const unknown = recipe.mode === "head" ? recipe.backbones.filter((id) => !isBackboneId(id)) : [];
   if (unknown.length) throw new TrainingInputError(`Unknown backbone(s) ${unknown.join(", ")}; choose from ${BACKBONE_IDS.join(", ")}.`);
   const chosen = new Set(recipe.classes);
   const bySplit: Record<Split, TrainingImage[]> = { train: [], val: [], test: [] };
@@ -130,17 +134,112 @@ export async function runTrainingPipeline(input: TrainingPipelineInput): Promise
   };
 
   await report({ stage: "preparing", percent: 0, message: "Checking the snapshot and loading backbones" });
-  if (recipe.fineTune) {
-    throw new TrainingInputError(
-      input.backend === "tensorflow"
-        ? "Conv fine-tuning is not available in this version of the trainer; turn fine-tuning off to train heads on frozen backbones."
-        : `Conv fine-tuning needs @tensorflow/tfjs-node or tfjs-node-gpu, and this worker runs on ${input.backend} (which cannot back-propagate through convolutions). Turn fine-tuning off, or run the job on a worker where tfjs-node loads.`,
-    );
-  }
   const splits = selectImages(recipe, input.images);
   const classes = recipe.classes;
   const k = classes.length;
+  const ctx: StageContext = {
+    input,
+    splits,
+    report: (p, force) => report(p, force),
+    get history() {
+      return history;
+    },
+    set history(h) {
+      history = h;
+    },
+    get resumed() {
+      return resumed;
+    },
+    set resumed(r) {
+      resumed = r;
+    },
+  };
+  const trained = recipe.mode === "head" ? await headStage(ctx) : await convStage(ctx);
+  const files = trained.files;
+  const floatVal = { accuracy: trained.floatValAccuracy };
+  const embedStats = { computed: trained.stats.embedded, cached: trained.stats.cachedEmbeddings, seconds: trained.stats.embedSeconds };
 
+  // ---- evaluation of the quantised artifact itself, through the same loader the coach uses
+  await report({ stage: "evaluating", percent: percentIn("evaluating", 0), message: "Evaluating the quantised model" });
+  const base: Omit<ArtifactManifestV2, "files" | "metrics" | "calibration"> = {
+    format: ARTIFACT_FORMAT,
+    formatVersion: 2,
+    name: recipe.name,
+    createdAt: new Date().toISOString(),
+    codeVersion: input.codeVersion,
+    classes: [...classes],
+    backbones: trained.backbones,
+    preprocessing: { colour: recipe.colour, faceBox: { ...recipe.faceBox }, tta: recipe.tta },
+    members: trained.members,
+    snapshot: { ...input.snapshot },
+    training: { config: input.config, backend: input.backend, seconds: 0 },
+  };
+  const listFiles = () => [...files].map(([path, bytes]) => ({ path, sha256: sha256(bytes), bytes: bytes.byteLength }));
+  const readFromMemory = async (name: string) => {
+    const bytes = files.get(name);
+    if (!bytes) throw new Error(`No file ${name} in the new version.`);
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  };
+  const provisional = parseArtifactManifest({ ...base, calibration: { temperature: 1, abstainThreshold: 0 }, metrics: {}, files: listFiles() });
+  const model = await loadExpressionModel(provisional, readFromMemory, input.sources);
+  const evalSplits = (["val", "test"] as const).filter((s) => splits[s].length > 0);
+  const totalEval = evalSplits.reduce((n, s) => n + splits[s].length, 0);
+  let evalDone = 0;
+  const raw: Partial<Record<"val" | "test", Float32Array>> = {};
+  try {
+    for (const split of evalSplits) {
+      raw[split] = await predictImages(model, splits[split].map((i) => i.sha256), input.readImage, {
+        onProgress: async (done, total) => {
+          await hooks.checkStop();
+          await report({ stage: "evaluating", percent: percentIn("evaluating", (evalDone + done) / totalEval), message: `Evaluating on ${split}: ${done} of ${total}` }, done === total);
+        },
+      });
+      evalDone += splits[split].length;
+    }
+  } finally {
+    model.dispose();
+  }
+  const labelsOf = (split: "val" | "test") => Int32Array.from(splits[split], (i) => classes.indexOf(i.label));
+  const yVal = labelsOf("val");
+  const valLogits = logProbs(raw.val!);
+  const temperature = fitTemperature(valLogits, yVal, k);
+  const calibrated = (split: "val" | "test") => softmaxWithTemperature(logProbs(raw[split]!), k, temperature);
+  const threshold = abstainThreshold(calibrated("val"), yVal, k, recipe.abstainTargetAccuracy);
+  const metrics: ArtifactManifest["metrics"] = {};
+  for (const split of evalSplits) {
+    metrics[split] = evaluationReport(calibrated(split), labelsOf(split), classes, { uncalibrated: raw[split], abstainThreshold: threshold });
+  }
+  hooks.log(`val: float head ${(floatVal.accuracy * 100).toFixed(2)}%, quantised artifact ${(metrics.val!.accuracy * 100).toFixed(2)}% (TTA ${recipe.tta}), T=${temperature.toFixed(3)}, ECE ${metrics.val!.ece}`);
+
+  const seconds = (performance.now() - started) / 1000;
+  const withoutFiles = { ...base, training: { ...base.training, seconds: Math.round(seconds * 10) / 10 }, calibration: { temperature: Math.round(temperature * 1e6) / 1e6, abstainThreshold: threshold }, metrics };
+  files.set("card.md", new TextEncoder().encode(modelCard(withoutFiles)));
+  const manifest = parseArtifactManifest({ ...withoutFiles, files: listFiles() });
+  const manifestBytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
+  files.set("manifest.json", manifestBytes);
+  await report({ stage: "evaluating", percent: STAGE_RANGE.evaluating[1], message: `Val accuracy ${(metrics.val!.accuracy * 100).toFixed(1)}%` });
+  return {
+    manifest,
+    files,
+    contentHash: sha256(manifestBytes),
+    stats: {
+      embedded: embedStats.computed,
+      cachedEmbeddings: embedStats.cached,
+      embedSeconds: embedStats.seconds,
+      trainImages: splits.train.length,
+      epochs: trained.history.length,
+      bestEpoch: trained.bestEpoch,
+      seconds,
+    },
+  };
+}
+
+/** Mode "head": embeddings of frozen backbones (cached), then a dense head trained on them. */
+async function headStage(ctx: StageContext): Promise<StageResult> {
+  const { input, splits } = ctx;
+  const { recipe, hooks } = input;
+  const classes = recipe.classes;
+  const k = classes.length;
   const backbones: Backbone[] = [];
   try {
     for (const id of recipe.backbones) if (isBackboneId(id)) backbones.push(await loadBackbone(id, input.sources));
@@ -156,7 +255,7 @@ export async function runTrainingPipeline(input: TrainingPipelineInput): Promise
         needs.set(image.sha256, list);
       }
     }
-    await report({ stage: "embedding", percent: percentIn("embedding", 0), message: "Embedding images the cache does not hold" });
+    await ctx.report({ stage: "embedding", percent: percentIn("embedding", 0), message: "Embedding images the cache does not hold" });
     const embedStats = await embedMissing({
       backbones,
       colour: recipe.colour,
@@ -165,7 +264,7 @@ export async function runTrainingPipeline(input: TrainingPipelineInput): Promise
       store: input.store,
       onProgress: async (done, total) => {
         await hooks.checkStop();
-        await report({ stage: "embedding", percent: percentIn("embedding", total ? done / total : 1), batch: done, batches: total, message: `Embedded ${done} of ${total} new images` }, done === total);
+        await ctx.report({ stage: "embedding", percent: percentIn("embedding", total ? done / total : 1), batch: done, batches: total, message: `Embedded ${done} of ${total} new images` }, done === total);
       },
     });
     hooks.log(`embeddings: ${embedStats.computed} computed for ${embedStats.images} images in ${embedStats.seconds.toFixed(1)} s, ${embedStats.cached} from the cache`);
@@ -194,9 +293,9 @@ export async function runTrainingPipeline(input: TrainingPipelineInput): Promise
       }
     }
     const resumedFrom = resume && resume.fingerprint === fingerprint ? resume.epoch : undefined;
-    resumed = resumedFrom;
-    if (resume && resumedFrom !== undefined) history = [...resume.history];
-    await report({ stage: "training", percent: percentIn("training", (resumedFrom ?? 0) / recipe.epochs), epoch: resumedFrom ?? 0, epochs: recipe.epochs, resumedFrom, message: resumedFrom ? `Resuming after epoch ${resumedFrom}` : "Training the head" });
+    ctx.resumed = resumedFrom;
+    if (resume && resumedFrom !== undefined) ctx.history = [...resume.history];
+    await ctx.report({ stage: "training", percent: percentIn("training", (resumedFrom ?? 0) / recipe.epochs), epoch: resumedFrom ?? 0, epochs: recipe.epochs, resumedFrom, message: resumedFrom ? `Resuming after epoch ${resumedFrom}` : "Training the head" });
     const trained = await trainHeadWithCheckpoints(
       { train: { x: standardize(train.x, standardizer), y: train.y }, val: { x: standardize(val.x, standardizer), y: val.y } },
       {
@@ -213,18 +312,18 @@ export async function runTrainingPipeline(input: TrainingPipelineInput): Promise
         log: hooks.log,
         onBatch: async (epoch, batch, batches) => {
           await hooks.checkStop();
-          await report({ stage: "training", percent: percentIn("training", (epoch - 1 + batch / batches) / recipe.epochs), epoch, epochs: recipe.epochs, batch, batches, resumedFrom }, false);
+          await ctx.report({ stage: "training", percent: percentIn("training", (epoch - 1 + batch / batches) / recipe.epochs), epoch, epochs: recipe.epochs, batch, batches, resumedFrom }, false);
         },
         onEpoch: async (result, checkpoint) => {
           await hooks.checkStop();
           await hooks.saveCheckpoint(encodeCheckpoint(checkpoint), result.epoch);
-          history = checkpoint.history;
+          ctx.history = checkpoint.history;
           const fraction = checkpoint.finished ? 1 : result.epoch / recipe.epochs;
-          await report({ stage: "training", percent: percentIn("training", fraction), epoch: result.epoch, epochs: recipe.epochs, resumedFrom, message: `Epoch ${result.epoch}: val accuracy ${(result.valAccuracy * 100).toFixed(1)}%` });
+          await ctx.report({ stage: "training", percent: percentIn("training", fraction), epoch: result.epoch, epochs: recipe.epochs, resumedFrom, message: `Epoch ${result.epoch}: val accuracy ${(result.valAccuracy * 100).toFixed(1)}%` });
         },
       },
     );
-    history = trained.history;
+    ctx.history = trained.history;
     const floatVal = evaluateHead(trained.model, standardize(val.x, standardizer), val.y, dim, k);
 
     // ---- the artifact: folded, quantised head
@@ -234,78 +333,14 @@ export async function runTrainingPipeline(input: TrainingPipelineInput): Promise
     inference.dispose();
     const files = new Map<string, Uint8Array>(Object.entries(head));
 
-    // ---- evaluation of the quantised artifact itself, through the same loader the coach uses
-    await report({ stage: "evaluating", percent: percentIn("evaluating", 0), message: "Evaluating the quantised model" });
-    const base: Omit<ArtifactManifest, "files" | "metrics" | "calibration"> = {
-      format: ARTIFACT_FORMAT,
-      formatVersion: 1,
-      name: recipe.name,
-      createdAt: new Date().toISOString(),
-      codeVersion: input.codeVersion,
-      classes: [...classes],
-      backbones: recipe.backbones.map((id) => ({ id, provenance: backboneProvenance(id) })),
-      preprocessing: { colour: recipe.colour, faceBox: { ...recipe.faceBox }, tta: recipe.tta },
-      head: { modelFile: "model.json", quantization: recipe.quantization },
-      snapshot: { ...input.snapshot },
-      training: { config: input.config, backend: input.backend, seconds: 0 },
-    };
-    const listFiles = () => [...files].map(([path, bytes]) => ({ path, sha256: sha256(bytes), bytes: bytes.byteLength }));
-    const readFromMemory = async (name: string) => {
-      const bytes = files.get(name);
-      if (!bytes) throw new Error(`No file ${name} in the new version.`);
-      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    };
-    const provisional = parseArtifactManifest({ ...base, calibration: { temperature: 1, abstainThreshold: 0 }, metrics: {}, files: listFiles() });
-    const model = await loadExpressionModel(provisional, readFromMemory, input.sources);
-    const evalSplits = (["val", "test"] as const).filter((s) => splits[s].length > 0);
-    const totalEval = evalSplits.reduce((n, s) => n + splits[s].length, 0);
-    let evalDone = 0;
-    const raw: Partial<Record<"val" | "test", Float32Array>> = {};
-    try {
-      for (const split of evalSplits) {
-        raw[split] = await predictImages(model, splits[split].map((i) => i.sha256), input.readImage, {
-          onProgress: async (done, total) => {
-            await hooks.checkStop();
-            await report({ stage: "evaluating", percent: percentIn("evaluating", (evalDone + done) / totalEval), message: `Evaluating on ${split}: ${done} of ${total}` }, done === total);
-          },
-        });
-        evalDone += splits[split].length;
-      }
-    } finally {
-      model.dispose();
-    }
-    const labelsOf = (split: "val" | "test") => Int32Array.from(splits[split], (i) => classes.indexOf(i.label));
-    const yVal = labelsOf("val");
-    const valLogits = logProbs(raw.val!);
-    const temperature = fitTemperature(valLogits, yVal, k);
-    const calibrated = (split: "val" | "test") => softmaxWithTemperature(logProbs(raw[split]!), k, temperature);
-    const threshold = abstainThreshold(calibrated("val"), yVal, k, recipe.abstainTargetAccuracy);
-    const metrics: ArtifactManifest["metrics"] = {};
-    for (const split of evalSplits) {
-      metrics[split] = evaluationReport(calibrated(split), labelsOf(split), classes, { uncalibrated: raw[split], abstainThreshold: threshold });
-    }
-    hooks.log(`val: float head ${(floatVal.accuracy * 100).toFixed(2)}%, quantised artifact ${(metrics.val!.accuracy * 100).toFixed(2)}% (TTA ${recipe.tta}), T=${temperature.toFixed(3)}, ECE ${metrics.val!.ece}`);
-
-    const seconds = (performance.now() - started) / 1000;
-    const withoutFiles = { ...base, training: { ...base.training, seconds: Math.round(seconds * 10) / 10 }, calibration: { temperature: Math.round(temperature * 1e6) / 1e6, abstainThreshold: threshold }, metrics };
-    files.set("card.md", new TextEncoder().encode(modelCard(withoutFiles)));
-    const manifest = parseArtifactManifest({ ...withoutFiles, files: listFiles() });
-    const manifestBytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
-    files.set("manifest.json", manifestBytes);
-    await report({ stage: "evaluating", percent: STAGE_RANGE.evaluating[1], message: `Val accuracy ${(metrics.val!.accuracy * 100).toFixed(1)}%` });
     return {
-      manifest,
+      members: [{ kind: "head", backbones: [...recipe.backbones], modelFile: "model.json", quantization: recipe.quantization }],
+      backbones: recipe.backbones.map((id) => ({ id, provenance: backboneProvenance(id) })),
       files,
-      contentHash: sha256(manifestBytes),
-      stats: {
-        embedded: embedStats.computed,
-        cachedEmbeddings: embedStats.cached,
-        embedSeconds: embedStats.seconds,
-        trainImages: splits.train.length,
-        epochs: trained.history.length,
-        bestEpoch: trained.bestEpoch,
-        seconds,
-      },
+      floatValAccuracy: floatVal.accuracy,
+      history: trained.history,
+      bestEpoch: trained.bestEpoch,
+      stats: { embedded: embedStats.computed, cachedEmbeddings: embedStats.cached, embedSeconds: embedStats.seconds },
     };
   } finally {
     backbones.forEach((b) => b.dispose());

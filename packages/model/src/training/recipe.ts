@@ -1,5 +1,6 @@
 import type { ExpressionClass } from "../classes.ts";
 import type { LearningRateSchedule } from "./lr-schedule.ts";
+import type { CnnArchitectureId, FinetuneBackboneId } from "../cnn/architectures.ts";
 
 /**
  * What the pipeline needs from a training job's config. @mien/jobs' zod-validated
@@ -29,7 +30,23 @@ export interface TrainingRecipe {
   quantization: "float16" | "uint8";
   abstainTargetAccuracy: number;
   faceBox: { scale: number; shiftY: number };
-  fineTune: boolean;
+  /** head: a dense head on frozen embeddings; finetune: the top blocks of a face backbone; scratch: a CNN from pixels. */
+  mode: "head" | "finetune" | "scratch";
+  conv: {
+    architecture: CnnArchitectureId;
+    backbone: FinetuneBackboneId;
+    /** finetune: how many top blocks train (the rest is frozen and its output cached). */
+    trainableBlocks: number;
+    dropout: number;
+    weightDecay: number;
+    labelSmoothing: number;
+    /** Probability of random erasing per image. */
+    erase: number;
+    /** Contrast change, ±. */
+    contrast: number;
+    /** Ghost batches per step (data-parallel shards); results depend on this, not on threads. */
+    shards: number;
+  };
   seed: number;
 }
 

@@ -4,10 +4,17 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
-import { BALANCING, LR_SCHEDULES, RANDOM_AUGMENTATIONS, type TrainingConfig } from "@mien/jobs/training";
+import { CNN_ARCHITECTURES, CNN_ARCHITECTURE_IDS, FINETUNE_BACKBONES, FINETUNE_BACKBONE_IDS } from "@mien/model/architectures";
+import { BALANCING, CONV_MODE_DEFAULTS, estimateTrainingMinutes, LR_SCHEDULES, RANDOM_AUGMENTATIONS, TRAINING_MODES, type TrainingConfig, type TrainingMode } from "@mien/jobs/training";
 import { useTRPC } from "../../trpc/react.tsx";
 
 type Draft = Omit<TrainingConfig, "snapshotId"> & { snapshotId: string };
+
+const MODE_TEXT: Record<TrainingMode, { label: string; hint: string }> = {
+  head: { label: "Head on frozen backbones", hint: "Embeds each image once with pretrained face networks (cached for later jobs) and trains a small dense head. Quickest; curation changes little." },
+  finetune: { label: "Fine-tune a face backbone", hint: "The top blocks of a pretrained face network learn too; the frozen blocks below run once per image." },
+  scratch: { label: "CNN from scratch", hint: "A compact convolutional network learns from the face pixels with fresh augmentation every epoch. Slowest; learns most from curation." },
+};
 
 const AUGMENTATION_TEXT: Record<(typeof RANDOM_AUGMENTATIONS)[number], { label: string; unit: string; max: number; step: number }> = {
   rotation: { label: "Rotation", unit: "degrees", max: 45, step: 1 },
@@ -29,6 +36,12 @@ function Field({ id, label, hint, children }: { id: string; label: string; hint?
       ) : null}
     </div>
   );
+}
+
+/** The head mode's schedule fields from the shipped defaults. */
+function pickHead(defaults: Omit<Draft, "name" | "snapshotId">) {
+  const { epochs, batchSize, learningRate, earlyStopping } = defaults;
+  return { epochs, batchSize, learningRate, earlyStopping };
 }
 
 /** The admin's form for a training job: every config field, defaults from the shipped recipe. */
@@ -58,6 +71,11 @@ export function TrainingForm() {
   const d: Draft = draft ?? { ...defaults, name: "expression-model", snapshotId: first.id, classes: trainClasses(first) };
   const snapshot = snapshots.find((s) => s.id === d.snapshotId) ?? first;
   const set = (patch: Partial<Draft>) => setDraft({ ...d, ...patch });
+  const trainCount = d.classes.reduce((n, c) => n + (snapshot.classCounts.train?.[c] ?? 0), 0);
+  const otherCount = d.classes.reduce((n, c) => n + (snapshot.classCounts.val?.[c] ?? 0) + (snapshot.classCounts.test?.[c] ?? 0), 0);
+  // Conv modes train with SGD and fresh augmentation: switching mode swaps in that mode's schedule.
+  const switchMode = (mode: TrainingMode) =>
+    set({ mode, ...(mode === "head" ? pickHead(defaults) : CONV_MODE_DEFAULTS[mode]), augmentations: { ...d.augmentations, copies: mode === "head" ? d.augmentations.copies : 0 }, colour: mode === "scratch" ? "gray" : d.colour });
   const toggle = <T,>(list: readonly T[], item: T, on: boolean) => (on ? [...list, item] : list.filter((x) => x !== item));
 
   function submit(event: FormEvent) {
@@ -107,6 +125,80 @@ export function TrainingForm() {
       </fieldset>
 
       <fieldset className="fieldset">
+        <legend>What to train</legend>
+        <div className="check-list" role="radiogroup" aria-label="Training mode">
+          {TRAINING_MODES.map((mode) => {
+            const config = { ...d, mode, ...(mode === d.mode ? {} : mode === "head" ? pickHead(defaults) : CONV_MODE_DEFAULTS[mode]) } as TrainingConfig;
+            const minutes = estimateTrainingMinutes(config, trainCount, otherCount);
+            return (
+              <label key={mode} className="check check-block">
+                <input type="radio" name="mode" value={mode} checked={d.mode === mode} onChange={() => switchMode(mode)} aria-describedby={`mode-${mode}`} />
+                <span>
+                  <strong>{MODE_TEXT[mode].label}</strong> <span className="badge">about {minutes} min</span>
+                  <span className="hint" id={`mode-${mode}`}>
+                    {" "}
+                    {MODE_TEXT[mode].hint}
+                  </span>
+                </span>
+              </label>
+            );
+          })}
+        </div>
+        <p className="hint">Estimates are for this snapshot on a 2-core machine running wasm; a GPU worker is much faster.</p>
+        {d.mode === "scratch" ? (
+          <Field id="conv-arch" label="Architecture">
+            <select id="conv-arch" value={d.conv.architecture} onChange={(e) => set({ conv: { ...d.conv, architecture: e.target.value as Draft["conv"]["architecture"] } })}>
+              {CNN_ARCHITECTURE_IDS.map((id) => (
+                <option key={id} value={id}>
+                  {CNN_ARCHITECTURES[id].label}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ) : null}
+        {d.mode === "finetune" ? (
+          <div className="form-grid">
+            <Field id="conv-backbone" label="Backbone">
+              <select id="conv-backbone" value={d.conv.backbone} onChange={(e) => set({ conv: { ...d.conv, backbone: e.target.value as Draft["conv"]["backbone"] } })}>
+                {FINETUNE_BACKBONE_IDS.map((id) => (
+                  <option key={id} value={id}>
+                    {FINETUNE_BACKBONES[id].label}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field id="conv-blocks" label="Trainable top blocks" hint="The blocks below stay frozen; their output is computed once per image.">
+              <input id="conv-blocks" type="number" min={1} max={FINETUNE_BACKBONES[d.conv.backbone].blocks - 1} value={d.conv.trainableBlocks} onChange={(e) => set({ conv: { ...d.conv, trainableBlocks: Number(e.target.value) } })} aria-describedby="conv-blocks-hint" />
+            </Field>
+          </div>
+        ) : null}
+        {d.mode !== "head" ? (
+          <div className="form-grid">
+            <Field id="conv-dropout" label="Dropout before the classifier">
+              <input id="conv-dropout" type="number" min={0} max={0.9} step={0.05} value={d.conv.dropout} onChange={(e) => set({ conv: { ...d.conv, dropout: Number(e.target.value) } })} />
+            </Field>
+            <Field id="conv-wd" label="Weight decay">
+              <input id="conv-wd" type="number" min={0} max={0.1} step="any" value={d.conv.weightDecay} onChange={(e) => set({ conv: { ...d.conv, weightDecay: Number(e.target.value) } })} />
+            </Field>
+            <Field id="conv-smoothing" label="Label smoothing">
+              <input id="conv-smoothing" type="number" min={0} max={0.5} step={0.05} value={d.conv.labelSmoothing} onChange={(e) => set({ conv: { ...d.conv, labelSmoothing: Number(e.target.value) } })} />
+            </Field>
+            {d.mode === "scratch" ? (
+              <>
+                <Field id="conv-erase" label="Random erasing (probability)">
+                  <input id="conv-erase" type="number" min={0} max={1} step={0.05} value={d.conv.erase} onChange={(e) => set({ conv: { ...d.conv, erase: Number(e.target.value) } })} />
+                </Field>
+                <Field id="conv-contrast" label="Contrast change (±)">
+                  <input id="conv-contrast" type="number" min={0} max={0.9} step={0.05} value={d.conv.contrast} onChange={(e) => set({ conv: { ...d.conv, contrast: Number(e.target.value) } })} />
+                </Field>
+              </>
+            ) : null}
+          </div>
+        ) : null}
+      </fieldset>
+
+      {d.mode === "head" ? (
+      <fieldset className="fieldset">
         <legend>Backbones (frozen, concatenated)</legend>
         <div className="check-list">
           {backbones.map((b) => (
@@ -123,12 +215,13 @@ export function TrainingForm() {
           ))}
         </div>
       </fieldset>
+      ) : null}
 
       <fieldset className="fieldset">
         <legend>Augmentations</legend>
         <label className="check">
           <input type="checkbox" checked={d.augmentations.flip} onChange={(e) => set({ augmentations: { ...d.augmentations, flip: e.target.checked } })} />
-          Mirrored copy of every training image
+          {d.mode === "head" ? "Mirrored copy of every training image" : "Mirror half of the images, drawn anew each epoch"}
         </label>
         <div className="form-grid">
           {RANDOM_AUGMENTATIONS.map((a) => {
@@ -137,7 +230,7 @@ export function TrainingForm() {
             return (
               <div key={a} className="aug-row">
                 <label className="check">
-                  <input type="checkbox" checked={value.enabled} onChange={(e) => set({ augmentations: { ...d.augmentations, [a]: { ...value, enabled: e.target.checked }, copies: e.target.checked && !d.augmentations.copies ? 1 : d.augmentations.copies } })} />
+                  <input type="checkbox" checked={value.enabled} onChange={(e) => set({ augmentations: { ...d.augmentations, [a]: { ...value, enabled: e.target.checked }, copies: d.mode === "head" && e.target.checked && !d.augmentations.copies ? 1 : d.augmentations.copies } })} />
                   {t.label}
                 </label>
                 <label className="visually-hidden" htmlFor={`aug-${a}`}>
@@ -149,20 +242,28 @@ export function TrainingForm() {
             );
           })}
         </div>
-        <Field id="aug-copies" label="Augmented copies per image" hint="Each copy is embedded once and cached; 0 turns random augmentation off.">
-          <input id="aug-copies" type="number" min={0} max={8} value={d.augmentations.copies} onChange={(e) => set({ augmentations: { ...d.augmentations, copies: Number(e.target.value) } })} aria-describedby="aug-copies-hint" />
-        </Field>
+        {d.mode === "head" ? (
+          <Field id="aug-copies" label="Augmented copies per image" hint="Each copy is embedded once and cached; 0 turns random augmentation off.">
+            <input id="aug-copies" type="number" min={0} max={8} value={d.augmentations.copies} onChange={(e) => set({ augmentations: { ...d.augmentations, copies: Number(e.target.value) } })} aria-describedby="aug-copies-hint" />
+          </Field>
+        ) : (
+          <p className="hint">Conv training draws a new random augmentation of every image in every epoch.</p>
+        )}
       </fieldset>
 
       <fieldset className="fieldset">
-        <legend>Head and schedule</legend>
+        <legend>{d.mode === "head" ? "Head and schedule" : "Schedule"}</legend>
         <div className="form-grid">
+          {d.mode === "head" ? (
+          <>
           <Field id="head-hidden" label="Hidden layers" hint='Widths, e.g. "512" or "512,256"; empty for logistic regression.'>
             <input id="head-hidden" value={d.head.hidden.join(",")} onChange={(e) => set({ head: { ...d.head, hidden: e.target.value.split(",").map((s) => s.trim()).filter(Boolean).map(Number) } })} aria-describedby="head-hidden-hint" />
           </Field>
           <Field id="head-dropout" label="Dropout">
             <input id="head-dropout" type="number" min={0} max={0.9} step={0.05} value={d.head.dropout} onChange={(e) => set({ head: { ...d.head, dropout: Number(e.target.value) } })} />
           </Field>
+          </>
+          ) : null}
           <Field id="balancing" label="Class balancing">
             <select id="balancing" value={d.balancing} onChange={(e) => set({ balancing: e.target.value as Draft["balancing"] })}>
               {BALANCING.map((b) => (
@@ -216,13 +317,6 @@ export function TrainingForm() {
             <input type="number" className="input-narrow" min={1} max={100} value={d.earlyStopping.patience} disabled={!d.earlyStopping.enabled} onChange={(e) => set({ earlyStopping: { ...d.earlyStopping, patience: Number(e.target.value) } })} aria-label="Patience in epochs" />
           </label>
         </div>
-        <label className="check">
-          <input type="checkbox" checked={d.fineTune} onChange={(e) => set({ fineTune: e.target.checked })} aria-describedby="fine-tune-hint" />
-          Fine-tune the backbones&apos; conv layers
-        </label>
-        <p className="hint" id="fine-tune-hint">
-          Runs only on a worker where @tensorflow/tfjs-node or tfjs-node-gpu loads. Workers on wasm or cpu (no native TensorFlow) cannot back-propagate through convolutions and refuse the job with an error.
-        </p>
       </fieldset>
 
       <div className="form-actions">

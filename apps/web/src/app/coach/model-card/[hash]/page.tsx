@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { isRole } from "@mien/auth";
 import { getDb } from "@mien/db";
-import { artifactManifest, type EvaluationReport } from "@mien/model/manifest";
+import { artifactManifest, manifestMembers, type EvaluationReport } from "@mien/model/manifest";
 import { currentSession } from "../../../../auth/session.ts";
 import { ModelCardLimits } from "../../../../components/coach/model-card-limits.tsx";
 import { SiteHeader } from "../../../../components/site-header.tsx";
@@ -47,11 +47,19 @@ export default async function PublishedModelCard({ params }: { params: Promise<{
             <li>It knows {m.classes.length} expressions: {m.classes.join(", ")}.</li>
             {m.backbones.map((b) => (
               <li key={b.id}>
-                Frozen feature extractor <code>{b.id}</code>: {b.provenance}
+                Pretrained part <code>{b.id}</code>: {b.provenance}
               </li>
             ))}
+            {manifestMembers(m).map((x, i) => (
+              <li key={i}>
+                {x.kind === "head"
+                  ? `A small trained head on frozen features of ${x.backbones.join(" + ")} (${x.quantization} weights).`
+                  : `A convolutional network trained on faces: ${x.architecture} (${x.quantization} weights).`}
+              </li>
+            ))}
+            {manifestMembers(m).length > 1 ? <li>Its reading averages all {manifestMembers(m).length} networks above.</li> : null}
             <li>
-              A small trained head on top ({m.head.quantization} weights). Faces are cut square at {m.preprocessing.faceBox.scale}× the detected box
+              Faces are cut square at {m.preprocessing.faceBox.scale}× the detected box
               {m.preprocessing.colour === "gray" ? " and turned gray, as its training photos were" : ""}
               {m.preprocessing.tta === "flip" ? "; each reading averages the face and its mirror image" : ""}.
             </li>

@@ -1,0 +1,163 @@
+import { createHash } from "node:crypto";
+import { headFiles } from "../artifact/head-files.ts";
+import type { ModelMember } from "../artifact/manifest.ts";
+import { CNN_ARCHITECTURES, SCRATCH_INPUT_SIZE } from "../cnn/architectures.ts";
+import { decodeCnnCheckpoint, encodeCnnCheckpoint } from "../cnn/checkpoint.ts";
+import { scratchCnnToLayersModel } from "../cnn/export.ts";
+import { loadPixelDataset } from "../cnn/pixels.node.ts";
+import { SCRATCH_INPUT_MEAN, SCRATCH_INPUT_SCALE, type ScratchCnnSpec } from "../cnn/scratch-cnn.ts";
+import { trainCnn, type CnnCheckpoint } from "../cnn/train-cnn.node.ts";
+import { balancedClassWeights } from "./features.ts";
+import { permutation } from "./random.ts";
+import type { TrainingRecipe } from "./recipe.ts";
+import type { StageContext, StageResult } from "./stage.ts";
+
+export function scratchSpec(recipe: TrainingRecipe): ScratchCnnSpec {
+  const arch = CNN_ARCHITECTURES[recipe.conv.architecture];
+  return {
+    kind: "scratch-cnn",
+    inputSize: SCRATCH_INPUT_SIZE,
+    stages: arch.stages.map((filters) => ({ filters, convs: arch.convs })),
+    dropout: recipe.conv.dropout,
+    classes: recipe.classes.length,
+  };
+}
+
+/** Class-balanced resampling by index: every class repeated up to the largest class's count. */
+function oversampleIndices(labels: Int32Array, k: number, seed: number): Int32Array {
+  const byClass = Array.from({ length: k }, () => [] as number[]);
+  labels.forEach((y, i) => byClass[y]!.push(i));
+  const target = Math.max(...byClass.map((c) => c.length));
+  const out: number[] = [];
+  byClass.forEach((list, c) => {
+    if (!list.length) return;
+    const order = permutation(list.length, seed + c);
+    for (let i = 0; i < target; i++) out.push(list[order[i % list.length]!]!);
+  });
+  return Int32Array.from(out);
+}
+
+/**
+ * Modes "scratch" (and, with a trunk, "finetune"): a conv network trained from the images
+ * themselves, with fresh augmentations every epoch, data-parallel over worker threads,
+ * checkpointed after every epoch and resumable.
+ */
+export async function convStage(ctx: StageContext): Promise<StageResult> {
+  const { input, splits } = ctx;
+  const { recipe, hooks } = input;
+  if (recipe.mode === "finetune") throw new Error("finetune is handled by finetuneStage.");
+  const classes = recipe.classes;
+  const k = classes.length;
+  const spec = scratchSpec(recipe);
+  const channels = recipe.colour === "gray" ? 1 : 3;
+  if (channels !== 1) throw new Error("Training from scratch uses gray faces; set colour to gray.");
+
+  // ---- pixels: train then val, decoded once into memory the worker threads share
+  const ids = [...splits.train, ...splits.val].map((i) => i.sha256);
+  const decodeStarted = performance.now();
+  await ctx.report({ stage: "preparing", percent: 1, message: `Decoding ${ids.length} images` });
+  const data = await loadPixelDataset(ids, input.readImage, spec.inputSize, recipe.colour, async (done, total) => {
+    await hooks.checkStop();
+    await ctx.report({ stage: "preparing", percent: 1 + 2 * (done / total), batch: done, batches: total, message: `Decoded ${done} of ${total} images` }, done === total);
+  });
+  const decodeSeconds = (performance.now() - decodeStarted) / 1000;
+  hooks.log(`pixels: ${ids.length} images decoded at ${spec.inputSize} px in ${decodeSeconds.toFixed(1)} s`);
+  const nTrain = splits.train.length;
+  let train = { indices: Int32Array.from({ length: nTrain }, (_, i) => i), labels: Int32Array.from(splits.train, (i) => classes.indexOf(i.label)) };
+  if (recipe.balancing === "oversample") {
+    const picked = oversampleIndices(train.labels, k, recipe.seed);
+    train = { indices: Int32Array.from(picked, (i) => train.indices[i]!), labels: Int32Array.from(picked, (i) => train.labels[i]!) };
+  }
+  const val = { indices: Int32Array.from(splits.val, (_, i) => nTrain + i), labels: Int32Array.from(splits.val, (i) => classes.indexOf(i.label)) };
+
+  // ---- training, resumable from the last epoch checkpoint
+  const fingerprint = createHash("sha256").update(JSON.stringify({ recipe: { ...recipe, name: undefined }, snapshot: input.snapshot.contentHash, train: nTrain, val: val.indices.length })).digest("hex");
+  let resume: CnnCheckpoint | null = null;
+  const stored = await hooks.loadCheckpoint();
+  if (stored) {
+    try {
+      resume = decodeCnnCheckpoint(stored);
+    } catch (error) {
+      hooks.log(`checkpoint unreadable, starting over: ${(error as Error).message}`);
+    }
+  }
+  const resumedFrom = resume && resume.fingerprint === fingerprint ? resume.epoch : undefined;
+  ctx.resumed = resumedFrom;
+  if (resume && resumedFrom !== undefined) ctx.history = [...resume.history];
+  const a = recipe.augmentations;
+  const epochs = recipe.epochs;
+  await ctx.report({ stage: "training", percent: 60 * ((resumedFrom ?? 0) / epochs) + 3, epoch: resumedFrom ?? 0, epochs, resumedFrom, message: resumedFrom ? `Resuming after epoch ${resumedFrom}` : `Training ${recipe.conv.architecture} from scratch` });
+  const percent = (epochDone: number) => Math.round((3 + 85 * Math.min(1, epochDone / epochs)) * 10) / 10;
+  const result = await trainCnn(
+    data,
+    train,
+    val,
+    {
+      net: spec,
+      norm: { mean: SCRATCH_INPUT_MEAN, scale: SCRATCH_INPUT_SCALE },
+      epochs,
+      batchSize: recipe.batchSize,
+      shards: recipe.conv.shards,
+      threads: input.threads ?? 2,
+      backend: input.backend,
+      learningRate: recipe.learningRate.initial,
+      warmupEpochs: recipe.learningRate.warmupEpochs,
+      momentum: 0.9,
+      weightDecay: recipe.conv.weightDecay,
+      labelSmoothing: recipe.conv.labelSmoothing,
+      classWeights: recipe.balancing === "class-weights" ? Float32Array.from(balancedClassWeights(train.labels, k)) : null,
+      augment: {
+        flip: a.flip,
+        rotation: a.rotation.enabled ? a.rotation.amount : 0,
+        shift: a.shift.enabled ? a.shift.amount : 0,
+        zoom: a.zoom.enabled ? a.zoom.amount : 0,
+        shear: a.shear.enabled ? a.shear.amount : 0,
+        brightness: a.brightness.enabled ? a.brightness.amount : 0,
+        contrast: recipe.conv.contrast,
+        erase: recipe.conv.erase,
+      },
+      bnMomentum: 0.99,
+      seed: recipe.seed,
+    },
+    {
+      fingerprint,
+      resume,
+      log: hooks.log,
+      onBatch: async (epoch, batch, batches) => {
+        await hooks.checkStop();
+        await ctx.report({ stage: "training", percent: percent(epoch - 1 + batch / batches), epoch, epochs, batch, batches, resumedFrom }, false);
+      },
+      onEpoch: async (r, checkpoint) => {
+        await hooks.checkStop();
+        await hooks.saveCheckpoint(encodeCnnCheckpoint(checkpoint), r.epoch);
+        ctx.history = checkpoint.history;
+        await ctx.report({ stage: "training", percent: percent(r.epoch), epoch: r.epoch, epochs, resumedFrom, message: `Epoch ${r.epoch}: val accuracy ${(r.valAccuracy * 100).toFixed(1)}%` });
+      },
+    },
+  );
+  ctx.history = result.history;
+  hooks.log(`conv training: ${result.imagesPerSecond.toFixed(0)} images/s on ${input.threads ?? 2} thread(s), best epoch ${result.bestEpoch}`);
+
+  // ---- the artifact: BN folded, quantised
+  const model = scratchCnnToLayersModel(spec, result);
+  const files = new Map<string, Uint8Array>(Object.entries(await headFiles(model, recipe.quantization)));
+  model.dispose();
+  const arch = CNN_ARCHITECTURES[recipe.conv.architecture];
+  const member: ModelMember = {
+    kind: "conv",
+    input: { size: spec.inputSize, channels: 1, mean: SCRATCH_INPUT_MEAN, scale: SCRATCH_INPUT_SCALE },
+    architecture: `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch`,
+    modelFile: "model.json",
+    quantization: recipe.quantization,
+  };
+  const best = result.history.find((h) => h.epoch === result.bestEpoch);
+  return {
+    members: [member],
+    backbones: [],
+    files,
+    floatValAccuracy: best?.valAccuracy ?? 0,
+    history: result.history,
+    bestEpoch: result.bestEpoch,
+    stats: { embedded: 0, cachedEmbeddings: 0, embedSeconds: decodeSeconds, imagesPerSecond: result.imagesPerSecond },
+  };
+}
