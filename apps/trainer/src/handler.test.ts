@@ -123,6 +123,20 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
     expect(trainingProgress.parse(row.progress).history.map((h) => h.epoch)).toEqual([1, 2, 3]);
   }, 180_000);
 
+  it("fine-tunes the top block of face-api's expression net on wasm and publishes a version with its trunk", async () => {
+    const { id } = await startTraining(t.db, queue, { config: config({ ...CONV_MODE_DEFAULTS.finetune, mode: "finetune", epochs: 2, batchSize: 8, name: "finetune-test" }), actorId: ADMIN });
+    const result = (await (await queue.getJob(id))!.waitUntilFinished(events, 170_000)) as { status: string; contentHash: string };
+    expect(result.status).toBe("completed");
+    const file = await readVersionFile(t.db, storage, result.contentHash, "manifest.json");
+    const manifest = parseArtifactManifest(JSON.parse((file as { body: Buffer }).body.toString("utf8")));
+    expect(manifestMembers(manifest)).toMatchObject([{ kind: "conv", trunk: { id: "faceapi-expression", blocks: 3 }, modelFile: "model.json" }]);
+    expect(manifest.backbones.map((b) => b.id)).toEqual(["faceapi-expression"]);
+    expect(manifest.metrics.val!.n).toBe(16);
+    const row = await t.db.trainingJob.findUniqueOrThrow({ where: { id } });
+    const stages = trainingProgress.parse(row.progress);
+    expect(stages.history.map((h) => h.epoch)).toEqual([1, 2]);
+  }, 180_000);
+
   it("cancels a running job at its next batch, without publishing", async () => {
     const versions = await t.db.modelVersion.count();
     const { id } = await startTraining(t.db, queue, { config: config({ epochs: 400, batchSize: 8, earlyStopping: { enabled: false, patience: 6 } }), actorId: ADMIN });

@@ -77,11 +77,11 @@ describe("a worker killed mid-training (SIGKILL)", () => {
     second.child.kill("SIGTERM");
   }, 360_000);
 
-  it("in scratch mode too: a conv job killed mid-epoch resumes after its last epoch and publishes one conv version", async () => {
+  it.each(["scratch", "finetune"] as const)("in %s mode too: a conv job killed mid-epoch resumes after its last epoch and publishes one conv version", async (mode) => {
     // The same images freeze to the same snapshot: reuse the first test's.
     const snapshot = (await t.db.datasetSnapshot.findFirst()) ?? (await createSnapshot(t.db, storage, "fer-resume", "admin"));
     const epochs = 14;
-    const config = { ...smallJobConfig("resume-conv", snapshot.id, epochs), ...CONV_MODE_DEFAULTS.scratch, epochs, batchSize: 8, mode: "scratch" as const };
+    const config = { ...smallJobConfig(`resume-${mode}`, snapshot.id, epochs), ...CONV_MODE_DEFAULTS[mode], epochs, batchSize: 8, mode };
     const versionsBefore = await t.db.modelVersion.count();
     const first = startWorker();
     const { id } = await startTraining(t.db, queue, { config, actorId: "admin" });

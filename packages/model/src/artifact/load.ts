@@ -124,12 +124,13 @@ async function loadMember(member: ModelMember, read: (name: string) => Promise<A
     net.dispose();
     throw error;
   }) : null;
-  const input: InputSpec = { size: member.input.size, channels: member.input.channels, mean: [member.input.mean], scale: member.input.scale };
+  const input: InputSpec | null = member.input ? { size: member.input.size, channels: member.input.channels, mean: [member.input.mean], scale: member.input.scale } : null;
+  if (!trunk && !input) throw new Error("A conv member of this model has neither an input spec nor a trunk; the version is incomplete.");
   return {
     outputs: net.outputs[0]!.shape[1] as number,
     logits: (x, flip) =>
       tf.tidy(() => {
-        const pixels = preprocess(x, trunk?.input ?? input, { flip });
+        const pixels = preprocess(x, trunk?.input ?? input!, { flip });
         return net.predict(trunk ? trunk.run(pixels) : pixels) as tf.Tensor2D;
       }),
     dispose() {

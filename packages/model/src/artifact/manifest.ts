@@ -75,8 +75,11 @@ export const headMember = z.object({
  */
 export const convMember = z.object({
   kind: z.literal("conv"),
-  /** Square crop of `size` px, gray (luma) or RGB, normalised as (x − mean) · scale (x in 0..255). */
-  input: z.object({ size: z.number().int().min(8).max(512), channels: z.union([z.literal(1), z.literal(3)]), mean: z.number(), scale: z.number().positive() }),
+  /**
+   * Square crop of `size` px, gray (luma) or RGB, normalised as (x − mean) · scale (x in 0..255).
+   * Absent with a trunk, whose own preprocessing applies.
+   */
+  input: z.object({ size: z.number().int().min(8).max(512), channels: z.union([z.literal(1), z.literal(3)]), mean: z.number(), scale: z.number().positive() }).optional(),
   trunk: z.object({ id: z.string().min(1), blocks: z.number().int().min(1).max(16) }).optional(),
   /** Human-facing description, e.g. "scratch-cnn 16·32·64·128 ×2". */
   architecture: z.string().min(1).max(200),
@@ -84,7 +87,7 @@ export const convMember = z.object({
   quantization: quantizationKind,
 });
 
-export const modelMember = z.discriminatedUnion("kind", [headMember, convMember]);
+export const modelMember = z.discriminatedUnion("kind", [headMember, convMember]).refine((m) => m.kind === "head" || m.trunk || m.input, { message: "A conv member needs an input spec or a trunk." });
 export type ModelMember = z.infer<typeof modelMember>;
 
 const commonFields = {

@@ -128,6 +128,31 @@ export class GradientWorkers {
     return out;
   }
 
+  /**
+   * Fine-tuning: the frozen trunk's output for pixel rows [0, rows) into the shared feature
+   * buffer (mirrored images after `flipFrom`), split over the threads.
+   */
+  async runTrunk(rows: number, withFlip: number, onProgress?: (done: number, total: number) => Promise<void>): Promise<void> {
+    // Jobs: [from, to, flip, outRow]; originals first, then mirrored copies of rows [0, withFlip).
+    const jobs: { from: number; to: number; flip: boolean; outRow: number }[] = [];
+    const step = 512;
+    for (let from = 0; from < rows; from += step) jobs.push({ from, to: Math.min(rows, from + step), flip: false, outRow: from });
+    for (let from = 0; from < withFlip; from += step) jobs.push({ from, to: Math.min(withFlip, from + step), flip: true, outRow: rows + from });
+    const total = rows + withFlip;
+    let done = 0;
+    let next = 0;
+    await Promise.all(
+      this.workers.map(async (w) => {
+        while (next < jobs.length) {
+          const job = jobs[next++]!;
+          await w.request({ type: "trunk", ...job });
+          done += job.to - job.from;
+          await onProgress?.(done, total);
+        }
+      }),
+    );
+  }
+
   /** The replicas' initial weights (every replica starts from the same seed). */
   async initialWeights(): Promise<{ params: Float32Array[]; state: Float32Array[] }> {
     const reply = await this.workers[0]!.request<Extract<FromWorker, { type: "weights" }>>({ type: "weights" });

@@ -1,5 +1,5 @@
 import type { NetSpec } from "./create-net.ts";
-import type { PixelDataset } from "./dataset-buffer.ts";
+import type { FeatureDataset, PixelDataset, TrainingDataset } from "./dataset-buffer.ts";
 import type { BnBatchStats } from "./net.ts";
 import type { InputNorm } from "./shard.ts";
 
@@ -19,14 +19,20 @@ export interface WorkerInit {
   seed: number;
   /** Force a TF.js backend ("wasm", "cpu", "tensorflow"); default: the best that loads. */
   backend?: string;
-  data: PixelDataset;
+  /** The rows training reads (pixels, or trunk features). */
+  data: TrainingDataset;
+  /** How pixel rows are normalised (ignored for features). */
   norm: InputNorm;
+  /** Fine-tuning: the images to run the frozen trunk on, and where its outputs go. */
+  trunk?: { id: string; blocks: number; pixels: PixelDataset; out: FeatureDataset };
 }
 
 export type ToWorker =
   | { type: "step"; id: number; params: Float32Array[]; shards: ShardRef[] }
   | { type: "predict"; id: number; params: Float32Array[]; state: Float32Array[]; indices: Int32Array; flip: boolean }
   | { type: "weights"; id: number }
+  /** Fine-tuning: run the frozen trunk on pixel rows `from`..`to` (mirrored when `flip`), storing features from row `outRow`. */
+  | { type: "trunk"; id: number; from: number; to: number; flip: boolean; outRow: number }
   | { type: "close" };
 
 export interface ShardOutcome {
@@ -41,4 +47,5 @@ export type FromWorker =
   | { type: "step"; id: number; results: ShardOutcome[] }
   | { type: "predict"; id: number; logits: Float32Array }
   | { type: "weights"; id: number; params: Float32Array[]; state: Float32Array[] }
+  | { type: "trunk"; id: number }
   | { type: "error"; id?: number; message: string };

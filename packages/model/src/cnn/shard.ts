@@ -8,10 +8,13 @@ export interface InputNorm {
   scale: number;
 }
 
+/** What a worker's rows are: pixels to augment and normalise, or a frozen trunk's features. */
+export type InputLayout = { kind: "pixels"; side: number; channels: number; norm: InputNorm } | { kind: "features"; shape: [number, number, number] };
+
 /** One shard of one training step, as sent to a worker. */
 export interface ShardTask {
-  /** [n, side, side, channels] pixels, 0..255. */
-  pixels: Uint8Array;
+  /** [n, side, side, channels] pixels 0..255, or [n, h, w, c] features. */
+  rows: Uint8Array | Float32Array;
   n: number;
   labels: Int32Array;
   /** drawAugmentations() output for these n images, or null for none. */
@@ -33,10 +36,12 @@ export interface ShardResult {
   stats: BnBatchStats[];
 }
 
-/** Pixels and draws → the augmented, normalised input tensor. */
-export function shardInput(task: Pick<ShardTask, "pixels" | "n" | "draws">, side: number, channels: number, norm: InputNorm): tf.Tensor4D {
+/** Rows (and draws, for pixels) → the network's input tensor. */
+export function shardInput(task: Pick<ShardTask, "rows" | "n" | "draws">, layout: InputLayout): tf.Tensor4D {
+  if (layout.kind === "features") return tf.tensor4d(task.rows as Float32Array, [task.n, ...layout.shape]);
+  const { side, channels, norm } = layout;
   return tf.tidy(() => {
-    let x = tf.tensor4d(Float32Array.from(task.pixels), [task.n, side, side, channels]);
+    let x = tf.tensor4d(Float32Array.from(task.rows), [task.n, side, side, channels]);
     if (task.draws) {
       const d = task.draws;
       const rows: number[][] = [];
@@ -79,11 +84,11 @@ function shardLoss(logits: tf.Tensor2D, task: ShardTask, classes: number): tf.Sc
 }
 
 /** Forward and backward over one shard: gradients of the shard's part of the step's mean loss. */
-export function shardGradients(net: TrainableNet, task: ShardTask, side: number, channels: number, norm: InputNorm, classes: number): ShardResult {
+export function shardGradients(net: TrainableNet, task: ShardTask, layout: InputLayout, classes: number): ShardResult {
   const stats: BnBatchStats[] = [];
   let correct = 0;
   const { value, grads } = tf.tidy(() => {
-    const x = shardInput(task, side, channels, norm);
+    const x = shardInput(task, layout);
     return tf.variableGrads(() => {
       const logits = net.forward(x, "train", (s) => stats.push(s), task.dropoutSeed);
       const hits = tf.equal(tf.argMax(logits, 1), tf.tensor1d(task.labels, "int32"));
@@ -101,10 +106,10 @@ export function shardGradients(net: TrainableNet, task: ShardTask, side: number,
   return { grads: out, loss, correct, stats };
 }
 
-/** Logits of the network in inference mode for [n] images (optionally mirrored). */
-export function predictLogits(net: TrainableNet, pixels: Uint8Array, n: number, side: number, channels: number, norm: InputNorm, flip = false): Float32Array {
+/** Logits of the network in inference mode for [n] rows (pixel rows optionally mirrored). */
+export function predictLogits(net: TrainableNet, rows: Uint8Array | Float32Array, n: number, layout: InputLayout, flip = false): Float32Array {
   return tf.tidy(() => {
-    let x = shardInput({ pixels, n, draws: null }, side, channels, norm);
+    let x = shardInput({ rows, n, draws: null }, layout);
     if (flip) x = tf.reverse(x, 2);
     return net.forward(x, "infer").dataSync() as Float32Array;
   });

@@ -1,8 +1,8 @@
 import type { EpochResult } from "../training/head-trainer.ts";
-import { permutation, seedOf } from "../training/random.ts";
+import { permutation, rng, seedOf } from "../training/random.ts";
 import { drawAugmentations, type ImageAugmentation } from "./augment-draws.ts";
 import type { NetSpec } from "./create-net.ts";
-import type { PixelDataset } from "./dataset-buffer.ts";
+import type { TrainingDataset } from "./dataset-buffer.ts";
 import { GradientWorkers } from "./gradient-workers.node.ts";
 import type { ShardRef } from "./protocol.ts";
 import { sgdStep } from "./sgd.ts";
@@ -33,6 +33,8 @@ export interface CnnTrainingOptions {
 export interface CnnSplit {
   indices: Int32Array;
   labels: Int32Array;
+  /** Another row of each image (its mirrored copy's features): each epoch picks one of the two per image. */
+  alternates?: Int32Array;
 }
 
 /** Everything needed to continue after an epoch, and the best epoch so far. */
@@ -114,10 +116,11 @@ export function scoreLogits(logits: Float32Array, labels: Int32Array, classes: n
  * gradient) drives SGD here. Each epoch ends with a val evaluation and a checkpoint; a resumed
  * run continues after the checkpoint's epoch with the same shuffles and augmentations.
  */
-export async function trainCnn(data: PixelDataset, train: CnnSplit, val: CnnSplit, o: CnnTrainingOptions, hooks: CnnTrainingHooks): Promise<CnnTrainingResult> {
+export async function trainCnn(data: TrainingDataset, train: CnnSplit, val: CnnSplit, o: CnnTrainingOptions, hooks: CnnTrainingHooks, workersIn?: GradientWorkers): Promise<CnnTrainingResult> {
   const log = hooks.log ?? (() => {});
   const classes = o.net.classes;
-  const workers = await GradientWorkers.start(o.threads, { net: o.net, seed: o.seed, backend: o.backend, data, norm: o.norm });
+  // Fine-tuning passes workers that already ran the trunk; they are the caller's to close.
+  const workers = workersIn ?? (await GradientWorkers.start(o.threads, { net: o.net, seed: o.seed, backend: o.backend, data, norm: o.norm }));
   try {
     log(`conv training on ${workers.threads} thread(s), backend ${workers.backend}, ${o.shards} shard(s) per step`);
     const decay = workers.paramNames.map((n) => n.endsWith("/kernel"));
@@ -159,11 +162,12 @@ export async function trainCnn(data: PixelDataset, train: CnnSplit, val: CnnSpli
         for (let s = 0; s < o.shards; s++) {
           const pos = batch.subarray(s * per, Math.min(batch.length, (s + 1) * per));
           if (!pos.length) continue;
-          const indices = Int32Array.from(pos, (i) => train.indices[i]!);
+          const coin = train.alternates ? rng(seedOf(`${o.seed}/alt/${step}/${s}`)) : null;
+          const indices = Int32Array.from(pos, (i) => (coin && coin() < 0.5 ? train.alternates![i]! : train.indices[i]!));
           shards.push({
             indices,
             labels: Int32Array.from(pos, (i) => train.labels[i]!),
-            draws: drawAugmentations(indices.length, data.side, o.augment, seedOf(`${o.seed}/aug/${step}/${s}`)),
+            draws: data.kind === "pixels" ? drawAugmentations(indices.length, data.side, o.augment, seedOf(`${o.seed}/aug/${step}/${s}`)) : null,
             classWeights: o.classWeights,
             labelSmoothing: o.labelSmoothing,
             batchTotal: batch.length,
@@ -214,7 +218,7 @@ export async function trainCnn(data: PixelDataset, train: CnnSplit, val: CnnSpli
       imagesPerSecond: busySeconds > 0 ? images / busySeconds : 0,
     };
   } finally {
-    await workers.close();
+    if (!workersIn) await workers.close();
   }
 }
 

@@ -38,14 +38,13 @@ function oversampleIndices(labels: Int32Array, k: number, seed: number): Int32Ar
 }
 
 /**
- * Modes "scratch" (and, with a trunk, "finetune"): a conv network trained from the images
+ * Mode "scratch": a conv network trained from the images
  * themselves, with fresh augmentations every epoch, data-parallel over worker threads,
  * checkpointed after every epoch and resumable.
  */
 export async function convStage(ctx: StageContext): Promise<StageResult> {
   const { input, splits } = ctx;
   const { recipe, hooks } = input;
-  if (recipe.mode === "finetune") throw new Error("finetune is handled by finetuneStage.");
   const classes = recipe.classes;
   const k = classes.length;
   const spec = scratchSpec(recipe);

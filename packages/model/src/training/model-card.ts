@@ -121,7 +121,7 @@ function membersText(m: Omit<ArtifactManifest, "files">): string {
       ? `frozen embeddings of ${x.backbones.join(" + ")} → a dense head (weights ${x.quantization})`
       : x.trunk
         ? `the frozen first ${x.trunk.blocks} blocks of ${x.trunk.id} → its fine-tuned top blocks and a new classifier (${x.architecture}; weights ${x.quantization})`
-        : `the crop at ${x.input.size} px → ${x.architecture} (weights ${x.quantization})`;
+        : `the crop at ${x.input?.size ?? "?"} px → ${x.architecture} (weights ${x.quantization})`;
   if (members.length === 1) return `${one(members[0]!)}.`;
   return `${members.length} models whose log-probabilities are averaged:\n\n${members.map((x, i) => `${i + 1}. ${one(x)}`).join("\n")}\n`;
 }

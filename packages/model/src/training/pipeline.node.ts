@@ -20,6 +20,7 @@ import { backboneProvenance } from "./provenance.ts";
 import type { Split, TrainingImage, TrainingRecipe } from "./recipe.ts";
 import { variantsFor, type Variant } from "./variants.ts";
 import { convStage } from "./conv-stage.node.ts";
+import { finetuneStage } from "./finetune-stage.node.ts";
 import type { StageContext, StageResult } from "./stage.ts";
 
 export type PipelineStage = "preparing" | "embedding" | "training" | "evaluating";
@@ -154,7 +155,7 @@ export async function runTrainingPipeline(input: TrainingPipelineInput): Promise
       resumed = r;
     },
   };
-  const trained = recipe.mode === "head" ? await headStage(ctx) : await convStage(ctx);
+  const trained = recipe.mode === "head" ? await headStage(ctx) : recipe.mode === "scratch" ? await convStage(ctx) : await finetuneStage(ctx);
   const files = trained.files;
   const floatVal = { accuracy: trained.floatValAccuracy };
   const embedStats = { computed: trained.stats.embedded, cached: trained.stats.cachedEmbeddings, seconds: trained.stats.embedSeconds };
