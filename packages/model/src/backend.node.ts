@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { configureWasmPaths, useFirstWorking, type BackendAttempt, type BackendChoice } from "./backend.ts";
+import { registerWasmTrainingKernels } from "./wasm-kernels/index.ts";
 
 /** Native bindings first (not installable on every machine), then wasm, then plain JS. */
 const NATIVE_PACKAGES = [
@@ -42,5 +43,8 @@ export async function selectNodeBackend(options: SelectNodeBackendOptions = {}):
     }
   }
   const order = only && only !== "tensorflow" ? [only] : NODE_FALLBACK_ORDER;
-  return useFirstWorking(order, attempts, log);
+  const choice = await useFirstWorking(order, attempts, log);
+  // Training on wasm needs Mien's gradient kernels (and its fast transposes and matMul layouts).
+  if (choice.name === "wasm") registerWasmTrainingKernels();
+  return choice;
 }

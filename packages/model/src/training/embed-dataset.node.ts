@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { augmentBatch, drawAugmentation } from "../augment.ts";
+import { augmentBatch, drawAugmentation, type AugmentationDraw } from "../augment.ts";
+import { EmbedWorkers } from "./embed-workers.node.ts";
 import type { Backbone } from "../backbones/types.ts";
 import { toCropColour } from "../crop-colour.ts";
 import { decodeImageBytes } from "../image-decode.node.ts";
@@ -17,7 +18,13 @@ export interface EmbedJob {
   batchSize?: number;
   /** Called after each batch with images done / to do; may throw to stop. */
   onProgress?: (done: number, total: number) => Promise<void>;
+  /** Worker threads to embed on (each loads its own copy of the backbones); 1 embeds here. */
+  threads?: number;
+  /** The TF.js backend worker threads use (default: the best that loads). */
+  backend?: string;
 }
+
+type Embedder = (crops: Float32Array, shape: [number, number, number, number], flip: boolean, draws: AugmentationDraw[] | null, backbones: string[]) => Promise<Record<string, Float32Array>>;
 
 export interface EmbedStats {
   /** Images that needed at least one new embedding. */
@@ -82,48 +89,63 @@ export async function embedMissing(job: EmbedJob): Promise<EmbedStats> {
 
   const batchSize = job.batchSize ?? 32;
   let computed = 0;
+  let done = 0;
+  const batches = Math.ceil(todo.length / batchSize);
   await job.onProgress?.(0, todo.length);
-  for (let i = 0; i < todo.length; i += batchSize) {
-    const batch = todo.slice(i, i + batchSize);
+
+  /** Decodes batch `b`, embeds what it misses (with `embed`, here or on a worker) and appends it to the cache. */
+  const runBatch = async (b: number, embed: Embedder) => {
+    const batch = todo.slice(b * batchSize, (b + 1) * batchSize);
     const pixels = await decodeMany(batch.map((t) => t.sha), job.readImage);
     const crops = tf.tidy(() => toCropColour(pixelsToBatch(pixels), job.colour));
-    try {
-      // Group the batch's missing work by variant, then by backbone.
-      for (const variant of variants.values()) {
-        const rows = batch.map((t, r) => ({ t, r })).filter(({ t }) => t.missing.some((m) => m.variant.key === variant.key));
-        if (!rows.length) continue;
-        const input = tf.tidy(() => {
-          const picked = tf.gather(crops, rows.map(({ r }) => r)) as tf.Tensor4D;
-          if (!variant.augment) return picked;
-          const draws = rows.map(({ t }) => drawAugmentation(variant.augment!.amounts, drawSeed(t.sha, variant)));
-          return augmentBatch(picked, draws);
-        });
-        try {
-          for (const backbone of job.backbones) {
-            const sub = rows.filter(({ t }) => t.missing.some((m) => m.variant.key === variant.key && m.backbone === backbone));
-            if (!sub.length) continue;
-            const out = tf.tidy(() => {
-              const x = sub.length === rows.length ? input : (tf.gather(input, sub.map(({ r }) => rows.findIndex((row) => row.r === r))) as tf.Tensor4D);
-              return backbone.embed(preprocess(x, backbone.input, { flip: variant.flip }));
-            });
-            const values = (await out.data()) as Float32Array;
-            out.dispose();
-            for (let v = 0; v < values.length; v++) {
-              if (!Number.isFinite(values[v]!)) throw new Error(`${backbone.id} gave a non-finite embedding for image ${sub[Math.floor(v / backbone.dim)]!.t.sha}.`);
-            }
-            await tables.get(`${backbone.id}|${variant.key}`)!.append(sub.map(({ t }) => t.sha), values);
-            computed += sub.length;
-          }
-        } finally {
-          input.dispose();
+    const [, h, w, c] = crops.shape;
+    const values = crops.dataSync() as Float32Array;
+    crops.dispose();
+    const plane = h * w * c;
+    for (const variant of variants.values()) {
+      const rows = batch.map((t, r) => ({ t, r })).filter(({ t }) => t.missing.some((m) => m.variant.key === variant.key));
+      if (!rows.length) continue;
+      const picked = new Float32Array(rows.length * plane);
+      rows.forEach(({ r }, i) => picked.set(values.subarray(r * plane, (r + 1) * plane), i * plane));
+      const draws = variant.augment ? rows.map(({ t }) => drawAugmentation(variant.augment!.amounts, drawSeed(t.sha, variant))) : null;
+      const wanted = job.backbones.filter((backbone) => rows.some(({ t }) => t.missing.some((m) => m.variant.key === variant.key && m.backbone === backbone)));
+      const out = await embed(picked, [rows.length, h, w, c], variant.flip, draws, wanted.map((b) => b.id));
+      for (const backbone of wanted) {
+        const all = out[backbone.id]!;
+        const keep = rows.map(({ t }, i) => ({ t, i })).filter(({ t }) => t.missing.some((m) => m.variant.key === variant.key && m.backbone === backbone));
+        const kept = new Float32Array(keep.length * backbone.dim);
+        keep.forEach(({ i }, j) => kept.set(all.subarray(i * backbone.dim, (i + 1) * backbone.dim), j * backbone.dim));
+        for (let v = 0; v < kept.length; v++) {
+          if (!Number.isFinite(kept[v]!)) throw new Error(`${backbone.id} gave a non-finite embedding for image ${keep[Math.floor(v / backbone.dim)]!.t.sha}.`);
         }
+        await tables.get(`${backbone.id}|${variant.key}`)!.append(keep.map(({ t }) => t.sha), kept);
+        computed += keep.length;
       }
-    } finally {
-      crops.dispose();
     }
-    await job.onProgress?.(Math.min(i + batchSize, todo.length), todo.length);
+    done += batch.length;
+    await job.onProgress?.(done, todo.length);
     // Let timers run (BullMQ lock renewal, progress events) between batches.
     await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+
+  const threads = Math.max(1, job.threads ?? 1);
+  if (threads > 1 && batches > 1) {
+    const workers = await EmbedWorkers.start(threads, { backbones: job.backbones.map((b) => b.id), backend: job.backend });
+    try {
+      await workers.forEach(batches, (b, worker) => runBatch(b, (...args) => worker.embed(...args)));
+    } finally {
+      await workers.close();
+    }
+  } else {
+    const inline: Embedder = async (crops, shape, flip, draws, ids) =>
+      tf.tidy(() => {
+        let x = tf.tensor4d(crops, shape);
+        if (draws) x = augmentBatch(x, draws);
+        const out: Record<string, Float32Array> = {};
+        for (const backbone of job.backbones.filter((b) => ids.includes(b.id))) out[backbone.id] = backbone.embed(preprocess(x, backbone.input, { flip })).dataSync() as Float32Array;
+        return out;
+      });
+    for (let b = 0; b < batches; b++) await runBatch(b, inline);
   }
   return { images: todo.length, computed, cached, seconds: (performance.now() - started) / 1000 };
 }

@@ -37,6 +37,7 @@ export interface TableKey {
 export class EmbeddingTable {
   private readonly rows = new Map<string, Float32Array>();
   private handle: FileHandle | null = null;
+  private writing: Promise<void> = Promise.resolve();
   private readonly writer = `${hostname().replace(/[^A-Za-z0-9_-]/g, "_")}-${process.pid}-${randomBytes(4).toString("hex")}.seg`;
 
   constructor(
@@ -85,11 +86,16 @@ export class EmbeddingTable {
       out.set(Buffer.from(sha, "hex"), i * recordBytes);
       out.set(new Uint8Array(values.buffer, values.byteOffset + i * dim * 4, dim * 4), i * recordBytes + SHA_BYTES);
     });
-    this.handle ??= await open(join(this.dir, this.writer), "a");
-    await this.handle.write(out);
-    sha256s.forEach((sha, i) => {
-      if (!this.rows.has(sha)) this.rows.set(sha, new Float32Array(out.buffer, i * recordBytes + SHA_BYTES, dim));
+    // Appends may overlap (parallel embedding); one at a time keeps one handle and whole records.
+    const write = this.writing.then(async () => {
+      this.handle ??= await open(join(this.dir, this.writer), "a");
+      await this.handle.write(out);
+      sha256s.forEach((sha, i) => {
+        if (!this.rows.has(sha)) this.rows.set(sha, new Float32Array(out.buffer, i * recordBytes + SHA_BYTES, dim));
+      });
     });
+    this.writing = write.catch(() => undefined);
+    await write;
   }
 
   async close(): Promise<void> {

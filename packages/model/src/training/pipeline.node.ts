@@ -18,7 +18,7 @@ import { modelCard } from "./model-card.ts";
 import { predictImages } from "./predict-images.node.ts";
 import { backboneProvenance } from "./provenance.ts";
 import type { Split, TrainingImage, TrainingRecipe } from "./recipe.ts";
-import { variantsFor, type Variant } from "./variants.ts";
+import { PLAIN, variantsFor, type Variant } from "./variants.ts";
 import { convStage } from "./conv-stage.node.ts";
 import { finetuneStage } from "./finetune-stage.node.ts";
 import type { StageContext, StageResult } from "./stage.ts";
@@ -248,8 +248,10 @@ async function headStage(ctx: StageContext): Promise<StageResult> {
     // ---- embeddings (cached per image, backbone, colour and variant)
     const needs = new Map<string, Variant[]>();
     const variantsBySplit = {} as Record<Split, Variant[]>;
+    // Val needs its plain view for early stopping; val and test are scored on the published
+    // artifact itself (TTA included), so their other views and the test split need no embedding.
     for (const split of ["train", "val", "test"] as const) {
-      variantsBySplit[split] = variantsFor(recipe, split);
+      variantsBySplit[split] = split === "train" ? variantsFor(recipe, split) : split === "val" ? [PLAIN] : [];
       for (const image of splits[split]) {
         const list = needs.get(image.sha256) ?? [];
         for (const v of variantsBySplit[split]) if (!list.some((x) => x.key === v.key)) list.push(v);
@@ -263,6 +265,8 @@ async function headStage(ctx: StageContext): Promise<StageResult> {
       needs,
       readImage: input.readImage,
       store: input.store,
+      threads: input.threads,
+      backend: input.backend,
       onProgress: async (done, total) => {
         await hooks.checkStop();
         await ctx.report({ stage: "embedding", percent: percentIn("embedding", total ? done / total : 1), batch: done, batches: total, message: `Embedded ${done} of ${total} new images` }, done === total);
