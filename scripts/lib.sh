@@ -3,7 +3,14 @@
 # Debian packages when running as root, or saying exactly what to install.
 
 MIEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-MIEN_DATA_DIR="${MIEN_DATA_DIR:-$MIEN_ROOT/.data}"
+
+# A default from packages/env/defaults.json, the one file the apps' env schema reads its defaults
+# from too, so `pnpm mien` and hand-started workers use what `pnpm start` set up.
+mien_default() { node -p "require(process.argv[1])[process.argv[2]]" "$MIEN_ROOT/packages/env/defaults.json" "$1"; }
+# A part of a URL (host, port, username, password, pathname without its slash).
+url_part() { node -p "const u = new URL(process.argv[1]); decodeURIComponent(process.argv[2] === 'pathname' ? u.pathname.slice(1) : u[process.argv[2]])" "$1" "$2"; }
+
+MIEN_DATA_DIR="${MIEN_DATA_DIR:-$MIEN_ROOT/$(mien_default MIEN_DATA_DIR)}"
 export TURBO_TELEMETRY_DISABLED=1
 export MIEN_DATA_DIR
 
@@ -71,36 +78,45 @@ ensure_postgres() {
     for _ in $(seq 1 30); do pg_local_up && break; sleep 1; done
     pg_local_up || die "PostgreSQL did not come up on 127.0.0.1:5432"
   fi
-  local url="postgresql://mien:mien@127.0.0.1:5432/mien"
+  local url role password database
+  url="$(mien_default DATABASE_URL)"
+  role="$(url_part "$url" username)"
+  password="$(url_part "$url" password)"
+  database="$(url_part "$url" pathname)"
   if ! psql "$url" -qtAc 'select 1' >/dev/null 2>&1; then
-    say "creating PostgreSQL role and database 'mien'"
-    if [ -z "$(psql_super -c "select 1 from pg_roles where rolname='mien'")" ]; then
-      psql_super -c "CREATE ROLE mien LOGIN PASSWORD 'mien' CREATEDB" >/dev/null
+    say "creating PostgreSQL role and database '$database'"
+    if [ -z "$(psql_super -c "select 1 from pg_roles where rolname='$role'")" ]; then
+      psql_super -c "CREATE ROLE \"$role\" LOGIN PASSWORD '$password' CREATEDB" >/dev/null
     fi
-    if [ -z "$(psql_super -c "select 1 from pg_database where datname='mien'")" ]; then
-      psql_super -c "CREATE DATABASE mien OWNER mien" >/dev/null
+    if [ -z "$(psql_super -c "select 1 from pg_database where datname='$database'")" ]; then
+      psql_super -c "CREATE DATABASE \"$database\" OWNER \"$role\"" >/dev/null
     fi
-    psql "$url" -qtAc 'select 1' >/dev/null 2>&1 || die "Created role 'mien' but cannot sign in as it over TCP. Check pg_hba.conf allows password auth on 127.0.0.1."
+    psql "$url" -qtAc 'select 1' >/dev/null 2>&1 || die "Created role '$role' but cannot sign in as it over TCP. Check pg_hba.conf allows password auth on 127.0.0.1."
   fi
   export DATABASE_URL="$url"
 }
 
 ensure_redis() {
   if [ -n "${REDIS_URL:-}" ]; then return 0; fi
+  local url host port
+  url="$(mien_default REDIS_URL)"
+  host="$(url_part "$url" hostname)"
+  port="$(url_part "$url" port)"
+  port="${port:-6379}"
   command -v redis-cli >/dev/null || apt_install redis-tools
-  if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  if ! redis-cli -h "$host" -p "$port" ping >/dev/null 2>&1; then
     command -v redis-server >/dev/null || apt_install redis-server
     mkdir -p "$MIEN_DATA_DIR/redis"
     say "starting Redis (append-only file in $MIEN_DATA_DIR/redis)"
-    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --dir "$MIEN_DATA_DIR/redis" \
+    redis-server --daemonize yes --bind "$host" --port "$port" --dir "$MIEN_DATA_DIR/redis" \
       --appendonly yes --appendfsync everysec --logfile "$MIEN_DATA_DIR/redis/redis.log" >/dev/null
-    for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
-    redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || die "Redis did not come up on 127.0.0.1:6379"
-  elif [ "$(redis-cli -h 127.0.0.1 -p 6379 config get appendonly 2>/dev/null | tail -n 1)" = "no" ]; then
+    for _ in $(seq 1 30); do redis-cli -h "$host" -p "$port" ping >/dev/null 2>&1 && break; sleep 0.5; done
+    redis-cli -h "$host" -p "$port" ping >/dev/null 2>&1 || die "Redis did not come up on $host:$port"
+  elif [ "$(redis-cli -h "$host" -p "$port" config get appendonly 2>/dev/null | tail -n 1)" = "no" ]; then
     # Someone else's Redis: use it, but say that queued jobs would not survive its restart.
-    say "note: the Redis on 127.0.0.1:6379 keeps no append-only file, so queued jobs are lost if it restarts (production runs it with --appendonly yes, as docker-compose.yml does)"
+    say "note: the Redis on $host:$port keeps no append-only file, so queued jobs are lost if it restarts (production runs it with --appendonly yes, as docker-compose.yml does)"
   fi
-  export REDIS_URL="redis://127.0.0.1:6379"
+  export REDIS_URL="$url"
 }
 
 ensure_chromium() {
@@ -115,6 +131,7 @@ ensure_chromium() {
 ensure_auth_secret() {
   if [ -n "${BETTER_AUTH_SECRET:-}" ]; then return 0; fi
   mkdir -p "$MIEN_DATA_DIR"
+  # The env schema reads this file when BETTER_AUTH_SECRET is unset, so hand-started processes share it.
   if [ ! -s "$MIEN_DATA_DIR/auth-secret" ]; then
     (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))' > "$MIEN_DATA_DIR/auth-secret")
   fi

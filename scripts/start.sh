@@ -9,7 +9,7 @@ ensure_postgres
 ensure_redis
 ensure_auth_secret
 export NODE_ENV=production
-PORT="${PORT:-3000}"
+PORT="${PORT:-$(mien_default PORT)}"
 export MIEN_BASE_URL="${MIEN_BASE_URL:-http://localhost:$PORT}"
 
 say "applying migrations"

@@ -5,15 +5,14 @@ import { createStorage } from "@mien/storage";
 
 const env = loadServerEnv();
 const db = createDb(env.DATABASE_URL, { max: 4 });
-const ms = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 const screener = startScreener({
   redisUrl: env.REDIS_URL,
   prefix: env.MIEN_QUEUE_PREFIX,
   db,
   storage: createStorage(env),
   // Only tests shorten these, to see a killed screener's run resumed quickly.
-  lockDuration: ms("MIEN_SCREENER_LOCK_MS"),
-  stalledInterval: ms("MIEN_SCREENER_STALLED_MS"),
+  lockDuration: env.MIEN_SCREENER_LOCK_MS,
+  stalledInterval: env.MIEN_SCREENER_STALLED_MS,
 });
 await screener.worker.waitUntilReady();
 console.log(`screener: waiting for screening runs on ${env.REDIS_URL.replace(/\/\/[^@]*@/, "//***@")} (prefix ${env.MIEN_QUEUE_PREFIX})`);

@@ -1,3 +1,4 @@
+import { envValue } from "@mien/env";
 import { useFirstWorking, type BackendAttempt, type BackendChoice } from "@mien/model";
 import { selectNodeBackend } from "@mien/model/node";
 
@@ -10,8 +11,8 @@ const NATIVE = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
  * packages/model); importing one registers the "tensorflow" backend with the shared TF.js core.
  */
 export async function selectTrainerBackend(log: (line: string) => void): Promise<BackendChoice> {
-  const forced = process.env.MIEN_TF_BACKEND;
-  if (forced && forced !== "tensorflow") return selectNodeBackend({ log });
+  const forced = envValue("MIEN_TF_BACKEND");
+  if (forced && forced !== "tensorflow") return selectNodeBackend({ log, only: forced });
   const attempts: BackendAttempt[] = [];
   for (const pkg of NATIVE) {
     try {

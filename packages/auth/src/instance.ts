@@ -11,7 +11,7 @@ export function getAuth(): Auth {
     const env = loadServerEnv();
     globalForAuth.mienAuth = createAuth({
       db: getDb(),
-      secret: resolveAuthSecret(process.env),
+      secret: resolveAuthSecret(env),
       baseURL: env.MIEN_BASE_URL,
       production: env.NODE_ENV === "production",
       signInLimit: env.MIEN_SIGN_IN_LIMIT,

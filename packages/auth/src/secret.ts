@@ -3,8 +3,8 @@ export const DEV_ONLY_AUTH_SECRET = "mien-dev-only-secret-never-use-in-productio
 
 let warned = false;
 
-/** The session-signing secret: BETTER_AUTH_SECRET, which production must set. */
-export function resolveAuthSecret(env: NodeJS.ProcessEnv = process.env): string {
+/** The session-signing secret: BETTER_AUTH_SECRET (or the file `pnpm start` keeps it in, see @mien/env), which production must have. */
+export function resolveAuthSecret(env: { NODE_ENV?: string | undefined; BETTER_AUTH_SECRET?: string | undefined }): string {
   const secret = env.BETTER_AUTH_SECRET?.trim();
   if (secret) {
     if (secret.length < 32) {

@@ -1,3 +1,4 @@
+import { envValue } from "@mien/env";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client.ts";
 
@@ -13,8 +14,6 @@ const globalForDb = globalThis as unknown as { mienDb?: Db };
 
 /** Process-wide client for apps; reuses one pool across Next.js hot reloads. */
 export function getDb(): Db {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set. Run `pnpm start`, or export DATABASE_URL=postgresql://…");
-  globalForDb.mienDb ??= createDb(url);
+  globalForDb.mienDb ??= createDb(envValue("DATABASE_URL"));
   return globalForDb.mienDb;
 }

@@ -26,6 +26,20 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
     });
 }
 
+/** Which checked-in migrations a database has not applied yet; changes nothing (a fresh database has none applied). */
+export async function pendingMigrations(connectionString: string, dir = MIGRATIONS_DIR): Promise<{ total: number; pending: string[] }> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ exists: boolean }>(`SELECT to_regclass('"_mien_migrations"') IS NOT NULL AS exists`);
+    const applied = rows[0]?.exists ? new Set((await client.query<{ name: string }>(`SELECT name FROM "_mien_migrations"`)).rows.map((r) => r.name)) : new Set<string>();
+    const all = listMigrations(dir).map((m) => m.name);
+    return { total: all.length, pending: all.filter((name) => !applied.has(name)) };
+  } finally {
+    await client.end();
+  }
+}
+
 export interface MigrateResult {
   applied: string[];
   alreadyApplied: string[];

@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import DEFAULTS from "../defaults.json";
 
 // import.meta.dirname is Node-only; bundlers (Turbopack in `next build`) provide just import.meta.url.
 const HERE = import.meta.dirname ?? dirname(fileURLToPath(import.meta.url));
@@ -9,19 +11,36 @@ const HERE = import.meta.dirname ?? dirname(fileURLToPath(import.meta.url));
 /** Repository root: apps run from their own folder under turbo/pnpm, so walk up from here. */
 export const REPO_ROOT = resolve(HERE, "..", "..", "..");
 
+/**
+ * The defaults shared with scripts/lib.sh (`pnpm start`, `pnpm test`): one JSON file that the
+ * shell reads too, so the CLI and hand-started workers land on the same database, Redis and folder.
+ */
+export { DEFAULTS };
+
+/** Where `pnpm start` keeps the generated session secret, relative to the data folder. */
+export const AUTH_SECRET_FILE = "auth-secret";
+
 /** A positive whole number of milliseconds (NaN, 0 and negatives are refused). */
 const positiveMs = (fallback: number) => z.coerce.number({ message: "must be a number of milliseconds" }).int().positive().default(fallback);
+const optionalMs = z.coerce.number({ message: "must be a number of milliseconds" }).int().positive().optional();
 
+/**
+ * Every environment variable Mien reads (env.test.ts checks the source for others). Values that
+ * depend on other values (the data folder, the base URL, the secret file) are filled in by loadServerEnv.
+ */
 const serverSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATABASE_URL: z.string().url({ message: "DATABASE_URL must be a postgresql:// URL" }),
-  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, { message: "DATABASE_URL must be a postgresql:// URL" })
+    .default(DEFAULTS.DATABASE_URL),
+  REDIS_URL: z.string().url().default(DEFAULTS.REDIS_URL),
   // BullMQ key prefix: separate prefixes keep parallel test runs off each other's jobs.
   MIEN_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]+$/, "MIEN_QUEUE_PREFIX may hold letters, digits, '.', '_' and '-' only")
     .default("bull"),
-  MIEN_DATA_DIR: z.string().default(".data"),
+  MIEN_DATA_DIR: z.string().min(1).default(DEFAULTS.MIEN_DATA_DIR),
   MIEN_STORAGE: z.enum(["local", "s3"]).default("local"),
   S3_ENDPOINT: z.string().url().optional(),
   S3_REGION: z.string().default("us-east-1"),
@@ -32,8 +51,11 @@ const serverSchema = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((v) => v === "true"),
-  BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
-  MIEN_BASE_URL: z.string().url().default("http://localhost:3000"),
+  /** Unset: the secret `pnpm start` generated into <data dir>/auth-secret, when there is one. */
+  BETTER_AUTH_SECRET: z.string().trim().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
+  /** The web app's port (next start reads it too); the base URL defaults to localhost on it. */
+  PORT: z.coerce.number().int().min(1).max(65_535).default(DEFAULTS.PORT),
+  MIEN_BASE_URL: z.string().url().optional(),
   /** Sign-in attempts allowed per client address, as "<attempts>/<seconds>". */
   MIEN_SIGN_IN_LIMIT: z
     .string()
@@ -43,6 +65,9 @@ const serverSchema = z.object({
       const [max, window] = v.split("/").map(Number) as [number, number];
       return { max, window };
     }),
+  /** `pnpm mien bootstrap`: the first admin's email, and its password (default: random, kept in the data folder). */
+  MIEN_ADMIN_EMAIL: z.string().email({ message: "MIEN_ADMIN_EMAIL must be an email address" }).default("admin@mien.local"),
+  MIEN_ADMIN_PASSWORD: z.string().min(8, "MIEN_ADMIN_PASSWORD must be at least 8 characters").optional(),
   /** Trainer: how long a job's lock lasts, and how often a dead worker's job is looked for (ms). */
   MIEN_TRAINER_LOCK_MS: positiveMs(60_000),
   MIEN_TRAINER_STALLED_MS: positiveMs(30_000),
@@ -52,21 +77,65 @@ const serverSchema = z.object({
   MIEN_EMBEDDING_CACHE: z.string().min(1).optional(),
   /** Force one TF.js backend in Node: tensorflow (tfjs-node[-gpu]), wasm or cpu. */
   MIEN_TF_BACKEND: z.enum(["tensorflow", "wasm", "cpu"]).optional(),
+  /** Code version written into model manifests (default: the git commit). */
+  MIEN_CODE_VERSION: z.string().min(1).optional(),
+  /** `pnpm mien train --data`: an ML-study embedding cache to seed from. */
+  MIEN_ML_CACHE: z.string().min(1).optional(),
+  /** Scripts and tests: where ../shared/data is, when not next to the repository. */
+  MIEN_SHARED_DATA: z.string().min(1).optional(),
+  /** Screener: job lock length and stalled-job check (ms); BullMQ's defaults when unset (tests shorten them). */
+  MIEN_SCREENER_LOCK_MS: optionalMs,
+  MIEN_SCREENER_STALLED_MS: optionalMs,
 });
 
-export type ServerEnv = z.infer<typeof serverSchema> & { dataDir: string };
+type ParsedEnv = z.infer<typeof serverSchema>;
+export type EnvName = keyof ParsedEnv;
+/** Every variable the schema knows, for checks and listings. */
+export const ENV_NAMES = Object.keys(serverSchema.shape) as EnvName[];
 
-/** Parses process.env once; throws one readable error naming every bad variable. */
+export type ServerEnv = Omit<ParsedEnv, "MIEN_BASE_URL"> & {
+  MIEN_BASE_URL: string;
+  /** MIEN_DATA_DIR as an absolute path (relative ones are taken from the repository root). */
+  dataDir: string;
+};
+
+function invalid(issues: z.core.$ZodIssue[]): Error {
+  const lines = issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  return new Error(`Invalid environment:\n${lines.join("\n")}`);
+}
+
+/** Parses the environment; throws one readable error naming every bad variable. Unset variables take the defaults above. */
 export function loadServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
   const parsed = serverSchema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
-  }
+  if (!parsed.success) throw invalid(parsed.error.issues);
   const env = parsed.data;
   const dataDir = isAbsolute(env.MIEN_DATA_DIR) ? env.MIEN_DATA_DIR : join(REPO_ROOT, env.MIEN_DATA_DIR);
   if (env.MIEN_STORAGE === "s3" && (!env.S3_ENDPOINT || !env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY)) {
     throw new Error("MIEN_STORAGE=s3 needs S3_ENDPOINT, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY.");
   }
-  return { ...env, dataDir };
+  return {
+    ...env,
+    BETTER_AUTH_SECRET: env.BETTER_AUTH_SECRET ?? readSecretFile(join(dataDir, AUTH_SECRET_FILE)),
+    MIEN_BASE_URL: env.MIEN_BASE_URL ?? `http://localhost:${env.PORT}`,
+    dataDir,
+  };
+}
+
+/** One variable, parsed by the same schema (with its default), for code that needs no other. */
+export function envValue<K extends EnvName>(name: K, source: NodeJS.ProcessEnv = process.env): ParsedEnv[K] {
+  const parsed = serverSchema.shape[name].safeParse(source[name]);
+  if (!parsed.success) throw invalid(parsed.error.issues.map((i) => ({ ...i, path: [name, ...i.path] })));
+  return parsed.data as ParsedEnv[K];
+}
+
+/** Whether the environment sets `name` (rather than leaving it to the default). */
+export function isSet(name: EnvName, source: NodeJS.ProcessEnv = process.env): boolean {
+  return source[name] !== undefined;
+}
+
+function readSecretFile(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const secret = readFileSync(path, "utf8").trim();
+  if (secret.length < 32) throw new Error(`${path} holds a session secret shorter than 32 characters; delete it and run \`pnpm start\` to make a new one, or set BETTER_AUTH_SECRET.`);
+  return secret;
 }

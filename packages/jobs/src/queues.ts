@@ -1,3 +1,4 @@
+import { envValue } from "@mien/env";
 import { Queue, QueueEvents, type ConnectionOptions } from "bullmq";
 
 export const QUEUE_NAMES = {
@@ -5,7 +6,7 @@ export const QUEUE_NAMES = {
   screening: "mien-screening",
 } as const;
 
-/** BullMQ's own default key prefix; MIEN_QUEUE_PREFIX changes it (tests use one per run). */
+/** BullMQ's own default key prefix (the env schema's default); MIEN_QUEUE_PREFIX changes it (tests use one per run). */
 export const DEFAULT_QUEUE_PREFIX = "bull";
 
 export interface QueueTarget {
@@ -21,7 +22,7 @@ export function redisConnection(url: string): ConnectionOptions {
 
 /** Reads MIEN_QUEUE_PREFIX (the same in web, CLI and worker). */
 export function queuePrefix(env: NodeJS.ProcessEnv = process.env): string {
-  return env.MIEN_QUEUE_PREFIX || DEFAULT_QUEUE_PREFIX;
+  return envValue("MIEN_QUEUE_PREFIX", env);
 }
 
 function target(t: string | QueueTarget): Required<QueueTarget> {

@@ -8,8 +8,6 @@ import { registerVersionDir } from "@mien/registry";
 import { loadServerEnv, REPO_ROOT } from "@mien/env";
 import { createStorage } from "@mien/storage";
 
-const FIRST_ADMIN_EMAIL = "admin@mien.local";
-
 interface Credentials {
   email: string;
   password: string;
@@ -43,8 +41,8 @@ export async function run(_argv: string[]): Promise<number> {
     const admins = await db.user.count({ where: { role: "admin" } });
     if (admins === 0) {
       const credentials: Credentials = {
-        email: process.env.MIEN_ADMIN_EMAIL ?? FIRST_ADMIN_EMAIL,
-        password: process.env.MIEN_ADMIN_PASSWORD ?? randomBytes(12).toString("base64url"),
+        email: env.MIEN_ADMIN_EMAIL,
+        password: env.MIEN_ADMIN_PASSWORD ?? randomBytes(12).toString("base64url"),
       };
       await createUserWithRole({ ...credentials, name: "Mien admin", role: "admin" });
       mkdirSync(env.dataDir, { recursive: true });

@@ -17,7 +17,8 @@ const dataDir = join(tmp, "data");
 function mien(args: string[]) {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: t.url, MIEN_DATA_DIR: dataDir, MIEN_STORAGE: "local" },
+    // Only the test's own database and folder: everything else must come from the defaults.
+    env: { DATABASE_URL: t.url, MIEN_DATA_DIR: dataDir },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -32,7 +32,7 @@ export interface FolderTrainingOptions {
  * images, hashed exactly as a dataset snapshot manifest would hash them.
  */
 export async function trainFromFolder(options: FolderTrainingOptions): Promise<Record<string, unknown>> {
-  const env = loadServerEnv({ ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://unused@localhost/unused" });
+  const env = loadServerEnv();
   const root = resolve(options.data);
   const out = resolve(options.out);
   const backend = await selectNodeBackend();

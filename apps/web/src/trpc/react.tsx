@@ -6,6 +6,8 @@ import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@mien/api";
+// The JSON alone: @mien/env itself reads files, which a client module cannot.
+import DEFAULTS from "@mien/env/defaults.json";
 import { makeQueryClient } from "./query-client.ts";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -20,7 +22,7 @@ function getQueryClient() {
 
 function trpcUrl() {
   if (typeof window !== "undefined") return "/api/trpc";
-  return `http://127.0.0.1:${process.env.PORT ?? 3000}/api/trpc`;
+  return `http://127.0.0.1:${process.env.PORT ?? DEFAULTS.PORT}/api/trpc`;
 }
 
 export function TRPCReactProvider({ children }: { children: ReactNode }) {

@@ -1,4 +1,5 @@
 import type { Queue } from "bullmq";
+import { envValue } from "@mien/env";
 import { screeningQueue, type ScreeningJobPayload } from "@mien/jobs";
 
 let queue: Queue<ScreeningJobPayload> | null = null;
@@ -8,7 +9,7 @@ let queue: Queue<ScreeningJobPayload> | null = null;
  * @mien/env), made on first use so that pages not touching screening never open Redis.
  */
 export function screeningQueueFromEnv(): Queue<ScreeningJobPayload> {
-  queue ??= screeningQueue(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { prefix: process.env.MIEN_QUEUE_PREFIX ?? "bull" });
+  queue ??= screeningQueue(envValue("REDIS_URL"), { prefix: envValue("MIEN_QUEUE_PREFIX") });
   return queue;
 }
 
