@@ -19,9 +19,9 @@ export class FlagsStage implements GlobalStage {
     const t = THRESHOLDS;
     const statements: Record<string, Prisma.Sql> = {
       unclear: Prisma.sql`
-        SELECT id, 'unclear'::"FlagReason", "blurScore", jsonb_build_object('causes', to_jsonb(causes), 'blurScore', "blurScore", 'contrast', contrast, 'faceCount', "faceCount")
-        FROM (SELECT id, "blurScore", contrast, "faceCount", array_remove(ARRAY[
-                CASE WHEN "blurScore" < ${t.blurScore} THEN 'blurry' END,
+        SELECT id, 'unclear'::"FlagReason", sharpness, jsonb_build_object('causes', to_jsonb(causes), 'sharpness', sharpness, 'contrast', contrast, 'faceCount', "faceCount")
+        FROM (SELECT id, sharpness, contrast, "faceCount", array_remove(ARRAY[
+                CASE WHEN sharpness < ${t.sharpness} THEN 'blurry' END,
                 CASE WHEN contrast < ${t.contrast} THEN 'flat' END,
                 CASE WHEN "faceCount" >= 2 THEN 'several_faces' END], NULL) AS causes
               FROM image) s

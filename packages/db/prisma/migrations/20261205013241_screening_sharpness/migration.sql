@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "image" ADD COLUMN     "sharpness" DOUBLE PRECISION;
+
