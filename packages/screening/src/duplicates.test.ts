@@ -2,7 +2,7 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { analyseImage, hammingDistance as hammingOf } from "@mien/dataset";
 import { greySquare } from "./decode.ts";
-import { correlation, groupsOf, pairsWithin, splitHashes } from "./duplicates.ts";
+import { alignedCorrelation, correlation, groupsOf, pairsWithin, splitHashes } from "./duplicates.ts";
 import { corpusImage } from "./testing.ts";
 import { THRESHOLDS } from "./thresholds.ts";
 
@@ -105,6 +105,8 @@ describe("correlation", () => {
 describe("near-duplicates on real images", () => {
   const hashOf = async (bytes: Buffer) => (await analyseImage(bytes)).phash;
   const grey = (bytes: Buffer) => greySquare(bytes, 32);
+  /** As the duplicates stage confirms a pair: 48 px, best shift within 5 px and scale within 6%. */
+  const aligned = async (a: Buffer, b: Buffer) => alignedCorrelation(await greySquare(a, 48), await greySquare(b, 48), 48, 5);
 
   it("pairs a re-encoded, resized, brightened copy of a face with its original", async () => {
     const original = corpusImage("Aaron_Eckhart_0001.jpg");
@@ -124,5 +126,13 @@ describe("near-duplicates on real images", () => {
     const [c, d] = [corpusImage("Jose_Luis_Santiago_Vasconcelos_0001.jpg"), corpusImage("Rick_Santorum_0001.jpg")];
     expect(hammingOf(await hashOf(c), await hashOf(d))).toBeLessThanOrEqual(THRESHOLDS.duplicateHamming);
     expect(correlation(await grey(c), await grey(d))).toBeLessThan(THRESHOLDS.duplicateCorrelation);
+    expect(await aligned(c, d)).toBeLessThan(THRESHOLDS.duplicateCorrelation);
+  });
+
+  it("confirms a copy cropped by a few per cent once re-aligned, which the plain correlation misses", async () => {
+    const original = corpusImage("Bill_Clinton_0001.jpg");
+    const cropped = await sharp(original).extract({ left: 8, top: 3, width: 150, height: 150 }).jpeg({ quality: 70 }).toBuffer();
+    expect(await aligned(original, cropped)).toBeGreaterThan(THRESHOLDS.duplicateCorrelation);
+    expect(correlation(await grey(original), await grey(cropped))).toBeLessThan(await aligned(original, cropped));
   });
 });

@@ -153,6 +153,45 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
   return aa === 0 || bb === 0 ? 0 : ab / Math.sqrt(aa * bb);
 }
 
+/**
+ * Correlation of two square grey images after the best small re-alignment: the central 80% of
+ * `a` against `b` shifted by up to `maxShift` pixels and scaled by ±6%. A copy cropped by a few
+ * per cent is the same picture moved and enlarged, which the plain correlation misses
+ * (measured at 48 px, ±5 px: 20 corpus faces cropped by 2–6% went from 0.84–0.97 plain to 0.956–0.996
+ * aligned; the 139 pairs of different faces within 10 bits among 3,000 corpus images stay ≤ 0.891,
+ * apart from two at 0.955 and 0.959).
+ */
+export function alignedCorrelation(a: ArrayLike<number>, b: ArrayLike<number>, side: number, maxShift = 3): number {
+  if (a.length !== side * side || b.length !== side * side) throw new Error(`alignedCorrelation needs two ${side}×${side} images.`);
+  const inner = Math.round(side * 0.8);
+  const offset = (side - inner) / 2;
+  const window = new Float64Array(inner * inner);
+  for (let y = 0; y < inner; y++) for (let x = 0; x < inner; x++) window[y * inner + x] = a[(y + offset) * side + x + offset]!;
+  const other = new Float64Array(inner * inner);
+  let best = -1;
+  for (const scale of [0.94, 0.97, 1, 1.03, 1.06]) {
+    for (let dy = -maxShift; dy <= maxShift; dy++) {
+      for (let dx = -maxShift; dx <= maxShift; dx++) {
+        // Where window pixel (x, y) lands in b: scaled about the centre, then shifted; bilinear.
+        for (let y = 0; y < inner; y++) {
+          const sy = Math.min(side - 1.001, Math.max(0, (y + offset - side / 2) * scale + side / 2 + dy));
+          const y0 = Math.floor(sy);
+          const fy = sy - y0;
+          for (let x = 0; x < inner; x++) {
+            const sx = Math.min(side - 1.001, Math.max(0, (x + offset - side / 2) * scale + side / 2 + dx));
+            const x0 = Math.floor(sx);
+            const fx = sx - x0;
+            const i = y0 * side + x0;
+            other[y * inner + x] = (1 - fy) * ((1 - fx) * b[i]! + fx * b[i + 1]!) + fy * ((1 - fx) * b[i + side]! + fx * b[i + side + 1]!);
+          }
+        }
+        best = Math.max(best, correlation(window, other));
+      }
+    }
+  }
+  return best;
+}
+
 /** Groups from pairs (union–find): the group of each item as the smallest member index, or -1 when alone. */
 export function groupsOf(count: number, pairs: ReadonlyArray<{ a: number; b: number }>): Int32Array {
   const parent = Int32Array.from({ length: count }, (_, i) => i);

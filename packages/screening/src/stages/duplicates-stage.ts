@@ -1,6 +1,6 @@
 import { Prisma } from "@mien/db";
 import { greySquare } from "../decode.ts";
-import { correlation, groupsOf, pairsWithin, splitHashes, type HashPair } from "../duplicates.ts";
+import { alignedCorrelation, groupsOf, pairsWithin, splitHashes, type HashPair } from "../duplicates.ts";
 import { THRESHOLDS } from "../thresholds.ts";
 import { stageKey, type GlobalStage, type StageContext } from "./context.ts";
 
@@ -12,8 +12,8 @@ interface HashRow {
   blurScore: number;
 }
 
-/** Side of the grey squares compared to confirm a candidate pair. */
-const VERIFY_SIZE = 32;
+/** Side of the grey squares compared (after re-alignment) to confirm a candidate pair. */
+const VERIFY_SIZE = 48;
 const PAGE = 50_000;
 
 /**
@@ -98,7 +98,7 @@ export class DuplicatesStage implements GlobalStage {
       const checks = await Promise.all(
         slice.map(async (pair) => {
           const [a, b] = await Promise.all([load(pair.a), load(pair.b)]);
-          return a && b && correlation(a, b) >= THRESHOLDS.duplicateCorrelation;
+          return a && b && alignedCorrelation(a, b, VERIFY_SIZE, 5) >= THRESHOLDS.duplicateCorrelation;
         }),
       );
       slice.forEach((pair, i) => checks[i] && confirmed.push(pair));
