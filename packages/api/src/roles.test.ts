@@ -80,6 +80,7 @@ const SAMPLE_INPUTS: Record<string, () => unknown> = {
   "screening.start": () => ({ stages: ["flags"] }),
   "screening.status": () => undefined,
   "screening.thresholds": () => undefined,
+  "screening.scorecard": () => undefined,
 };
 
 function callerFor(actor: Actor) {
@@ -185,6 +186,7 @@ describe("procedure policy", () => {
       "review.page",
       "review.resolve",
       "review.undo",
+      "screening.scorecard",
       "screening.start",
       "screening.status",
       "screening.thresholds",
@@ -240,6 +242,7 @@ describe("procedure policy", () => {
       "screening.start": "admin",
       "screening.status": "admin",
       "screening.thresholds": "curator",
+      "screening.scorecard": "curator",
     });
   });
 

@@ -3,3 +3,4 @@ export { runPercent, screeningOptions, STAGE_WEIGHTS, type ScreeningOptions, typ
 export { ScreeningOptionsError, startScreening, type StartResult } from "./run/start-run.ts";
 export { screeningStatus, type ScreeningRunStatus, type ScreeningStageStatus } from "./run/status.ts";
 export { THRESHOLDS, type Thresholds } from "./thresholds.ts";
+export { shippedScorecard, type Scorecard } from "./scorecard.ts";

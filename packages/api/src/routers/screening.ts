@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { SCREENING_STAGES } from "@mien/jobs";
-import { ScreeningOptionsError, screeningStatus, startScreening, THRESHOLDS } from "@mien/screening/control";
+import { ScreeningOptionsError, screeningStatus, shippedScorecard, startScreening, THRESHOLDS } from "@mien/screening/control";
 import { screeningQueueFromEnv } from "../screening/queue.ts";
 import { adminProcedure, curatorProcedure, router } from "../trpc.ts";
 
@@ -32,4 +32,7 @@ export const screeningRouter = router({
 
   /** Where each signal becomes an automatic flag, so the review page can explain a flag. */
   thresholds: curatorProcedure.query(() => THRESHOLDS),
+
+  /** How far each flag can be trusted: the planted-case benchmark shipped with this version (pnpm bench:signals). */
+  scorecard: curatorProcedure.query(() => shippedScorecard()),
 });
