@@ -14,17 +14,29 @@ import { promoteVersion } from "@mien/registry";
 import { appRouter, createCaller } from "./root.ts";
 import { useTrainingQueue } from "./routers/training.ts";
 import { closeScreeningQueue, screeningQueueFromEnv } from "./screening/queue.ts";
+import { createInvitation } from "./mentors/index.ts";
 import { procedurePolicy, type ApiSession, type ProcedureRole } from "./trpc.ts";
 
-type Actor = "anonymous" | Role;
-const ACTORS: Actor[] = ["anonymous", "user", "curator", "admin"];
-const RANK: Record<ProcedureRole | Actor, number> = { public: 0, anonymous: 0, user: 1, curator: 2, admin: 3 };
+/**
+ * Who calls: anonymous, an account of each role, and two plain accounts in a mentor relation with
+ * the learner "u-learner": `mentor` holds a live grant, `revokedMentor` held one until the learner
+ * revoked it. Relation procedures (mentorProcedure) are allowed to the live mentor only; roles
+ * grant nothing there, so admins are refused like anyone else.
+ */
+type Actor = "anonymous" | Role | "mentor" | "revokedMentor";
+const ACTORS: Actor[] = ["anonymous", "user", "curator", "admin", "mentor", "revokedMentor"];
+const RANK: Record<ProcedureRole | Actor, number> = { public: 0, anonymous: 0, user: 1, curator: 2, admin: 3, mentor: 1, revokedMentor: 1 };
+const SIGNED_IN_ACTORS = ACTORS.filter((a) => a !== "anonymous") as Exclude<Actor, "anonymous">[];
 
 // screening.start queues a job: keep it on a queue of this test file's own.
 process.env.MIEN_QUEUE_PREFIX = `mien-test-roles-${process.pid}`;
 
 let t: TestDatabase;
-const sessions = {} as Record<Role, ApiSession>;
+const sessions = {} as Record<Exclude<Actor, "anonymous">, ApiSession>;
+/** Invitation codes for mentoring.redeem (one per call, anonymous's included) and each actor's own open invitation. */
+const codes: string[] = [];
+const ownInvitation = {} as Record<Exclude<Actor, "anonymous">, string>;
+const PLAN = { targets: ["happiness", "surprise"], holdMs: 2000, sessionsPerWeek: 3 };
 let targetId = "";
 let imageId = "";
 let snapshotId = "";
@@ -38,7 +50,7 @@ const queue = trainingQueue({ redisUrl: process.env.REDIS_URL ?? "redis://127.0.
  * One valid input per procedure. A new procedure without an entry here fails the
  * policy test, so nobody can add one without also covering it in the role table.
  */
-const SAMPLE_INPUTS: Record<string, () => unknown> = {
+const SAMPLE_INPUTS: Record<string, (actor: Actor) => unknown> = {
   me: () => undefined,
   "dataset.summary": () => undefined,
   "admin.users.list": () => ({ page: 1, pageSize: 10 }),
@@ -73,10 +85,25 @@ const SAMPLE_INPUTS: Record<string, () => unknown> = {
   // A fresh session per call: a session belongs to whoever opened it.
   "coach.saveAttempt": () => ({
     session: { id: randomUUID(), modelKey: "packaged:test", modelName: "test model" },
-    attempt: { target: "happiness", score: 70, succeeded: true, holdMs: 2000, durationMs: 4000, calibrated: false, readAs: [{ expression: "happiness", probability: 0.7 }] },
+    attempt: { id: randomUUID(), madeAt: new Date(), target: "happiness", score: 70, succeeded: true, holdMs: 2000, durationMs: 4000, calibrated: false, readAs: [{ expression: "happiness", probability: 0.7 }] },
   }),
   "coach.progress": () => undefined,
   "coach.clearProgress": () => undefined,
+  "coach.plan": () => undefined,
+  "coach.setPlan": () => ({ plan: PLAN }),
+  "coach.summary": () => ({ timeZone: "Europe/Paris" }),
+  // beforeAll gives every signed-in actor an open invitation and a mentor ("u-helper") to revoke.
+  "sharing.overview": () => undefined,
+  "sharing.invite": () => undefined,
+  "sharing.withdrawInvitation": (actor) => ({ invitationId: actor === "anonymous" ? randomUUID() : ownInvitation[actor] }),
+  "sharing.revoke": () => ({ mentorId: "u-helper" }),
+  // A fresh code per call, from learners of their own.
+  "mentoring.redeem": () => ({ code: codes.shift() }),
+  "mentoring.learners": () => ({ timeZone: "UTC" }),
+  "mentoring.progress": () => ({ userId: "u-learner", timeZone: "UTC" }),
+  "mentoring.setPlan": () => ({ userId: "u-learner", plan: PLAN }),
+  // A second learner, so stopping leaves the mentor's grant from u-learner in place.
+  "mentoring.stop": () => ({ userId: "u-learner2" }),
   "screening.start": () => ({ stages: ["flags"] }),
   "screening.status": () => undefined,
   "screening.thresholds": () => undefined,
@@ -91,17 +118,35 @@ function callerFor(actor: Actor) {
 /** Calls a procedure by its dotted path, e.g. "admin.users.list". */
 function callPath(actor: Actor, path: string): Promise<unknown> {
   const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], callerFor(actor));
-  return (fn as (input: unknown) => Promise<unknown>)(SAMPLE_INPUTS[path]!());
+  return (fn as (input: unknown) => Promise<unknown>)(SAMPLE_INPUTS[path]!(actor));
 }
 
 beforeAll(async () => {
   t = await createTestDatabase("mien_test_api_roles");
   storageDir = mkdtempSync(join(tmpdir(), "mien-roles-"));
-  for (const role of ["user", "curator", "admin"] as const) {
+  for (const actor of SIGNED_IN_ACTORS) {
+    const role: Role = actor === "mentor" || actor === "revokedMentor" ? "user" : actor;
     const user = await t.db.user.create({
-      data: { id: `u-${role}`, email: `${role}@example.com`, name: role, role },
+      data: { id: `u-${actor}`, email: `${actor}@example.com`, name: actor, role },
     });
-    sessions[role] = { user: { id: user.id, email: user.email, name: user.name, role } };
+    sessions[actor] = { user: { id: user.id, email: user.email, name: user.name, role } };
+  }
+  // The mentor relation: learners, a live grant, a revoked one, and what each actor needs to succeed.
+  for (const id of ["u-learner", "u-learner2", "u-helper", "u-inviter1", "u-inviter2"]) {
+    await t.db.user.create({ data: { id, email: `${id}@example.com`, name: id } });
+  }
+  await t.db.mentorGrant.createMany({
+    data: [
+      { userId: "u-learner", mentorId: "u-mentor" },
+      { userId: "u-learner2", mentorId: "u-mentor" },
+      { userId: "u-learner", mentorId: "u-revokedMentor", revokedAt: new Date() },
+      { userId: "u-learner2", mentorId: "u-revokedMentor", revokedAt: new Date() },
+      ...SIGNED_IN_ACTORS.map((actor) => ({ userId: `u-${actor}`, mentorId: "u-helper" })),
+    ],
+  });
+  for (const actor of SIGNED_IN_ACTORS) ownInvitation[actor] = (await createInvitation(t.db, `u-${actor}`)).id;
+  for (const inviter of ["u-inviter1", "u-inviter2"]) {
+    for (let i = 0; i < ACTORS.length / 2; i++) codes.push((await createInvitation(t.db, inviter)).code);
   }
   targetId = (await t.db.user.create({ data: { id: "u-target", email: "target@example.com", name: "t" } })).id;
   const sha256 = "0".repeat(64);
@@ -171,10 +216,18 @@ describe("procedure policy", () => {
       "audit.activity",
       "audit.reviewers",
       "coach.clearProgress",
+      "coach.plan",
       "coach.progress",
       "coach.saveAttempt",
+      "coach.setPlan",
+      "coach.summary",
       "dataset.summary",
       "me",
+      "mentoring.learners",
+      "mentoring.progress",
+      "mentoring.redeem",
+      "mentoring.setPlan",
+      "mentoring.stop",
       "models.list",
       "models.promote",
       "models.rollback",
@@ -190,6 +243,10 @@ describe("procedure policy", () => {
       "screening.start",
       "screening.status",
       "screening.thresholds",
+      "sharing.invite",
+      "sharing.overview",
+      "sharing.revoke",
+      "sharing.withdrawInvitation",
       "snapshots.create",
       "snapshots.get",
       "snapshots.list",
@@ -239,6 +296,18 @@ describe("procedure policy", () => {
       "coach.saveAttempt": "user",
       "coach.progress": "user",
       "coach.clearProgress": "user",
+      "coach.plan": "user",
+      "coach.setPlan": "user",
+      "coach.summary": "user",
+      "sharing.overview": "user",
+      "sharing.invite": "user",
+      "sharing.withdrawInvitation": "user",
+      "sharing.revoke": "user",
+      "mentoring.redeem": "user",
+      "mentoring.learners": "user",
+      "mentoring.progress": "user",
+      "mentoring.setPlan": "user",
+      "mentoring.stop": "user",
       "screening.start": "admin",
       "screening.status": "admin",
       "screening.thresholds": "curator",
@@ -246,7 +315,16 @@ describe("procedure policy", () => {
     });
   });
 
-  const cases = policy.flatMap((p) => ACTORS.map((actor) => ({ ...p, actor, allowed: RANK[actor] >= RANK[p.role!] })));
+  it("puts the mentor relation on exactly the procedures that read or change another learner's practice", () => {
+    expect(policy.filter((p) => p.relation).map((p) => [p.path, p.relation])).toEqual([
+      ["mentoring.progress", "mentor"],
+      ["mentoring.setPlan", "mentor"],
+      ["mentoring.stop", "mentor"],
+    ]);
+  });
+
+  const allowedFor = (p: (typeof policy)[number], actor: Actor) => (p.relation === "mentor" ? actor === "mentor" : RANK[actor] >= RANK[p.role!]);
+  const cases = policy.flatMap((p) => ACTORS.map((actor) => ({ ...p, actor, allowed: allowedFor(p, actor) })));
   it.each(cases)("$path as $actor: allowed=$allowed", async ({ path, actor, allowed }) => {
     const outcome = await callPath(actor, path).then(
       () => null,
@@ -266,6 +344,7 @@ describe("procedure policy", () => {
     await expect(callerFor("user").dataset.summary()).rejects.toThrow(/needs the curator role/);
     await expect(callerFor("curator").admin.users.list({})).rejects.toThrow(/needs the admin role/);
     await expect(callerFor("anonymous").me()).rejects.toThrow(/Sign in/);
+    await expect(callerFor("admin").mentoring.progress({ userId: "u-learner", timeZone: "UTC" })).rejects.toThrow(/have not invited you as their mentor, or they have stopped sharing/);
   });
 });
 
@@ -283,12 +362,15 @@ describe("me", () => {
 describe("admin.users.list", () => {
   it("pages through users and searches by email", async () => {
     const admin = callerFor("admin");
+    const total = await t.db.user.count();
     const first = await admin.admin.users.list({ page: 1, pageSize: 3 });
-    expect(first.total).toBe(4);
+    expect(first.total).toBe(total);
     expect(first.users).toHaveLength(3);
     const second = await admin.admin.users.list({ page: 2, pageSize: 3 });
-    expect(second.users).toHaveLength(1);
-    expect(new Set([...first.users, ...second.users].map((u) => u.id)).size).toBe(4);
+    expect(second.users).toHaveLength(3);
+    const all = await admin.admin.users.list({ page: 1, pageSize: 100 });
+    expect(new Set(all.users.map((u) => u.id)).size).toBe(total);
+    expect([...first.users, ...second.users].map((u) => u.id)).toEqual(all.users.slice(0, 6).map((u) => u.id));
     const found = await admin.admin.users.list({ search: "CURATOR@" });
     expect(found.users.map((u) => u.email)).toEqual(["curator@example.com"]);
   });

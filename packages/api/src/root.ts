@@ -8,6 +8,8 @@ import { snapshotsRouter } from "./routers/snapshots.ts";
 import { modelsRouter } from "./routers/models.ts";
 import { trainingRouter } from "./routers/training.ts";
 import { screeningRouter } from "./routers/screening.ts";
+import { mentoringRouter } from "./routers/mentoring.ts";
+import { sharingRouter } from "./routers/sharing.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -21,6 +23,8 @@ export const appRouter = router({
   models: modelsRouter,
   coach: coachRouter,
   screening: screeningRouter,
+  sharing: sharingRouter,
+  mentoring: mentoringRouter,
 });
 
 export type AppRouter = typeof appRouter;

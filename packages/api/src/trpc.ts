@@ -8,8 +8,15 @@ import type { Storage } from "@mien/storage";
 /** Who may call a procedure. Every procedure declares one (see procedurePolicy). */
 export type ProcedureRole = "public" | Role;
 
+/**
+ * A relation between the caller and the account a procedure's input names, checked on top of the
+ * role. "mentor": the caller must hold a live mentor grant from `input.userId`.
+ */
+export type ProcedureRelation = "mentor";
+
 export interface Meta {
   role: ProcedureRole;
+  relation?: ProcedureRelation;
 }
 
 /** The part of a Better Auth session that the API relies on. */
@@ -56,12 +63,12 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Checks that a procedure's meta still names its builder's role, so procedurePolicy never lies. */
-function assertDeclared(meta: Meta | undefined, role: ProcedureRole, path: string): void {
-  if (meta?.role !== role) {
+/** Checks that a procedure's meta still names its builder's role and relation, so procedurePolicy never lies. */
+function assertDeclared(meta: Meta | undefined, role: ProcedureRole, path: string, relation?: ProcedureRelation): void {
+  if (meta?.role !== role || meta.relation !== relation) {
     throw new TRPCError({
       code: "INTERNAL_SERVER_ERROR",
-      message: `Procedure ${path} declares role "${meta?.role}" but is built on the ${role} builder; use the matching builder.`,
+      message: `Procedure ${path} declares role "${meta?.role}"${meta?.relation ? ` and relation "${meta.relation}"` : ""} but is built on the ${relation ?? role} builder; use the matching builder.`,
     });
   }
 }
@@ -72,9 +79,9 @@ const declaredPublic = t.middleware(({ meta, path, next }) => {
 });
 
 /** Lets the call through only for a signed-in user whose role is at least `role`. */
-function requireRole(role: Role) {
+function requireRole(role: Role, relation?: ProcedureRelation) {
   return t.middleware(({ ctx, meta, path, next }) => {
-    assertDeclared(meta, role, path);
+    assertDeclared(meta, role, path, relation);
     const session = ctx.session;
     if (!session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
     if (!roleAtLeast(session.user.role, role)) {
@@ -94,10 +101,38 @@ export const userProcedure = t.procedure.meta({ role: "user" }).use(requireRole(
 export const curatorProcedure = t.procedure.meta({ role: "curator" }).use(requireRole("curator"));
 export const adminProcedure = t.procedure.meta({ role: "admin" }).use(requireRole("admin"));
 
+/** Names the learner whose practice a mentor procedure reads or changes. */
+export const learnerInput = z.object({ userId: z.string().min(1).max(64) });
+
+/**
+ * A signed-in account acting as the mentor of `input.userId`: refused unless that user granted
+ * the caller access and has not revoked it. The grant is read on every call, so a revoke takes
+ * effect on the mentor's next request. Roles grant nothing here: an admin is nobody's mentor by
+ * being an admin.
+ */
+export const mentorProcedure = t.procedure
+  .meta({ role: "user", relation: "mentor" })
+  .use(requireRole("user", "mentor"))
+  .input(learnerInput)
+  .use(async ({ ctx, input, next }) => {
+    const grant = await ctx.db.mentorGrant.findFirst({
+      where: { userId: input.userId, mentorId: ctx.session.user.id, revokedAt: null },
+      select: { id: true, grantedAt: true },
+    });
+    if (!grant) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: "You cannot see this person's practice: they have not invited you as their mentor, or they have stopped sharing it with you.",
+      });
+    }
+    return next({ ctx: { grant } });
+  });
+
 export interface ProcedurePolicy {
   path: string;
   type: "query" | "mutation" | "subscription";
   role: ProcedureRole | undefined;
+  relation: ProcedureRelation | undefined;
 }
 
 interface ProcedureLike {
@@ -107,6 +142,6 @@ interface ProcedureLike {
 /** Every procedure of a router with the role it declares, for tests and review. */
 export function procedurePolicy(appRouter: { _def: { procedures: object } }): ProcedurePolicy[] {
   return Object.entries(appRouter._def.procedures as Record<string, ProcedureLike>)
-    .map(([path, procedure]) => ({ path, type: procedure._def.type, role: procedure._def.meta?.role }))
+    .map(([path, procedure]) => ({ path, type: procedure._def.type, role: procedure._def.meta?.role, relation: procedure._def.meta?.relation }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -28,4 +28,15 @@ describe("createAttemptLimit (real PostgreSQL)", () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? one : two).consume("shared")));
     expect(results.filter(Boolean)).toHaveLength(rule.max);
   });
+
+  it("keeps invitation-redeem counters apart from sign-in counters", async () => {
+    const rule = { window: 60, max: 1 };
+    const signIn = createAttemptLimit(t.db, rule);
+    const redeem = createAttemptLimit(t.db, rule, Date.now, "invitationRedeem");
+    expect(await signIn.consume("same-key")).toBe(true);
+    expect(await redeem.consume("same-key")).toBe(true);
+    expect(await redeem.consume("same-key")).toBe(false);
+    expect(await t.db.invitationRedeemAttempt.findUniqueOrThrow({ where: { key: "same-key" } })).toMatchObject({ count: 2 });
+    expect(await t.db.signInAttempt.findUniqueOrThrow({ where: { account: "same-key" } })).toMatchObject({ count: 1 });
+  });
 });

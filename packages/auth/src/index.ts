@@ -3,3 +3,5 @@ export { auth, getAuth, getSession } from "./instance.ts";
 export { isRole, roleAtLeast, ROLES, type Role } from "./roles.ts";
 export { DEV_ONLY_AUTH_SECRET, resolveAuthSecret } from "./secret.ts";
 export { createUserWithRole, type UserWithRoleInput, type UserWithRoleResult } from "./users.ts";
+export { createAttemptLimit, type AttemptCounter } from "./attempt-limit.ts";
+export { clientAddress } from "./client-address.ts";

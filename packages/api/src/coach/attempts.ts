@@ -1,28 +1,59 @@
 import { TRPCError } from "@trpc/server";
-import type { Db } from "@mien/db";
+import { Prisma, type Db } from "@mien/db";
 import type { SaveAttemptInput } from "./schemas.ts";
+
+export interface SavedAttempt {
+  id: string;
+  createdAt: Date;
+  /** True when this attempt id was already stored: a resend, stored once. */
+  duplicate: boolean;
+}
+
+const foreignSession = () =>
+  new TRPCError({ code: "FORBIDDEN", message: "This coach session belongs to another account. Reload the coach page to start your own." });
+const foreignAttempt = () =>
+  new TRPCError({ code: "FORBIDDEN", message: "This attempt id belongs to another account. Reload the coach page and practise again." });
 
 /**
  * Stores one practice attempt of `userId`, opening the coach session on its first attempt. A
- * session id belongs to the user who opened it; anyone else's attempt on it is refused.
+ * session id belongs to the user who opened it; anyone else's attempt on it is refused. The
+ * attempt's id is its idempotency key: sending it again (a retry, or the offline queue after a
+ * lost answer) stores nothing more and answers with the attempt already stored.
  */
-export async function saveAttempt(db: Db, userId: string, input: SaveAttemptInput): Promise<{ id: string; createdAt: Date }> {
+export async function saveAttempt(db: Db, userId: string, input: SaveAttemptInput): Promise<SavedAttempt> {
   const { session, attempt } = input;
-  return db.$transaction(async (tx) => {
-    await tx.coachSession.upsert({
-      where: { id: session.id },
-      create: { id: session.id, userId, modelKey: session.modelKey, modelName: session.modelName },
-      update: {},
+  const { id, madeAt, ...fields } = attempt;
+  const stored = async (): Promise<SavedAttempt | null> => {
+    const found = await db.practiceAttempt.findUnique({ where: { id }, select: { userId: true, createdAt: true } });
+    if (!found) return null;
+    if (found.userId !== userId) throw foreignAttempt();
+    return { id, createdAt: found.createdAt, duplicate: true };
+  };
+  const already = await stored();
+  if (already) return already;
+  try {
+    return await db.$transaction(async (tx) => {
+      await tx.coachSession.upsert({
+        where: { id: session.id },
+        create: { id: session.id, userId, modelKey: session.modelKey, modelName: session.modelName, startedAt: madeAt },
+        update: {},
+      });
+      const owner = await tx.coachSession.findUniqueOrThrow({ where: { id: session.id }, select: { userId: true } });
+      if (owner.userId !== userId) throw foreignSession();
+      const created = await tx.practiceAttempt.create({
+        data: { id, sessionId: session.id, userId, ...fields, readAs: fields.readAs, createdAt: madeAt },
+        select: { id: true, createdAt: true },
+      });
+      return { ...created, duplicate: false };
     });
-    const owner = await tx.coachSession.findUniqueOrThrow({ where: { id: session.id }, select: { userId: true } });
-    if (owner.userId !== userId) {
-      throw new TRPCError({ code: "FORBIDDEN", message: "This coach session belongs to another account. Reload the coach page to start your own." });
+  } catch (error) {
+    // Two sends of one attempt raced: the other one stored it.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const raced = await stored();
+      if (raced) return raced;
     }
-    return tx.practiceAttempt.create({
-      data: { sessionId: session.id, userId, ...attempt, readAs: attempt.readAs },
-      select: { id: true, createdAt: true },
-    });
-  });
+    throw error;
+  }
 }
 
 /** Deletes every coach session and attempt of `userId`. */

@@ -25,6 +25,8 @@ const session = (id = randomUUID()) => ({ id, modelKey: "packaged:face-api@1.7.1
 
 function attempt(overrides: Partial<PracticeAttemptInput> = {}): PracticeAttemptInput {
   return {
+    id: randomUUID(),
+    madeAt: new Date(),
     target: "happiness",
     score: 72,
     succeeded: true,
@@ -42,7 +44,7 @@ function attempt(overrides: Partial<PracticeAttemptInput> = {}): PracticeAttempt
 describe("coach.saveAttempt", () => {
   it("opens the session on its first attempt and adds later attempts to it", async () => {
     const s = session();
-    const first = await caller("ana").coach.saveAttempt({ session: s, attempt: attempt() });
+    const first = await caller("ana").coach.saveAttempt({ session: s, attempt: attempt({ madeAt: new Date(Date.now() - 2000) }) });
     await caller("ana").coach.saveAttempt({ session: s, attempt: attempt({ target: "surprise", score: 40, succeeded: false }) });
     const stored = await t.db.coachSession.findUniqueOrThrow({ where: { id: s.id }, include: { attempts: { orderBy: { createdAt: "asc" } } } });
     expect(stored.userId).toBe("u-ana");
@@ -53,6 +55,38 @@ describe("coach.saveAttempt", () => {
     ]);
     expect(stored.attempts[0]!.id).toBe(first.id);
     expect(stored.attempts[0]!.readAs).toEqual(attempt().readAs);
+  });
+
+  it("stores an attempt once however often it is sent: the attempt id is the idempotency key", async () => {
+    const s = session();
+    const one = attempt({ score: 64 });
+    const first = await caller("ana").coach.saveAttempt({ session: s, attempt: one });
+    expect(first.duplicate).toBe(false);
+    const again = await caller("ana").coach.saveAttempt({ session: s, attempt: one });
+    expect(again).toEqual({ ...first, duplicate: true });
+    // Sent concurrently (two tabs flushing one queue): still one row.
+    const racing = attempt({ score: 65 });
+    const results = await Promise.all(Array.from({ length: 5 }, () => caller("ana").coach.saveAttempt({ session: s, attempt: racing })));
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(await t.db.practiceAttempt.count({ where: { id: { in: [one.id, racing.id] } } })).toBe(2);
+    // Another account cannot claim (or learn about) that id.
+    await expect(caller("ben").coach.saveAttempt({ session: session(), attempt: one })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("keeps the time an attempt was made, so scores queued offline land where they belong", async () => {
+    const madeAt = new Date(Date.now() - 3 * 3600_000);
+    const s = session();
+    const saved = await caller("ana").coach.saveAttempt({ session: s, attempt: attempt({ madeAt }) });
+    expect(saved.createdAt.toISOString()).toBe(madeAt.toISOString());
+    expect((await t.db.coachSession.findUniqueOrThrow({ where: { id: s.id } })).startedAt.toISOString()).toBe(madeAt.toISOString());
+    await expect(caller("ana").coach.saveAttempt({ session: session(), attempt: attempt({ madeAt: new Date(Date.now() + 3600_000) }) })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/in the future/),
+    });
+    await expect(caller("ana").coach.saveAttempt({ session: session(), attempt: attempt({ madeAt: new Date(Date.now() - 400 * 24 * 3600_000) }) })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/more than a year old/),
+    });
   });
 
   it("refuses an attempt on someone else's session and writes nothing", async () => {
@@ -83,6 +117,9 @@ describe("coach.saveAttempt", () => {
       ["empty readAs", { session: session(), attempt: attempt({ readAs: [] }) }],
       ["probability 2", { session: session(), attempt: attempt({ readAs: [{ expression: "fear", probability: 2 }] }) }],
       ["non-uuid session", { session: { ...session(), id: "abc" }, attempt: attempt() }],
+      ["non-uuid attempt id", { session: session(), attempt: attempt({ id: "1" }) }],
+      ["no attempt id", { session: session(), attempt: { ...attempt(), id: undefined } }],
+      ["madeAt not a date", { session: session(), attempt: { ...attempt(), madeAt: "yesterday" } }],
     ];
     for (const [name, input] of bad) {
       await expect(caller("ana").coach.saveAttempt(input as never), name).rejects.toMatchObject({ code: "BAD_REQUEST" });
@@ -94,8 +131,9 @@ describe("coach.progress", () => {
   it("shows each user only their own attempts, per expression, oldest first, with best, latest and trend", async () => {
     await caller("ben").coach.clearProgress();
     const s = session();
-    for (const score of [20, 30, 40, 60, 70, 80]) {
-      await caller("ben").coach.saveAttempt({ session: s, attempt: attempt({ target: "fear", score, succeeded: score >= 50 }) });
+    const start = Date.now() - 60_000;
+    for (const [i, score] of [20, 30, 40, 60, 70, 80].entries()) {
+      await caller("ben").coach.saveAttempt({ session: s, attempt: attempt({ target: "fear", score, succeeded: score >= 50, madeAt: new Date(start + i * 1000) }) });
     }
     await caller("ben").coach.saveAttempt({ session: s, attempt: attempt({ target: "anger", score: 55 }) });
     const progress = await caller("ben").coach.progress();

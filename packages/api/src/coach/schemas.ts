@@ -7,12 +7,24 @@ export const readAsEntry = z.object({
   probability: z.number().min(0).max(1),
 });
 
+/** How far a device clock may run ahead of the server's before an attempt's time is refused. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+/** An attempt queued offline may wait on the device this long; older ones are refused. */
+export const MAX_QUEUED_AGE_MS = 365 * 24 * 3600_000;
+
 /**
  * A practice attempt as the coach page reports it: scores and class shares only. `strict` makes
  * the API refuse any other field, so nothing resembling an image can ride along.
  */
 export const practiceAttemptInput = z
   .object({
+    /** Made by the browser when the attempt ends: the idempotency key of its (re)sends. */
+    id: z.uuid(),
+    /** When the attempt ended, by the device's clock (an attempt made offline arrives later). */
+    madeAt: z
+      .date()
+      .refine((d) => d.getTime() <= Date.now() + CLOCK_SKEW_MS, "The attempt's time is in the future: check this device's clock.")
+      .refine((d) => d.getTime() >= Date.now() - MAX_QUEUED_AGE_MS, "The attempt is more than a year old and is no longer accepted."),
     target: z.enum(EXPRESSION_CLASSES),
     score: z.number().int().min(0).max(100),
     succeeded: z.boolean(),
