@@ -148,6 +148,11 @@ test("no image or frame data leaves the browser while the camera runs: only mode
     // A promoted version's files, once the registry serves one.
     if (r.method() === "GET" && /^\/api\/models\/[0-9a-f]{64}\/[A-Za-z0-9._-]+$/.test(path)) return "model file";
     if (r.method() === "GET" && path === "/api/models/active") return "active-model poll";
+    // Today's plan refreshes after a save: a GET whose only input is the browser's time zone.
+    if (r.method() === "GET" && path === "/api/trpc/coach.summary") {
+      const input = JSON.parse(new URL(r.url()).searchParams.get("input") ?? "{}") as unknown;
+      return JSON.stringify(input).replace(/"timeZone":"[A-Za-z0-9_+\-/]+"/, "") === '{"0":{"json":{}}}' ? "plan summary" : `unexpected input ${JSON.stringify(input)}`;
+    }
     if (r.method() === "POST" && path === "/api/trpc/coach.saveAttempt") return "score save";
     if (r.method() === "GET" && path.startsWith("/_next/static/")) return "app code";
     return `unexpected ${r.method()} ${path}`;
@@ -161,7 +166,8 @@ test("no image or frame data leaves the browser while the camera runs: only mode
   expect(saves.length).toBeGreaterThanOrEqual(1);
   const loaded = requests.slice(0, cameraStartedAt).filter((r) => r.postDataBuffer()?.length);
   expect(loaded.map((r) => new URL(r.url()).pathname)).toEqual([]);
-  const allowedKeys = new Set(["0", "json", "session", "id", "modelKey", "modelName", "attempt", "target", "score", "succeeded", "holdMs", "durationMs", "calibrated", "readAs", "expression", "probability"]);
+  // superjson sends the attempt's time as a string in "json" and its type under "meta".
+  const allowedKeys = new Set(["0", "json", "meta", "values", "v", "attempt.madeAt", "session", "id", "madeAt", "modelKey", "modelName", "attempt", "target", "score", "succeeded", "holdMs", "durationMs", "calibrated", "readAs", "expression", "probability"]);
   for (const r of withBodies) {
     const body = r.postDataBuffer()!;
     expect(body.length).toBeLessThan(1024);

@@ -104,7 +104,7 @@ test("a new account is a plain user who lands on the coach: no data set, and the
   await expect(page.getByRole("heading", { name: "Coach", level: 1 })).toBeVisible();
   await expect(page.getByText("Mien helps you see what your own face is saying.")).toBeVisible();
   await expect(page.getByText("never for reading other people")).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Coach", "Progress"]);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Coach", "Progress", "Sharing", "Mentoring"]);
   await expect(page.getByRole("table")).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath("home-user.png"), fullPage: true });
 

@@ -30,6 +30,13 @@ const trpcQueryUrl = (path: string, input?: unknown) =>
 const mutate = (ctx: APIRequestContext, path: string, input: unknown, headers: Record<string, string> = SAME_ORIGIN) =>
   ctx.post(`/api/trpc/${path}`, { data: { json: input }, headers });
 
+/** coach.saveAttempt's body as the app's tRPC client sends it: superjson, with the attempt's time as a Date. */
+const saveAttempt = (ctx: APIRequestContext, input: { session: unknown; attempt: Record<string, unknown> }) =>
+  ctx.post("/api/trpc/coach.saveAttempt", {
+    data: { json: { ...input, attempt: { id: randomUUID(), madeAt: new Date().toISOString(), ...input.attempt } }, meta: { values: { "attempt.madeAt": ["Date"] } } },
+    headers: SAME_ORIGIN,
+  });
+
 async function trpcData<T>(res: APIResponse): Promise<T> {
   expect(res.status(), await res.text()).toBe(200);
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
@@ -144,6 +151,8 @@ const POLICY: RouteCase[] = [
   // tRPC: one procedure per declared role (the full procedure × role table is packages/api/src/roles.test.ts).
   { route: "api/trpc/[trpc]", url: () => trpcQueryUrl("me"), expected: SIGNED_IN },
   { route: "api/trpc/[trpc]", url: () => trpcQueryUrl("coach.progress"), expected: SIGNED_IN },
+  { route: "api/trpc/[trpc]", url: () => trpcQueryUrl("sharing.overview"), expected: SIGNED_IN },
+  { route: "api/trpc/[trpc]", url: () => trpcQueryUrl("mentoring.learners", { timeZone: "UTC" }), expected: SIGNED_IN },
   { route: "api/trpc/[trpc]", url: () => trpcQueryUrl("review.page", { label: "happiness" }), expected: CURATORS },
   { route: "api/trpc/[trpc]", url: () => trpcQueryUrl("dataset.summary"), expected: CURATORS },
   { route: "api/trpc/[trpc]", url: () => trpcQueryUrl("review.agreement"), expected: ADMINS },
@@ -220,9 +229,9 @@ test("coach.progress over HTTP shows each user only their own attempts", async (
     session: { id: randomUUID(), modelKey: "security-spec", modelName: "Security spec" },
     attempt: { target, score, succeeded: score >= 50, holdMs: 1000, durationMs: 4000, calibrated: true, readAs: [{ expression: target, probability: score / 100 }] },
   });
-  await trpcData(await mutate(as.user, "coach.saveAttempt", attempt("happiness", 61)));
-  await trpcData(await mutate(otherUser, "coach.saveAttempt", attempt("happiness", 97)));
-  await trpcData(await mutate(otherUser, "coach.saveAttempt", attempt("surprise", 12)));
+  await trpcData(await saveAttempt(as.user, attempt("happiness", 61)));
+  await trpcData(await saveAttempt(otherUser, attempt("happiness", 97)));
+  await trpcData(await saveAttempt(otherUser, attempt("surprise", 12)));
 
   type Progress = { expression: string; attempts: { id: string; score: number }[] }[];
   const attemptIds = async (userId: string) =>
@@ -339,11 +348,82 @@ test("input bounds: bodies over 1 MiB get 413 (by Content-Length or while stream
 
   // A long string: coach model names are at most 200 characters, and nothing is stored.
   const before = await query<{ n: number }>(`SELECT count(*)::int AS n FROM practice_attempt WHERE "userId" = $1`, [ids.user]);
-  const long = await mutate(as.user, "coach.saveAttempt", {
+  const long = await saveAttempt(as.user, {
     session: { id: randomUUID(), modelKey: "security-spec", modelName: "x".repeat(100_000) },
     attempt: { target: "happiness", score: 50, succeeded: true, holdMs: 1000, durationMs: 4000, calibrated: true, readAs: [{ expression: "happiness", probability: 0.5 }] },
   });
   expect(long.status()).toBe(400);
   expect((await trpcError(long)).data.code).toBe("BAD_REQUEST");
   expect(await query(`SELECT count(*)::int AS n FROM practice_attempt WHERE "userId" = $1`, [ids.user])).toEqual(before);
+});
+
+test("the mentor relation over HTTP: only a live mentor reads a learner's scores, a revoke refuses the next request, bad codes are refused and guessing is limited", async () => {
+  const mentorAccount = { email: `security-mentor-${stamp}@e2e.mien.test`, password: "security-mentor-password" };
+  const guesserAccount = { email: `security-guesser-${stamp}@e2e.mien.test`, password: "security-guesser-password" };
+  const mentorId = await signUp(mentorAccount);
+  await signUp(guesserAccount);
+  const mentor = await signIn(mentorAccount);
+  const guesser = await signIn(guesserAccount);
+  try {
+    const invitation = await trpcData<{ id: string; code: string }>(await mutate(as.user, "sharing.invite", undefined));
+    expect(invitation.code).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+    // The learner cannot redeem their own invitation.
+    const own = await mutate(as.user, "mentoring.redeem", { code: invitation.code });
+    expect(own.status()).toBe(400);
+    expect((await trpcError(own)).message).toMatch(/cannot be your own mentor/);
+    await trpcData(await mutate(mentor, "mentoring.redeem", { code: invitation.code }));
+    const used = await mutate(otherUser, "mentoring.redeem", { code: invitation.code });
+    expect(used.status()).toBe(400);
+    expect((await trpcError(used)).message).toMatch(/already used/);
+
+    const expiring = await trpcData<{ id: string; code: string }>(await mutate(as.user, "sharing.invite", undefined));
+    await query(`UPDATE mentor_invitation SET "expiresAt" = now() - interval '1 minute' WHERE id = $1`, [expiring.id]);
+    const expired = await mutate(otherUser, "mentoring.redeem", { code: expiring.code });
+    expect(expired.status()).toBe(400);
+    expect((await trpcError(expired)).message).toMatch(/expired on .+ Ask .+ for a new one/);
+
+    // Who may read the learner's practice: the live mentor, and nobody else, whatever their role.
+    const url = trpcQueryUrl("mentoring.progress", { userId: ids.user, timeZone: "UTC" });
+    const expected: Array<[string, APIRequestContext, number]> = [
+      ["anonymous", as.anonymous, 401],
+      ["the learner", as.user, 403],
+      ["another user", otherUser, 403],
+      ["a curator", as.curator, 403],
+      ["an admin", as.admin, 403],
+      ["the mentor", mentor, 200],
+    ];
+    for (const [who, ctx, status] of expected) expect((await ctx.get(url)).status(), who).toBe(status);
+    const seen = await trpcData<{ expressions: { attempts: Record<string, unknown>[] }[] }>(await mentor.get(url));
+    const points = seen.expressions.flatMap((e) => e.attempts);
+    expect(points.length).toBeGreaterThan(0);
+    for (const p of points) expect(Object.keys(p).sort()).toEqual(["at", "id", "score", "succeeded"]);
+    expect(await (await mentor.get(url)).text()).not.toMatch(/readAs|probability|data:image/);
+    // An admin cannot use their role to set someone's plan either.
+    expect((await mutate(as.admin, "mentoring.setPlan", { userId: ids.user, plan: null })).status()).toBe(403);
+
+    await trpcData(await mutate(as.user, "sharing.revoke", { mentorId }));
+    const after = await mentor.get(url);
+    expect(after.status()).toBe(403);
+    expect((await trpcError(after)).message).toMatch(/stopped sharing it with you/);
+    expect((await mutate(mentor, "mentoring.setPlan", { userId: ids.user, plan: null })).status()).toBe(403);
+
+    const audit = await query<{ action: string; actor: string }>(
+      `SELECT a.action, a."actorId" AS actor FROM audit_log a JOIN mentor_grant g ON g.id::text = a."entityId" WHERE g."userId" = $1 AND g."mentorId" = $2 ORDER BY a.id`,
+      [ids.user, mentorId],
+    );
+    // One view per successful read above (the table, the keys, the text); refused reads are not views.
+    expect(audit.map((a) => a.action)).toEqual(["mentor.grant", "mentor.view", "mentor.view", "mentor.view", "mentor.revoke"]);
+    expect(audit.at(-1)!.actor).toBe(ids.user);
+
+    // Guessing codes: refused as unknown, then limited per account (10 tries in 10 minutes), even for a real code.
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await mutate(guesser, "mentoring.redeem", { code: `ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZ${i}` })).status());
+    expect(statuses).toEqual(Array(10).fill(404));
+    const real = await trpcData<{ code: string }>(await mutate(otherUser, "sharing.invite", undefined));
+    const limited = await mutate(guesser, "mentoring.redeem", { code: real.code });
+    expect(limited.status()).toBe(429);
+    expect((await trpcError(limited)).message).toMatch(/Too many invitation codes tried/);
+  } finally {
+    await Promise.all([mentor.dispose(), guesser.dispose()]);
+  }
 });

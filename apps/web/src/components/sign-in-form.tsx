@@ -5,7 +5,8 @@ import { useState, type FormEvent } from "react";
 import { authClient } from "../auth/client.ts";
 import { authErrorMessage } from "../auth/messages.ts";
 
-export function SignInForm() {
+/** `next`: where to go once signed in (a checked path on this site), else home. */
+export function SignInForm({ next }: { next?: string | null }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -24,7 +25,7 @@ export function SignInForm() {
       setError(authErrorMessage(failure));
       return;
     }
-    router.replace("/");
+    router.replace(next ?? "/");
     router.refresh();
   }
 

@@ -7,7 +7,8 @@ import { authErrorMessage } from "../auth/messages.ts";
 
 const MIN_PASSWORD = 8;
 
-export function SignUpForm() {
+/** `next`: where to go once signed in (a checked path on this site), else home. */
+export function SignUpForm({ next }: { next?: string | null }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -31,7 +32,7 @@ export function SignUpForm() {
       setError(authErrorMessage(failure));
       return;
     }
-    router.replace("/");
+    router.replace(next ?? "/");
     router.refresh();
   }
 

@@ -6,6 +6,8 @@ import { SignOutButton } from "./sign-out-button.tsx";
 const NAV = [
   { href: "/coach", text: "Coach", role: "user" },
   { href: "/coach/progress", text: "Progress", role: "user" },
+  { href: "/coach/sharing", text: "Sharing", role: "user" },
+  { href: "/mentor", text: "Mentoring", role: "user" },
   { href: "/", text: "Data set", role: "curator" },
   { href: "/review", text: "Review", role: "curator" },
   { href: "/review/conflicts", text: "Conflicts", role: "admin" },

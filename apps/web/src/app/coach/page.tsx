@@ -4,6 +4,7 @@ import { currentSession } from "../../auth/session.ts";
 import { CoachApp } from "../../components/coach/coach-app.tsx";
 import { SiteHeader } from "../../components/site-header.tsx";
 import { packagedBaseUrl } from "../../coach/packaged-models.ts";
+import { getQueryClient, HydrateClient, trpc } from "../../trpc/server.tsx";
 
 export const metadata: Metadata = { title: "Coach" };
 
@@ -15,13 +16,16 @@ export default async function CoachPage({ searchParams }: PageProps<"/coach">) {
   const role = session ? (isRole(session.user.role) ? session.user.role : "user") : undefined;
   const requested = (await searchParams).backend;
   const backends = typeof requested === "string" ? requested.split(",").filter((b) => BACKENDS.has(b)) : undefined;
+  if (session) await getQueryClient().prefetchQuery(trpc.coach.plan.queryOptions());
   const urls = { faceApi: packagedBaseUrl("face-api"), human: packagedBaseUrl("human"), wasm: packagedBaseUrl("tfjs-wasm") };
 
   return (
     <>
       <SiteHeader email={session?.user.email} role={role} current="/coach" />
       <main id="main" className="page page-wide">
-        <CoachApp urls={urls} signedIn={Boolean(session)} {...(backends?.length ? { backends } : {})} />
+        <HydrateClient>
+          <CoachApp urls={urls} signedIn={Boolean(session)} {...(backends?.length ? { backends } : {})} />
+        </HydrateClient>
       </main>
     </>
   );

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useRef, useState } from "react";
 import type { PracticeResult } from "../../coach/practice.ts";
 import type { PackagedUrls } from "../../coach/worker/protocol.ts";
@@ -10,7 +10,9 @@ import { CalibrationPanel } from "./calibration-panel.tsx";
 import { CameraStage } from "./camera-stage.tsx";
 import { ModelNote } from "./model-note.tsx";
 import { PracticePanel, type SavedAttempt } from "./practice-panel.tsx";
+import { browserTimeZone } from "../plans/time-zone.ts";
 import { ReadoutPanel } from "./readout-panel.tsx";
+import { TodaysPlan } from "./todays-plan.tsx";
 import { useCoach } from "./use-coach.ts";
 
 /** A new id per visit: the attempts of one visit are one coach session. */
@@ -20,9 +22,13 @@ function newSessionId(): string {
 
 export function CoachApp({ urls, signedIn, backends }: { urls: PackagedUrls; signedIn: boolean; backends?: string[] }) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const save = useMutation(trpc.coach.saveAttempt.mutationOptions());
   const [sessionId] = useState(newSessionId);
   const [attempts, setAttempts] = useState<SavedAttempt[]>([]);
+  // Server-rendered into the page for signed-in users, so the cached page shell has it offline too.
+  const plan = useQuery({ ...trpc.coach.plan.queryOptions(), enabled: signedIn });
+  const summary = useQuery({ ...trpc.coach.summary.queryOptions({ timeZone: browserTimeZone() }), enabled: signedIn });
 
   const coachRef = useRef<ReturnType<typeof useCoach> | null>(null);
   const onAttempt = useCallback(
@@ -36,6 +42,8 @@ export function CoachApp({ urls, signedIn, backends }: { urls: PackagedUrls; sig
         {
           session: { id: sessionId, modelKey: model.key, modelName: model.name },
           attempt: {
+            id: crypto.randomUUID(),
+            madeAt: new Date(),
             target: result.target,
             score: result.score,
             succeeded: result.succeeded,
@@ -45,11 +53,17 @@ export function CoachApp({ urls, signedIn, backends }: { urls: PackagedUrls; sig
             readAs: result.readAs.length ? result.readAs : [{ expression: result.target, probability: 0 }],
           },
         },
-        { onSuccess: () => mark("saved"), onError: (error) => mark({ error: error.message }) },
+        {
+          onSuccess: () => {
+            mark("saved");
+            void queryClient.invalidateQueries({ queryKey: trpc.coach.summary.queryKey() });
+          },
+          onError: (error) => mark({ error: error.message }),
+        },
       );
     },
     // coachRef is read at call time; the mutation object is stable.
-    [signedIn, sessionId, save.mutate],
+    [signedIn, sessionId, save.mutate, queryClient, trpc],
   );
 
   const coach = useCoach({ urls, backends, onAttempt });
@@ -76,6 +90,7 @@ export function CoachApp({ urls, signedIn, backends }: { urls: PackagedUrls; sig
       <div className="coach-layout">
         <CameraStage coach={coach} />
         <div className="coach-side">
+          {plan.data ? <TodaysPlan plan={plan.data} summary={summary.data} attempts={attempts} coach={coach} classes={classes} /> : null}
           <ReadoutPanel coach={coach} />
           <PracticePanel coach={coach} classes={classes} attempts={attempts} />
           <CalibrationPanel coach={coach} />

@@ -1,5 +1,15 @@
-import type { ExpressionProgress } from "@mien/api";
+import type { ReadAsEntry } from "@mien/api";
+import type { ExpressionClass } from "@mien/model";
 import { EXPRESSION_COLOURS } from "./expression-colours.ts";
+
+/** What the chart draws: the learner's own progress (with read-as shares) or a mentor's view of it (scores only). */
+export interface ChartProgress {
+  expression: ExpressionClass;
+  attempts: Array<{ id: string; at: Date; score: number; succeeded: boolean; readAs?: ReadAsEntry[] }>;
+  best: number;
+  latest: number;
+  trend: number | null;
+}
 
 const W = 320;
 const H = 140;
@@ -10,13 +20,14 @@ const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyl
  * One expression's scores, oldest to newest: filled dots were held, hollow ones were not (shape,
  * not only colour). The figure's caption and table say the same in words.
  */
-export function ProgressChart({ progress }: { progress: ExpressionProgress }) {
+export function ProgressChart({ progress, whose = "your" }: { progress: ChartProgress; whose?: string }) {
   const { expression, attempts, best, latest, trend } = progress;
+  const withReadAs = attempts.some((a) => a.readAs);
   const n = attempts.length;
   const x = (i: number) => PAD.left + (n === 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (n - 1));
   const y = (score: number) => PAD.top + ((100 - score) * (H - PAD.top - PAD.bottom)) / 100;
   const colour = EXPRESSION_COLOURS[expression];
-  const summary = `${expression}: ${n} attempt${n === 1 ? "" : "s"}, best ${best}, latest ${latest}${trend === null ? "" : trend >= 0 ? `, up ${trend} from your first attempts` : `, down ${-trend} from your first attempts`}.`;
+  const summary = `${expression}: ${n} attempt${n === 1 ? "" : "s"}, best ${best}, latest ${latest}${trend === null ? "" : trend >= 0 ? `, up ${trend} from ${whose} first attempts` : `, down ${-trend} from ${whose} first attempts`}.`;
 
   return (
     <figure className="progress-chart" data-testid={`progress-${expression}`}>
@@ -56,7 +67,7 @@ export function ProgressChart({ progress }: { progress: ExpressionProgress }) {
                   Score
                 </th>
                 <th scope="col">Held</th>
-                <th scope="col">Read as</th>
+                {withReadAs ? <th scope="col">Read as</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -65,7 +76,7 @@ export function ProgressChart({ progress }: { progress: ExpressionProgress }) {
                   <td>{dateFormat.format(a.at)}</td>
                   <td className="num">{a.score}</td>
                   <td>{a.succeeded ? "yes" : "no"}</td>
-                  <td>{a.readAs.map((r) => `${r.expression} ${Math.round(r.probability * 100)}%`).join(", ")}</td>
+                  {withReadAs ? <td>{(a.readAs ?? []).map((r) => `${r.expression} ${Math.round(r.probability * 100)}%`).join(", ")}</td> : null}
                 </tr>
               ))}
             </tbody>

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { isRole } from "@mien/auth";
 import { currentSession } from "../../../auth/session.ts";
 import { ProgressView } from "../../../components/coach/progress-view.tsx";
+import { MyPlan } from "../../../components/plans/my-plan.tsx";
 import { SiteHeader } from "../../../components/site-header.tsx";
 import { getQueryClient, HydrateClient, trpc } from "../../../trpc/server.tsx";
 
@@ -10,9 +12,9 @@ export const metadata: Metadata = { title: "Progress" };
 
 export default async function ProgressPage() {
   const session = await currentSession();
-  if (!session) redirect("/sign-in");
+  if (!session) redirect("/sign-in?next=%2Fcoach%2Fprogress");
   const role = isRole(session.user.role) ? session.user.role : "user";
-  await getQueryClient().prefetchQuery(trpc.coach.progress.queryOptions());
+  await Promise.all([getQueryClient().prefetchQuery(trpc.coach.progress.queryOptions()), getQueryClient().prefetchQuery(trpc.coach.plan.queryOptions())]);
 
   return (
     <>
@@ -20,10 +22,16 @@ export default async function ProgressPage() {
       <main id="main" className="page">
         <div className="panel-head">
           <h1>Your progress</h1>
-          <p className="lede">Your practice scores per expression over time. Only you can see them, and only scores are kept, never pictures.</p>
+          <p className="lede">
+            Your practice scores per expression over time. Only scores are kept, never pictures; only you see them, and the mentors you invite on{" "}
+            <Link href="/coach/sharing">Sharing</Link>.
+          </p>
         </div>
         <HydrateClient>
-          <ProgressView />
+          <MyPlan viewerId={session.user.id} />
+          <div className="section">
+            <ProgressView />
+          </div>
         </HydrateClient>
       </main>
     </>

@@ -1,0 +1,90 @@
+"use client";
+
+import { useId, useState, type FormEvent } from "react";
+import type { PracticePlanInput, PracticePlanView } from "@mien/api";
+import { EXPRESSION_CLASSES, type ExpressionClass } from "@mien/model";
+import { capitalise, HOLD_CHOICES } from "./plan-text.ts";
+
+export interface PlanEditorProps {
+  /** The plan now in force, to start from. */
+  plan: PracticePlanView | null;
+  /** Whose plan it is, for the labels: "your" or the learner's name. */
+  whose: string;
+  saving: boolean;
+  error: string | null;
+  onSave(plan: PracticePlanInput | null): void;
+  onCancel?(): void;
+}
+
+/** Target expressions (in order of choosing), hold time and sessions a week; keyboard and screen-reader friendly. */
+export function PlanEditor({ plan, whose, saving, error, onSave, onCancel }: PlanEditorProps) {
+  const [targets, setTargets] = useState<ExpressionClass[]>(plan?.targets ?? []);
+  const [holdMs, setHoldMs] = useState<number>(plan?.holdMs ?? 2000);
+  const [sessions, setSessions] = useState<string>(String(plan?.sessionsPerWeek ?? 3));
+  const [problem, setProblem] = useState<string | null>(null);
+  const ids = { hold: useId(), sessions: useId(), error: useId() };
+
+  const toggle = (c: ExpressionClass, on: boolean) => setTargets((list) => (on ? [...list, c] : list.filter((t) => t !== c)));
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const perWeek = Number(sessions);
+    if (targets.length === 0) return setProblem("Pick at least one expression to practise.");
+    if (!Number.isInteger(perWeek) || perWeek < 1 || perWeek > 21) return setProblem("Sessions a week must be a whole number from 1 to 21.");
+    setProblem(null);
+    onSave({ targets, holdMs, sessionsPerWeek: perWeek });
+  }
+
+  const shown = problem ?? error;
+  return (
+    <form className="plan-editor" onSubmit={submit} aria-describedby={shown ? ids.error : undefined} data-testid="plan-editor">
+      <fieldset className="fieldset">
+        <legend>Expressions to practise</legend>
+        <div className="check-row">
+          {EXPRESSION_CLASSES.map((c) => (
+            <label key={c} className="check">
+              <input type="checkbox" checked={targets.includes(c)} onChange={(e) => toggle(c, e.target.checked)} />
+              {capitalise(c)}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor={ids.hold}>Hold each for</label>
+          <select id={ids.hold} value={holdMs} onChange={(e) => setHoldMs(Number(e.target.value))}>
+            {HOLD_CHOICES.map((ms) => (
+              <option key={ms} value={ms}>
+                {ms / 1000} s
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.sessions}>Sessions a week</label>
+          <input id={ids.sessions} className="input-narrow" type="number" inputMode="numeric" min={1} max={21} value={sessions} onChange={(e) => setSessions(e.target.value)} />
+        </div>
+      </div>
+      {shown ? (
+        <p id={ids.error} className="notice notice-error" role="alert">
+          {shown}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="button" disabled={saving}>
+          {saving ? "Saving…" : `Save ${whose} plan`}
+        </button>
+        {plan ? (
+          <button type="button" className="button button-quiet" disabled={saving} onClick={() => onSave(null)}>
+            Remove the plan
+          </button>
+        ) : null}
+        {onCancel ? (
+          <button type="button" className="button button-quiet" onClick={onCancel}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
