@@ -11,3 +11,5 @@ export * from "./artifact/load.node.ts";
 export * from "./training/folder-dataset.node.ts";
 export * from "./training/ml-cache-import.node.ts";
 export * from "./training/code-version.node.ts";
+export * from "./training/finalize.node.ts";
+export * from "./training/ensemble.node.ts";

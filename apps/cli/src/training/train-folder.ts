@@ -86,13 +86,7 @@ export async function trainFromFolder(options: FolderTrainingOptions): Promise<R
   });
   await store.close();
 
-  // Write next to the target, then swap, so `out` is never half-written.
-  const staging = `${out}.tmp-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
-  for (const [name, bytes] of result.files) await writeFile(join(staging, name), bytes);
-  await rm(out, { recursive: true, force: true });
-  await rename(staging, out);
+  await writeVersionFolder(out, result.files);
   await rm(checkpointFile, { force: true });
   const m = result.manifest;
   return {
@@ -106,4 +100,14 @@ export async function trainFromFolder(options: FolderTrainingOptions): Promise<R
     temperature: m.calibration.temperature,
     abstainThreshold: m.calibration.abstainThreshold,
   };
+}
+
+/** Writes a version's files next to `out`, then swaps, so `out` is never half-written. */
+export async function writeVersionFolder(out: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  const staging = `${out}.tmp-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  for (const [name, bytes] of files) await writeFile(join(staging, name), bytes);
+  await rm(out, { recursive: true, force: true });
+  await rename(staging, out);
 }

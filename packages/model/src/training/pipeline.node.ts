@@ -1,23 +1,19 @@
 import { createHash } from "node:crypto";
 import { headFiles } from "../artifact/head-files.ts";
-import { loadExpressionModel } from "../artifact/load.ts";
-import { ARTIFACT_FORMAT, parseArtifactManifest, type ArtifactManifest, type ArtifactManifestV2 } from "../artifact/manifest.ts";
+import { ARTIFACT_FORMAT, type ArtifactManifest, type ArtifactManifestV2 } from "../artifact/manifest.ts";
 import { BACKBONE_IDS, isBackboneId, loadBackbone } from "../backbones/index.ts";
 import type { Backbone } from "../backbones/types.ts";
 import { fitStandardizer, standardize } from "../head.ts";
-import { fitTemperature, logProbs, softmaxWithTemperature } from "../metrics.ts";
 import type { ModelSources } from "../model-files.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";
 import { embedMissing, openTables } from "./embed-dataset.node.ts";
 import type { EmbeddingStore } from "./embedding-store.node.ts";
-import { abstainThreshold, evaluationReport } from "./evaluate.ts";
 import { assembleFeatures, balancedClassWeights, oversample } from "./features.ts";
 import { inferenceHead, type HeadSpec } from "./head-model.ts";
 import { evaluateHead, trainHeadWithCheckpoints, type EpochResult } from "./head-trainer.ts";
-import { modelCard } from "./model-card.ts";
-import { predictImages } from "./predict-images.node.ts";
 import { backboneProvenance } from "./provenance.ts";
 import type { Split, TrainingImage, TrainingRecipe } from "./recipe.ts";
+import { finalizeVersion } from "./finalize.node.ts";
 import { PLAIN, variantsFor, type Variant } from "./variants.ts";
 import { convStage } from "./conv-stage.node.ts";
 import { finetuneStage } from "./finetune-stage.node.ts";
@@ -137,7 +133,6 @@ export async function runTrainingPipeline(input: TrainingPipelineInput): Promise
   await report({ stage: "preparing", percent: 0, message: "Checking the snapshot and loading backbones" });
   const splits = selectImages(recipe, input.images);
   const classes = recipe.classes;
-  const k = classes.length;
   const ctx: StageContext = {
     input,
     splits,
@@ -175,54 +170,29 @@ export async function runTrainingPipeline(input: TrainingPipelineInput): Promise
     snapshot: { ...input.snapshot },
     training: { config: input.config, backend: input.backend, seconds: 0 },
   };
-  const listFiles = () => [...files].map(([path, bytes]) => ({ path, sha256: sha256(bytes), bytes: bytes.byteLength }));
-  const readFromMemory = async (name: string) => {
-    const bytes = files.get(name);
-    if (!bytes) throw new Error(`No file ${name} in the new version.`);
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  };
-  const provisional = parseArtifactManifest({ ...base, calibration: { temperature: 1, abstainThreshold: 0 }, metrics: {}, files: listFiles() });
-  const model = await loadExpressionModel(provisional, readFromMemory, input.sources);
-  const evalSplits = (["val", "test"] as const).filter((s) => splits[s].length > 0);
-  const totalEval = evalSplits.reduce((n, s) => n + splits[s].length, 0);
-  let evalDone = 0;
-  const raw: Partial<Record<"val" | "test", Float32Array>> = {};
-  try {
-    for (const split of evalSplits) {
-      raw[split] = await predictImages(model, splits[split].map((i) => i.sha256), input.readImage, {
-        onProgress: async (done, total) => {
-          await hooks.checkStop();
-          await report({ stage: "evaluating", percent: percentIn("evaluating", (evalDone + done) / totalEval), message: `Evaluating on ${split}: ${done} of ${total}` }, done === total);
-        },
-      });
-      evalDone += splits[split].length;
-    }
-  } finally {
-    model.dispose();
-  }
-  const labelsOf = (split: "val" | "test") => Int32Array.from(splits[split], (i) => classes.indexOf(i.label));
-  const yVal = labelsOf("val");
-  const valLogits = logProbs(raw.val!);
-  const temperature = fitTemperature(valLogits, yVal, k);
-  const calibrated = (split: "val" | "test") => softmaxWithTemperature(logProbs(raw[split]!), k, temperature);
-  const threshold = abstainThreshold(calibrated("val"), yVal, k, recipe.abstainTargetAccuracy);
-  const metrics: ArtifactManifest["metrics"] = {};
-  for (const split of evalSplits) {
-    metrics[split] = evaluationReport(calibrated(split), labelsOf(split), classes, { uncalibrated: raw[split], abstainThreshold: threshold });
-  }
-  hooks.log(`val: float head ${(floatVal.accuracy * 100).toFixed(2)}%, quantised artifact ${(metrics.val!.accuracy * 100).toFixed(2)}% (TTA ${recipe.tta}), T=${temperature.toFixed(3)}, ECE ${metrics.val!.ece}`);
-
+  const evalTotal = splits.val.length + splits.test.length;
+  const finalized = await finalizeVersion({
+    base: { ...base, training: { ...base.training, seconds: Math.round(((performance.now() - started) / 1000) * 10) / 10 } },
+    files,
+    splits,
+    readImage: input.readImage,
+    sources: input.sources,
+    abstainTargetAccuracy: recipe.abstainTargetAccuracy,
+    onProgress: async (done, total, split) => {
+      await hooks.checkStop();
+      const before = split === "test" ? splits.val.length : 0;
+      await report({ stage: "evaluating", percent: percentIn("evaluating", (before + done) / evalTotal), message: `Evaluating on ${split}: ${done} of ${total}` }, done === total);
+    },
+  });
+  const { manifest, contentHash } = finalized;
+  const metrics = manifest.metrics;
+  hooks.log(`val: float model ${(floatVal.accuracy * 100).toFixed(2)}%, quantised artifact ${(metrics.val!.accuracy * 100).toFixed(2)}% (TTA ${recipe.tta}), T=${manifest.calibration.temperature.toFixed(3)}, ECE ${metrics.val!.ece}`);
   const seconds = (performance.now() - started) / 1000;
-  const withoutFiles = { ...base, training: { ...base.training, seconds: Math.round(seconds * 10) / 10 }, calibration: { temperature: Math.round(temperature * 1e6) / 1e6, abstainThreshold: threshold }, metrics };
-  files.set("card.md", new TextEncoder().encode(modelCard(withoutFiles)));
-  const manifest = parseArtifactManifest({ ...withoutFiles, files: listFiles() });
-  const manifestBytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
-  files.set("manifest.json", manifestBytes);
   await report({ stage: "evaluating", percent: STAGE_RANGE.evaluating[1], message: `Val accuracy ${(metrics.val!.accuracy * 100).toFixed(1)}%` });
   return {
     manifest,
     files,
-    contentHash: sha256(manifestBytes),
+    contentHash,
     stats: {
       embedded: embedStats.computed,
       cachedEmbeddings: embedStats.cached,

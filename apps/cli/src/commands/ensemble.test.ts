@@ -1,0 +1,73 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { manifestMembers, parseArtifactManifest } from "@mien/model/manifest";
+
+const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..", "..");
+const DEFAULT_MODEL = join(REPO_ROOT, "models", "default");
+const FER_VAL = join(REPO_ROOT, "..", "shared", "data", "fer2013", "val");
+const tmp = mkdtempSync(join(tmpdir(), "mien-cli-ensemble-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function mien(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void (stdout += `${a.join(" ")}\n`));
+  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void (stderr += `${a.join(" ")}\n`));
+  try {
+    const command = args[0] === "eval" ? await import("./eval.ts") : await import("./ensemble.ts");
+    return { code: await command.run(args.slice(1)), stdout, stderr };
+  } catch (err) {
+    return { code: 1, stdout, stderr: `${stderr}${(err as Error).message}\n` };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+/** A <root>/val/<class>/ folder of 8 real FER2013 val faces per class. */
+function smallValFolder(): string {
+  const root = join(tmp, "fer-small");
+  for (const cls of readdirSync(FER_VAL)) {
+    mkdirSync(join(root, "val", cls), { recursive: true });
+    for (const f of readdirSync(join(FER_VAL, cls)).sort().slice(0, 8)) cpSync(join(FER_VAL, cls, f), join(root, "val", cls, f));
+  }
+  return root;
+}
+
+describe("pnpm mien ensemble", () => {
+  it("averages versions into one version whose members are theirs, calibrated and scored on val", async () => {
+    const data = smallValFolder();
+    const out = join(tmp, "pair");
+    const r = await mien(["ensemble", "--model", DEFAULT_MODEL, "--model", DEFAULT_MODEL, "--data", data, "--out", out, "--name", "pair"]);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    const manifest = parseArtifactManifest(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
+    expect(manifest.formatVersion).toBe(2);
+    expect(manifestMembers(manifest).map((m) => m.modelFile)).toEqual(["m0.json", "m1.json"]);
+    expect(manifest.files.map((f) => f.path).sort()).toEqual(["card.md", "m0-0.bin", "m0.json", "m1-0.bin", "m1.json"]);
+    expect(manifest.metrics.val!.n).toBe(56);
+    // Two copies of one model predict what the model predicts: same accuracy on the same images.
+    const single = JSON.parse((await mien(["eval", "--model", DEFAULT_MODEL, "--data", join(data, "val"), "--json"])).stdout);
+    const pair = JSON.parse((await mien(["eval", "--model", out, "--data", join(data, "val"), "--json"])).stdout);
+    expect(pair.accuracy).toBe(single.accuracy);
+    expect(pair.n).toBe(56);
+  }, 300_000);
+
+  it("refuses one version, or versions it cannot average, with the reason", async () => {
+    const data = smallValFolder();
+    const one = await mien(["ensemble", "--model", DEFAULT_MODEL, "--data", data, "--out", join(tmp, "x"), "--name", "x"]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/two or more --model/);
+    const other = join(tmp, "other-classes");
+    cpSync(DEFAULT_MODEL, other, { recursive: true });
+    const m = JSON.parse(readFileSync(join(other, "manifest.json"), "utf8"));
+    m.classes = [...m.classes].reverse();
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(join(other, "manifest.json"), JSON.stringify(m));
+    const r = await mien(["ensemble", "--model", DEFAULT_MODEL, "--model", other, "--data", data, "--out", join(tmp, "y"), "--name", "y"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/predict different classes/);
+  }, 60_000);
+});

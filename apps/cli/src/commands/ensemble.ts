@@ -1,0 +1,76 @@
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { codeVersion, ensembleVersions, listFolderDataset, nodeModelSources, partFromFiles, selectNodeBackend } from "@mien/model/node";
+import { writeVersionFolder } from "../training/train-folder.ts";
+import { parseCommandArgs } from "./args.ts";
+
+const USAGE = `Usage: pnpm --silent mien ensemble --model DIR --model DIR [--model DIR …] --data DIR --out DIR --name NAME [--tta flip|none]
+
+Combines trained versions into one whose prediction averages every member's log-probabilities,
+then calibrates it (temperature, abstain threshold) on val and scores val and test, on the
+quantised files, as training does.
+
+  --model DIR   a version folder (manifest.json and its files); give two or more
+  --data DIR    the <root>/<split>/<class>/ images the versions were trained on (val calibrates)
+  --out DIR     where the new version folder goes (written whole, then swapped in)
+  --name NAME   the new version's name
+  --tta         average with the mirrored face (default flip)`;
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommandArgs(
+    { args: argv, options: { model: { type: "string", multiple: true }, data: { type: "string" }, out: { type: "string" }, name: { type: "string" }, tta: { type: "string", default: "flip" }, help: { type: "boolean", short: "h" } } },
+    USAGE,
+  );
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
+  const models = values.model ?? [];
+  const missing = [models.length < 2 ? "two or more --model" : "", values.data ? "" : "--data", values.out ? "" : "--out", values.name ? "" : "--name"].filter(Boolean);
+  if (missing.length) {
+    console.error(`Missing ${missing.join(", ")}.\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.tta !== "flip" && values.tta !== "none") {
+    console.error(`--tta must be flip or none, not "${values.tta}".\n\n${USAGE}`);
+    return 2;
+  }
+  await selectNodeBackend({ log: () => {} });
+  const parts = await Promise.all(
+    models.map(async (dir) => {
+      const root = resolve(dir);
+      const manifest = await readFile(join(root, "manifest.json"), "utf8").catch(() => {
+        throw new Error(`${root} has no manifest.json; --model takes a version folder.`);
+      });
+      return partFromFiles(manifest, async (name) => new Uint8Array(await readFile(join(root, name))));
+    }),
+  );
+  const images = await listFolderDataset(values.data!);
+  const classes = new Set(parts[0]!.manifest.classes as string[]);
+  const byHash = new Map(images.map((i) => [i.sha256, i.path]));
+  const split = (s: "val" | "test") => images.filter((i) => i.split === s && classes.has(i.label));
+  const result = await ensembleVersions({
+    parts,
+    name: values.name!,
+    codeVersion: codeVersion(),
+    splits: { val: split("val"), test: split("test") },
+    readImage: async (sha) => new Uint8Array(await readFile(byHash.get(sha)!)),
+    sources: nodeModelSources(),
+    tta: values.tta,
+    abstainTargetAccuracy: 0.8,
+    onProgress: async (done, total, s) => {
+      if (done === total || done % 1024 === 0) process.stderr.write(`\r${s} ${done}/${total}`);
+    },
+  });
+  process.stderr.write("\n");
+  await writeVersionFolder(resolve(values.out!), result.files);
+  const val = result.manifest.metrics.val!;
+  console.log(
+    JSON.stringify({
+      out: resolve(values.out!),
+      contentHash: result.contentHash,
+      members: parts.map((p) => ({ name: p.manifest.name, val: p.manifest.metrics.val?.accuracy })),
+      val: { accuracy: val.accuracy, macroF1: val.macroF1, top2: val.top2, ece: val.ece, eceBeforeScaling: val.eceBeforeScaling },
+      temperature: result.manifest.calibration.temperature,
+    }),
+  );
+  return 0;
+}

@@ -1,0 +1,74 @@
+import { createHash } from "node:crypto";
+import { loadExpressionModel } from "../artifact/load.ts";
+import { parseArtifactManifest, type ArtifactManifest, type ArtifactManifestV2 } from "../artifact/manifest.ts";
+import { fitTemperature, logProbs, softmaxWithTemperature } from "../metrics.ts";
+import type { ModelSources } from "../model-files.ts";
+import { abstainThreshold, evaluationReport } from "./evaluate.ts";
+import { modelCard } from "./model-card.ts";
+import { predictImages } from "./predict-images.node.ts";
+import type { TrainingImage } from "./recipe.ts";
+
+export interface FinalizeInput {
+  /** The version's manifest without files, calibration or metrics (they are computed here). */
+  base: Omit<ArtifactManifestV2, "files" | "metrics" | "calibration">;
+  /** Every trained file (model.json, shards…); card.md and manifest.json are added. */
+  files: Map<string, Uint8Array>;
+  /** Labelled images to score: val (required, also calibrates) and test (optional). */
+  splits: { val: readonly TrainingImage[]; test: readonly TrainingImage[] };
+  readImage(sha256: string): Promise<Uint8Array>;
+  sources: ModelSources;
+  abstainTargetAccuracy: number;
+  onProgress?(done: number, total: number, split: "val" | "test"): Promise<void>;
+}
+
+export interface FinalizedVersion {
+  manifest: ArtifactManifest;
+  files: Map<string, Uint8Array>;
+  /** sha256 of manifest.json: the version's content hash. */
+  contentHash: string;
+}
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/**
+ * Evaluates the quantised artifact itself, through the same loader the coach uses: fits the
+ * temperature and the abstain threshold on val, scores val and test, writes the model card and
+ * manifest.json. Shared by training jobs and by ensembles of trained versions.
+ */
+export async function finalizeVersion(input: FinalizeInput): Promise<FinalizedVersion> {
+  const { base, files, splits } = input;
+  const classes = base.classes;
+  const k = classes.length;
+  const listFiles = () => [...files].map(([path, bytes]) => ({ path, sha256: sha256(bytes), bytes: bytes.byteLength }));
+  const readFromMemory = async (name: string) => {
+    const bytes = files.get(name);
+    if (!bytes) throw new Error(`No file ${name} in the new version.`);
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  };
+  const provisional = parseArtifactManifest({ ...base, calibration: { temperature: 1, abstainThreshold: 0 }, metrics: {}, files: listFiles() });
+  const model = await loadExpressionModel(provisional, readFromMemory, input.sources);
+  const evalSplits = (["val", "test"] as const).filter((s) => splits[s].length > 0);
+  const raw: Partial<Record<"val" | "test", Float32Array>> = {};
+  try {
+    for (const split of evalSplits) {
+      raw[split] = await predictImages(model, splits[split].map((i) => i.sha256), input.readImage, {
+        onProgress: async (done, total) => input.onProgress?.(done, total, split),
+      });
+    }
+  } finally {
+    model.dispose();
+  }
+  const labelsOf = (split: "val" | "test") => Int32Array.from(splits[split], (i) => classes.indexOf(i.label));
+  const yVal = labelsOf("val");
+  const temperature = fitTemperature(logProbs(raw.val!), yVal, k);
+  const calibrated = (split: "val" | "test") => softmaxWithTemperature(logProbs(raw[split]!), k, temperature);
+  const threshold = abstainThreshold(calibrated("val"), yVal, k, input.abstainTargetAccuracy);
+  const metrics: ArtifactManifest["metrics"] = {};
+  for (const split of evalSplits) metrics[split] = evaluationReport(calibrated(split), labelsOf(split), classes, { uncalibrated: raw[split], abstainThreshold: threshold });
+  const withoutFiles = { ...base, calibration: { temperature: Math.round(temperature * 1e6) / 1e6, abstainThreshold: threshold }, metrics };
+  files.set("card.md", new TextEncoder().encode(modelCard(withoutFiles)));
+  const manifest = parseArtifactManifest({ ...withoutFiles, files: listFiles() });
+  const manifestBytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
+  files.set("manifest.json", manifestBytes);
+  return { manifest, files, contentHash: sha256(manifestBytes) };
+}
