@@ -6,6 +6,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   migrate: { summary: "migrate                            apply database migrations", load: () => import("./commands/migrate.ts") },
   snapshot: { summary: "snapshot create|list|export          freeze the curated set, list snapshots, export one as class folders or CSV", load: () => import("./commands/snapshot.ts") },
   train: { summary: "train --snapshot ID | --data DIR --out DIR   train an expression model (--help for options)", load: () => import("./commands/train.ts") },
+  "train-default": { summary: "train-default [--data DIR] [--out DIR]   reproduce models/default (its parts, then their ensemble)", load: () => import("./commands/train-default.ts") },
   ensemble: { summary: "ensemble --model DIR --model DIR … --data DIR --out DIR --name N   average trained versions into one", load: () => import("./commands/ensemble.ts") },
   eval: { summary: "eval --model DIR --data DIR [--json]  evaluate a model version on class folders", load: () => import("./commands/eval.ts") },
   status: { summary: "status                             the configuration in use and whether PostgreSQL and Redis answer", load: () => import("./commands/status.ts") },
