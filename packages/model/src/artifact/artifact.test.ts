@@ -108,3 +108,66 @@ describe("loadExpressionModel", () => {
     await expect(loadExpressionModel(unknown, async (n) => files.get(n)!.slice().buffer, nodeModelSources())).rejects.toThrow(/needs backbone\(s\) imagenet-resnet50/);
   });
 });
+
+describe("a version of several members (format 2)", () => {
+  it("averages its members' log-probabilities, sharing face-api's blocks without changing any member's answer", async () => {
+    const { FaceApiTop, faceApiTopToLayersModel } = await import("../cnn/faceapi-top.ts");
+    const { FaceApiExpressionNet } = await import("../backbones/faceapi-expression.ts");
+    const { preprocess } = await import("../preprocess.ts");
+    const { toCropColour } = await import("../crop-colour.ts");
+    const sources = nodeModelSources();
+    // Member 0: a head on face-api embeddings; member 1: face-api's top block (fine-tuned) on its frozen trunk.
+    const head = inferenceHead(buildTrainableHead(spec), spec, { mean: new Float32Array(256), std: new Float32Array(256).fill(1) });
+    const top = await FaceApiTop.load({ kind: "faceapi-top", trainableBlocks: 1, dropout: 0, classes: 4 }, sources, 5);
+    const topModel = faceApiTopToLayersModel(top.spec, top.paramNames, top.params.map((p) => p.dataSync() as Float32Array), top.params.map((p) => [...p.shape]));
+    const files = new Map<string, Uint8Array>();
+    const rename = (prefix: string, f: Record<string, Uint8Array>) => {
+      const json = JSON.parse(new TextDecoder().decode(f["model.json"]));
+      json.weightsManifest[0].paths = [`${prefix}.bin`];
+      files.set(`${prefix}.json`, new TextEncoder().encode(JSON.stringify(json)));
+      files.set(`${prefix}.bin`, f["weights.bin"]!);
+    };
+    rename("m0", await headFiles(head, "none"));
+    rename("m1", await headFiles(topModel, "none"));
+    const list = await Promise.all([...files].map(async ([path, bytes]) => ({ path, sha256: await sha256Hex(bytes), bytes: bytes.byteLength })));
+    const manifest = parseArtifactManifest({
+      format: ARTIFACT_FORMAT,
+      formatVersion: 2,
+      name: "pair",
+      createdAt: new Date().toISOString(),
+      codeVersion: "test",
+      classes: ["anger", "happiness", "neutral", "surprise"],
+      backbones: [{ id: "faceapi-expression", provenance: "test" }],
+      members: [
+        { kind: "head", backbones: ["faceapi-expression"], modelFile: "m0.json", quantization: "none" },
+        { kind: "conv", trunk: { id: "faceapi-expression", blocks: 3 }, architecture: "top block", modelFile: "m1.json", quantization: "none" },
+      ],
+      preprocessing: { colour: "gray", faceBox: { scale: 1.15, shiftY: 0 }, tta: "flip" },
+      calibration: { temperature: 1.3, abstainThreshold: 0.4 },
+      snapshot: { contentHash: "b".repeat(64) },
+      training: { config: {}, backend: "wasm", seconds: 1 },
+      metrics: {},
+      files: list,
+    });
+    const model = await loadExpressionModel(manifest, async (name) => files.get(name)!.slice().buffer, sources);
+    const crops = tf.randomUniform([2, 64, 64, 3], 0, 255, "float32", 8) as tf.Tensor4D;
+    const actual = model.predict(crops).dataSync();
+    // The same, computed member by member with no sharing.
+    const net = await FaceApiExpressionNet.load(sources.faceApi);
+    const expected = tf.tidy(() => {
+      const x = toCropColour(crops, "gray");
+      const views = [false, true].flatMap((flip) => {
+        const input = preprocess(x, net.input, { flip });
+        return [head.predict(net.embed(input)) as tf.Tensor2D, topModel.predict(net.extractor.featureMapsUpTo(input, 3)) as tf.Tensor2D].map((l) => tf.logSoftmax(l));
+      });
+      return tf.softmax(tf.div(tf.div(tf.addN(views), views.length), 1.3)).dataSync();
+    });
+    expected.forEach((v, i) => expect(actual[i]).toBeCloseTo(v, 5));
+    const before = tf.memory().numTensors;
+    model.predict(crops).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+    net.dispose();
+    top.dispose();
+  }, 60_000);
+});

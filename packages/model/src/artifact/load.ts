@@ -7,7 +7,8 @@ import { preprocess, type InputSpec } from "../preprocess.ts";
 import type { ExpressionModel } from "./expression-model.ts";
 import { loadHead } from "./head-files.ts";
 import { manifestMembers, parseArtifactManifest, type ArtifactManifest, type ModelMember } from "./manifest.ts";
-import { loadTrunk } from "../backbones/trunks.ts";
+import { FaceApiExpressionNet } from "../backbones/faceapi-expression.ts";
+import { FINETUNE_BACKBONES, type FinetuneBackboneId } from "../cnn/architectures.ts";
 import { sha256Hex } from "./sha256.ts";
 
 export interface LoadExpressionModelOptions {
@@ -45,17 +46,20 @@ export async function loadExpressionModel(
   };
 
   const members = manifestMembers(m);
+  const shared = new SharedNets(sources);
   const loaded: LoadedMember[] = [];
   try {
-    for (const member of members) loaded.push(await loadMember(member, read, sources));
+    for (const member of members) loaded.push(await loadMember(member, read, sources, shared));
   } catch (error) {
     loaded.forEach((l) => l.dispose());
+    shared.dispose();
     throw error;
   }
   const classes = m.classes;
   const bad = loaded.find((l) => l.outputs !== classes.length);
   if (bad) {
     loaded.forEach((l) => l.dispose());
+    shared.dispose();
     throw new Error(`A member of the model has ${bad.outputs} outputs for ${classes.length} classes; the version is inconsistent.`);
   }
   const views = m.preprocessing.tta === "flip" ? [false, true] : [false];
@@ -68,74 +72,153 @@ export async function loadExpressionModel(
       return tf.tidy(() => {
         const x = toCropColour(crops, m.preprocessing.colour);
         // Each member's log-probabilities, averaged over views and members (a geometric mean of
-        // probabilities); for a single member this equals averaging its logits.
-        const logProbs = loaded.flatMap((member) => views.map((flip) => tf.logSoftmax(member.logits(x, flip))));
-        const mean = logProbs.length === 1 ? logProbs[0]! : tf.div(tf.addN(logProbs), logProbs.length);
-        return tf.softmax(tf.div(mean, temperature)) as tf.Tensor2D;
+        // probabilities); for a single member this equals averaging its logits. Members share
+        // preprocessed inputs and face-api's lower blocks within one call.
+        const run = new RunCache(x);
+        try {
+          const logProbs = views.flatMap((flip) => loaded.map((member) => tf.logSoftmax(member.logits(run, flip))));
+          const mean = logProbs.length === 1 ? logProbs[0]! : tf.div(tf.addN(logProbs), logProbs.length);
+          return tf.softmax(tf.div(mean, temperature)) as tf.Tensor2D;
+        } finally {
+          run.dispose();
+        }
       });
     },
     dispose() {
       loaded.forEach((l) => l.dispose());
+      shared.dispose();
     },
   };
 }
 
+/**
+ * Tensors computed once per predict() call and used by several members: the crops
+ * preprocessed for an input spec and view, and face-api's block outputs for them.
+ */
+class RunCache {
+  private readonly values = new Map<string, tf.Tensor>();
+
+  constructor(readonly crops: tf.Tensor4D) {}
+
+  get<T extends tf.Tensor>(key: string, make: () => T): T {
+    let value = this.values.get(key);
+    if (!value) {
+      value = tf.keep(make());
+      this.values.set(key, value);
+    }
+    return value as T;
+  }
+
+  input(spec: InputSpec, flip: boolean): tf.Tensor4D {
+    return this.get(`input:${JSON.stringify(spec)}:${flip}`, () => preprocess(this.crops, spec, { flip }));
+  }
+
+  dispose() {
+    tf.dispose([...this.values.values()]);
+    this.values.clear();
+  }
+}
+
+/** face-api's expression net, loaded once per model and shared by every member that uses it. */
+class SharedNets {
+  private faceApi: Promise<FaceApiExpressionNet> | null = null;
+
+  constructor(private readonly sources: ModelSources) {}
+
+  faceApiExpression(): Promise<FaceApiExpressionNet> {
+    this.faceApi ??= FaceApiExpressionNet.load(this.sources.faceApi);
+    return this.faceApi;
+  }
+
+  /** The first `blocks` dense blocks' output for the crops of one view, computed block by block once. */
+  static faceApiMaps(run: RunCache, net: FaceApiExpressionNet, flip: boolean, blocks: number): tf.Tensor4D {
+    if (blocks === 0) return run.input(net.input, flip);
+    return run.get(`faceapi:${flip}:${blocks}`, () => net.extractor.block(blocks - 1, SharedNets.faceApiMaps(run, net, flip, blocks - 1)));
+  }
+
+  dispose() {
+    void this.faceApi?.then((net) => net.dispose()).catch(() => undefined);
+  }
+}
+
 interface LoadedMember {
   outputs: number;
-  /** Face crops in the model's colour (0..255) → logits. */
-  logits(crops: tf.Tensor4D, flip: boolean): tf.Tensor2D;
+  /** One view of the crops (in the model's colour, 0..255) → logits. */
+  logits(run: RunCache, flip: boolean): tf.Tensor2D;
   dispose(): void;
 }
 
-async function loadMember(member: ModelMember, read: (name: string) => Promise<ArrayBuffer>, sources: ModelSources): Promise<LoadedMember> {
+async function loadMember(member: ModelMember, read: (name: string) => Promise<ArrayBuffer>, sources: ModelSources, shared: SharedNets): Promise<LoadedMember> {
   if (member.kind === "head") {
     const unknown = member.backbones.filter((id) => !isBackboneId(id));
     if (unknown.length) throw new Error(`This model needs backbone(s) ${unknown.join(", ")}, which this version of Mien does not have. Update Mien or pick another model.`);
     const head = await loadHead(await read(member.modelFile), read);
-    const backbones: Backbone[] = [];
+    // face-api's expression net is shared (see SharedNets); other backbones are this member's own.
+    const owned: Backbone[] = [];
+    const embedders: Array<{ dim: number; embed(run: RunCache, flip: boolean): tf.Tensor2D }> = [];
     const dispose = () => {
       head.dispose();
-      backbones.forEach((b) => b.dispose());
+      owned.forEach((b) => b.dispose());
     };
     try {
-      for (const id of member.backbones) if (isBackboneId(id)) backbones.push(await loadBackbone(id, sources));
+      for (const id of member.backbones) {
+        if (!isBackboneId(id)) continue;
+        if (id === "faceapi-expression") {
+          const net = await shared.faceApiExpression();
+          embedders.push({ dim: net.dim, embed: (run, flip) => net.extractor.pool(SharedNets.faceApiMaps(run, net, flip, 4)) });
+        } else {
+          const b = await loadBackbone(id, sources);
+          owned.push(b);
+          embedders.push({ dim: b.dim, embed: (run, flip) => b.embed(run.input(b.input, flip)) });
+        }
+      }
     } catch (error) {
       dispose();
       throw error;
     }
     const inputDim = head.inputs[0]!.shape[1];
-    const featureDim = backbones.reduce((n, b) => n + b.dim, 0);
+    const featureDim = embedders.reduce((n, b) => n + b.dim, 0);
     if (inputDim !== featureDim) {
       dispose();
       throw new Error(`The model's head takes ${inputDim} features but its backbones give ${featureDim}: the backbones changed since it was trained. Retrain it.`);
     }
     return {
       outputs: head.outputs[0]!.shape[1] as number,
-      logits: (x, flip) =>
+      logits: (run, flip) =>
         tf.tidy(() => {
-          const features = backbones.map((b) => b.embed(preprocess(x, b.input, { flip })));
+          const features = embedders.map((e) => e.embed(run, flip));
           return head.predict(features.length === 1 ? features[0]! : tf.concat(features, 1)) as tf.Tensor2D;
         }),
       dispose,
     };
   }
   const net = await loadHead(await read(member.modelFile), read);
-  const trunk = member.trunk ? await loadTrunk(member.trunk, sources).catch((error: unknown) => {
+  if (member.trunk) {
+    const ref = member.trunk;
+    const blocks = FINETUNE_BACKBONES[ref.id as FinetuneBackboneId]?.blocks;
+    if (!blocks) {
+      net.dispose();
+      throw new Error(`This model fine-tunes backbone ${ref.id}, which this version of Mien does not have. Update Mien or pick another model.`);
+    }
+    if (ref.blocks < 1 || ref.blocks >= blocks) {
+      net.dispose();
+      throw new Error(`${ref.id} has ${blocks} blocks; a trunk of ${ref.blocks} is not possible.`);
+    }
+    const faceApi = await shared.faceApiExpression();
+    return {
+      outputs: net.outputs[0]!.shape[1] as number,
+      logits: (run, flip) => tf.tidy(() => net.predict(SharedNets.faceApiMaps(run, faceApi, flip, ref.blocks)) as tf.Tensor2D),
+      dispose: () => net.dispose(),
+    };
+  }
+  if (!member.input) {
     net.dispose();
-    throw error;
-  }) : null;
-  const input: InputSpec | null = member.input ? { size: member.input.size, channels: member.input.channels, mean: [member.input.mean], scale: member.input.scale } : null;
-  if (!trunk && !input) throw new Error("A conv member of this model has neither an input spec nor a trunk; the version is incomplete.");
+    throw new Error("A conv member of this model has neither an input spec nor a trunk; the version is incomplete.");
+  }
+  const input: InputSpec = { size: member.input.size, channels: member.input.channels, mean: [member.input.mean], scale: member.input.scale };
   return {
     outputs: net.outputs[0]!.shape[1] as number,
-    logits: (x, flip) =>
-      tf.tidy(() => {
-        const pixels = preprocess(x, trunk?.input ?? input!, { flip });
-        return net.predict(trunk ? trunk.run(pixels) : pixels) as tf.Tensor2D;
-      }),
-    dispose() {
-      net.dispose();
-      trunk?.dispose();
-    },
+    logits: (run, flip) => tf.tidy(() => net.predict(run.input(input, flip)) as tf.Tensor2D),
+    dispose: () => net.dispose(),
   };
 }

@@ -19,7 +19,8 @@ export class FaceApiExpressionNet implements Backbone, ZeroShotClassifier {
 
   private constructor(
     private readonly map: tf.NamedTensorMap,
-    private readonly extractor: FaceFeatureExtractor,
+    /** Its dense blocks, for callers that share their outputs (fine-tuned trunks, ensembles). */
+    readonly extractor: FaceFeatureExtractor,
     private readonly fc: { weights: tf.Tensor2D; bias: tf.Tensor1D },
   ) {}
 

@@ -78,6 +78,18 @@ export class FaceFeatureExtractor {
     return maps;
   }
 
+  /** Dense block `i` (0–3) applied to the previous block's output (or the input for 0). */
+  block(i: number, x: tf.Tensor4D): tf.Tensor4D {
+    const block = this.blocks[i];
+    if (!block) throw new Error(`face-api's feature extractor has no block ${i}.`);
+    return tf.tidy(() => denseBlock(x, block));
+  }
+
+  /** The nets' own pooling of the last block's output → [n, 256]. */
+  pool(last: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => tf.reshape(tf.avgPool(last, [7, 7], [2, 2], "valid"), [last.shape[0], -1]) as tf.Tensor2D);
+  }
+
   /** The output of the first `blocks` dense blocks (a fine-tuned model's frozen trunk). */
   featureMapsUpTo(x: tf.Tensor4D, blocks: number): tf.Tensor4D {
     return tf.tidy(() => {
