@@ -11,6 +11,7 @@
  * which measures what the pipeline could sustain. --isolated serves the page cross-origin
  * isolated (COOP + COEP), which lets TF.js's wasm backend use threads.
  */
+import { createHash } from "node:crypto";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus, loadavg } from "node:os";
@@ -31,6 +32,8 @@ const { values } = parseArgs({
     fps: { type: "string", default: "30" },
     backend: { type: "string", default: "wasm" },
     isolated: { type: "boolean", default: false },
+    /** A version folder the coach runs as the promoted model (as /api/models/<hash>/ serves it); "packaged" for the zero-shot net. */
+    model: { type: "string", default: "models/default" },
     chromium: { type: "string", default: process.env.MIEN_CHROMIUM ?? "/usr/bin/chromium" },
   },
 });
@@ -67,7 +70,30 @@ async function bundle(out: string): Promise<void> {
   await build({ ...common, entryPoints: [join(WEB, "src/coach/worker/coach.worker.ts")], outfile: join(out, "coach.worker.js") });
 }
 
-function serve(out: string, isolated: boolean) {
+/** The version the coach runs: its content hash and files, served as the registry serves them. */
+interface BenchVersion {
+  contentHash: string;
+  name: string;
+  dir: string;
+  files: Set<string>;
+  bytes: number;
+  members: string[];
+}
+
+async function benchVersion(dir: string): Promise<BenchVersion> {
+  const raw = await readFile(join(dir, "manifest.json"));
+  const manifest = JSON.parse(raw.toString("utf8")) as { name: string; files: { path: string; bytes: number }[]; members?: { kind: string; architecture?: string; backbones?: string[] }[]; backbones: { id: string }[] };
+  return {
+    contentHash: createHash("sha256").update(raw).digest("hex"),
+    name: manifest.name,
+    dir,
+    files: new Set(["manifest.json", ...manifest.files.map((f) => f.path)]),
+    bytes: raw.length + manifest.files.reduce((n, f) => n + f.bytes, 0),
+    members: manifest.members?.map((m) => (m.kind === "head" ? `head on ${m.backbones?.join("+")}` : m.architecture ?? "conv")) ?? [`head on ${manifest.backbones.map((b) => b.id).join("+")}`],
+  };
+}
+
+function serve(out: string, isolated: boolean, version: BenchVersion | null) {
   const server = createServer(async (req, res: ServerResponse) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     const headers: Record<string, string> = isolated ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" } : {};
@@ -80,6 +106,8 @@ function serve(out: string, isolated: boolean) {
     if (path === "/bench.js" || path === "/coach.worker.js") file = join(out, path.slice(1));
     const [, models, name, fileName] = path.split("/");
     if (models === "models" && name && fileName && MODEL_FILES[name]?.files.includes(fileName)) file = join(MODEL_FILES[name]!.dir, fileName);
+    const [, api, apiModels, hash, versionFile] = path.split("/");
+    if (version && api === "api" && apiModels === "models" && hash === version.contentHash && versionFile && version.files.has(versionFile)) file = join(version.dir, versionFile);
     if (!file) {
       res.writeHead(404, headers).end();
       return;
@@ -140,7 +168,8 @@ async function main(): Promise<void> {
   const out = await mkdtemp(join(tmpdir(), "mien-coach-bench-"));
   const video = await writeWebcamVideo("expressions", fps);
   await bundle(out);
-  const server = await serve(out, values.isolated!);
+  const version = values.model === "packaged" ? null : await benchVersion(resolve(REPO, values.model!));
+  const server = await serve(out, values.isolated!, version);
   const browser = await chromium.launch({
     executablePath: values.chromium,
     headless: true,
@@ -150,7 +179,7 @@ async function main(): Promise<void> {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(server.url);
+    await page.goto(version ? `${server.url}?model=${version.contentHash}&name=${encodeURIComponent(version.name)}` : server.url);
     await page.waitForSelector("body[data-ready]");
     const camera = await page.evaluate(() => window.bench.startCamera());
     const environment = await page.evaluate(() => window.bench.environment());
@@ -174,7 +203,11 @@ async function main(): Promise<void> {
       browser: environment,
       camera: { ...camera, videoFileFps: fps },
       secondsPerPhase: seconds,
-      mien: { pipeline: "BlazeFace short-range (128 px, letterboxed) + shared face crop + face-api expression net (calibrated), in a Web Worker", ...mien },
+      mien: {
+        pipeline: `BlazeFace short-range (128 px, letterboxed) + shared face crop + ${version ? `version "${version.name}" (${version.members.join(" + ")})` : "the packaged face-api expression net (calibrated)"}, in a Web Worker`,
+        ...(version ? { model: { name: version.name, contentHash: version.contentHash, members: version.members, artifactBytes: version.bytes } } : {}),
+        ...mien,
+      },
       faceApi: { pipeline: "@vladmandic/face-api: detectAllFaces(TinyFaceDetectorOptions default 416 px).withFaceExpressions(), main thread", ...faceApi },
       mienWithAutomaticBackend: summarise(mienAuto),
       detectors: {
@@ -191,6 +224,7 @@ async function main(): Promise<void> {
         liveFpsAtLeast30: mien.live.fps >= 30,
         throughputFpsAtLeast30: mien.backToBack.fps >= 30,
         atLeast1_5xFaceApi: mien.backToBack.fps / faceApi.backToBack.fps >= 1.5,
+        ...(version ? { artifactAtMost10MB: version.bytes <= 10 * 2 ** 20 } : {}),
       },
       ...(errors.length ? { pageErrors: errors } : {}),
     };

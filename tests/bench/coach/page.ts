@@ -5,7 +5,7 @@
  */
 import * as faceapi from "@vladmandic/face-api";
 import { CoachEngine } from "../../../apps/web/src/coach/engine.ts";
-import type { FromWorker, PackagedUrls, ToWorker } from "../../../apps/web/src/coach/worker/protocol.ts";
+import type { ActiveModelRef, FromWorker, PackagedUrls, ToWorker } from "../../../apps/web/src/coach/worker/protocol.ts";
 
 declare global {
   interface Window {
@@ -33,6 +33,9 @@ export interface PhaseResult {
 }
 
 const URLS: PackagedUrls = { faceApi: "/models/face-api/", human: "/models/human/", wasm: "/models/tfjs-wasm/" };
+// The version the driver serves as the promoted model (?model=<content hash>), else the packaged net.
+const query = new URLSearchParams(location.search);
+const ACTIVE: ActiveModelRef | null = query.get("model") ? { version: "bench", contentHash: query.get("model")!, name: query.get("name") ?? "bench", baseUrl: `/api/models/${query.get("model")}/` } : null;
 const video = document.querySelector("video")!;
 const newWorker = () => new Worker("/coach.worker.js", { type: "module" });
 
@@ -52,7 +55,7 @@ function mienLive(seconds: number, backends?: string[]): Promise<PhaseResult> {
     const samples: Sample[] = [];
     let classes: string[] = [];
     let started = 0;
-    const engine = new CoachEngine(newWorker, URLS, null, {
+    const engine = new CoachEngine(newWorker, URLS, ACTIVE, {
       status: (s) => {
         if (s.kind === "failed") reject(new Error(s.message));
         if (s.kind !== "ready") return;
@@ -110,7 +113,7 @@ function mienBackToBack(seconds: number, backends?: string[]): Promise<PhaseResu
         void send();
       }
     };
-    worker.postMessage({ type: "init", urls: URLS, active: null, ...(backends ? { backends } : {}) } satisfies ToWorker);
+    worker.postMessage({ type: "init", urls: URLS, active: ACTIVE, ...(backends ? { backends } : {}) } satisfies ToWorker);
   });
 }
 
