@@ -8,6 +8,8 @@ export interface MienKernels {
   bnBackwardSums(x: number, dy: number, mean: number, rstd: number, sums: number, rows: number, c: number): void;
   bnBackwardInput(x: number, dy: number, mean: number, rstd: number, scale: number, sums: number, dx: number, rows: number, c: number, inv: number): void;
   im2col(x: number, dst: number, n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number): void;
+  depthwiseFilterGrad(x: number, dy: number, dw: number, n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number): void;
+  depthwiseInputGrad(dy: number, filter: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number): void;
   maxPoolGrad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number): void;
 }
 
