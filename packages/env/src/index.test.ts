@@ -66,8 +66,9 @@ describe("loadServerEnv with values", () => {
   });
 });
 
-// Not configuration: NEXT_RUNTIME is set by Next.js; PRISMA_SCHEMA_ENGINE_BINARY is Prisma's own (the postinstall generate step sets it).
-const PLATFORM = new Set(["NEXT_RUNTIME", "PRISMA_SCHEMA_ENGINE_BINARY"]);
+// Not configuration: NEXT_RUNTIME is set by Next.js; PRISMA_SCHEMA_ENGINE_BINARY is Prisma's own (the postinstall generate step sets it);
+// FONTCONFIG_FILE is fontconfig's, set by the screening bench for the fonts it renders planted captions with.
+const PLATFORM = new Set(["NEXT_RUNTIME", "PRISMA_SCHEMA_ENGINE_BINARY", "FONTCONFIG_FILE"]);
 
 /** Source files of the apps and packages, without tests and test helpers (their variables steer the test harness). */
 function sourceFiles(dir: string): string[] {

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
-import DEFAULTS from "../defaults.json";
+import DEFAULTS from "../defaults.json" with { type: "json" };
 
 // import.meta.dirname is Node-only; bundlers (Turbopack in `next build`) provide just import.meta.url.
 const HERE = import.meta.dirname ?? dirname(fileURLToPath(import.meta.url));
