@@ -45,8 +45,15 @@ describe("pnpm mien ensemble", () => {
     expect(r.code).toBe(0);
     const manifest = parseArtifactManifest(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
     expect(manifest.formatVersion).toBe(2);
-    expect(manifestMembers(manifest).map((m) => m.modelFile)).toEqual(["m0.json", "m1.json"]);
-    expect(manifest.files.map((f) => f.path).sort()).toEqual(["card.md", "m0-0.bin", "m0.json", "m1-0.bin", "m1.json"]);
+    // Every member of each copy, renamed in order; weights fitted on val, where two copies of one
+    // model gain nothing from either, so each copy keeps half and its members their own shares.
+    const own = manifestMembers(parseArtifactManifest(JSON.parse(readFileSync(join(DEFAULT_MODEL, "manifest.json"), "utf8"))));
+    const members = manifestMembers(manifest);
+    expect(members.map((m) => m.modelFile)).toEqual([...own, ...own].map((_, i) => `m${i}.json`));
+    const within = own.reduce((s, m) => s + (m.weight ?? 1), 0);
+    expect(members.map((m) => m.weight)).toEqual([...own, ...own].map((m) => Math.round((0.5 * (m.weight ?? 1) / within) * 1e4) / 1e4));
+    expect(manifest.files.map((f) => f.path).filter((p) => p.endsWith(".json")).sort()).toEqual(members.map((m) => m.modelFile).sort());
+    expect(manifest.files.some((f) => f.path === "card.md")).toBe(true);
     expect(manifest.metrics.val!.n).toBe(56);
     // Two copies of one model predict what the model predicts: same accuracy on the same images.
     const single = JSON.parse((await mien(["eval", "--model", DEFAULT_MODEL, "--data", join(data, "val"), "--json"])).stdout);

@@ -14,11 +14,13 @@ quantised files, as training does.
   --data DIR    the <root>/<split>/<class>/ images the versions were trained on (val calibrates)
   --out DIR     where the new version folder goes (written whole, then swapped in)
   --name NAME   the new version's name
-  --tta         average with the mirrored face (default flip)`;
+  --tta         average with the mirrored face (default flip)
+  --weights     fit: each version's share is chosen on val (lowest NLL after temperature
+                scaling); equal: every member counts the same (default fit)`;
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(
-    { args: argv, options: { model: { type: "string", multiple: true }, data: { type: "string" }, out: { type: "string" }, name: { type: "string" }, tta: { type: "string", default: "flip" }, help: { type: "boolean", short: "h" } } },
+    { args: argv, options: { model: { type: "string", multiple: true }, data: { type: "string" }, out: { type: "string" }, name: { type: "string" }, tta: { type: "string", default: "flip" }, weights: { type: "string", default: "fit" }, help: { type: "boolean", short: "h" } } },
     USAGE,
   );
   if (typeof parsed === "number") return parsed;
@@ -31,6 +33,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.tta !== "flip" && values.tta !== "none") {
     console.error(`--tta must be flip or none, not "${values.tta}".\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.weights !== "fit" && values.weights !== "equal") {
+    console.error(`--weights must be fit or equal, not "${values.weights}".\n\n${USAGE}`);
     return 2;
   }
   await selectNodeBackend({ log: () => {} });
@@ -55,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
     readImage: async (sha) => new Uint8Array(await readFile(byHash.get(sha)!)),
     sources: nodeModelSources(),
     tta: values.tta,
+    weights: values.weights,
     abstainTargetAccuracy: 0.8,
     onProgress: async (done, total, s) => {
       if (done === total || done % 1024 === 0) process.stderr.write(`\r${s} ${done}/${total}`);
@@ -67,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
     JSON.stringify({
       out: resolve(values.out!),
       contentHash: result.contentHash,
-      members: parts.map((p) => ({ name: p.manifest.name, val: p.manifest.metrics.val?.accuracy })),
+      members: parts.map((p, i) => ({ name: p.manifest.name, val: p.manifest.metrics.val?.accuracy, weight: (result.manifest.training.config.ensemble as { weight: number }[])[i]!.weight })),
       val: { accuracy: val.accuracy, macroF1: val.macroF1, top2: val.top2, ece: val.ece, eceBeforeScaling: val.eceBeforeScaling },
       temperature: result.manifest.calibration.temperature,
     }),

@@ -98,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
     readImage: async (sha) => new Uint8Array(await readFile(byHash.get(sha)!)),
     sources: nodeModelSources(),
     tta: "flip",
+    weights: "fit",
     abstainTargetAccuracy: 0.8,
   });
   await writeVersionFolder(out, result.files);
@@ -108,6 +109,7 @@ export async function run(argv: string[]): Promise<number> {
         out,
         contentHash: result.contentHash,
         val: { accuracy: val.accuracy, macroF1: val.macroF1, top2: val.top2, ece: val.ece, eceBeforeScaling: val.eceBeforeScaling },
+        weights: Object.fromEntries(DEFAULT_PARTS.map((p, i) => [p.name, (result.manifest.training.config.ensemble as { weight: number }[])[i]!.weight])),
         parts: summary,
         wallMinutes: Math.round((performance.now() - started) / 6000) / 10,
         cpuMinutes: cpuMinutes(cpu),

@@ -110,7 +110,10 @@ describe("loadExpressionModel", () => {
 });
 
 describe("a version of several members (format 2)", () => {
-  it("averages its members' log-probabilities, sharing face-api's blocks without changing any member's answer", async () => {
+  it.each([
+    { weights: [undefined, undefined], case: "equally" },
+    { weights: [3, 1], case: "with the members' weights" },
+  ])("averages its members' log-probabilities $case, sharing face-api's blocks without changing any member's answer", async ({ weights }) => {
     const { FaceApiTop, faceApiTopToLayersModel } = await import("../cnn/faceapi-top.ts");
     const { FaceApiExpressionNet } = await import("../backbones/faceapi-expression.ts");
     const { preprocess } = await import("../preprocess.ts");
@@ -139,8 +142,8 @@ describe("a version of several members (format 2)", () => {
       classes: ["anger", "happiness", "neutral", "surprise"],
       backbones: [{ id: "faceapi-expression", provenance: "test" }],
       members: [
-        { kind: "head", backbones: ["faceapi-expression"], modelFile: "m0.json", quantization: "none" },
-        { kind: "conv", trunk: { id: "faceapi-expression", blocks: 3 }, architecture: "top block", modelFile: "m1.json", quantization: "none" },
+        { kind: "head", backbones: ["faceapi-expression"], modelFile: "m0.json", quantization: "none", weight: weights[0] },
+        { kind: "conv", trunk: { id: "faceapi-expression", blocks: 3 }, architecture: "top block", modelFile: "m1.json", quantization: "none", weight: weights[1] },
       ],
       preprocessing: { colour: "gray", faceBox: { scale: 1.15, shiftY: 0 }, tta: "flip" },
       calibration: { temperature: 1.3, abstainThreshold: 0.4 },
@@ -158,9 +161,10 @@ describe("a version of several members (format 2)", () => {
       const x = toCropColour(crops, "gray");
       const views = [false, true].flatMap((flip) => {
         const input = preprocess(x, net.input, { flip });
-        return [head.predict(net.embed(input)) as tf.Tensor2D, topModel.predict(net.extractor.featureMapsUpTo(input, 3)) as tf.Tensor2D].map((l) => tf.logSoftmax(l));
+        return [head.predict(net.embed(input)) as tf.Tensor2D, topModel.predict(net.extractor.featureMapsUpTo(input, 3)) as tf.Tensor2D].map((l, i) => tf.mul(tf.logSoftmax(l), weights[i] ?? 1));
       });
-      return tf.softmax(tf.div(tf.div(tf.addN(views), views.length), 1.3)).dataSync();
+      const total = 2 * ((weights[0] ?? 1) + (weights[1] ?? 1));
+      return tf.softmax(tf.div(tf.div(tf.addN(views), total), 1.3)).dataSync();
     });
     expected.forEach((v, i) => expect(actual[i]).toBeCloseTo(v, 5));
     const before = tf.memory().numTensors;

@@ -63,6 +63,8 @@ export async function loadExpressionModel(
     throw new Error(`A member of the model has ${bad.outputs} outputs for ${classes.length} classes; the version is inconsistent.`);
   }
   const views = m.preprocessing.tta === "flip" ? [false, true] : [false];
+  const weights = members.map((member) => member.weight ?? 1);
+  const totalWeight = views.length * weights.reduce((a, b) => a + b, 0);
   const temperature = m.calibration.temperature;
 
   return {
@@ -71,13 +73,14 @@ export async function loadExpressionModel(
     predict(crops: tf.Tensor4D): tf.Tensor2D {
       return tf.tidy(() => {
         const x = toCropColour(crops, m.preprocessing.colour);
-        // Each member's log-probabilities, averaged over views and members (a geometric mean of
-        // probabilities); for a single member this equals averaging its logits. Members share
+        // Each member's log-probabilities, averaged over views and members with the members'
+        // weights (a weighted geometric mean of probabilities); for a single member this equals
+        // averaging its logits. Members share
         // preprocessed inputs and face-api's lower blocks within one call.
         const run = new RunCache(x);
         try {
-          const logProbs = views.flatMap((flip) => loaded.map((member) => tf.logSoftmax(member.logits(run, flip))));
-          const mean = logProbs.length === 1 ? logProbs[0]! : tf.div(tf.addN(logProbs), logProbs.length);
+          const logProbs = views.flatMap((flip) => loaded.map((member, i) => (weights[i] === 1 ? tf.logSoftmax(member.logits(run, flip)) : tf.mul(tf.logSoftmax(member.logits(run, flip)), weights[i]!))));
+          const mean = logProbs.length === 1 ? logProbs[0]! : tf.div(tf.addN(logProbs), totalWeight);
           return tf.softmax(tf.div(mean, temperature)) as tf.Tensor2D;
         } finally {
           run.dispose();

@@ -62,11 +62,18 @@ const quantizationKind = z.enum(["float16", "uint8", "none"]);
 const modelFileName = z.string().regex(/^[A-Za-z0-9._-]+\.json$/, "a .json file name");
 
 /** A small trained head on the concatenated embeddings of frozen pretrained backbones. */
+/**
+ * A member's share of an ensemble's averaged log-probabilities (relative to the other members';
+ * absent means 1). Ensembles fit them on val.
+ */
+const memberWeight = z.number().positive().max(1000).optional();
+
 export const headMember = z.object({
   kind: z.literal("head"),
   backbones: z.array(z.string().min(1)).min(1),
   modelFile: modelFileName,
   quantization: quantizationKind,
+  weight: memberWeight,
 });
 
 /**
@@ -85,6 +92,7 @@ export const convMember = z.object({
   architecture: z.string().min(1).max(200),
   modelFile: modelFileName,
   quantization: quantizationKind,
+  weight: memberWeight,
 });
 
 export const modelMember = z.discriminatedUnion("kind", [headMember, convMember]).refine((m) => m.kind === "head" || m.trunk || m.input, { message: "A conv member needs an input spec or a trunk." });

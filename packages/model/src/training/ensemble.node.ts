@@ -1,6 +1,9 @@
+import { loadExpressionModel } from "../artifact/load.ts";
 import { ARTIFACT_FORMAT, manifestMembers, parseArtifactManifest, type ArtifactManifest, type ArtifactManifestV2, type ModelMember } from "../artifact/manifest.ts";
+import { fitTemperature, logProbs, softmaxWithTemperature } from "../metrics.ts";
 import type { ModelSources } from "../model-files.ts";
 import { finalizeVersion, type FinalizedVersion } from "./finalize.node.ts";
+import { predictImages } from "./predict-images.node.ts";
 import type { TrainingImage } from "./recipe.ts";
 
 /** A published (or folder) version to take members from. */
@@ -17,6 +20,11 @@ export interface EnsembleInput {
   readImage(sha256: string): Promise<Uint8Array>;
   sources: ModelSources;
   tta: "none" | "flip";
+  /**
+   * "fit": each version's share of the averaged log-probabilities is chosen on val (lowest NLL
+   * after temperature scaling, on a 0.05 grid); "equal": every member counts the same.
+   */
+  weights: "fit" | "equal";
   abstainTargetAccuracy: number;
   onProgress?(done: number, total: number, split: "val" | "test"): Promise<void>;
 }
@@ -47,12 +55,16 @@ export function ensembleMismatch(parts: readonly EnsemblePart[]): string | null 
 export async function ensembleVersions(input: EnsembleInput): Promise<FinalizedVersion> {
   const mismatch = ensembleMismatch(input.parts);
   if (mismatch) throw new Error(mismatch);
+  const partWeights = input.weights === "fit" ? await fitPartWeights(input) : input.parts.map(() => 1);
   const files = new Map<string, Uint8Array>();
   const members: ModelMember[] = [];
   const backbones = new Map<string, { id: string; provenance: string }>();
   for (const part of input.parts) {
     for (const b of part.manifest.backbones) backbones.set(b.id, b);
-    for (const member of manifestMembers(part.manifest)) {
+    const partMembers = manifestMembers(part.manifest);
+    const partWeight = partWeights[input.parts.indexOf(part)]!;
+    const within = partMembers.reduce((sum, m) => sum + (m.weight ?? 1), 0);
+    for (const member of partMembers) {
       const k = members.length;
       const json = JSON.parse(new TextDecoder().decode(await part.readFile(member.modelFile))) as LayersJson;
       let shard = 0;
@@ -67,7 +79,8 @@ export async function ensembleVersions(input: EnsembleInput): Promise<FinalizedV
       }
       const modelFile = `m${k}.json`;
       files.set(modelFile, new TextEncoder().encode(JSON.stringify(json)));
-      members.push({ ...member, modelFile });
+      const weight = input.weights === "fit" ? Math.round(((partWeight * (member.weight ?? 1)) / within) * 1e4) / 1e4 : member.weight;
+      members.push({ ...member, modelFile, ...(weight === undefined ? {} : { weight }) });
     }
   }
   const first = input.parts[0]!.manifest;
@@ -83,12 +96,74 @@ export async function ensembleVersions(input: EnsembleInput): Promise<FinalizedV
     members,
     snapshot: { ...first.snapshot },
     training: {
-      config: { ensemble: input.parts.map((p) => ({ name: p.manifest.name, config: p.manifest.training.config, valAccuracy: p.manifest.metrics.val?.accuracy })) },
+      config: { weights: input.weights, ensemble: input.parts.map((p, i) => ({ name: p.manifest.name, weight: partWeights[i], config: p.manifest.training.config, valAccuracy: p.manifest.metrics.val?.accuracy })) },
       backend: [...new Set(input.parts.map((p) => p.manifest.training.backend))].join("+"),
       seconds: Math.round(input.parts.reduce((s, p) => s + p.manifest.training.seconds, 0) * 10) / 10,
     },
   };
   return finalizeVersion({ base, files, splits: input.splits, readImage: input.readImage, sources: input.sources, abstainTargetAccuracy: input.abstainTargetAccuracy, onProgress: input.onProgress });
+}
+
+/** Each part's uncalibrated log-probabilities on val, with the ensemble's TTA. */
+async function partLogProbs(part: EnsemblePart, input: EnsembleInput): Promise<Float32Array> {
+  const m = part.manifest;
+  const manifest = parseArtifactManifest({ ...m, preprocessing: { ...m.preprocessing, tta: input.tta }, calibration: { ...m.calibration, temperature: 1 } });
+  const model = await loadExpressionModel(manifest, async (name) => {
+    const bytes = await part.readFile(name);
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }, input.sources);
+  try {
+    return logProbs(await predictImages(model, input.splits.val.map((i) => i.sha256), input.readImage));
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Every way to split `steps` grid steps over `parts` parts, each getting at least one. */
+function compositions(steps: number, parts: number): number[][] {
+  if (parts === 1) return [[steps]];
+  const out: number[][] = [];
+  for (let first = 1; first <= steps - parts + 1; first++) for (const rest of compositions(steps - first, parts - 1)) out.push([first, ...rest]);
+  return out;
+}
+
+/** Mean NLL of labels under softmax(logits / T). */
+function nll(logits: Float32Array, labels: Int32Array, k: number, t: number): number {
+  const p = softmaxWithTemperature(logits, k, t);
+  let sum = 0;
+  for (let i = 0; i < labels.length; i++) sum -= Math.log(Math.max(p[i * k + labels[i]!]!, 1e-12));
+  return sum / labels.length;
+}
+
+/**
+ * Part weights (summing to 1) whose weighted log-probabilities, temperature-scaled, give val the
+ * lowest NLL: a stronger part should count more than a weaker one, and equal weights are on the
+ * grid, so fitting never does worse on val than not fitting. More than 4 parts stay equal.
+ */
+export async function fitPartWeights(input: Pick<EnsembleInput, "parts" | "splits" | "readImage" | "sources" | "tta">): Promise<number[]> {
+  const n = input.parts.length;
+  if (n > 4) return input.parts.map(() => 1 / n);
+  const classes = input.parts[0]!.manifest.classes;
+  const k = classes.length;
+  const labels = Int32Array.from(input.splits.val, (i) => classes.indexOf(i.label));
+  const lps: Float32Array[] = [];
+  for (const part of input.parts) lps.push(await partLogProbs(part, input as EnsembleInput));
+  const steps = 20;
+  const mixed = new Float32Array(lps[0]!.length);
+  const lossOf = (w: number[]) => {
+    mixed.fill(0);
+    for (let p = 0; p < n; p++) for (let j = 0; j < mixed.length; j++) mixed[j]! += w[p]! * lps[p]![j]!;
+    return nll(mixed, labels, k, fitTemperature(mixed, labels, k));
+  };
+  // Equal weights win ties (parts that predict alike), so only a real gain moves them.
+  const equal = input.parts.map(() => 1 / n);
+  let best = { loss: lossOf(equal), weights: equal };
+  for (const grid of compositions(steps, n)) {
+    const w = grid.map((g) => g / steps);
+    const loss = lossOf(w);
+    if (loss < best.loss - 1e-6) best = { loss, weights: w };
+  }
+  return best.weights;
 }
 
 /** Parses a version folder's manifest (for the CLI). */

@@ -123,5 +123,8 @@ function membersText(m: Omit<ArtifactManifest, "files">): string {
         ? `the frozen first ${x.trunk.blocks} blocks of ${x.trunk.id} → its fine-tuned top blocks and a new classifier (${x.architecture}; weights ${x.quantization})`
         : `the crop at ${x.input?.size ?? "?"} px → ${x.architecture} (weights ${x.quantization})`;
   if (members.length === 1) return `${one(members[0]!)}.`;
-  return `${members.length} models whose log-probabilities are averaged:\n\n${members.map((x, i) => `${i + 1}. ${one(x)}`).join("\n")}\n`;
+  const weighted = members.some((x) => x.weight !== undefined && x.weight !== members[0]!.weight);
+  const total = members.reduce((sum, x) => sum + (x.weight ?? 1), 0);
+  const share = (x: (typeof members)[number]) => (weighted ? ` (weight ${Math.round(((x.weight ?? 1) / total) * 100)}%, fitted on val)` : "");
+  return `${members.length} models whose log-probabilities are averaged${weighted ? " with weights" : ""}:\n\n${members.map((x, i) => `${i + 1}. ${one(x)}${share(x)}`).join("\n")}\n`;
 }
