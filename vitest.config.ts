@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // real PostgreSQL and Redis (see scripts/test.sh for how they are provided).
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "packages/*/scripts/**/*.test.ts"],
+    include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "packages/*/scripts/**/*.test.ts", "packages/*/research/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const config: NextConfig = {
   // Internal packages ship TypeScript source (no build step), so Next compiles them.
-  transpilePackages: ["@mien/api", "@mien/auth", "@mien/dataset", "@mien/db", "@mien/env", "@mien/jobs", "@mien/model", "@mien/registry", "@mien/screening", "@mien/storage"],
+  transpilePackages: ["@mien/api", "@mien/auth", "@mien/dataset", "@mien/db", "@mien/env", "@mien/jobs", "@mien/model", "@mien/registry", "@mien/screening", "@mien/storage", "@mien/vocabulary"],
   // Native or pool-holding server libraries stay plain Node requires, not bundled.
   serverExternalPackages: ["pg", "@prisma/client", "@prisma/adapter-pg", "sharp", "bullmq", "ioredis", "tar-stream"],
   reactStrictMode: true,

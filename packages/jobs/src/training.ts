@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { EXPRESSION_CLASSES } from "@mien/model/classes";
-import { DEFAULT_FACE_BOX } from "@mien/model/face-box";
-import { CNN_ARCHITECTURE_IDS, FINETUNE_BACKBONE_IDS, FINETUNE_BACKBONES, type CnnArchitectureId, type FinetuneBackboneId } from "@mien/model/architectures";
+import { EXPRESSION_CLASSES } from "@mien/vocabulary/classes";
+import { DEFAULT_FACE_BOX } from "@mien/vocabulary/face-box";
+import { CNN_ARCHITECTURE_IDS, FINETUNE_BACKBONE_IDS, FINETUNE_BACKBONES, type CnnArchitectureId, type FinetuneBackboneId } from "@mien/vocabulary/architectures";
 
 /**
  * The training job config, validated once here and shared by the admin form (web), the API
@@ -43,7 +43,7 @@ export const TRAINING_MODES = ["head", "finetune", "scratch"] as const;
 export type TrainingMode = (typeof TRAINING_MODES)[number];
 
 export const convConfig = z.object({
-  /** scratch: which CNN (see @mien/model/architectures). */
+  /** scratch: which CNN (see @mien/vocabulary/architectures). */
   architecture: z.enum(CNN_ARCHITECTURE_IDS as [CnnArchitectureId, ...CnnArchitectureId[]]).default("cnn-s"),
   /** finetune: the face backbone whose top blocks train. */
   backbone: z.enum(FINETUNE_BACKBONE_IDS as [FinetuneBackboneId, ...FinetuneBackboneId[]]).default("faceapi-expression"),
@@ -98,7 +98,7 @@ export const trainingConfig = z.object({
     .default([...EXPRESSION_CLASSES]),
   /** How to counter class imbalance: loss weights n / (k·n_c), or resampling to equal counts. */
   balancing: z.enum(BALANCING).default("none"),
-  /** Frozen backbones whose embeddings are concatenated (ids from @mien/model BACKBONE_IDS). */
+  /** Frozen backbones whose embeddings are concatenated (ids from @mien/model's BACKBONE_IDS, checked by the worker). */
   backbones: z
     .array(z.string().min(1).max(64))
     .min(1, "Pick at least one backbone.")

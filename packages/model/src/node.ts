@@ -1,7 +1,6 @@
 // Node-only entry (fs, native-backend probing); never import this from browser code.
 export * from "./backend.node.ts";
 export * from "./model-files.node.ts";
-export * from "./embedding-cache.node.ts";
 // Trainer (issue 4): decoding, the embedding cache, the training pipeline.
 export * from "./image-decode.node.ts";
 export * from "./training/embedding-store.node.ts";

@@ -1,6 +1,6 @@
 import { access, opendir, realpath, stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import { normalizeLabel } from "@mien/model/classes";
+import { normalizeLabel } from "@mien/vocabulary/classes";
 import { LayoutError } from "../errors.ts";
 import type { ImportLayout } from "../types.ts";
 import { isIgnoredName } from "../sources/walk.ts";

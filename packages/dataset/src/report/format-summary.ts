@@ -1,4 +1,4 @@
-import { EXPRESSION_CLASSES } from "@mien/model/classes";
+import { EXPRESSION_CLASSES } from "@mien/vocabulary/classes";
 import type { ImportIssue, ImportSummary } from "../types.ts";
 
 const n = (v: number) => v.toLocaleString("en-US");

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { isExpressionClass, type ExpressionClass } from "@mien/model/classes";
+import { isExpressionClass, type ExpressionClass } from "@mien/vocabulary/classes";
 import type { Storage } from "@mien/storage";
 
 /**

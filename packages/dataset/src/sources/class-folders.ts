@@ -1,5 +1,5 @@
 import { extname } from "node:path";
-import { normalizeLabel } from "@mien/model/classes";
+import { normalizeLabel } from "@mien/vocabulary/classes";
 import { IMAGE_EXTENSIONS } from "../image/format.ts";
 import { splitFromFolder } from "../layout/splits.ts";
 import type { SplitName } from "../types.ts";

@@ -1,5 +1,5 @@
 import { extname, join, posix, relative } from "node:path";
-import { normalizeLabel, type ExpressionClass } from "@mien/model/classes";
+import { normalizeLabel, type ExpressionClass } from "@mien/vocabulary/classes";
 import { IMAGE_EXTENSIONS } from "../image/format.ts";
 import { headerWidth, leavesBase, readCsvRows, type CsvColumns } from "../layout/csv.ts";
 import type { ImportIssue } from "../types.ts";

@@ -1,4 +1,4 @@
-import type { ExpressionClass } from "@mien/model/classes";
+import type { ExpressionClass } from "@mien/vocabulary/classes";
 import type { ImportIssue, ImportLayout, SplitName } from "../types.ts";
 
 /** One image to import, as a layout describes it. */

@@ -20,7 +20,7 @@ export const ZERO_SHOT_CLASSES = ["anger", "disgust", "fear", "happiness", "neut
 
 /**
  * The packaged face-api expression net, described like a published model. Calibration from
- * `scripts/zero-shot-calibration.ts` on FER2013 val (3,589 images): temperature fitted by NLL;
+ * `research/zero-shot-calibration.ts` on FER2013 val (3,589 images): temperature fitted by NLL;
  * the abstain threshold is the lowest top probability at which val accuracy reaches 70%.
  */
 export const ZERO_SHOT_DESCRIPTION = {

@@ -17,7 +17,7 @@ interface MlMeta {
 }
 
 /**
- * Seeds the embedding cache from an ML-study cache (packages/model/scripts/extract-embeddings.ts:
+ * Seeds the embedding cache from an ML-study cache (packages/model/research/extract-embeddings.ts:
  * `<mlRoot>/<dataset>/index.json` + `<backbone>[-flip].bin`), which stores the same embeddings by
  * path order. Rows are taken only when the study used this backbone's exact input spec, and, for
  * gray models, only for gray files (the study did not convert colour). Returns rows imported.

@@ -2,7 +2,7 @@
  * Embeds a `<root>/<class>/<image>` dataset with frozen backbones into the embedding cache
  * (.data/ml-cache/<dataset>/<backbone>[-flip].bin + .json, and index.json). Resumable: rerun
  * the same command after an interruption. Usage:
- *   pnpm --filter @mien/model extract --data fer2013/train --backbones faceapi-expression,faceres --flip both
+ *   pnpm --filter @mien/model research:extract --data fer2013/train --backbones faceapi-expression,faceres --flip both
  * A quick probe subset: --stride 14 --name fer2013/train-s14 (every 14th image).
  */
 import { basename, dirname, isAbsolute, resolve } from "node:path";
@@ -10,11 +10,11 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { selectNodeBackend } from "../src/backend.node.ts";
 import { BACKBONE_IDS, embedImages, isBackboneId, loadBackbone, type BackboneId } from "../src/backbones/index.ts";
-import { EmbeddingWriter, hashPaths, readIndex, writeIndex, type DatasetIndex } from "../src/embedding-cache.node.ts";
+import { EmbeddingWriter, hashPaths, readIndex, writeIndex, type DatasetIndex } from "./lib/embedding-cache.node.ts";
 import { nodeModelSources } from "../src/model-files.node.ts";
 import { pixelsToBatch, type PixelImage } from "../src/preprocess.ts";
-import { decodeAll, listClassFolders } from "./lib/class-folders.ts";
-import { ML_CACHE, SHARED_DATA, runMain } from "./lib/paths.ts";
+import { decodeAll, listClassFolders } from "../scripts/lib/class-folders.ts";
+import { ML_CACHE, SHARED_DATA, runMain } from "../scripts/lib/paths.ts";
 
 const { values } = parseArgs({
   options: {

@@ -3,7 +3,7 @@
  * publishes a model: fits the softmax temperature on FER2013 val and picks the abstain threshold
  * (the lowest top probability at which the val accuracy of the confident predictions reaches
  * --target). Prints JSON; the numbers are copied into src/artifact/zero-shot-expression-model.ts.
- *   pnpm --filter @mien/model exec tsx scripts/zero-shot-calibration.ts [--target 0.7]
+ *   pnpm --filter @mien/model exec tsx research/zero-shot-calibration.ts [--target 0.7]
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -14,8 +14,8 @@ import { EXPRESSION_CLASSES } from "../src/classes.ts";
 import { expectedCalibrationError, fitTemperature, logProbs, report, softmaxWithTemperature } from "../src/metrics.ts";
 import { nodeModelSources } from "../src/model-files.node.ts";
 import { ZERO_SHOT_CLASSES } from "../src/artifact/zero-shot-expression-model.ts";
-import { decodeAll, listClassFolders } from "./lib/class-folders.ts";
-import { runMain, SHARED_DATA } from "./lib/paths.ts";
+import { decodeAll, listClassFolders } from "../scripts/lib/class-folders.ts";
+import { runMain, SHARED_DATA } from "../scripts/lib/paths.ts";
 
 const { values } = parseArgs({ options: { val: { type: "string", default: "fer2013/val" }, target: { type: "string", default: "0.7" } } });
 

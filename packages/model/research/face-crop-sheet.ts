@@ -2,7 +2,7 @@
  * A contact sheet for checking face-crop framing by eye: real photos placed on a webcam-sized
  * frame, detected with BlazeFace and cropped with DEFAULT_FACE_BOX as 48×48 gray (top rows), next
  * to FER2013 val faces (bottom row). Usage:
- *   pnpm --filter @mien/model exec tsx scripts/face-crop-sheet.ts [--out .data/face-crop-sheet.png] [--scale 1.25 --shift-y -0.05]
+ *   pnpm --filter @mien/model exec tsx research/face-crop-sheet.ts [--out .data/face-crop-sheet.png] [--scale 1.25 --shift-y -0.05]
  */
 import { mkdir, readdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -13,7 +13,7 @@ import { selectNodeBackend } from "../src/backend.node.ts";
 import { cropFaces, DEFAULT_FACE_BOX } from "../src/face-crop.ts";
 import { BlazeFaceDetector } from "../src/face-detect/blazeface.ts";
 import { nodeModelSources } from "../src/model-files.node.ts";
-import { REPO_ROOT, runMain, SHARED_DATA } from "./lib/paths.ts";
+import { REPO_ROOT, runMain, SHARED_DATA } from "../scripts/lib/paths.ts";
 
 const { values } = parseArgs({
   options: {

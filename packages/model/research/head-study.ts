@@ -1,7 +1,7 @@
 /**
  * Trains dense heads on cached embeddings and reports val accuracy, macro-F1 and ECE (before and
  * after temperature scaling) per feature set, plus the zero-shot peers. Usage:
- *   pnpm --filter @mien/model study --sets "faceapi-expression;faceres-112;faceapi-expression+faceres-112" \
+ *   pnpm --filter @mien/model research:head-study --sets "faceapi-expression;faceres-112;faceapi-expression+faceres-112" \
  *     --heads logreg,mlp [--class-weights no,yes] [--flip-aug yes] [--zero-shot yes]
  * Early stopping uses a stratified 10% holdout of train (never val); val is only evaluated, and
  * is where temperatures are fitted ("valFit", optimistic) or cross-fitted over two val halves.
@@ -13,14 +13,14 @@ import * as tf from "@tensorflow/tfjs";
 import { selectNodeBackend } from "../src/backend.node.ts";
 import { classifyCanonical, loadZeroShot, ZERO_SHOT_IDS } from "../src/backbones/index.ts";
 import { EXPRESSION_CLASSES, type ExpressionClass } from "../src/classes.ts";
-import { cacheFile, readEmbeddings, readIndex, type DatasetIndex } from "../src/embedding-cache.node.ts";
+import { cacheFile, readEmbeddings, readIndex, type DatasetIndex } from "./lib/embedding-cache.node.ts";
 import { fitStandardizer, LOGISTIC_HEAD, MLP_HEAD, predictHead, standardize, trainHead, type HeadConfig } from "../src/head.ts";
 import { fitTemperature, logProbs, report, softmaxWithTemperature, type ClassificationReport } from "../src/metrics.ts";
 import { nodeModelSources } from "../src/model-files.node.ts";
 import { pixelsToBatch } from "../src/preprocess.ts";
 import { rng } from "../src/training/random.ts";
-import { decodeAll } from "./lib/class-folders.ts";
-import { ML_CACHE, runMain } from "./lib/paths.ts";
+import { decodeAll } from "../scripts/lib/class-folders.ts";
+import { ML_CACHE, runMain } from "../scripts/lib/paths.ts";
 import { existsSync } from "node:fs";
 
 const { values } = parseArgs({

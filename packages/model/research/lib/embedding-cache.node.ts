@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { mkdir, open, readFile, stat, truncate, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { ExpressionClass } from "./classes.ts";
-import type { InputSpec } from "./preprocess.ts";
+import type { ExpressionClass } from "../../src/classes.ts";
+import type { InputSpec } from "../../src/preprocess.ts";
 
 /**
  * On-disk embedding cache: per dataset an `index.json` (paths + labels, fixed order) and per
@@ -142,7 +142,7 @@ export async function readEmbeddings(cacheRoot: string, dataset: string, backbon
   const metaFile = cacheFile(cacheRoot, dataset, backbone, flip, "json");
   const meta = await readMeta(metaFile);
   const index = await readIndex(cacheRoot, dataset);
-  if (!meta || !index) throw new Error(`No embedding cache ${metaFile}; run scripts/extract-embeddings.ts for ${dataset} with ${backbone}.`);
+  if (!meta || !index) throw new Error(`No embedding cache ${metaFile}; run research/extract-embeddings.ts for ${dataset} with ${backbone}.`);
   if (!meta.complete) throw new Error(`${metaFile} is unfinished; rerun the extraction to resume it.`);
   if (meta.listHash !== index.listHash) throw new Error(`${metaFile} does not match ${dataset}/index.json; re-extract.`);
   const buf = await readFile(cacheFile(cacheRoot, dataset, backbone, flip, "bin"));
