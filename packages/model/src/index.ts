@@ -36,3 +36,16 @@ export {
 } from "./artifact/zero-shot-expression-model.ts";
 export { CanvasFramer, type DrawableFrame } from "./face-crop-canvas.ts";
 export * from "./detection/short-range-face-detector.ts";
+export { mcnemarExact } from "./evaluation/mcnemar.ts";
+export {
+  compareModels,
+  comparisonSentence,
+  mcnemarFromOutcomes,
+  scoreModel,
+  scoreOnClasses,
+  type ClassDelta,
+  type Comparison,
+  type McNemar,
+  type ModelScores,
+  type ScoredSet,
+} from "./evaluation/compare.ts";

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { parseCommandArgs } from "./args.ts";
 import { EXPRESSION_CLASSES, type ExpressionClass } from "@mien/model";
-import { listClassFolder, loadExpressionModelFromDir, predictImages, selectNodeBackend } from "@mien/model/node";
+import { listClassFolder, selectNodeBackend } from "@mien/model/node";
 import { evalSummary } from "../training/eval-summary.ts";
+import { predictFolder } from "../training/predict-folder.ts";
 
 const USAGE = `Usage: pnpm --silent mien eval --model <version folder> --data <class-folder dir> [--json]
 
@@ -20,15 +20,12 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   await selectNodeBackend({ log: () => {} });
-  const model = await loadExpressionModelFromDir(values.model);
   const files = await listClassFolder(values.data);
   const started = performance.now();
-  const probs = await predictImages(model, files.map((f) => f.path), async (p) => readFile(p), {
-    onProgress: async (done, total) => {
-      if (!values.json && (done === total || done % 512 === 0)) process.stderr.write(`\r${done}/${total}`);
-    },
+  const model = await predictFolder(values.model, files, (done, total) => {
+    if (!values.json && (done === total || done % 512 === 0)) process.stderr.write(`\r${done}/${total}`);
   });
-  model.dispose();
+  const probs = model.probs;
   // Rows cover every class in the model or the data, in canonical order.
   const present = new Set<ExpressionClass>([...model.classes, ...files.map((f) => f.label)]);
   const classes = EXPRESSION_CLASSES.filter((c) => present.has(c));

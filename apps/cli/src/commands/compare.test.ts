@@ -1,0 +1,98 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { mcnemarExact } from "@mien/model";
+
+const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..", "..");
+const DEFAULT_MODEL = join(REPO_ROOT, "models", "default");
+const FER = join(REPO_ROOT, "..", "shared", "data", "fer2013");
+const tmp = mkdtempSync(join(tmpdir(), "mien-cli-compare-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function mien(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void (stdout += `${a.join(" ")}\n`));
+  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void (stderr += `${a.join(" ")}\n`));
+  const commands = { compare: () => import("./compare.ts"), eval: () => import("./eval.ts"), train: () => import("./train.ts") } as const;
+  try {
+    const command = await commands[args[0] as keyof typeof commands]();
+    return { code: await command.run(args.slice(1)), stdout, stderr };
+  } catch (err) {
+    return { code: 1, stdout, stderr: `${stderr}${(err as Error).message}\n` };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+/** Real FER2013 faces: `<root>/<split>/<class>/`, the first `n` files of each class (the last ones with `fromEnd`). */
+function ferFolder(root: string, split: string, n: number, classes: string[], fromEnd = false): string {
+  for (const cls of classes) {
+    mkdirSync(join(root, split, cls), { recursive: true });
+    const names = readdirSync(join(FER, split, cls)).sort();
+    for (const f of fromEnd ? names.slice(-n) : names.slice(0, n)) cpSync(join(FER, split, cls, f), join(root, split, cls, f));
+  }
+  return root;
+}
+
+const ALL = ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"];
+const FOUR = ["angry", "happy", "neutral", "surprise"];
+const data = join(tmp, "eval", "val");
+const small = join(tmp, "small-model");
+
+beforeAll(async () => {
+  ferFolder(join(tmp, "eval"), "val", 10, ALL);
+  // A second, real and different version: a 4-class head trained here on other FER2013 images.
+  const train = join(tmp, "train");
+  ferFolder(train, "train", 15, FOUR, true);
+  ferFolder(train, "val", 4, FOUR, true);
+  const r = await mien(["train", "--data", train, "--out", small, "--epochs", "2", "--copies", "0", "--cache", join(tmp, "cache"), "--name", "small4"]);
+  if (r.code !== 0) throw new Error(`training the small model failed: ${r.stderr.slice(-2000)}`);
+}, 600_000);
+
+describe("pnpm mien compare", () => {
+  it("a version compared with itself: b01 = b10 = 0, p = 1, no deltas, and the metrics mien eval prints", async () => {
+    const r = await mien(["compare", "--model", DEFAULT_MODEL, "--model", DEFAULT_MODEL, "--data", data, "--json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.n).toBe(70);
+    expect(out.mcnemar).toEqual({ b01: 0, b10: 0, p: 1 });
+    expect(out.delta_accuracy).toBe(0);
+    expect(Object.values(out.per_class_delta).every((d) => Object.values(d as object).every((x) => x === 0))).toBe(true);
+    const single = JSON.parse((await mien(["eval", "--model", DEFAULT_MODEL, "--data", data, "--json"])).stdout);
+    expect(out.a.accuracy).toBe(single.accuracy);
+    expect(out.a.macro_f1).toBe(single.macro_f1);
+  }, 300_000);
+
+  it("two different versions: only shared classes are scored, the rest reported, McNemar on the flips", async () => {
+    const r = await mien(["compare", "--model", DEFAULT_MODEL, "--model", small, "--data", data, "--json", "--flips"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.classes).toEqual(["anger", "happiness", "neutral", "surprise"]);
+    expect(out.only_a).toEqual(["disgust", "fear", "sadness"]);
+    expect(out.excluded).toEqual({ disgust: 10, fear: 10, sadness: 10 });
+    expect(out.n).toBe(40);
+    const { b01, b10, p } = out.mcnemar;
+    expect(out.flips.to_right).toHaveLength(b01);
+    expect(out.flips.to_wrong).toHaveLength(b10);
+    expect(p).toBe(mcnemarExact(b01, b10));
+    // The paired outcomes explain the whole accuracy difference.
+    expect(out.b.accuracy - out.a.accuracy).toBeCloseTo((b01 - b10) / out.n, 4);
+    expect(out.delta_accuracy).toBeCloseTo(out.b.accuracy - out.a.accuracy, 4);
+    expect(b01 + b10).toBeGreaterThan(0);
+    for (const f of [...out.flips.to_right, ...out.flips.to_wrong]) expect(f).toMatch(/^(angry|happy|neutral|surprise)\//);
+  }, 300_000);
+
+  it("refuses anything but two models and a class folder, saying why", async () => {
+    const one = await mien(["compare", "--model", DEFAULT_MODEL, "--data", data]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/exactly two --model/);
+    const noData = await mien(["compare", "--model", DEFAULT_MODEL, "--model", small]);
+    expect(noData.code).toBe(2);
+    const notFolders = await mien(["compare", "--model", DEFAULT_MODEL, "--model", small, "--data", join(tmp, "eval", "val", "angry")]);
+    expect(notFolders.code).toBe(1);
+    expect(notFolders.stderr).toMatch(/no class folders/);
+  }, 120_000);
+});
