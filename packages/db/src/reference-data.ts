@@ -1,4 +1,4 @@
-import { CLASS_SYNONYMS, EXPRESSION_CLASSES } from "@mien/model/classes";
+import { CLASS_SYNONYMS, EXPRESSION_CLASSES } from "@mien/vocabulary/classes";
 import type { Db } from "./client.ts";
 
 /** Upserts the canonical classes and their synonyms. Idempotent. */
