@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { codeVersion, ensembleVersions, listFolderDataset, nodeModelSources, partFromFiles, selectNodeBackend } from "@mien/model/node";
+import { TTA_MODES, type TtaMode } from "@mien/model/manifest";
 import { writeVersionFolder } from "../training/train-folder.ts";
 import { parseCommandArgs } from "./args.ts";
 
-const USAGE = `Usage: pnpm --silent mien ensemble --model DIR --model DIR [--model DIR …] --data DIR --out DIR --name NAME [--tta flip|none]
+const USAGE = `Usage: pnpm --silent mien ensemble --model DIR --model DIR [--model DIR …] --data DIR --out DIR --name NAME [--tta flip|flip-shift|none]
 
 Combines trained versions into one whose prediction averages every member's log-probabilities,
 then calibrates it (temperature, abstain threshold) on val and scores val and test, on the
@@ -14,7 +15,8 @@ quantised files, as training does.
   --data DIR    the <root>/<split>/<class>/ images the versions were trained on (val calibrates)
   --out DIR     where the new version folder goes (written whole, then swapped in)
   --name NAME   the new version's name
-  --tta         average with the mirrored face (default flip)
+  --tta         flip: average with the mirrored face (default); flip-shift: conv members
+                that see the crop also average 2 px shifts of it and its mirror; none
   --weights     fit: each version's share is chosen on val (lowest NLL after temperature
                 scaling); equal: every member counts the same (default fit)`;
 
@@ -31,8 +33,8 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`Missing ${missing.join(", ")}.\n\n${USAGE}`);
     return 2;
   }
-  if (values.tta !== "flip" && values.tta !== "none") {
-    console.error(`--tta must be flip or none, not "${values.tta}".\n\n${USAGE}`);
+  if (!(TTA_MODES as readonly string[]).includes(values.tta!)) {
+    console.error(`--tta must be ${TTA_MODES.join(", ")}, not "${values.tta}".\n\n${USAGE}`);
     return 2;
   }
   if (values.weights !== "fit" && values.weights !== "equal") {
@@ -60,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     splits: { val: split("val"), test: split("test") },
     readImage: async (sha) => new Uint8Array(await readFile(byHash.get(sha)!)),
     sources: nodeModelSources(),
-    tta: values.tta,
+    tta: values.tta as TtaMode,
     weights: values.weights,
     abstainTargetAccuracy: 0.8,
     onProgress: async (done, total, s) => {

@@ -175,3 +175,63 @@ describe("a version of several members (format 2)", () => {
     top.dispose();
   }, 60_000);
 });
+
+describe("flip-shift TTA", () => {
+  it("gives crop-seeing members ten views (mirror × centre and four 2 px shifts) and face-api members two", async () => {
+    const { viewsFor } = await import("./load.ts");
+    expect(viewsFor("none", true)).toEqual([{ flip: false }]);
+    expect(viewsFor("flip", true)).toHaveLength(2);
+    expect(viewsFor("flip-shift", false)).toEqual([{ flip: false }, { flip: true }]);
+    const views = viewsFor("flip-shift", true);
+    expect(views).toHaveLength(10);
+    expect(new Set(views.map((v) => `${v.flip}:${v.shift ?? "0,0"}`)).size).toBe(10);
+  });
+
+  it("averages a conv member over the shifted crops, their borders mirrored", async () => {
+    const { preprocess } = await import("../preprocess.ts");
+    const { toCropColour } = await import("../crop-colour.ts");
+    const size = 12;
+    const net = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [size, size, 1], filters: 2, kernelSize: 3, activation: "relu", seed: 1 } as never), tf.layers.flatten(), tf.layers.dense({ units: 4, seed: 2 } as never)] });
+    const files = new Map<string, Uint8Array>(Object.entries(await headFiles(net, "none")));
+    const list = await Promise.all([...files].map(async ([path, bytes]) => ({ path, sha256: await sha256Hex(bytes), bytes: bytes.byteLength })));
+    const input = { size, channels: 1 as const, mean: 127.5, scale: 1 / 127.5 };
+    const manifest = parseArtifactManifest({
+      format: ARTIFACT_FORMAT,
+      formatVersion: 2,
+      name: "shift",
+      createdAt: new Date().toISOString(),
+      codeVersion: "test",
+      classes: ["anger", "happiness", "neutral", "surprise"],
+      backbones: [],
+      members: [{ kind: "conv", input, architecture: "tiny", modelFile: "model.json", quantization: "none" }],
+      preprocessing: { colour: "gray", faceBox: { scale: 1.15, shiftY: 0 }, tta: "flip-shift" },
+      calibration: { temperature: 1, abstainThreshold: 0.4 },
+      snapshot: { contentHash: "c".repeat(64) },
+      training: { config: {}, backend: "wasm", seconds: 1 },
+      metrics: {},
+      files: list,
+    });
+    const model = await loadExpressionModel(manifest, async (name) => files.get(name)!.slice().buffer, nodeModelSources());
+    const crops = tf.randomUniform([2, 20, 20, 3], 0, 255, "float32", 9) as tf.Tensor4D;
+    const actual = model.predict(crops).dataSync();
+    // The same views built pixel by pixel: out(y, x) = in(y − dy, x − dx), mirrored at the edge.
+    const mirror = (i: number) => (i < 0 ? -i - 1 : i >= size ? 2 * size - i - 1 : i);
+    const expected = tf.tidy(() => {
+      const gray = toCropColour(crops, "gray");
+      const views = [false, true].flatMap((flip) => {
+        const base = preprocess(gray, { ...input, mean: [input.mean] }, { flip });
+        const px = base.arraySync() as number[][][][];
+        const shifted = ([dx, dy]: readonly [number, number]) => tf.tensor4d(px.map((im) => im.map((_, y) => im[0]!.map((_, x) => im[mirror(y - dy)]![mirror(x - dx)]!)))) as tf.Tensor4D;
+        return [base, ...([[2, 0], [-2, 0], [0, 2], [0, -2]] as const).map(shifted)].map((v) => tf.logSoftmax(net.predict(v) as tf.Tensor2D));
+      });
+      return tf.softmax(tf.div(tf.addN(views), views.length)).dataSync();
+    });
+    expected.forEach((v, i) => expect(actual[i]).toBeCloseTo(v, 5));
+    // Without shifts the answer differs: the test would notice shifts being skipped.
+    const flipOnly = await loadExpressionModel({ ...manifest, preprocessing: { ...manifest.preprocessing, tta: "flip" } }, async (name) => files.get(name)!.slice().buffer, nodeModelSources());
+    const flipped = flipOnly.predict(crops).dataSync();
+    expect(Math.max(...Array.from(flipped, (v, i) => Math.abs(v - actual[i]!)))).toBeGreaterThan(1e-4);
+    model.dispose();
+    flipOnly.dispose();
+  });
+});

@@ -6,7 +6,7 @@ import type { ModelSources, ReadModelFile } from "../model-files.ts";
 import { preprocess, type InputSpec } from "../preprocess.ts";
 import type { ExpressionModel } from "./expression-model.ts";
 import { loadHead } from "./head-files.ts";
-import { manifestMembers, parseArtifactManifest, type ArtifactManifest, type ModelMember } from "./manifest.ts";
+import { manifestMembers, parseArtifactManifest, type ArtifactManifest, type ModelMember, type TtaMode } from "./manifest.ts";
 import { FaceApiExpressionNet } from "../backbones/faceapi-expression.ts";
 import { FINETUNE_BACKBONES, type FinetuneBackboneId } from "../cnn/architectures.ts";
 import { sha256Hex } from "./sha256.ts";
@@ -62,9 +62,9 @@ export async function loadExpressionModel(
     shared.dispose();
     throw new Error(`A member of the model has ${bad.outputs} outputs for ${classes.length} classes; the version is inconsistent.`);
   }
-  const views = m.preprocessing.tta === "flip" ? [false, true] : [false];
   const weights = members.map((member) => member.weight ?? 1);
-  const totalWeight = views.length * weights.reduce((a, b) => a + b, 0);
+  const totalWeight = weights.reduce((a, b) => a + b, 0);
+  const memberViews = loaded.map((member) => viewsFor(m.preprocessing.tta, member.seesCrop));
   const temperature = m.calibration.temperature;
 
   return {
@@ -73,13 +73,17 @@ export async function loadExpressionModel(
     predict(crops: tf.Tensor4D): tf.Tensor2D {
       return tf.tidy(() => {
         const x = toCropColour(crops, m.preprocessing.colour);
-        // Each member's log-probabilities, averaged over views and members with the members'
+        // Each member's log-probabilities, averaged over its views, then over members with their
         // weights (a weighted geometric mean of probabilities); for a single member this equals
         // averaging its logits. Members share
         // preprocessed inputs and face-api's lower blocks within one call.
         const run = new RunCache(x);
         try {
-          const logProbs = views.flatMap((flip) => loaded.map((member, i) => (weights[i] === 1 ? tf.logSoftmax(member.logits(run, flip)) : tf.mul(tf.logSoftmax(member.logits(run, flip)), weights[i]!))));
+          const logProbs = loaded.flatMap((member, i) => {
+            const views = memberViews[i]!;
+            const share = weights[i]! / views.length;
+            return views.map((view) => (share === 1 ? tf.logSoftmax(member.logits(run, view)) : tf.mul(tf.logSoftmax(member.logits(run, view)), share)));
+          });
           const mean = logProbs.length === 1 ? logProbs[0]! : tf.div(tf.addN(logProbs), totalWeight);
           return tf.softmax(tf.div(mean, temperature)) as tf.Tensor2D;
         } finally {
@@ -92,6 +96,33 @@ export async function loadExpressionModel(
       shared.dispose();
     },
   };
+}
+
+/** One test-time view of the crops: mirrored or not, and shifted by whole pixels of the model's input. */
+interface View {
+  flip: boolean;
+  shift?: readonly [number, number];
+}
+
+const SHIFT_PX = 2;
+
+/** The views a member averages under a TTA mode (see the manifest's `preprocessing.tta`). */
+export function viewsFor(tta: TtaMode, seesCrop: boolean): View[] {
+  if (tta === "none") return [{ flip: false }];
+  const flips: View[] = [{ flip: false }, { flip: true }];
+  if (tta === "flip" || !seesCrop) return flips;
+  const shifts = [[SHIFT_PX, 0], [-SHIFT_PX, 0], [0, SHIFT_PX], [0, -SHIFT_PX]] as const;
+  return [...flips, ...flips.flatMap((v) => shifts.map((shift) => ({ flip: v.flip, shift })))];
+}
+
+/** Content moved by (dx, dy) pixels, the uncovered border filled by mirroring the edge. */
+function shiftImages(x: tf.Tensor4D, dx: number, dy: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const p = Math.max(Math.abs(dx), Math.abs(dy));
+    const [n, h, w, c] = x.shape;
+    const padded = tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], "symmetric");
+    return tf.slice(padded, [0, p - dy, p - dx, 0], [n, h, w, c]);
+  });
 }
 
 /**
@@ -112,8 +143,10 @@ class RunCache {
     return value as T;
   }
 
-  input(spec: InputSpec, flip: boolean): tf.Tensor4D {
-    return this.get(`input:${JSON.stringify(spec)}:${flip}`, () => preprocess(this.crops, spec, { flip }));
+  input(spec: InputSpec, view: View): tf.Tensor4D {
+    const [dx, dy] = view.shift ?? [0, 0];
+    if (dx === 0 && dy === 0) return this.get(`input:${JSON.stringify(spec)}:${view.flip}`, () => preprocess(this.crops, spec, { flip: view.flip }));
+    return this.get(`input:${JSON.stringify(spec)}:${view.flip}:${dx},${dy}`, () => shiftImages(this.input(spec, { flip: view.flip }), dx, dy));
   }
 
   dispose() {
@@ -135,7 +168,7 @@ class SharedNets {
 
   /** The first `blocks` dense blocks' output for the crops of one view, computed block by block once. */
   static faceApiMaps(run: RunCache, net: FaceApiExpressionNet, flip: boolean, blocks: number): tf.Tensor4D {
-    if (blocks === 0) return run.input(net.input, flip);
+    if (blocks === 0) return run.input(net.input, { flip });
     return run.get(`faceapi:${flip}:${blocks}`, () => net.extractor.block(blocks - 1, SharedNets.faceApiMaps(run, net, flip, blocks - 1)));
   }
 
@@ -146,8 +179,10 @@ class SharedNets {
 
 interface LoadedMember {
   outputs: number;
+  /** Whether it sees the crop itself (so shifted views are cheap), not face-api's features. */
+  seesCrop: boolean;
   /** One view of the crops (in the model's colour, 0..255) → logits. */
-  logits(run: RunCache, flip: boolean): tf.Tensor2D;
+  logits(run: RunCache, view: View): tf.Tensor2D;
   dispose(): void;
 }
 
@@ -158,7 +193,7 @@ async function loadMember(member: ModelMember, read: (name: string) => Promise<A
     const head = await loadHead(await read(member.modelFile), read);
     // face-api's expression net is shared (see SharedNets); other backbones are this member's own.
     const owned: Backbone[] = [];
-    const embedders: Array<{ dim: number; embed(run: RunCache, flip: boolean): tf.Tensor2D }> = [];
+    const embedders: Array<{ dim: number; embed(run: RunCache, view: View): tf.Tensor2D }> = [];
     const dispose = () => {
       head.dispose();
       owned.forEach((b) => b.dispose());
@@ -168,11 +203,11 @@ async function loadMember(member: ModelMember, read: (name: string) => Promise<A
         if (!isBackboneId(id)) continue;
         if (id === "faceapi-expression") {
           const net = await shared.faceApiExpression();
-          embedders.push({ dim: net.dim, embed: (run, flip) => net.extractor.pool(SharedNets.faceApiMaps(run, net, flip, 4)) });
+          embedders.push({ dim: net.dim, embed: (run, view) => net.extractor.pool(SharedNets.faceApiMaps(run, net, view.flip, 4)) });
         } else {
           const b = await loadBackbone(id, sources);
           owned.push(b);
-          embedders.push({ dim: b.dim, embed: (run, flip) => b.embed(run.input(b.input, flip)) });
+          embedders.push({ dim: b.dim, embed: (run, view) => b.embed(run.input(b.input, { flip: view.flip })) });
         }
       }
     } catch (error) {
@@ -187,9 +222,10 @@ async function loadMember(member: ModelMember, read: (name: string) => Promise<A
     }
     return {
       outputs: head.outputs[0]!.shape[1] as number,
-      logits: (run, flip) =>
+      seesCrop: false,
+      logits: (run, view) =>
         tf.tidy(() => {
-          const features = embedders.map((e) => e.embed(run, flip));
+          const features = embedders.map((e) => e.embed(run, view));
           return head.predict(features.length === 1 ? features[0]! : tf.concat(features, 1)) as tf.Tensor2D;
         }),
       dispose,
@@ -210,7 +246,8 @@ async function loadMember(member: ModelMember, read: (name: string) => Promise<A
     const faceApi = await shared.faceApiExpression();
     return {
       outputs: net.outputs[0]!.shape[1] as number,
-      logits: (run, flip) => tf.tidy(() => net.predict(SharedNets.faceApiMaps(run, faceApi, flip, ref.blocks)) as tf.Tensor2D),
+      seesCrop: false,
+      logits: (run, view) => tf.tidy(() => net.predict(SharedNets.faceApiMaps(run, faceApi, view.flip, ref.blocks)) as tf.Tensor2D),
       dispose: () => net.dispose(),
     };
   }
@@ -221,7 +258,8 @@ async function loadMember(member: ModelMember, read: (name: string) => Promise<A
   const input: InputSpec = { size: member.input.size, channels: member.input.channels, mean: [member.input.mean], scale: member.input.scale };
   return {
     outputs: net.outputs[0]!.shape[1] as number,
-    logits: (run, flip) => tf.tidy(() => net.predict(run.input(input, flip)) as tf.Tensor2D),
+    seesCrop: true,
+    logits: (run, view) => tf.tidy(() => net.predict(run.input(input, view)) as tf.Tensor2D),
     dispose: () => net.dispose(),
   };
 }

@@ -57,6 +57,9 @@ export const backboneRef = z.object({
   provenance: z.string().min(1),
 });
 
+export const TTA_MODES = ["none", "flip", "flip-shift"] as const;
+export type TtaMode = (typeof TTA_MODES)[number];
+
 const quantizationKind = z.enum(["float16", "uint8", "none"]);
 /** A layers-format model.json of the version (one per trained part). */
 const modelFileName = z.string().regex(/^[A-Za-z0-9._-]+\.json$/, "a .json file name");
@@ -116,8 +119,13 @@ const commonFields = {
      * training images' framing.
      */
     faceBox: z.object({ scale: z.number().positive().max(4), shiftY: z.number().min(-1).max(1) }),
-    /** Test-time augmentation: average with the mirrored crop. */
-    tta: z.enum(["none", "flip"]),
+    /**
+     * Test-time augmentation. flip: average with the mirrored crop. flip-shift: members that see
+     * the crop itself (conv members without a trunk, cheap at 48 px) also average the crop and its
+     * mirror shifted by 2 px (1/24 of the side) up, down, left and right; members on face-api's
+     * blocks keep flip only (each view costs them a 112 px pass).
+     */
+    tta: z.enum(TTA_MODES),
   }),
   calibration: z.object({
     /** Logits are divided by this before the softmax (fitted on val). */

@@ -1,5 +1,5 @@
 import { loadExpressionModel } from "../artifact/load.ts";
-import { ARTIFACT_FORMAT, manifestMembers, parseArtifactManifest, type ArtifactManifest, type ArtifactManifestV2, type ModelMember } from "../artifact/manifest.ts";
+import { ARTIFACT_FORMAT, manifestMembers, parseArtifactManifest, type ArtifactManifest, type ArtifactManifestV2, type ModelMember, type TtaMode } from "../artifact/manifest.ts";
 import { fitTemperature, logProbs, softmaxWithTemperature } from "../metrics.ts";
 import type { ModelSources } from "../model-files.ts";
 import { finalizeVersion, type FinalizedVersion } from "./finalize.node.ts";
@@ -19,7 +19,7 @@ export interface EnsembleInput {
   splits: { val: readonly TrainingImage[]; test: readonly TrainingImage[] };
   readImage(sha256: string): Promise<Uint8Array>;
   sources: ModelSources;
-  tta: "none" | "flip";
+  tta: TtaMode;
   /**
    * "fit": each version's share of the averaged log-probabilities is chosen on val (lowest NLL
    * after temperature scaling, on a 0.05 grid); "equal": every member counts the same.

@@ -85,7 +85,7 @@ the abstain threshold${m.metrics.test ? ", and test is only evaluated" : "; the 
 ## Architecture and provenance
 
 Face crop (detector box scaled by ${m.preprocessing.faceBox.scale}, shifted by ${m.preprocessing.faceBox.shiftY} box heights),
-${m.preprocessing.colour === "gray" ? "converted to gray" : "in colour"}, then ${membersText(m)}${m.preprocessing.tta === "flip" ? " The same is done for the mirrored crop and averaged." : ""}
+${m.preprocessing.colour === "gray" ? "converted to gray" : "in colour"}, then ${membersText(m)}${TTA_TEXT[m.preprocessing.tta]}
 Probabilities are softmax(log-probabilities / T).
 ${m.backbones.length ? `\n${m.backbones.map((b) => `- **${b.id}**: ${b.provenance}`).join("\n")}\n` : ""}
 
@@ -112,6 +112,12 @@ ${JSON.stringify(m.training.config, null, 2)}
 \`\`\`
 `;
 }
+
+const TTA_TEXT: Record<ArtifactManifest["preprocessing"]["tta"], string> = {
+  none: "",
+  flip: " The same is done for the mirrored crop and averaged.",
+  "flip-shift": " The same is done for the mirrored crop and averaged; models that see the crop itself also average it and its mirror shifted by 2 px up, down, left and right.",
+};
 
 /** One sentence per member of the version, and how they are combined. */
 function membersText(m: Omit<ArtifactManifest, "files">): string {

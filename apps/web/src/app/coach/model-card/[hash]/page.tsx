@@ -61,7 +61,7 @@ export default async function PublishedModelCard({ params }: { params: Promise<{
             <li>
               Faces are cut square at {m.preprocessing.faceBox.scale}× the detected box
               {m.preprocessing.colour === "gray" ? " and turned gray, as its training photos were" : ""}
-              {m.preprocessing.tta === "flip" ? "; each reading averages the face and its mirror image" : ""}.
+              {m.preprocessing.tta === "flip" ? "; each reading averages the face and its mirror image" : m.preprocessing.tta === "flip-shift" ? "; each reading averages the face, its mirror image and slightly shifted copies of both" : ""}.
             </li>
             <li>
               Training snapshot <code>{m.snapshot.contentHash.slice(0, 12)}</code>
