@@ -14,6 +14,15 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
       "no-console": "off",
+      // Domain code throws AppError (@mien/errors); only packages/api/src/trpc.ts and routers/
+      // know the transport (that package's config lets them; trpc-boundary.test.ts checks all files).
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "@trpc/server", message: "Throw AppError from @mien/errors; import tRPC's server side only in packages/api/src/trpc.ts and routers/." }],
+          patterns: [{ group: ["@trpc/server/*"], message: "Import tRPC's server side only in packages/api/src/trpc.ts and routers/ (trpc.ts re-exports the adapters)." }],
+        },
+      ],
     },
   },
 );

@@ -8,12 +8,12 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { createTRPCClient, httpLink } from "@trpc/client";
-import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import superjson from "superjson";
 import { createUserWithRole, getAuth } from "@mien/auth";
 import { createDb, Prisma } from "@mien/db";
 import { createTestDatabase } from "@mien/db/testing";
 import { appRouter, createContext, type AppRouter } from "../src/index.ts";
+import { createHTTPServer } from "../src/trpc.ts";
 import { pageInput, pageQuery, reviewPage } from "../src/review/page.ts";
 
 const { values } = parseArgs({

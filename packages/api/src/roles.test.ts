@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { LocalStorage } from "@mien/storage";
@@ -15,7 +14,7 @@ import { appRouter, createCaller } from "./root.ts";
 import { useTrainingQueue } from "./routers/training.ts";
 import { closeScreeningQueue, screeningQueueFromEnv } from "./screening/queue.ts";
 import { createInvitation } from "./mentors/index.ts";
-import { procedurePolicy, type ApiSession, type ProcedureRole } from "./trpc.ts";
+import { procedurePolicy, TRPCError, type ApiSession, type ProcedureRole } from "./trpc.ts";
 
 /**
  * Who calls: anonymous, an account of each role, and two plain accounts in a mentor relation with

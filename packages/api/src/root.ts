@@ -10,7 +10,7 @@ import { trainingRouter } from "./routers/training.ts";
 import { screeningRouter } from "./routers/screening.ts";
 import { mentoringRouter } from "./routers/mentoring.ts";
 import { sharingRouter } from "./routers/sharing.ts";
-import { createCallerFactory, router } from "./trpc.ts";
+import { createCallerFactory, router, type inferRouterInputs, type inferRouterOutputs } from "./trpc.ts";
 
 export const appRouter = router({
   me,
@@ -28,6 +28,9 @@ export const appRouter = router({
 });
 
 export type AppRouter = typeof appRouter;
+/** Each procedure's input and output, for clients: `RouterOutputs["review"]["page"]`. */
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
 /** Server-side calls (tests, scripts): `createCaller(ctx).dataset.summary()`. */
 export const createCaller = createCallerFactory(appRouter);

@@ -1,8 +1,9 @@
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
 import { getSession, isRole, roleAtLeast, type Role } from "@mien/auth";
 import { getDb, type Db } from "@mien/db";
+import { AppError, type AppErrorCode } from "@mien/errors";
 import type { Storage } from "@mien/storage";
 
 /** Who may call a procedure. Every procedure declares one (see procedurePolicy). */
@@ -49,6 +50,29 @@ export async function createContext(opts: { headers: Headers; db?: Db }): Promis
   return { db: opts.db ?? getDb(), session, headers: opts.headers };
 }
 
+/** The one place domain errors meet the transport: each AppError code and the tRPC code it answers with. */
+const TRPC_CODE_OF: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  PRECONDITION_FAILED: "PRECONDITION_FAILED",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+function toTRPCError(error: AppError): TRPCError {
+  return new TRPCError({ code: TRPC_CODE_OF[error.code], message: error.message, cause: error });
+}
+
+// The rest of the repository reaches tRPC's server side only through this file and routers/
+// (trpc-boundary.test.ts checks it): the error class for tests, the adapters, the router types.
+export { TRPCError };
+export { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+export { createHTTPServer } from "@trpc/server/adapters/standalone";
+export type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+
 const t = initTRPC
   .context<Context>()
   .meta<Meta>()
@@ -62,6 +86,17 @@ const t = initTRPC
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
+
+/**
+ * Maps the AppErrors a procedure throws, for HTTP clients and server-side callers alike (an
+ * errorFormatter alone would only change what goes over the wire: createCaller would still see
+ * INTERNAL_SERVER_ERROR). Every builder below starts from this procedure.
+ */
+const procedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
+  return result;
+});
 
 /** Checks that a procedure's meta still names its builder's role and relation, so procedurePolicy never lies. */
 function assertDeclared(meta: Meta | undefined, role: ProcedureRole, path: string, relation?: ProcedureRelation): void {
@@ -96,10 +131,10 @@ function requireRole(role: Role, relation?: ProcedureRelation) {
 
 // The only ways to build a procedure. `t.procedure` itself is not exported, so each
 // procedure carries its role both as meta (for procedurePolicy) and as enforcement.
-export const publicProcedure = t.procedure.meta({ role: "public" }).use(declaredPublic);
-export const userProcedure = t.procedure.meta({ role: "user" }).use(requireRole("user"));
-export const curatorProcedure = t.procedure.meta({ role: "curator" }).use(requireRole("curator"));
-export const adminProcedure = t.procedure.meta({ role: "admin" }).use(requireRole("admin"));
+export const publicProcedure = procedure.meta({ role: "public" }).use(declaredPublic);
+export const userProcedure = procedure.meta({ role: "user" }).use(requireRole("user"));
+export const curatorProcedure = procedure.meta({ role: "curator" }).use(requireRole("curator"));
+export const adminProcedure = procedure.meta({ role: "admin" }).use(requireRole("admin"));
 
 /** Names the learner whose practice a mentor procedure reads or changes. */
 export const learnerInput = z.object({ userId: z.string().min(1).max(64) });
@@ -110,7 +145,7 @@ export const learnerInput = z.object({ userId: z.string().min(1).max(64) });
  * effect on the mentor's next request. Roles grant nothing here: an admin is nobody's mentor by
  * being an admin.
  */
-export const mentorProcedure = t.procedure
+export const mentorProcedure = procedure
   .meta({ role: "user", relation: "mentor" })
   .use(requireRole("user", "mentor"))
   .input(learnerInput)

@@ -1,13 +1,12 @@
 import type { Db, Prisma } from "@mien/db";
+import { AppError } from "@mien/errors";
 import { ACTIVE_ALIAS } from "./keys.ts";
 
-export class AliasError extends Error {
-  constructor(
-    message: string,
-    readonly code: "NOT_FOUND" | "PRECONDITION_FAILED",
-  ) {
-    super(message);
-    this.name = "AliasError";
+export class AliasError extends AppError {
+  override name = "AliasError";
+
+  constructor(message: string, code: "NOT_FOUND" | "PRECONDITION_FAILED") {
+    super(code, message);
   }
 }
 

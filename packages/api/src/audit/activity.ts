@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@mien/errors";
 import { z } from "zod";
 import type { Db, Prisma } from "@mien/db";
 
@@ -27,7 +27,7 @@ export interface ActivityEntry {
  */
 export async function userActivity(db: Db, input: z.infer<typeof activityInput>) {
   const user = await db.user.findUnique({ where: { id: input.userId }, select: { id: true, name: true, email: true, role: true } });
-  if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `No user with id ${input.userId}. Pick one from the audit page.` });
+  if (!user) throw new AppError("NOT_FOUND", `No user with id ${input.userId}. Pick one from the audit page.`);
   const c = input.cursor;
   const rows = await db.auditLog.findMany({
     where: {

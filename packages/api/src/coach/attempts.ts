@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@mien/errors";
 import { Prisma, type Db } from "@mien/db";
 import type { SaveAttemptInput } from "./schemas.ts";
 
@@ -10,9 +10,9 @@ export interface SavedAttempt {
 }
 
 const foreignSession = () =>
-  new TRPCError({ code: "FORBIDDEN", message: "This coach session belongs to another account. Reload the coach page to start your own." });
+  new AppError("FORBIDDEN", "This coach session belongs to another account. Reload the coach page to start your own.");
 const foreignAttempt = () =>
-  new TRPCError({ code: "FORBIDDEN", message: "This attempt id belongs to another account. Reload the coach page and practise again." });
+  new AppError("FORBIDDEN", "This attempt id belongs to another account. Reload the coach page and practise again.");
 
 /**
  * Stores one practice attempt of `userId`, opening the coach session on its first attempt. A

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@mien/errors";
 import type { Db } from "@mien/db";
 
 export interface MentorEntry {
@@ -52,10 +52,7 @@ export async function endGrant(db: Db, input: { userId: string; mentorId: string
     const grant = await tx.mentorGrant.findUnique({ where: { userId_mentorId: { userId: input.userId, mentorId: input.mentorId } }, select: { id: true, revokedAt: true } });
     const ended = grant ? await tx.mentorGrant.updateMany({ where: { id: grant.id, revokedAt: null }, data: { revokedAt: new Date() } }) : { count: 0 };
     if (!grant || ended.count === 0) {
-      throw new TRPCError({
-        code: "NOT_FOUND",
-        message: input.by === "learner" ? "That person cannot see your practice any more. Reload the page." : "You no longer follow this person's practice.",
-      });
+      throw new AppError("NOT_FOUND", input.by === "learner" ? "That person cannot see your practice any more. Reload the page." : "You no longer follow this person's practice.");
     }
     await tx.auditLog.create({
       data: { actorId: input.actorId, action: "mentor.revoke", entityType: "mentor_grant", entityId: grant.id, after: { userId: input.userId, mentorId: input.mentorId, by: input.by } },

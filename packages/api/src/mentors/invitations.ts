@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@mien/errors";
 import type { Db } from "@mien/db";
 import { createAttemptLimit } from "@mien/auth";
 import { CODE_LENGTH, invitationCodeHash, newInvitationCode, normaliseInvitationCode } from "./code.ts";
@@ -28,10 +28,7 @@ export async function createInvitation(db: Db, userId: string, now = new Date())
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('mentor_invitation'), hashtext(${userId}))`;
     const open = await tx.mentorInvitation.count({ where: { userId, redeemedAt: null, withdrawnAt: null, expiresAt: { gt: now } } });
     if (open >= MAX_OPEN_INVITATIONS) {
-      throw new TRPCError({
-        code: "BAD_REQUEST",
-        message: `You already have ${open} open invitations. Withdraw one you no longer need, then invite again.`,
-      });
+      throw new AppError("BAD_REQUEST", `You already have ${open} open invitations. Withdraw one you no longer need, then invite again.`);
     }
     const code = newInvitationCode();
     const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
@@ -51,7 +48,7 @@ export async function withdrawInvitation(db: Db, userId: string, invitationId: s
   await db.$transaction(async (tx) => {
     const done = await tx.mentorInvitation.updateMany({ where: { id: invitationId, userId, redeemedAt: null, withdrawnAt: null }, data: { withdrawnAt: new Date() } });
     if (done.count === 0) {
-      throw new TRPCError({ code: "NOT_FOUND", message: "That invitation is not open any more (used, withdrawn, or not yours). Reload the page." });
+      throw new AppError("NOT_FOUND", "That invitation is not open any more (used, withdrawn, or not yours). Reload the page.");
     }
     await tx.auditLog.create({ data: { actorId: userId, action: "mentor.invite.withdraw", entityType: "mentor_invitation", entityId: invitationId } });
   });
@@ -77,38 +74,38 @@ export async function redeemInvitation(db: Db, input: RedeemInput): Promise<{ le
   const now = input.now ?? new Date();
   const clock = () => now.getTime();
   const limited = () =>
-    new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many invitation codes tried. Wait ten minutes, then try again." });
+    new AppError("TOO_MANY_REQUESTS", "Too many invitation codes tried. Wait ten minutes, then try again.");
   if (!(await createAttemptLimit(db, input.limits.account, clock, "invitationRedeem").consume(`account:${input.mentorId}`))) throw limited();
   if (input.address && !(await createAttemptLimit(db, input.limits.address, clock, "invitationRedeem").consume(`address:${input.address}`))) throw limited();
 
   const canonical = normaliseInvitationCode(input.code);
   if (!canonical) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: `That is not an invitation code: a code has ${CODE_LENGTH} letters and digits, like 7K2Q-M9XD-…. Copy it again from the invitation.` });
+    throw new AppError("BAD_REQUEST", `That is not an invitation code: a code has ${CODE_LENGTH} letters and digits, like 7K2Q-M9XD-…. Copy it again from the invitation.`);
   }
   return db.$transaction(async (tx) => {
     const invitation = await tx.mentorInvitation.findUnique({
       where: { codeHash: invitationCodeHash(canonical) },
       select: { id: true, userId: true, expiresAt: true, redeemedAt: true, withdrawnAt: true, user: { select: { id: true, name: true } } },
     });
-    if (!invitation) throw new TRPCError({ code: "NOT_FOUND", message: "No invitation has this code. Check it, or ask for a new invitation." });
+    if (!invitation) throw new AppError("NOT_FOUND", "No invitation has this code. Check it, or ask for a new invitation.");
     const learner = invitation.user;
     if (learner.id === input.mentorId) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "This is your own invitation: you cannot be your own mentor. Send it to the person you want as your mentor." });
+      throw new AppError("BAD_REQUEST", "This is your own invitation: you cannot be your own mentor. Send it to the person you want as your mentor.");
     }
-    if (invitation.redeemedAt) throw new TRPCError({ code: "BAD_REQUEST", message: `This invitation was already used. Ask ${learner.name} for a new one.` });
-    if (invitation.withdrawnAt) throw new TRPCError({ code: "BAD_REQUEST", message: `${learner.name} withdrew this invitation. Ask them for a new one.` });
+    if (invitation.redeemedAt) throw new AppError("BAD_REQUEST", `This invitation was already used. Ask ${learner.name} for a new one.`);
+    if (invitation.withdrawnAt) throw new AppError("BAD_REQUEST", `${learner.name} withdrew this invitation. Ask them for a new one.`);
     if (invitation.expiresAt <= now) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: `This invitation expired on ${dateFormat.format(invitation.expiresAt)} (UTC). Ask ${learner.name} for a new one.` });
+      throw new AppError("BAD_REQUEST", `This invitation expired on ${dateFormat.format(invitation.expiresAt)} (UTC). Ask ${learner.name} for a new one.`);
     }
     const live = await tx.mentorGrant.findFirst({ where: { userId: learner.id, mentorId: input.mentorId, revokedAt: null }, select: { id: true } });
-    if (live) throw new TRPCError({ code: "BAD_REQUEST", message: `You are already ${learner.name}'s mentor; this invitation stays unused for someone else.` });
+    if (live) throw new AppError("BAD_REQUEST", `You are already ${learner.name}'s mentor; this invitation stays unused for someone else.`);
 
     // Only one redeem of a code can win, even when two arrive at once.
     const taken = await tx.mentorInvitation.updateMany({
       where: { id: invitation.id, redeemedAt: null, withdrawnAt: null },
       data: { redeemedAt: now, redeemedById: input.mentorId },
     });
-    if (taken.count !== 1) throw new TRPCError({ code: "BAD_REQUEST", message: `This invitation was already used. Ask ${learner.name} for a new one.` });
+    if (taken.count !== 1) throw new AppError("BAD_REQUEST", `This invitation was already used. Ask ${learner.name} for a new one.`);
     const grant = await tx.mentorGrant.upsert({
       where: { userId_mentorId: { userId: learner.id, mentorId: input.mentorId } },
       create: { userId: learner.id, mentorId: input.mentorId, grantedAt: now },

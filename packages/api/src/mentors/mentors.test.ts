@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@mien/errors";
+import { TRPCError } from "../trpc.ts";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerAs, seedUsers } from "../fixtures.testing.ts";
@@ -131,7 +132,7 @@ describe("inviting and accepting a mentor", () => {
     await seedUsers(t.db, [["guesser", "user"], ["guesser2", "user"], ["fay", "user"]]);
     const limits = { account: { window: 600, max: 3 }, address: { window: 600, max: 3 } };
     const valid = (await as("fay").sharing.invite()).code;
-    const guess = (mentorId: string, code: string, address: string | null) => redeemInvitation(t.db, { mentorId, code, address, limits }).catch((e: TRPCError) => e.code);
+    const guess = (mentorId: string, code: string, address: string | null) => redeemInvitation(t.db, { mentorId, code, address, limits }).catch((e: AppError) => e.code);
     expect([await guess("guesser", newInvitationCode(), "10.0.0.1"), await guess("guesser", newInvitationCode(), "10.0.0.2"), await guess("guesser", newInvitationCode(), null)]).toEqual([
       "NOT_FOUND",
       "NOT_FOUND",

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@mien/errors";
 import { Prisma, type Db } from "@mien/db";
 import { asJson, decisionSelect, fromJson, REVIEW_ACTIONS, toState, type Decision, type DecisionState, type FlagReasonName } from "./state.ts";
 
@@ -15,7 +15,7 @@ function columnsOf(decision: Decision): Columns {
       return { kind: "relabel" as const, label: decision.label, flags: [] as FlagReasonName[], suggestedLabel: decision.label };
     case "flag":
       if (decision.flags.includes("mislabelled") && !decision.suggestedLabel) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: "A mislabelled flag needs the label the image should have." });
+        throw new AppError("BAD_REQUEST", "A mislabelled flag needs the label the image should have.");
       }
       return { kind: "flag" as const, label: null, flags: decision.flags, suggestedLabel: decision.suggestedLabel ?? null };
   }
@@ -24,15 +24,12 @@ function columnsOf(decision: Decision): Columns {
 async function assertImagesExist(tx: Tx, imageIds: string[]): Promise<void> {
   const found = await tx.image.count({ where: { id: { in: imageIds } } });
   if (found !== imageIds.length) {
-    throw new TRPCError({ code: "NOT_FOUND", message: "An image in this request no longer exists. Reload the page and try again." });
+    throw new AppError("NOT_FOUND", "An image in this request no longer exists. Reload the page and try again.");
   }
 }
 
-function conflict(): TRPCError {
-  return new TRPCError({
-    code: "CONFLICT",
-    message: "Your decision on this image changed in another tab or window. Reload to see it, then decide again.",
-  });
+function conflict(): AppError {
+  return new AppError("CONFLICT", "Your decision on this image changed in another tab or window. Reload to see it, then decide again.");
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -120,7 +117,7 @@ export async function bulkFlag(db: Db, args: BulkFlagArgs): Promise<{ imageId: s
   // Sorted, so two overlapping bulk flags lock the images' consensus rows in the same order.
   const imageIds = [...new Set(args.imageIds)].sort();
   if (args.flags.includes("mislabelled") && !args.suggestedLabel) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "A mislabelled flag needs the label the images should have." });
+    throw new AppError("BAD_REQUEST", "A mislabelled flag needs the label the images should have.");
   }
   const columns: Columns = { kind: "flag", label: null, flags: args.flags, suggestedLabel: args.suggestedLabel ?? null };
   return inTransaction(db, async (tx) => {
@@ -176,7 +173,7 @@ export async function undo(db: Db, args: { curatorId: string; imageId: string })
       }
       return true;
     });
-    if (!target) throw new TRPCError({ code: "PRECONDITION_FAILED", message: "There is nothing of yours to undo on this image." });
+    if (!target) throw new AppError("PRECONDITION_FAILED", "There is nothing of yours to undo on this image.");
 
     const current = await currentDecision(tx, args.curatorId, args.imageId);
     const restore = fromJson(target.before);

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { TRPCError } from "@trpc/server";
+import { TRPCError } from "../trpc.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, ensureReferenceData, type Db } from "@mien/db";
 import { migrate } from "@mien/db/migrate";

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@mien/errors";
 import { z } from "zod";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
 import { Prisma, type Db } from "@mien/db";
@@ -41,7 +41,7 @@ export async function resolve(db: Db, args: ResolveInput & { adminId: string }):
   try {
     return await db.$transaction(async (tx) => {
       const image = await tx.image.findUnique({ where: { id: args.imageId }, select: { label: true } });
-      if (!image) throw new TRPCError({ code: "NOT_FOUND", message: "This image no longer exists. Reload the queue." });
+      if (!image) throw new AppError("NOT_FOUND", "This image no longer exists. Reload the queue.");
       const before = await tx.reviewResolution.findUnique({ where: { imageId: args.imageId }, select });
       if (args.expectedVersion !== undefined && (before?.version ?? null) !== args.expectedVersion) throw stale();
 
@@ -83,9 +83,6 @@ export async function resolve(db: Db, args: ResolveInput & { adminId: string }):
   }
 }
 
-function stale(): TRPCError {
-  return new TRPCError({
-    code: "CONFLICT",
-    message: "Another admin resolved this image while you were looking. Reload the queue to see their ruling, then decide again.",
-  });
+function stale(): AppError {
+  return new AppError("CONFLICT", "Another admin resolved this image while you were looking. Reload the queue to see their ruling, then decide again.");
 }

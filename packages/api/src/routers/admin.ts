@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@mien/errors";
 import { z } from "zod";
 import { ROLES } from "@mien/auth";
 import { reviewsRequired, reviewsRequiredSchema, setReviewsRequired } from "../review/index.ts";
@@ -38,16 +38,15 @@ const usersRouter = router({
       // Lock every admin row so two admins demoting each other at once cannot leave none.
       const admins = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "user" WHERE role = 'admin' FOR UPDATE`;
       const target = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true, role: true } });
-      if (!target) throw new TRPCError({ code: "NOT_FOUND", message: `No user with id ${input.userId}.` });
+      if (!target) throw new AppError("NOT_FOUND", `No user with id ${input.userId}.`);
       if (target.role === input.role) return { id: target.id, role: target.role, changed: false };
       if (target.role === "admin" && admins.length <= 1) {
-        throw new TRPCError({
-          code: "PRECONDITION_FAILED",
-          message:
-            target.id === actorId
-              ? "You are the last admin, so you cannot change your own role. Make another user an admin first."
-              : "This is the last admin. Make another user an admin first.",
-        });
+        throw new AppError(
+          "PRECONDITION_FAILED",
+          target.id === actorId
+            ? "You are the last admin, so you cannot change your own role. Make another user an admin first."
+            : "This is the last admin. Make another user an admin first.",
+        );
       }
       await tx.user.update({ where: { id: target.id }, data: { role: input.role } });
       await tx.auditLog.create({

@@ -1,17 +1,7 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { AliasError, promoteVersion, rollbackAlias } from "@mien/registry";
+import { promoteVersion, rollbackAlias } from "@mien/registry";
 import { listModelVersions } from "../models/list.ts";
 import { adminProcedure, router } from "../trpc.ts";
-
-async function alias<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof AliasError) throw new TRPCError({ code: error.code, message: error.message });
-    throw error;
-  }
-}
 
 export const modelsRouter = router({
   /** Versions with metrics, the active one, and what roll back would return to. */
@@ -19,7 +9,7 @@ export const modelsRouter = router({
   /** Points `active` at a version; the web client loads it next. */
   promote: adminProcedure
     .input(z.object({ versionId: z.uuid() }))
-    .mutation(({ ctx, input }) => alias(() => promoteVersion(ctx.db, { versionId: input.versionId, actorId: ctx.session.user.id }))),
+    .mutation(({ ctx, input }) => promoteVersion(ctx.db, { versionId: input.versionId, actorId: ctx.session.user.id })),
   /** Returns `active` to the version it pointed at before its last move. */
-  rollback: adminProcedure.mutation(({ ctx }) => alias(() => rollbackAlias(ctx.db, { actorId: ctx.session.user.id }))),
+  rollback: adminProcedure.mutation(({ ctx }) => rollbackAlias(ctx.db, { actorId: ctx.session.user.id })),
 });

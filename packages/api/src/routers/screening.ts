@@ -1,7 +1,6 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { SCREENING_STAGES } from "@mien/jobs";
-import { ScreeningOptionsError, screeningStatus, shippedScorecard, startScreening, THRESHOLDS } from "@mien/screening/control";
+import { screeningStatus, shippedScorecard, startScreening, THRESHOLDS } from "@mien/screening/control";
 import { screeningQueueFromEnv } from "../screening/queue.ts";
 import { adminProcedure, curatorProcedure, router } from "../trpc.ts";
 
@@ -15,17 +14,12 @@ const startInput = z
 
 export const screeningRouter = router({
   /** Starts a screening run over the whole set, or returns the one already under way. */
-  start: adminProcedure.input(startInput).mutation(async ({ ctx, input }) => {
-    try {
-      return await startScreening(ctx.db, screeningQueueFromEnv(), {
-        actorId: ctx.session.user.id,
-        options: { force: input.force, ...(input.stages ? { stages: input.stages } : {}) },
-      });
-    } catch (error) {
-      if (error instanceof ScreeningOptionsError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
-      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: (error as Error).message, cause: error });
-    }
-  }),
+  start: adminProcedure.input(startInput).mutation(({ ctx, input }) =>
+    startScreening(ctx.db, screeningQueueFromEnv(), {
+      actorId: ctx.session.user.id,
+      options: { force: input.force, ...(input.stages ? { stages: input.stages } : {}) },
+    }),
+  ),
 
   /** The latest runs with per-stage progress; the newest also carries the screener's live report. */
   status: adminProcedure.query(async ({ ctx }) => ({ runs: await screeningStatus(ctx.db, screeningQueueFromEnv(), 5) })),

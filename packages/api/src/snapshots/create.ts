@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@mien/errors";
 import { z } from "zod";
 import { Prisma, type Db } from "@mien/db";
 import { classCounts, writeManifest, type SnapshotEntry } from "@mien/dataset/snapshot";
@@ -103,10 +103,7 @@ export async function createSnapshot(db: Db, storage: Storage, args: CreateSnaps
     else entries.push({ sha256: row.sha256!, label: row.label as SnapshotEntry["label"], split: row.split as SnapshotEntry["split"] });
   }
   if (entries.length === 0) {
-    throw new TRPCError({
-      code: "PRECONDITION_FAILED",
-      message: "Nothing to freeze: the data set is empty or every image is left out. Import images, or freeze without “reviewed only”.",
-    });
+    throw new AppError("PRECONDITION_FAILED", "Nothing to freeze: the data set is empty or every image is left out. Import images, or freeze without “reviewed only”.");
   }
 
   const manifest = await writeManifest(storage, entries);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { extname } from "node:path";
 import tar from "tar-stream";
 import type { Db } from "@mien/db";
+import { AppError } from "@mien/errors";
 import { readManifest, snapshotManifestKey, type SnapshotEntry } from "@mien/dataset/snapshot";
 import { isNotFound, type Storage } from "@mien/storage";
 
@@ -9,13 +10,12 @@ export const EXPORT_FORMATS = ["tar", "csv"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Thrown when a snapshot cannot be exported; the message says what is wrong and what to do. */
-export class SnapshotExportError extends Error {
-  constructor(
-    message: string,
-    readonly code: "NOT_FOUND" | "MISSING_IMAGE" = "MISSING_IMAGE",
-  ) {
-    super(message);
-    this.name = "SnapshotExportError";
+export class SnapshotExportError extends AppError {
+  override name = "SnapshotExportError";
+
+  /** NOT_FOUND: no such snapshot; PRECONDITION_FAILED: storage no longer holds what it lists. */
+  constructor(message: string, code: "NOT_FOUND" | "PRECONDITION_FAILED" = "PRECONDITION_FAILED") {
+    super(code, message);
   }
 }
 

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@mien/errors";
 import { z } from "zod";
 import type { Db } from "@mien/db";
 import { snapshotSelect } from "./create.ts";
@@ -13,6 +13,6 @@ export async function listSnapshots(db: Db) {
 /** One snapshot with its class balance, drop counts and how many training runs pinned it. */
 export async function getSnapshot(db: Db, id: string) {
   const snapshot = await db.datasetSnapshot.findUnique({ where: { id }, select: { ...snapshotSelect, _count: { select: { trainingJobs: true } } } });
-  if (!snapshot) throw new TRPCError({ code: "NOT_FOUND", message: "No such snapshot. Pick one from the snapshots page." });
+  if (!snapshot) throw new AppError("NOT_FOUND", "No such snapshot. Pick one from the snapshots page.");
   return snapshot;
 }

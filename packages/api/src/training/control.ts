@@ -1,6 +1,6 @@
 import type { Db } from "@mien/db";
 import type { TrainingJobPayload } from "@mien/jobs/training";
-import { TrainingError } from "./errors.ts";
+import { AppError } from "@mien/errors";
 import type { TrainingQueue } from "./queue.ts";
 
 /**
@@ -14,8 +14,8 @@ export async function cancelTraining(db: Db, queue: TrainingQueue, input: { id: 
   });
   if (!updated.count) {
     const row = await db.trainingJob.findUnique({ where: { id: input.id }, select: { status: true } });
-    if (!row) throw new TrainingError("No such training job.", "NOT_FOUND");
-    throw new TrainingError(`The job is already ${row.status}; only queued or running jobs can be cancelled.`, "PRECONDITION_FAILED");
+    if (!row) throw new AppError("NOT_FOUND", "No such training job.");
+    throw new AppError("PRECONDITION_FAILED", `The job is already ${row.status}; only queued or running jobs can be cancelled.`);
   }
   await db.auditLog.create({ data: { actorId: input.actorId, action: "training.cancel", entityType: "training_job", entityId: input.id } });
   const job = await queue.getJob(input.id);
@@ -30,10 +30,10 @@ export async function cancelTraining(db: Db, queue: TrainingQueue, input: { id: 
  */
 export async function retryTraining(db: Db, queue: TrainingQueue, input: { id: string; actorId: string }): Promise<{ status: string }> {
   const row = await db.trainingJob.findUnique({ where: { id: input.id }, select: { status: true, config: true } });
-  if (!row) throw new TrainingError("No such training job.", "NOT_FOUND");
-  if (row.status !== "failed" && row.status !== "cancelled") throw new TrainingError(`The job is ${row.status}; only failed or cancelled jobs can be retried.`, "PRECONDITION_FAILED");
+  if (!row) throw new AppError("NOT_FOUND", "No such training job.");
+  if (row.status !== "failed" && row.status !== "cancelled") throw new AppError("PRECONDITION_FAILED", `The job is ${row.status}; only failed or cancelled jobs can be retried.`);
   const updated = await db.trainingJob.updateMany({ where: { id: input.id, status: row.status }, data: { status: "queued", error: null, finishedAt: null } });
-  if (!updated.count) throw new TrainingError("The job changed meanwhile; reload and try again.", "CONFLICT");
+  if (!updated.count) throw new AppError("CONFLICT", "The job changed meanwhile; reload and try again.");
   await db.auditLog.create({ data: { actorId: input.actorId, action: "training.retry", entityType: "training_job", entityId: input.id } });
   const existing = await queue.getJob(input.id);
   if (existing) {

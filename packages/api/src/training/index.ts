@@ -2,5 +2,4 @@ export { startTraining } from "./start.ts";
 export { cancelTraining, retryTraining } from "./control.ts";
 export { getTrainingJob, listTrainingJobs } from "./read.ts";
 export { trainingOptions } from "./options.ts";
-export { TrainingError } from "./errors.ts";
 export { defaultTrainingQueue, type TrainingQueue } from "./queue.ts";

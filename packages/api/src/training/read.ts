@@ -1,6 +1,6 @@
 import type { Db } from "@mien/db";
 import { trainingProgress, type TrainingConfig, type TrainingProgress } from "@mien/jobs/training";
-import { TrainingError } from "./errors.ts";
+import { AppError } from "@mien/errors";
 import type { TrainingQueue } from "./queue.ts";
 
 const ROW = {
@@ -37,7 +37,7 @@ export async function listTrainingJobs(db: Db, limit = 50) {
  */
 export async function getTrainingJob(db: Db, queue: TrainingQueue, id: string) {
   const row = await db.trainingJob.findUnique({ where: { id }, select: ROW });
-  if (!row) throw new TrainingError("No such training job.", "NOT_FOUND");
+  if (!row) throw new AppError("NOT_FOUND", "No such training job.");
   let progress = progressOf(row.progress);
   let queueState: string | null = null;
   if (row.status === "queued" || row.status === "running") {

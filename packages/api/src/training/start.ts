@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "@mien/db";
 import { trainingConfig, unrunnableReason, type TrainingConfig, type TrainingJobPayload } from "@mien/jobs/training";
 import { BACKBONE_IDS, isBackboneId } from "@mien/model";
-import { TrainingError } from "./errors.ts";
+import { AppError } from "@mien/errors";
 import type { TrainingQueue } from "./queue.ts";
 
 type SplitCounts = Partial<Record<"train" | "val" | "test", Partial<Record<string, number>>>>;
@@ -13,20 +13,20 @@ type SplitCounts = Partial<Record<"train" | "val" | "test", Partial<Record<strin
 export async function startTraining(db: Db, queue: TrainingQueue, input: { config: unknown; actorId: string }): Promise<{ id: string }> {
   const parsed = trainingConfig.safeParse(input.config);
   if (!parsed.success) {
-    throw new TrainingError(`The training config is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ")}`, "BAD_REQUEST");
+    throw new AppError("BAD_REQUEST", `The training config is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ")}`);
   }
   const config: TrainingConfig = parsed.data;
   const unknown = config.mode === "head" ? config.backbones.filter((b) => !isBackboneId(b)) : [];
-  if (unknown.length) throw new TrainingError(`Unknown backbone(s) ${unknown.join(", ")}; choose from ${BACKBONE_IDS.join(", ")}.`, "BAD_REQUEST");
+  if (unknown.length) throw new AppError("BAD_REQUEST", `Unknown backbone(s) ${unknown.join(", ")}; choose from ${BACKBONE_IDS.join(", ")}.`);
   const unrunnable = unrunnableReason(config);
-  if (unrunnable) throw new TrainingError(`No trainer can run this job: ${unrunnable}`, "BAD_REQUEST");
+  if (unrunnable) throw new AppError("BAD_REQUEST", `No trainer can run this job: ${unrunnable}`);
   const snapshot = await db.datasetSnapshot.findUnique({ where: { id: config.snapshotId }, select: { id: true, name: true, classCounts: true } });
-  if (!snapshot) throw new TrainingError("That dataset snapshot does not exist. Pick one from the list.", "NOT_FOUND");
+  if (!snapshot) throw new AppError("NOT_FOUND", "That dataset snapshot does not exist. Pick one from the list.");
   const counts = snapshot.classCounts as SplitCounts;
   const missing = config.classes.filter((c) => !counts.train?.[c]);
-  if (missing.length) throw new TrainingError(`Snapshot "${snapshot.name}" has no training images of ${missing.join(", ")}; untick ${missing.length === 1 ? "it" : "them"} or pick another snapshot.`, "BAD_REQUEST");
+  if (missing.length) throw new AppError("BAD_REQUEST", `Snapshot "${snapshot.name}" has no training images of ${missing.join(", ")}; untick ${missing.length === 1 ? "it" : "them"} or pick another snapshot.`);
   const valCount = config.classes.reduce((n, c) => n + (counts.val?.[c] ?? 0), 0);
-  if (!valCount) throw new TrainingError(`Snapshot "${snapshot.name}" has no val images of the chosen classes; val is needed for early stopping and calibration.`, "BAD_REQUEST");
+  if (!valCount) throw new AppError("BAD_REQUEST", `Snapshot "${snapshot.name}" has no val images of the chosen classes; val is needed for early stopping and calibration.`);
 
   const row = await db.$transaction(async (tx) => {
     const job = await tx.trainingJob.create({
@@ -47,7 +47,7 @@ export async function startTraining(db: Db, queue: TrainingQueue, input: { confi
     await queue.add("train", payload, { jobId: row.id });
   } catch (error) {
     await db.trainingJob.update({ where: { id: row.id }, data: { status: "failed", error: `Could not queue the job: ${(error as Error).message}` } });
-    throw new TrainingError(`The job could not be queued (is Redis running?): ${(error as Error).message}`, "PRECONDITION_FAILED");
+    throw new AppError("PRECONDITION_FAILED", `The job could not be queued (is Redis running?): ${(error as Error).message}`);
   }
   return row;
 }

@@ -1,4 +1,5 @@
 import type { Queue } from "bullmq";
+import { AppError } from "@mien/errors";
 import type { Prisma, Db } from "@mien/db";
 import type { ScreeningJobPayload } from "@mien/jobs";
 import { screeningOptions, type ScreeningOptionsInput } from "../options.ts";
@@ -10,8 +11,17 @@ export interface StartResult {
 }
 
 /** Thrown when the options do not validate; its message lists what is wrong. */
-export class ScreeningOptionsError extends Error {
+export class ScreeningOptionsError extends AppError {
   override readonly name = "ScreeningOptionsError";
+
+  constructor(message: string) {
+    super("BAD_REQUEST", message);
+  }
+}
+
+/** The queue (Redis) did not take the job; the run is marked failed when it was new. */
+function queueUnavailable(error: unknown): AppError {
+  return new AppError("SERVICE_UNAVAILABLE", `Could not queue the screening job: ${(error as Error).message}. Is Redis running (REDIS_URL)?`, { cause: error });
 }
 
 /**
@@ -43,25 +53,29 @@ export async function startScreening(
     return { runId: run.id, created: true };
   });
 
-  const existing = created ? undefined : await queue.getJob(runId);
-  if (existing) {
-    // Waiting or active: it is on its way. Failed out of retries: give it another round. Completed
-    // without finishing the run (it should not happen): make room for a fresh job.
-    if (await existing.isFailed()) {
-      await existing.retry();
-      return { runId, created };
+  try {
+    const existing = created ? undefined : await queue.getJob(runId);
+    if (existing) {
+      // Waiting or active: it is on its way. Failed out of retries: give it another round. Completed
+      // without finishing the run (it should not happen): make room for a fresh job.
+      if (await existing.isFailed()) {
+        await existing.retry();
+        return { runId, created };
+      }
+      if (!(await existing.isCompleted())) return { runId, created };
+      await existing.remove();
     }
-    if (!(await existing.isCompleted())) return { runId, created };
-    await existing.remove();
+  } catch (error) {
+    throw queueUnavailable(error);
   }
   try {
     // The run id is the job id: adding it twice is a no-op in BullMQ.
     const job = await queue.add("screen", { v: 1, runId }, { jobId: runId });
     await db.screeningRun.update({ where: { id: runId }, data: { queueJobId: job.id ?? runId } });
   } catch (error) {
-    const message = `Could not queue the screening job: ${(error as Error).message}. Is Redis running (REDIS_URL)?`;
-    await db.screeningRun.update({ where: { id: runId }, data: { status: "failed", error: message, finishedAt: new Date() } });
-    throw new Error(message, { cause: error });
+    const unavailable = queueUnavailable(error);
+    await db.screeningRun.update({ where: { id: runId }, data: { status: "failed", error: unavailable.message, finishedAt: new Date() } });
+    throw unavailable;
   }
   return { runId, created };
 }

@@ -1,14 +1,13 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
-import type { AppRouter } from "@mien/api";
+import type { RouterOutputs } from "@mien/api";
 import { useTRPC } from "../../trpc/react.tsx";
 import { decisionText } from "./review-keys.ts";
 import { ResolveForm } from "./resolve-form.tsx";
 
-type Conflict = inferRouterOutputs<AppRouter>["review"]["conflicts"]["items"][number];
+type Conflict = RouterOutputs["review"]["conflicts"]["items"][number];
 
 const number = new Intl.NumberFormat("en-US");
 

@@ -1,13 +1,12 @@
-import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "@mien/api";
+import type { RouterInputs, RouterOutputs } from "@mien/api";
 
 /** The grid's filters: the page query's input without the cursor, which paging adds. */
-export type PageInput = Omit<inferRouterInputs<AppRouter>["review"]["page"], "cursor" | "limit">;
-export type ReviewPage = inferRouterOutputs<AppRouter>["review"]["page"];
+export type PageInput = Omit<RouterInputs["review"]["page"], "cursor" | "limit">;
+export type ReviewPage = RouterOutputs["review"]["page"];
 export type ReviewItem = ReviewPage["items"][number];
 export type MyDecision = NonNullable<ReviewItem["myDecision"]>;
 export type FlagReason = MyDecision["flags"][number];
-export type HistoryEntry = inferRouterOutputs<AppRouter>["review"]["history"][number];
+export type HistoryEntry = RouterOutputs["review"]["history"][number];
 
 /** Single-key flags; mislabelled images get a digit (a relabel) instead. */
 export const FLAG_KEYS: Readonly<Record<string, FlagReason>> = { u: "unclear", t: "text_overlay", f: "no_face", d: "duplicate" };

@@ -1,9 +1,8 @@
 "use client";
 
 import { useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
-import type { inferRouterInputs } from "@trpc/server";
 import { useRef, useState } from "react";
-import type { AppRouter } from "@mien/api";
+import type { RouterInputs } from "@mien/api";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { FlagReason, MyDecision, PageInput, ReviewPage } from "./review-keys.ts";
 
@@ -13,7 +12,7 @@ export type DecisionChoice =
   | { kind: "flag"; flags: FlagReason[]; suggestedLabel?: PageInput["label"] };
 
 type Pages = InfiniteData<ReviewPage, ReviewPage["nextCursor"]>;
-type DecideInput = inferRouterInputs<AppRouter>["review"]["decide"];
+type DecideInput = RouterInputs["review"]["decide"];
 
 /** A decision the server did not record; `retryable` when sending it again may work (network or server trouble). */
 export interface FailedDecision {

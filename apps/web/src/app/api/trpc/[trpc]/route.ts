@@ -1,5 +1,4 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { appRouter, createContext } from "@mien/api";
+import { appRouter, createContext, fetchRequestHandler } from "@mien/api";
 import { getAuth } from "@mien/auth";
 import { MAX_API_BODY_BYTES, readBodyWithin } from "../../../../request-guards/body-limit.ts";
 import { checkSameOrigin, crossSiteRefusal } from "../../../../request-guards/cross-site.ts";

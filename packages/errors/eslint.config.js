@@ -1,0 +1,1 @@
+export { default } from "@mien/eslint-config";
