@@ -1,8 +1,9 @@
 // Usage: pnpm --filter @mien/db migration:new <name>   (writes a new migration)
 //        pnpm --filter @mien/db migration:new --check  (fails if schema.prisma has unmigrated changes)
-// Each migration folder keeps the schema.prisma it leads to, so the next diff
-// starts from there without a shadow database.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+// The newest migration folder keeps the schema.prisma it leads to, so the next diff
+// starts from there without a shadow database; older folders need only their
+// migration.sql (the runner checksums nothing else), so their copies are removed.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { diffSql } from "./prisma6.mjs";
@@ -43,4 +44,5 @@ const dir = join(migrationsDir, `${stamp}_${arg}`);
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, "migration.sql"), sql);
 writeFileSync(join(dir, "schema.prisma"), current);
+if (last) rmSync(join(migrationsDir, last, "schema.prisma"));
 console.log(`wrote ${dir}/migration.sql`);
