@@ -14,6 +14,7 @@ import { appRouter, createCaller } from "./root.ts";
 import { useTrainingQueue } from "./routers/training.ts";
 import { closeScreeningQueue, screeningQueueFromEnv } from "./screening/queue.ts";
 import { createInvitation } from "./mentors/index.ts";
+import { closeEvaluationQueue, evaluationQueueFromEnv, pinEvalSet } from "./evaluation/index.ts";
 import { procedurePolicy, TRPCError, type ApiSession, type ProcedureRole } from "./trpc.ts";
 
 /**
@@ -39,6 +40,8 @@ const PLAN = { targets: ["happiness", "surprise"], holdMs: 2000, sessionsPerWeek
 let targetId = "";
 let imageId = "";
 let snapshotId = "";
+let importRunId = "";
+let evalSetId = "";
 let storageDir = "";
 const jobs = { queued: "", failed: "", done: "" };
 const versions: string[] = [];
@@ -81,6 +84,13 @@ const SAMPLE_INPUTS: Record<string, (actor: Actor) => unknown> = {
   // beforeAll makes version 1 active, so promoting 2 and then rolling back both succeed.
   "models.promote": () => ({ versionId: versions[1] }),
   "models.rollback": () => undefined,
+  "models.evalSets": () => undefined,
+  "models.pinSources": () => undefined,
+  // beforeAll pins this set already: pinning it again returns it.
+  "models.pinEvalSet": () => ({ source: "import", name: "roles", importRunId }),
+  // beforeAll stores both versions' scores on the set.
+  "models.compare": () => ({ setId: evalSetId, a: versions[0], b: versions[1] }),
+  "models.flips": () => ({ setId: evalSetId, a: versions[0], b: versions[1] }),
   // A fresh session per call: a session belongs to whoever opened it.
   "coach.saveAttempt": () => ({
     session: { id: randomUUID(), modelKey: "packaged:test", modelName: "test model" },
@@ -192,6 +202,13 @@ beforeAll(async () => {
     versions.push((await t.db.modelVersion.create({ data: { number: n, contentHash: String(n).repeat(64), artifactKey: `models/${String(n).repeat(64)}/`, manifest, metrics: {} } })).id);
   }
   await promoteVersion(t.db, { versionId: versions[0]!, actorId: null, action: "bootstrap" });
+  importRunId = (await t.db.importRun.create({ data: { root: "/fixture", layout: "class-folders", options: {} } })).id;
+  await t.db.image.update({ where: { id: imageId }, data: { importRunId } });
+  evalSetId = (await pinEvalSet(t.db, new LocalStorage(storageDir), { source: "import", name: "roles", importRunId }, "u-admin")).set.id;
+  for (const [i, versionId] of versions.entries()) {
+    const probs = [i ? [0.2, 0.8] : [0.9, 0.1]];
+    await t.db.evalScore.create({ data: { setId: evalSetId, versionId, status: "completed", classes: ["happiness", "neutral"], excluded: {}, metrics: {}, predictions: { classes: ["happiness", "neutral"], probs } } });
+  }
 });
 afterAll(async () => {
   useTrainingQueue(null);
@@ -199,6 +216,8 @@ afterAll(async () => {
   await queue.close();
   await screeningQueueFromEnv().obliterate({ force: true });
   await closeScreeningQueue();
+  await evaluationQueueFromEnv().obliterate({ force: true });
+  await closeEvaluationQueue();
   await t?.drop();
   if (storageDir) rmSync(storageDir, { recursive: true, force: true });
 });
@@ -227,7 +246,12 @@ describe("procedure policy", () => {
       "mentoring.redeem",
       "mentoring.setPlan",
       "mentoring.stop",
+      "models.compare",
+      "models.evalSets",
+      "models.flips",
       "models.list",
+      "models.pinEvalSet",
+      "models.pinSources",
       "models.promote",
       "models.rollback",
       "review.agreement",
@@ -292,6 +316,11 @@ describe("procedure policy", () => {
       "models.list": "admin",
       "models.promote": "admin",
       "models.rollback": "admin",
+      "models.evalSets": "admin",
+      "models.pinSources": "admin",
+      "models.pinEvalSet": "admin",
+      "models.compare": "admin",
+      "models.flips": "curator",
       "coach.saveAttempt": "user",
       "coach.progress": "user",
       "coach.clearProgress": "user",

@@ -2,3 +2,4 @@ export * from "./queues.ts";
 export * from "./training.ts";
 export * from "./screening.ts";
 export * from "./connection-log.ts";
+export * from "./evaluation.ts";

@@ -4,6 +4,7 @@ import { Queue, QueueEvents, type ConnectionOptions } from "bullmq";
 export const QUEUE_NAMES = {
   training: "mien-training",
   screening: "mien-screening",
+  evaluation: "mien-evaluation",
 } as const;
 
 /** BullMQ's own default key prefix (the env schema's default); MIEN_QUEUE_PREFIX changes it (tests use one per run). */

@@ -5,3 +5,4 @@ export { promoteVersion, rollbackAlias, rollbackTarget, AliasError, type AliasMo
 export { activeModel, readVersionFile, type ActiveModel, type VersionFile } from "./read.ts";
 export { registerVersionDir } from "./register-dir.ts";
 export { ACTIVE_ALIAS, versionFileKey, versionPrefix, stagingPrefix } from "./keys.ts";
+export { ensureEvalScores } from "./eval-scores.ts";
