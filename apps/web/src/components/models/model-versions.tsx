@@ -5,6 +5,9 @@ import { useState } from "react";
 import { useTRPC } from "../../trpc/react.tsx";
 import { dec, pct, when } from "../training/format.ts";
 import { ConfusionMatrix } from "./confusion-matrix.tsx";
+import { EvalSets } from "./eval-sets.tsx";
+import { PromoteDialog } from "./promote-dialog.tsx";
+import { VersionComparison } from "./version-comparison.tsx";
 import { ModelCard } from "./model-card.tsx";
 import { ReliabilityDiagram } from "./reliability-diagram.tsx";
 
@@ -16,8 +19,11 @@ export function ModelVersions() {
   const list = useQuery({ ...trpc.models.list.queryOptions(), refetchOnMount: "always" });
   const [selected, setSelected] = useState<string | null>(null);
   const [said, setSaid] = useState("");
+  const [promoting, setPromoting] = useState<string | null>(null);
+  const [pair, setPair] = useState({ setId: "", a: "", b: "" });
+  const sets = useQuery(trpc.models.evalSets.queryOptions());
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey() });
-  const promote = useMutation(trpc.models.promote.mutationOptions({ onSuccess: (r) => (setSaid(r.changed ? `Version ${r.toVersion.number} is now active.` : `Version ${r.toVersion.number} was already active.`), refresh()) }));
+  const promote = useMutation(trpc.models.promote.mutationOptions({ onSuccess: (r) => (setPromoting(null), setSaid(r.changed ? `Version ${r.toVersion.number} is now active.` : `Version ${r.toVersion.number} was already active.`), refresh()) }));
   const rollback = useMutation(trpc.models.rollback.mutationOptions({ onSuccess: (r) => (setSaid(`Rolled back: version ${r.toVersion.number} is active again.`), refresh()) }));
 
   if (list.isPending) return <p className="status" role="status">Loading versions…</p>;
@@ -75,7 +81,7 @@ export function ModelVersions() {
                     Details<span className="visually-hidden"> of version {v.number}</span>
                   </button>
                   {v.id !== activeVersionId ? (
-                    <button type="button" className="button button-quiet" onClick={() => promote.mutate({ versionId: v.id })} disabled={promote.isPending}>
+                    <button type="button" className="button button-quiet" onClick={() => setPromoting(v.id)} disabled={promote.isPending}>
                       Promote<span className="visually-hidden"> version {v.number}</span> to active
                     </button>
                   ) : null}
@@ -85,6 +91,47 @@ export function ModelVersions() {
           </tbody>
         </table>
       </div>
+
+      {promoting ? (
+        <PromoteDialog
+          candidate={versions.find((v) => v.id === promoting)!}
+          active={active ?? null}
+          sets={(sets.data ?? []).map((s) => ({ id: s.id, name: s.name }))}
+          pending={promote.isPending}
+          onConfirm={() => promote.mutate({ versionId: promoting })}
+          onClose={() => setPromoting(null)}
+        />
+      ) : null}
+
+      <EvalSets versions={versions} />
+
+      {sets.data?.length ? (
+        <section className="panel" aria-labelledby="compare-heading">
+          <h2 id="compare-heading">Compare two versions</h2>
+          <div className="form-actions">
+            {(
+              [
+                ["setId", "Pinned set", sets.data.map((s) => [s.id, s.name])],
+                ["a", "Version A", versions.map((v) => [v.id, `v${v.number} ${v.name}`])],
+                ["b", "Version B", versions.map((v) => [v.id, `v${v.number} ${v.name}`])],
+              ] as const
+            ).map(([key, label, options]) => (
+              <div className="field" key={key}>
+                <label htmlFor={`compare-${key}`}>{label}</label>
+                <select id={`compare-${key}`} value={pair[key]} onChange={(e) => setPair({ ...pair, [key]: e.target.value })}>
+                  <option value="">Choose…</option>
+                  {options.map(([id, text]) => (
+                    <option key={id} value={id}>
+                      {text}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            ))}
+          </div>
+          {pair.setId && pair.a && pair.b ? <VersionComparison key={`${pair.setId}-${pair.a}-${pair.b}`} setId={pair.setId} a={pair.a} b={pair.b} /> : null}
+        </section>
+      ) : null}
 
       <section className="panel version-detail" aria-labelledby="version-heading">
         <h2 id="version-heading">

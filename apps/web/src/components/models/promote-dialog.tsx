@@ -1,0 +1,59 @@
+"use client";
+
+import { useEffect, useRef } from "react";
+import { VersionComparison } from "./version-comparison.tsx";
+
+type Version = { id: string; number: number; name: string };
+
+/** Before promoting: the candidate against the active version on every pinned set, with a warning when it is significantly worse. */
+export function PromoteDialog({
+  candidate,
+  active,
+  sets,
+  pending,
+  onConfirm,
+  onClose,
+}: {
+  candidate: Version;
+  active: Version | null;
+  sets: Array<{ id: string; name: string }>;
+  pending: boolean;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancel.current?.focus(), []);
+  return (
+    <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="promote-heading" onKeyDown={(e) => e.key === "Escape" && onClose()}>
+      <div className="overlay-card">
+        <div className="overlay-head">
+          <h2 id="promote-heading">
+            Promote version {candidate.number} ({candidate.name}) to active?
+          </h2>
+        </div>
+        {!active ? (
+          <p className="hint">No version is active yet, so there is nothing to compare with.</p>
+        ) : !sets.length ? (
+          <p className="hint">No evaluation set is pinned, so version {candidate.number} cannot be compared with the active version {active.number} on the same images. Pin one below the table first.</p>
+        ) : (
+          sets.map((s) => (
+            <section key={s.id} aria-label={`Against the active version on ${s.name}`}>
+              <h3>
+                On “{s.name}”: active v{active.number} (A) against v{candidate.number} (B)
+              </h3>
+              <VersionComparison setId={s.id} a={active.id} b={candidate.id} showFlips={false} />
+            </section>
+          ))
+        )}
+        <div className="form-actions">
+          <button type="button" className="button" onClick={onConfirm} disabled={pending}>
+            Promote version {candidate.number}
+          </button>
+          <button type="button" ref={cancel} className="button button-quiet" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
