@@ -86,6 +86,8 @@ test("an admin trains on the demo snapshot from the UI, watches it, promotes the
   await expect(page.getByRole("heading", { name: "Models", level: 1 })).toBeVisible();
   await expect(page.getByTestId("active-version")).toHaveText(/^Active: version 1 /);
   await page.getByRole("button", { name: "Promote version 2 to active" }).click();
+  // The promote dialog (with no pinned evaluation set it has nothing to compare) asks to confirm.
+  await page.getByRole("dialog", { name: /Promote version 2/ }).getByRole("button", { name: "Promote version 2", exact: true }).click();
   await expect(page.getByTestId("active-version")).toHaveText("Active: version 2 (demo-first)");
   expect(await activeVersion(page)).toBe(2);
 
@@ -108,6 +110,8 @@ test("an admin trains on the demo snapshot from the UI, watches it, promotes the
   await trainFromUi(page, "demo-second", 2);
   await page.getByRole("link", { name: "See version 3" }).click();
   await page.getByRole("button", { name: "Promote version 3 to active" }).click();
+  // The promote dialog (with no pinned evaluation set it has nothing to compare) asks to confirm.
+  await page.getByRole("dialog", { name: /Promote version 3/ }).getByRole("button", { name: "Promote version 3", exact: true }).click();
   await expect(page.getByTestId("active-version")).toHaveText("Active: version 3 (demo-second)");
   expect(await activeVersion(page)).toBe(3);
 
