@@ -1,5 +1,5 @@
 export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from "./root.ts";
-export { createContext, fetchRequestHandler, procedurePolicy, type ApiSession, type Context, type Meta, type ProcedurePolicy, type ProcedureRelation, type ProcedureRole } from "./trpc.ts";
+export { createContext, createHTTPServer, fetchRequestHandler, procedurePolicy, type ApiSession, type Context, type Meta, type ProcedurePolicy, type ProcedureRelation, type ProcedureRole } from "./trpc.ts";
 export type { ClassCounts, SplitCounts } from "./routers/dataset.ts";
 export { FLAG_REASONS, PAGE_SIZE, REVIEW_ACTIONS, type DecisionState, type FlagReasonName, type HistoryEntry, type ReviewImage } from "./review/index.ts";
 export { exportSnapshot, EXPORT_FORMATS, SnapshotExportError, snapshotStorage, type ExportFormat } from "./snapshots/index.ts";

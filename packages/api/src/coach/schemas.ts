@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { EXPRESSION_CLASSES } from "@mien/model";
+// The classes module alone: the coach page imports these schemas for its offline queue.
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
 
 /** One class's share of what the face read as. */
 export const readAsEntry = z.object({
