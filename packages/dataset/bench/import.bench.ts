@@ -9,9 +9,10 @@ import { LocalStorage } from "@mien/storage";
 import { runImport } from "../src/index.ts";
 
 const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..");
-const { values } = parseArgs({ options: { root: { type: "string" }, concurrency: { type: "string" }, "storage-dir": { type: "string" } } });
+const { values } = parseArgs({ options: { root: { type: "string" }, concurrency: { type: "string" }, threads: { type: "string" }, "storage-dir": { type: "string" } } });
 const root = resolve(REPO_ROOT, values.root ?? "../shared/data/facial-expressions");
 const concurrency = values.concurrency ? Number(values.concurrency) : undefined;
+const threads = values.threads ? Number(values.threads) : undefined;
 
 /**
  * CPU seconds used so far by every PostgreSQL process (Linux /proc; null elsewhere).
@@ -44,7 +45,7 @@ try {
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   const pgStart = postgresCpuSeconds();
-  const s = await runImport({ db: t.db, storage: new LocalStorage(dir), root, concurrency });
+  const s = await runImport({ db: t.db, storage: new LocalStorage(dir), root, concurrency, threads });
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const pgEnd = postgresCpuSeconds();
@@ -64,7 +65,10 @@ try {
       seen: s.seen,
       failed: s.failed,
       cores,
-      concurrency: concurrency ?? 2 * cores,
+      concurrency: concurrency ?? 4 * cores,
+      threads: threads ?? cores,
+      // Importer (all its threads) plus PostgreSQL: what one image costs, whoever else uses the cores.
+      cpu_ms_per_image: postgresMs === null ? null : Number((importerMs + postgresMs).toFixed(2)),
       importer_cpu_ms_per_image: Number(importerMs.toFixed(2)),
       postgres_cpu_ms_per_image: postgresMs === null ? null : Number(postgresMs.toFixed(2)),
       cpu_bound_images_per_s: cpuBoundRate === null ? null : Number(cpuBoundRate.toFixed(1)),

@@ -36,3 +36,4 @@ export {
   type SnapshotManifest,
   type SnapshotSplit,
 } from "./snapshot/manifest.ts";
+export { cropHashes, CROP_VARIANTS } from "./signals/phash.ts";

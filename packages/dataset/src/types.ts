@@ -52,8 +52,10 @@ export interface ImportOptions {
   map?: Record<string, string>;
   startedById?: string;
   onProgress?: (p: ImportProgress) => void;
-  /** Images decoded at once; default 2 × CPU cores. */
+  /** Images in flight at once (read, analysed, stored); default 4 × CPU cores. */
   concurrency?: number;
+  /** Worker threads that decode and analyse images; default one per core from 500 files on, else 0 (main thread). */
+  threads?: number;
   /** Refuse images whose header declares more pixels than this; default 40,000,000. */
   maxPixels?: number;
 }

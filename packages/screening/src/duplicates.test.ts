@@ -1,9 +1,11 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { analyseImage, hammingDistance as hammingOf } from "@mien/dataset";
 import { greySquare } from "./decode.ts";
-import { alignedCorrelation, correlation, groupsOf, pairsWithin, splitHashes } from "./duplicates.ts";
-import { corpusImage } from "./testing.ts";
+import { alignedCorrelation, correlation, groupsOf, pairsAcrossCrops, pairsWithin, splitHashes } from "./duplicates.ts";
+import { corpusImage, sharedData } from "./testing.ts";
 import { THRESHOLDS } from "./thresholds.ts";
 
 /** Deterministic 64-bit values (xorshift), so failures reproduce. */
@@ -102,11 +104,12 @@ describe("correlation", () => {
   });
 });
 
+/** As the duplicates stage confirms a pair: 48 px, best shift within 5 px and scale within 6%. */
+const aligned = async (a: Buffer, b: Buffer) => alignedCorrelation(await greySquare(a, 48), await greySquare(b, 48), 48, 5);
+
 describe("near-duplicates on real images", () => {
   const hashOf = async (bytes: Buffer) => (await analyseImage(bytes)).phash;
   const grey = (bytes: Buffer) => greySquare(bytes, 32);
-  /** As the duplicates stage confirms a pair: 48 px, best shift within 5 px and scale within 6%. */
-  const aligned = async (a: Buffer, b: Buffer) => alignedCorrelation(await greySquare(a, 48), await greySquare(b, 48), 48, 5);
 
   it("pairs a re-encoded, resized, brightened copy of a face with its original", async () => {
     const original = corpusImage("Aaron_Eckhart_0001.jpg");
@@ -134,5 +137,35 @@ describe("near-duplicates on real images", () => {
     const cropped = await sharp(original).extract({ left: 8, top: 3, width: 150, height: 150 }).jpeg({ quality: 70 }).toBuffer();
     expect(await aligned(original, cropped)).toBeGreaterThan(THRESHOLDS.duplicateCorrelation);
     expect(correlation(await grey(original), await grey(cropped))).toBeLessThan(await aligned(original, cropped));
+  });
+});
+
+describe("crop hashes", () => {
+  it("find copies cropped 6% from a corner, which the plain pHash misses, and pair no two different faces", async () => {
+    const names = readdirSync(join(sharedData(), "facial-expressions", "images")).sort().slice(500, 530);
+    const originals = names.map(corpusImage);
+    const copies = await Promise.all(
+      originals.map(async (bytes) => {
+        const { width = 160, height = 160 } = await sharp(bytes).metadata();
+        const f = 0.06;
+        return sharp(bytes).extract({ left: Math.round(width * f), top: Math.round(height * f), width: Math.round(width * (1 - f)), height: Math.round(height * (1 - f)) }).jpeg({ quality: 75 }).toBuffer();
+      }),
+    );
+    const analyses = await Promise.all([...originals, ...copies].map((b) => analyseImage(b)));
+    const n = originals.length;
+    const full = splitHashes(analyses.map((a) => a.phash));
+    const owner = Int32Array.from(analyses.flatMap((a, i) => a.phashCrops.map(() => i)));
+    const crops = splitHashes(analyses.flatMap((a) => a.phashCrops));
+    const viaCrops = pairsAcrossCrops(full, crops, owner, THRESHOLDS.duplicateHamming).map((p) => `${p.a}-${p.b}`);
+    const plain = new Set(pairsWithin(full, THRESHOLDS.duplicateHamming).map((p) => `${p.a}-${p.b}`));
+    const truth = originals.map((_, i) => `${i}-${i + n}`);
+    expect(truth.filter((t) => viaCrops.includes(t))).toEqual(truth);
+    expect(truth.filter((t) => !plain.has(t)).length).toBeGreaterThan(0); // what the crop hashes add
+    // Anything else they pair must be told apart by the pixels, as the stage does.
+    for (const pair of viaCrops.filter((p) => !truth.includes(p))) {
+      const [a, b] = pair.split("-").map(Number);
+      const images = [...originals, ...copies];
+      expect(await aligned(images[a!]!, images[b!]!)).toBeLessThan(THRESHOLDS.duplicateCorrelation);
+    }
   });
 });

@@ -125,6 +125,40 @@ function foundEarlier(keys: readonly Uint16Array[], table: number, i: number, j:
 }
 
 /**
+ * Pairs (a < b) where one of a's crop hashes lies within `maxDistance` bits of b's own hash, or
+ * the other way round: a copy cropped by a few per cent hashes far from its original (12–18 bits
+ * on planted crops) but near one of the original's crops. `owner[k]` is the image of `crops` entry
+ * k. Probes the same tables as pairsWithin, so the same distances are found.
+ */
+export function pairsAcrossCrops(t: HashTable, crops: HashTable, owner: Int32Array, maxDistance: number, options: PairSearchOptions = {}): HashPair[] {
+  const tables = options.tables ?? 12;
+  if (maxDistance > 11) throw new Error(`A Hamming distance of ${maxDistance} is too wide for this index; use 11 or less.`);
+  const n = t.hi.length;
+  const best = new Map<number, number>();
+  for (const bits of tableBits(tables)) {
+    const key = keysOf(t, bits);
+    const cropKey = keysOf(crops, bits);
+    const { start, ids } = buildIndex(key);
+    for (let q = 0; q < cropKey.length; q++) {
+      const own = cropKey[q]!;
+      const o = owner[q]!;
+      for (let flip = -1; flip < KEY_BITS; flip++) {
+        const v = flip < 0 ? own : own ^ (1 << flip);
+        for (let k = start[v]!; k < start[v + 1]!; k++) {
+          const j = ids[k]!;
+          if (j === o) continue;
+          const distance = popcount32(crops.hi[q]! ^ t.hi[j]!) + popcount32(crops.lo[q]! ^ t.lo[j]!);
+          if (distance > maxDistance) continue;
+          const pair = Math.min(o, j) * n + Math.max(o, j);
+          if (distance < (best.get(pair) ?? Infinity)) best.set(pair, distance);
+        }
+      }
+    }
+  }
+  return [...best].map(([pair, distance]) => ({ a: Math.floor(pair / n), b: pair % n, distance }));
+}
+
+/**
  * Pearson correlation of two grey images of the same size: 1 for the same picture whatever
  * its brightness and contrast, lower as content differs.
  */

@@ -32,7 +32,8 @@ export async function imageResponse(req: Request, id: string, variant: ImageVari
   const headers = {
     "cache-control": "private, max-age=31536000, immutable",
     etag,
-    "content-type": variant === "thumb" ? "image/webp" : image.mimeType,
+    // A small original is its own thumbnail (the importer stores no WebP for it).
+    "content-type": variant === "thumb" && image.thumbKey !== image.storageKey ? "image/webp" : image.mimeType,
   };
   if (req.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
 

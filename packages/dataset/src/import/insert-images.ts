@@ -14,6 +14,7 @@ export interface ImageRow {
   label: string;
   split: SplitName | null;
   phash: bigint;
+  phashCrops: bigint[];
   blurScore: number;
   contrast: number;
   importRunId: string;
@@ -30,10 +31,13 @@ export async function insertImages(db: Db, rows: ImageRow[]): Promise<number> {
   const col = <K extends keyof ImageRow>(k: K) => rows.map((r) => r[k]);
   return db.$executeRawUnsafe(
     `INSERT INTO image (id, sha256, "storageKey", "thumbKey", "mimeType", width, height, "sourcePath", "sourceLabel",
-       "sourceClass", label, split, phash, "blurScore", contrast, "importRunId", "createdAt", "updatedAt")
-     SELECT gen_random_uuid(), t.*, now(), now()
+       "sourceClass", label, split, phash, "phashCrops", "blurScore", contrast, "importRunId", "createdAt", "updatedAt")
+     SELECT gen_random_uuid(), t.sha256, t."storageKey", t."thumbKey", t."mimeType", t.width, t.height, t."sourcePath", t."sourceLabel",
+       t."sourceClass", t.label, t.split, t.phash, string_to_array(t.crops, ',')::bigint[], t."blurScore", t.contrast, t."importRunId", now(), now()
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::text[],
-       $9::text[], $10::text[], $11::"Split"[], $12::bigint[], $13::float8[], $14::float8[], $15::uuid[]) AS t
+       $9::text[], $10::text[], $11::"Split"[], $12::bigint[], $13::float8[], $14::float8[], $15::uuid[], $16::text[])
+       AS t(sha256, "storageKey", "thumbKey", "mimeType", width, height, "sourcePath", "sourceLabel", "sourceClass", label, split, phash,
+         "blurScore", contrast, "importRunId", crops)
      ON CONFLICT (sha256) DO NOTHING`,
     col("sha256"),
     col("storageKey"),
@@ -50,5 +54,7 @@ export async function insertImages(db: Db, rows: ImageRow[]): Promise<number> {
     col("blurScore"),
     col("contrast"),
     col("importRunId"),
+    // One comma-joined text per row: unnest would flatten a two-dimensional array.
+    rows.map((r) => r.phashCrops.join(",")),
   );
 }

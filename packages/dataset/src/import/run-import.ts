@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { realpath } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { promisify } from "node:util";
-import { analyseImage, DEFAULT_MAX_PIXELS, ImageRejectedError, sha256Hex } from "../image/analyse.ts";
+import { DEFAULT_MAX_PIXELS, ImageRejectedError, sha256Hex } from "../image/analyse.ts";
 import { detectLayout } from "../layout/detect.ts";
 import { classFolderSource } from "../sources/class-folders.ts";
 import { labelsCsvSource } from "../sources/labels-csv.ts";
@@ -10,6 +10,7 @@ import { normalizeLabelMap, type LabelMap } from "../sources/labels.ts";
 import type { ImportSource, SourceFile, SourceItem } from "../sources/source.ts";
 import { isInside } from "../sources/walk.ts";
 import type { ImportIssue, ImportOptions, ImportSummary } from "../types.ts";
+import { AnalysePool } from "./analyse-pool.ts";
 import { Batcher } from "./batcher.ts";
 import { insertImages, type ImageRow } from "./insert-images.ts";
 import { TaskPool } from "./pool.ts";
@@ -24,6 +25,8 @@ const readFile = promisify(fs.readFile);
 const ROW_BATCH = 200;
 // Files read and hashed ahead of the decoders, so one query checks many hashes at once.
 const LOOKAHEAD = 64;
+// Below this many files the analysis stays on the main thread: starting the worker threads (~0.5 s) would cost more.
+const THREADS_FROM = 500;
 // Sources being imported by this process; other processes are kept out by the run's owner record.
 const activeSources = new Set<string>();
 
@@ -48,7 +51,7 @@ interface ReadFile {
 export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const map = normalizeLabelMap(opts.map);
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const concurrency = Math.max(1, opts.concurrency ?? 2 * availableParallelism());
+  const concurrency = Math.max(1, opts.concurrency ?? 4 * availableParallelism());
   // Everything up to here only reads; nothing is written before the labels are known to be good.
   const source = await prepareImport(opts.root, map);
   if (activeSources.has(source.source)) {
@@ -56,7 +59,13 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   }
   activeSources.add(source.source);
   try {
-    return await importSource(opts, source, maxPixels, concurrency);
+    const threads = Math.max(0, opts.threads ?? (source.total >= THREADS_FROM ? availableParallelism() : 0));
+    const analyser = AnalysePool.start(threads);
+    try {
+      return await importSource(opts, source, maxPixels, concurrency, analyser);
+    } finally {
+      await analyser.close();
+    }
   } finally {
     activeSources.delete(source.source);
   }
@@ -67,6 +76,7 @@ async function importSource(
   source: Awaited<ReturnType<typeof prepareImport>>,
   maxPixels: number,
   concurrency: number,
+  analyser: AnalysePool,
 ): Promise<ImportSummary> {
   const { db, storage } = opts;
   const runOptions = { map: opts.map ?? {}, maxPixels };
@@ -152,7 +162,7 @@ async function importSource(
   const store = async ({ file, bytes, sha256 }: ReadFile): Promise<void> => {
     let analysis;
     try {
-      analysis = await analyseImage(bytes, { maxPixels, sha256 });
+      analysis = await analyser.analyse(bytes, sha256, maxPixels);
     } catch (err) {
       claimed.delete(sha256);
       if (err instanceof ImageRejectedError) {
@@ -163,8 +173,9 @@ async function importSource(
       throw err;
     }
     const storageKey = originalKey(sha256, analysis.ext);
-    const thumb = thumbKey(sha256);
-    await Promise.all([storage.put(storageKey, bytes, analysis.mimeType), storage.put(thumb, analysis.thumbnail, "image/webp")]);
+    // A small original is its own thumbnail (analyseImage returns none): one file, one write.
+    const thumb = analysis.thumbnail ? thumbKey(sha256) : storageKey;
+    await Promise.all([storage.put(storageKey, bytes, analysis.mimeType), analysis.thumbnail && storage.put(thumb, analysis.thumbnail, "image/webp")]);
     progress.add("imported");
     await rows.add({
       sha256,
@@ -179,6 +190,7 @@ async function importSource(
       label: file.label,
       split: file.split,
       phash: analysis.phash,
+      phashCrops: analysis.phashCrops,
       blurScore: analysis.blurScore,
       contrast: analysis.contrast,
       importRunId: runId,

@@ -56,3 +56,39 @@ export function hammingDistance(a: bigint, b: bigint): number {
   }
   return n;
 }
+
+/**
+ * Crops of a few per cent that a re-posted copy may have lost: the side kept, and where the crop
+ * sits along the margin left over (0 = flush left/top, 1 = flush right/bottom).
+ */
+export const CROP_VARIANTS: ReadonlyArray<{ keep: number; x: number; y: number }> = [0.94].flatMap((keep) =>
+  [0, 0.5, 1].flatMap((y) => [0, 0.5, 1].map((x) => ({ keep, x, y }))),
+);
+
+/**
+ * pHashes of `CROP_VARIANTS` of a square grey image (any side ≥ 32), each crop sampled straight
+ * to 32×32. A copy cropped by a few per cent lands within a few bits of one of them, though its
+ * own hash can be 12–16 bits from the original's (the plain pHash misses such copies).
+ */
+export function cropHashes(gray: Float64Array, side: number): bigint[] {
+  const px = new Float64Array(SIZE * SIZE);
+  return CROP_VARIANTS.map(({ keep, x, y }) => {
+    const span = keep * side;
+    const x0 = x * (side - span);
+    const y0 = y * (side - span);
+    const step = span / SIZE;
+    for (let j = 0; j < SIZE; j++) {
+      const sy = Math.min(side - 1.001, Math.max(0, y0 + (j + 0.5) * step - 0.5));
+      const iy = Math.floor(sy);
+      const fy = sy - iy;
+      for (let i = 0; i < SIZE; i++) {
+        const sx = Math.min(side - 1.001, Math.max(0, x0 + (i + 0.5) * step - 0.5));
+        const ix = Math.floor(sx);
+        const fx = sx - ix;
+        const k = iy * side + ix;
+        px[j * SIZE + i] = (1 - fy) * ((1 - fx) * gray[k]! + fx * gray[k + 1]!) + fy * ((1 - fx) * gray[k + side]! + fx * gray[k + side + 1]!);
+      }
+    }
+    return phash(px, SIZE, SIZE);
+  });
+}

@@ -1,12 +1,14 @@
+import { cropHashes } from "@mien/dataset";
 import { Prisma } from "@mien/db";
 import { greySquare } from "../decode.ts";
-import { alignedCorrelation, groupsOf, pairsWithin, splitHashes, type HashPair } from "../duplicates.ts";
+import { alignedCorrelation, groupsOf, pairsAcrossCrops, pairsWithin, splitHashes, type HashPair } from "../duplicates.ts";
 import { THRESHOLDS } from "../thresholds.ts";
 import { stageKey, type GlobalStage, type StageContext } from "./context.ts";
 
 interface HashRow {
   id: string;
   phash: bigint;
+  phashCrops: bigint[];
   thumbKey: string;
   pixels: number;
   blurScore: number;
@@ -14,11 +16,13 @@ interface HashRow {
 
 /** Side of the grey squares compared (after re-alignment) to confirm a candidate pair. */
 const VERIFY_SIZE = 48;
+/** The importer's grey working size (dataset BLUR_SIZE), for crop hashes made here. */
+const CROP_SOURCE_SIZE = 64;
 const PAGE = 50_000;
 
 /**
- * Near-duplicate groups over the whole set: candidate pairs from the stored pHashes (multi-index
- * hashing), confirmed on the thumbnails' 32×32 grey pixels, then joined into groups. Each group
+ * Near-duplicate groups over the whole set: candidate pairs from the stored pHashes and crop
+ * hashes (multi-index hashing; crops find copies cut a few per cent smaller), confirmed on the thumbnails' 32×32 grey pixels, then joined into groups. Each group
  * keeps its largest, then sharpest image; the others are its duplicates.
  */
 export class DuplicatesStage implements GlobalStage {
@@ -29,7 +33,7 @@ export class DuplicatesStage implements GlobalStage {
     const started = performance.now();
     await db.screeningStage.update({ where: stageKey(runId, this.name), data: { startedAt: new Date() } });
     const rows = await loadHashes(ctx);
-    const candidates = pairsWithin(splitHashes(rows.map((r) => r.phash)), THRESHOLDS.duplicateHamming);
+    const candidates = await candidatePairs(ctx, rows);
     ctx.log(`duplicates: ${candidates.length} candidate pairs among ${rows.length} images`);
     const confirmed = await this.confirm(ctx, rows, candidates);
     const group = groupsOf(rows.length, confirmed);
@@ -108,12 +112,38 @@ export class DuplicatesStage implements GlobalStage {
   }
 }
 
+/** Pairs whose hashes, or one's crop hashes and the other's hash, are within THRESHOLDS.duplicateHamming. */
+async function candidatePairs(ctx: StageContext, rows: HashRow[]): Promise<HashPair[]> {
+  // Images imported before crop hashes existed get them from their thumbnail (as the importer would from its 64 px grey image).
+  const missing = rows.filter((r) => r.phashCrops.length === 0);
+  for (let k = 0; k < missing.length; k += 64) {
+    await Promise.all(
+      missing.slice(k, k + 64).map(async (r) => {
+        const grey = await ctx.storage.get(r.thumbKey).then((b) => greySquare(b, CROP_SOURCE_SIZE)).catch(() => null);
+        if (grey) r.phashCrops = cropHashes(Float64Array.from(grey), CROP_SOURCE_SIZE);
+      }),
+    );
+  }
+  const full = splitHashes(rows.map((r) => r.phash));
+  const owner = Int32Array.from(rows.flatMap((r, i) => r.phashCrops.map(() => i)));
+  const crops = splitHashes(rows.flatMap((r) => r.phashCrops));
+  const seen = new Set<number>();
+  const out: HashPair[] = [];
+  for (const p of [...pairsWithin(full, THRESHOLDS.duplicateHamming), ...pairsAcrossCrops(full, crops, owner, THRESHOLDS.duplicateHamming)]) {
+    const key = p.a * rows.length + p.b;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}
+
 async function loadHashes(ctx: StageContext): Promise<HashRow[]> {
   const rows: HashRow[] = [];
   let cursor: string | null = null;
   for (;;) {
     const page: HashRow[] = await ctx.db.$queryRaw<HashRow[]>`
-      SELECT id::text AS id, phash, "thumbKey", width * height AS pixels, "blurScore" FROM image
+      SELECT id::text AS id, phash, "phashCrops", "thumbKey", width * height AS pixels, "blurScore" FROM image
       ${cursor ? Prisma.sql`WHERE id > ${cursor}::uuid` : Prisma.empty}
       ORDER BY id LIMIT ${PAGE}`;
     for (const row of page) rows.push(row);

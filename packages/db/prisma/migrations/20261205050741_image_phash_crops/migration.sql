@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "image" ADD COLUMN     "phashCrops" BIGINT[] DEFAULT ARRAY[]::BIGINT[];
+
