@@ -3,7 +3,7 @@ export { createContext, createHTTPServer, fetchRequestHandler, procedurePolicy, 
 export type { ClassCounts, SplitCounts } from "./routers/dataset.ts";
 export { FLAG_REASONS, PAGE_SIZE, REVIEW_ACTIONS, type DecisionState, type FlagReasonName, type HistoryEntry, type ReviewImage } from "./review/index.ts";
 export { exportSnapshot, EXPORT_FORMATS, SnapshotExportError, snapshotStorage, type ExportFormat } from "./snapshots/index.ts";
-export { useTrainingQueue } from "./routers/training.ts";
+export { closeProcessQueues, type ApiQueues } from "./queues.ts";
 export { startTraining, cancelTraining, retryTraining, getTrainingJob, listTrainingJobs } from "./training/index.ts";
 export {
   MAX_QUEUED_AGE_MS,

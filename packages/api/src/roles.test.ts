@@ -11,8 +11,7 @@ import { trainingQueue } from "@mien/jobs";
 import { DEFAULT_TRAINING_CONFIG } from "@mien/jobs/training";
 import { promoteVersion } from "@mien/registry";
 import { appRouter, createCaller } from "./root.ts";
-import { useTrainingQueue } from "./routers/training.ts";
-import { closeScreeningQueue, screeningQueueFromEnv } from "./screening/queue.ts";
+import { closeProcessQueues, processQueues } from "./queues.ts";
 import { createInvitation } from "./mentors/index.ts";
 import { closeEvaluationQueue, evaluationQueueFromEnv, pinEvalSet } from "./evaluation/index.ts";
 import { procedurePolicy, TRPCError, type ApiSession, type ProcedureRole } from "./trpc.ts";
@@ -121,7 +120,7 @@ const SAMPLE_INPUTS: Record<string, (actor: Actor) => unknown> = {
 
 function callerFor(actor: Actor) {
   const storage = new LocalStorage(storageDir);
-  return createCaller({ db: t.db, storage, session: actor === "anonymous" ? null : sessions[actor], headers: new Headers() });
+  return createCaller({ db: t.db, storage, queues: { training: queue }, session: actor === "anonymous" ? null : sessions[actor], headers: new Headers() });
 }
 
 /** Calls a procedure by its dotted path, e.g. "admin.users.list". */
@@ -187,7 +186,6 @@ beforeAll(async () => {
     await callerFor(role).review.decide({ imageId, decision: { kind: "flag", flags: ["duplicate"] } });
   }
 
-  useTrainingQueue(queue);
   snapshotId = (
     await t.db.datasetSnapshot.create({
       data: { name: "roles", contentHash: "1".repeat(64), manifestKey: "snapshots/roles.tsv", imageCount: 4, classCounts: { train: { happiness: 2, neutral: 2 }, val: { happiness: 1, neutral: 1 } }, createdById: "u-admin" },
@@ -211,11 +209,10 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  useTrainingQueue(null);
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
-  await screeningQueueFromEnv().obliterate({ force: true });
-  await closeScreeningQueue();
+  await processQueues(undefined).screening.obliterate({ force: true });
+  await closeProcessQueues();
   await evaluationQueueFromEnv().obliterate({ force: true });
   await closeEvaluationQueue();
   await t?.drop();

@@ -5,6 +5,7 @@ import { getSession, isRole, roleAtLeast, type Role } from "@mien/auth";
 import { getDb, type Db } from "@mien/db";
 import { AppError, type AppErrorCode } from "@mien/errors";
 import type { Storage } from "@mien/storage";
+import { processQueues, type ApiQueues } from "./queues.ts";
 
 /** Who may call a procedure. Every procedure declares one (see procedurePolicy). */
 export type ProcedureRole = "public" | Role;
@@ -31,6 +32,8 @@ export interface Context {
   headers: Headers;
   /** Where snapshot manifests go; when absent, the storage the environment names (see snapshots/storage.ts). */
   storage?: Storage | undefined;
+  /** The queues jobs go to; when absent, this process's (see queues.ts). Procedures read `ctx.queues`. */
+  queues?: Partial<ApiQueues> | undefined;
 }
 
 /** Builds the per-request context: the caller's session comes from the request's cookie. */
@@ -90,10 +93,11 @@ export const createCallerFactory = t.createCallerFactory;
 /**
  * Maps the AppErrors a procedure throws, for HTTP clients and server-side callers alike (an
  * errorFormatter alone would only change what goes over the wire: createCaller would still see
- * INTERNAL_SERVER_ERROR). Every builder below starts from this procedure.
+ * INTERNAL_SERVER_ERROR), and gives every procedure `ctx.queues`: the context's, else this
+ * process's. Every builder below starts from this procedure.
  */
-const procedure = t.procedure.use(async ({ next }) => {
-  const result = await next();
+const procedure = t.procedure.use(async ({ ctx, next }) => {
+  const result = await next({ ctx: { queues: processQueues(ctx.queues) } });
   if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
   return result;
 });

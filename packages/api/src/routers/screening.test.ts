@@ -2,7 +2,7 @@ import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../root.ts";
-import { closeScreeningQueue, screeningQueueFromEnv } from "../screening/queue.ts";
+import { closeProcessQueues, processQueues } from "../queues.ts";
 
 // Real Redis, on a queue of this file's own so no screener elsewhere picks these jobs up.
 process.env.MIEN_QUEUE_PREFIX = `mien-test-api-screening-${process.pid}`;
@@ -16,8 +16,8 @@ beforeAll(async () => {
   await t.db.user.create({ data: { id: "cleo", email: "cleo@example.com", name: "Cleo", role: "curator" } });
 });
 afterAll(async () => {
-  await screeningQueueFromEnv().obliterate({ force: true });
-  await closeScreeningQueue();
+  await processQueues(undefined).screening.obliterate({ force: true });
+  await closeProcessQueues();
   await t?.drop();
 });
 
@@ -28,7 +28,7 @@ describe("screening router", () => {
     const again = await as("ada", "admin").screening.start();
     expect(again).toEqual({ runId: first.runId, created: false });
 
-    const job = await screeningQueueFromEnv().getJob(first.runId);
+    const job = await processQueues(undefined).screening.getJob(first.runId);
     expect(job?.data).toEqual({ v: 1, runId: first.runId });
     expect(await job?.getState()).toBe("waiting");
 
@@ -44,10 +44,10 @@ describe("screening router", () => {
 
   it("queues a lost job again when its run is still active, so the run resumes", async () => {
     const [run] = (await as("ada", "admin").screening.status()).runs;
-    await (await screeningQueueFromEnv().getJob(run!.id))!.remove();
+    await (await processQueues(undefined).screening.getJob(run!.id))!.remove();
     const again = await as("ada", "admin").screening.start();
     expect(again).toEqual({ runId: run!.id, created: false });
-    expect(await screeningQueueFromEnv().getJob(run!.id)).toBeTruthy();
+    expect(await processQueues(undefined).screening.getJob(run!.id)).toBeTruthy();
   });
 
   it("refuses unknown stages and non-admins, and tells curators the flag thresholds", async () => {

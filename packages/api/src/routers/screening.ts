@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { SCREENING_STAGES } from "@mien/jobs";
 import { screeningStatus, shippedScorecard, startScreening, THRESHOLDS } from "@mien/screening/control";
-import { screeningQueueFromEnv } from "../screening/queue.ts";
 import { adminProcedure, curatorProcedure, router } from "../trpc.ts";
 
 const startInput = z
@@ -15,14 +14,14 @@ const startInput = z
 export const screeningRouter = router({
   /** Starts a screening run over the whole set, or returns the one already under way. */
   start: adminProcedure.input(startInput).mutation(({ ctx, input }) =>
-    startScreening(ctx.db, screeningQueueFromEnv(), {
+    startScreening(ctx.db, ctx.queues.screening, {
       actorId: ctx.session.user.id,
       options: { force: input.force, ...(input.stages ? { stages: input.stages } : {}) },
     }),
   ),
 
   /** The latest runs with per-stage progress; the newest also carries the screener's live report. */
-  status: adminProcedure.query(async ({ ctx }) => ({ runs: await screeningStatus(ctx.db, screeningQueueFromEnv(), 5) })),
+  status: adminProcedure.query(async ({ ctx }) => ({ runs: await screeningStatus(ctx.db, ctx.queues.screening, 5) })),
 
   /** Where each signal becomes an automatic flag, so the review page can explain a flag. */
   thresholds: curatorProcedure.query(() => THRESHOLDS),

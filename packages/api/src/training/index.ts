@@ -2,4 +2,4 @@ export { startTraining } from "./start.ts";
 export { cancelTraining, retryTraining } from "./control.ts";
 export { getTrainingJob, listTrainingJobs } from "./read.ts";
 export { trainingOptions } from "./options.ts";
-export { defaultTrainingQueue, type TrainingQueue } from "./queue.ts";
+export type { TrainingQueue } from "./queue.ts";
