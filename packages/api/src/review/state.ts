@@ -1,9 +1,18 @@
 import { z } from "zod";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
-import { Prisma } from "@mien/db";
+import { Prisma, type FlagReason } from "@mien/db";
 
-export const FLAG_REASONS = ["unclear", "text_overlay", "no_face", "duplicate", "mislabelled"] as const;
+/**
+ * The flag reasons in the order people meet them: the review page's keys u, t, f, d, then the
+ * relabel suggestion. Prisma's `FlagReason` enum lists the same values in the order they were
+ * added to the database (reordering a PostgreSQL enum needs a new type); the checks below keep
+ * the two sets equal.
+ */
+export const FLAG_REASONS = ["unclear", "text_overlay", "no_face", "duplicate", "mislabelled"] as const satisfies readonly FlagReason[];
 export type FlagReasonName = (typeof FLAG_REASONS)[number];
+// Fails to compile, naming the reason, when the database gains one this list lacks.
+type UnlistedReason = Exclude<FlagReason, FlagReasonName>;
+export const ALL_FLAG_REASONS_LISTED: [UnlistedReason] extends [never] ? true : UnlistedReason = true;
 
 /** Audit actions written by the review domain. */
 export const REVIEW_ACTIONS = { decide: "review.decide", bulkFlag: "review.bulk_flag", undo: "review.undo" } as const;
