@@ -112,7 +112,8 @@ test("a curator reviews, relabels, bulk-flags and undoes with the keyboard alone
   // Thumbnails: immutable for curators, refused without a session.
   const thumb = await page.request.get(`/api/images/${ids[0]}/thumb`);
   expect(thumb.status()).toBe(200);
-  expect(thumb.headers()["content-type"]).toBe("image/webp");
+  // A 128 px WebP, or the original itself when it is a small JPEG (the demo sample's are).
+  expect(thumb.headers()["content-type"]).toMatch(/^image\/(webp|jpeg)$/);
   expect(thumb.headers()["cache-control"]).toContain("immutable");
   expect((await thumb.body()).length).toBeGreaterThan(0);
 });
