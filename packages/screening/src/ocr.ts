@@ -19,9 +19,6 @@ export interface TextReading {
   text: string;
 }
 
-/** Lines with fewer letters and digits than this count half (see readingOf). */
-const MIN_LINE_LETTERS = 4;
-
 const alnumCount = (text: string) => (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
 
 /**
@@ -35,11 +32,6 @@ const alnumCount = (text: string) => (text.match(/[\p{L}\p{N}]/gu) ?? []).length
  * best-word confidence this replaced found 62% of captions at 1% false flags, the line sum
  * 83% (81% on a second set drawn in 11 fonts it was never tuned on). Misread captions
  * ("WISRHWRERD", conf 0) are long; words read into faces ("fan" 72, "Jan" 75) are short.
- *
- * So a line of fewer than 4 letters and digits counts half: on 150 plain corpus photos every
- * reading was such a fragment ("aha", "pet", "hah"; at most 0.234), while the watermarks and small
- * captions missed at the old 0.34 threshold read 4–6 letters at 0.29–0.33 ("atamy", "BAMgLE",
- * "BEcom"). With the discount the threshold goes down to 0.30 (thresholds.ts).
  */
 export function readingOf(words: readonly OcrWord[]): TextReading {
   const lines = new Map<number, { evidence: number; words: string[] }>();
@@ -51,9 +43,6 @@ export function readingOf(words: readonly OcrWord[]): TextReading {
     line.evidence += alnum * (0.5 + (0.5 * Math.max(0, Math.min(100, w.confidence))) / 100);
     line.words.push(text);
     lines.set(w.line, line);
-  }
-  for (const line of lines.values()) {
-    if (alnumCount(line.words.join("")) < MIN_LINE_LETTERS) line.evidence /= 2;
   }
   const best = [...lines.values()].sort((a, b) => b.evidence - a.evidence)[0];
   if (!best) return { score: 0, text: "" };

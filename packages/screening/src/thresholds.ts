@@ -23,13 +23,10 @@ export const THRESHOLDS = {
   /**
    * OCR text evidence (ocr.ts readingOf: letters read in one proposed line, weighted by
    * confidence, over 10). 0.3 flagged 1–1.7% of plain corpus photos in planted sets (hair and
-   * teeth read as "fan", "Jan") and 79–83% of planted captions; 0.34 kept false flags near 1%.
-   * Since lines of under 4 letters count half, 0.30 takes in the 4–6-letter misreadings of small
-   * captions and watermarks that sat at 0.30–0.33 ("atamy", "BEcom"; 40 planted: 21 → 28 found).
-   * Plain photos then read as 4-letter words now and again ("Adil" 0.32, "Read" 0.28: 2 of 300 at
-   * 0.28, 1 at 0.30). bench:signals measures it.
+   * teeth read as "fan", "Jan") and 79–83% of planted captions; 0.34 keeps false flags near 1%.
+   * bench:signals measures it.
    */
-  ocrScore: 0.3,
+  ocrScore: 0.34,
   /**
    * Near-duplicates: candidate pairs within this Hamming distance of their 64-bit pHash…
    * (aligned face crops of different people reach 6–10, so the hash alone is not enough)…
