@@ -5,61 +5,68 @@ import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeRgb } from "./decode.ts";
 import { Embedder } from "./embeddings.ts";
-import { confidentLearning, outOfFoldProbabilities, stratifiedFolds } from "./mislabel.ts";
+import { averageProbabilities, calibratedZeroShot, confidentLearning, outOfFoldProbabilities, stratifiedFolds } from "./mislabel.ts";
 import { sharedData } from "./testing.ts";
 
 describe("confidentLearning", () => {
-  it("flags an image when its likeliest class reaches that class's threshold and is not its label", () => {
-    // Class 0 is confident (~0.9 when right); class 1 is rare and hesitant (~0.4 when right).
-    const probs = Float32Array.from([
-      0.9, 0.1, 0.92, 0.08, 0.88, 0.12, // three good 0s
-      0.55, 0.45, // a 0 with 0.45 ≥ t1 for class 1, but the model still prefers 0: not an issue
-      0.62, 0.38, 0.58, 0.42, // two 1s at 0.38 and 0.42
-      0.95, 0.05, // a 1 that the model firmly calls 0: an issue
-    ]);
-    const labels = Int32Array.from([0, 0, 0, 0, 1, 1, 1]);
-    const cl = confidentLearning(probs, labels, 2);
-    expect(cl.thresholds[0]).toBeCloseTo((0.9 + 0.92 + 0.88 + 0.55) / 4, 5);
-    expect(cl.thresholds[1]).toBeCloseTo((0.38 + 0.42 + 0.05) / 3, 5);
-    expect(Array.from(cl.issue)).toEqual([0, 0, 0, 0, 0, 0, 1]);
-    expect(Array.from(cl.suggested)).toEqual([0, 0, 0, 0, 1, 1, 0]);
-    expect(cl.suspicion[6]).toBeCloseTo(0.95, 5);
-    // The confident joint itself still counts image 3 as a confident 1.
+  // Three classes, four images each (rows: given label 0, then 1, then 2). By hand:
+  // t0 = (0.8 + 0.7 + 0.6 + 0.1) / 4 = 0.55, t1 = (0.7 + 0.6 + 0.5 + 0.4) / 4 = 0.55,
+  // t2 = (0.8 + 0.6 + 0.4 + 0.15) / 4 = 0.4875.
+  const probs = Float32Array.from([
+    0.8, 0.1, 0.1, 0.7, 0.2, 0.1, 0.6, 0.3, 0.1,
+    0.1, 0.85, 0.05, // row 3, labelled 0: the model is sure it is a 1
+    0.2, 0.7, 0.1, 0.3, 0.6, 0.1,
+    0.35, 0.5, 0.15, // row 6, labelled 1: below t1, but 0.35 < t0, so no confident alternative
+    0.58, 0.4, 0.02, // row 7, labelled 1: 0.4 < t1 and 0.58 ≥ t0, yet 0.4 is not below half of t1
+    0.1, 0.1, 0.8, 0.2, 0.2, 0.6,
+    0.5, 0.1, 0.4, // row 10, labelled 2: 0.4 < t2, but 0.5 < t0
+    0.45, 0.4, 0.15, // row 11, labelled 2: far below t2, but no other class reaches its threshold
+  ]);
+  const labels = Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
+
+  it("sets each class's threshold to the mean probability of its own images", () => {
+    const cl = confidentLearning(probs, labels, 3);
+    expect(Array.from(cl.thresholds)).toEqual([expect.closeTo(0.55, 6), expect.closeTo(0.55, 6), expect.closeTo(0.4875, 6)]);
+    // Rows by their likeliest class at or above its threshold (row 11 has none: 0.45 < t0, 0.4 < t1, 0.15 < t2).
     expect(cl.confidentJoint).toEqual([
-      [3, 1],
-      [1, 2],
+      [3, 1, 0],
+      [1, 2, 0],
+      [0, 0, 2],
     ]);
-    expect(() => confidentLearning(probs, Int32Array.from([0, 2, 0, 0, 1, 1, 1]), 2)).toThrow(/outside the 2 classes/);
   });
 
-  it("does not send faces to a rare class whose threshold is tiny", () => {
-    // Class 2 has two images, both of which the model firmly puts elsewhere (t2 = 0.02); a 0 just
-    // under t0 with p2 = 0.03 clears t2, but its likeliest class is still 0.
-    const probs = Float32Array.from([
-      0.95, 0.04, 0.01, 0.93, 0.05, 0.02, 0.7, 0.27, 0.03, // 0s (t0 ≈ 0.86)
-      0.1, 0.88, 0.02, 0.05, 0.94, 0.01, // 1s
-      0.9, 0.08, 0.02, 0.03, 0.95, 0.02, // 2s that look like a 0 and a 1
-    ]);
-    const cl = confidentLearning(probs, Int32Array.from([0, 0, 0, 1, 1, 2, 2]), 3);
-    expect(cl.thresholds[2]).toBeCloseTo(0.02, 5);
-    expect(cl.confidentJoint[0]![2]).toBe(1);
-    expect(cl.issue[2]).toBe(0);
-    expect(cl.suggested[2]).toBe(0);
-    // The two "2"s are confidently 0 and 1 by the model: both issues.
-    expect(Array.from(cl.suggested.slice(5))).toEqual([0, 1]);
+  it("flags an image only when its label is below its threshold and another class is above its own", () => {
+    const cl = confidentLearning(probs, labels, 3);
+    expect(Array.from(cl.issue.keys()).filter((i) => cl.issue[i])).toEqual([3, 7]);
+    expect(Array.from(cl.suggested)).toEqual([0, 0, 0, 1, 1, 1, 1, 0, 2, 2, 2, 2]);
+    expect(cl.selfConfidence[3]).toBeCloseTo(0.1, 6);
+    expect(cl.otherConfidence[3]).toBeCloseTo(0.85, 6);
+    expect(cl.other[11]).toBe(0);
+    expect(cl.suspicion[3]).toBeCloseTo(0.9, 6);
   });
 
-  it("suggests nothing new when no class reaches its threshold", () => {
-    // Images 1 and 2 (labelled 0) reach neither threshold (t0 ≈ 0.67, t1 = 0.65): no confident alternative.
-    const probs = Float32Array.from([0.9, 0.1, 0.5, 0.5, 0.6, 0.4, 0.35, 0.65]);
-    const cl = confidentLearning(probs, Int32Array.from([0, 0, 0, 1]), 2);
-    expect(cl.thresholds[0]).toBeCloseTo(0.6667, 3);
-    expect(Array.from(cl.suggested)).toEqual([0, 0, 0, 1]);
-    expect(Array.from(cl.issue)).toEqual([0, 0, 0, 0]);
-    expect(cl.confidentJoint).toEqual([
-      [1, 0],
-      [0, 1],
-    ]);
+  it("with a given-label factor, keeps only images far below their class's threshold", () => {
+    const cl = confidentLearning(probs, labels, 3, { givenFactor: 0.5 });
+    // Row 3 (0.1 < 0.5 × 0.55) stays flagged; row 7 (0.4 ≥ 0.275) no longer is.
+    expect(Array.from(cl.issue.keys()).filter((i) => cl.issue[i])).toEqual([3]);
+    expect(() => confidentLearning(probs, labels, 3, { givenFactor: 0 })).toThrow(/givenFactor/);
+    expect(() => confidentLearning(probs, labels, 3, { givenCeiling: 1.5 })).toThrow(/givenCeiling/);
+  });
+
+  it("with a ceiling, keeps only images whose label the model gives less than that probability", () => {
+    // Row 7's 0.4 is under t1 = 0.55 but not under 0.3; row 3's 0.1 is under both.
+    const cl = confidentLearning(probs, labels, 3, { givenCeiling: 0.3 });
+    expect(Array.from(cl.issue.keys()).filter((i) => cl.issue[i])).toEqual([3]);
+    expect(Array.from(confidentLearning(probs, labels, 3, { givenCeiling: 0.05 }).issue).every((v) => v === 0)).toBe(true);
+    expect(() => confidentLearning(probs, Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 3]), 3)).toThrow(/outside the 3 classes/);
+    expect(() => confidentLearning(probs.subarray(3), labels, 3)).toThrow(/Expected 12×3/);
+  });
+
+  it("never suggests a class no image is labelled with", () => {
+    // Class 2 has no images (no threshold); the 0 below is sure it is a 2 but is not flagged.
+    const cl = confidentLearning(Float32Array.from([0.9, 0.05, 0.05, 0.05, 0.05, 0.9, 0.1, 0.8, 0.1]), Int32Array.from([0, 0, 1]), 3);
+    expect(Number.isNaN(cl.thresholds[2])).toBe(true);
+    expect(Array.from(cl.issue)).toEqual([0, 0, 0]);
   });
 
   it("deals every class evenly over the folds", () => {
@@ -114,5 +121,25 @@ describe("mislabel suspicion on real FER2013 faces", () => {
     const caught = [...flipped].filter((i) => cl.issue[i]);
     expect(caught.length).toBeGreaterThanOrEqual(9); // measured 11 of 30, all with the true class suggested
     expect(caught.filter((i) => cl.suggested[i] === truth[i]).length / caught.length).toBeGreaterThan(0.7);
+  });
+});
+
+describe("combining out-of-fold and zero-shot probabilities", () => {
+  it("averages known classes and defers to the out-of-fold model on classes the zero-shot model lacks", () => {
+    // Class 2 is unknown to the zero-shot model. Row 0: out-of-fold [0.2, 0.3, 0.5], zero-shot [0.9, 0.1, 0].
+    // Zero-shot shrinks to 0.5 of the row: [0.45, 0.05, 0.5]; the mean is [0.325, 0.175, 0.5].
+    const p = averageProbabilities(Float32Array.from([0.2, 0.3, 0.5, 0.6, 0.4, 0]), Float32Array.from([0.9, 0.1, 0, 0.5, 0.5, 0]), 3, [true, true, false]);
+    expect(Array.from(p)).toEqual([expect.closeTo(0.325, 6), expect.closeTo(0.175, 6), expect.closeTo(0.5, 6), expect.closeTo(0.55, 6), expect.closeTo(0.45, 6), 0]);
+  });
+
+  it("softens an over-confident zero-shot model and leaves its missing classes at 0", () => {
+    // Always 90% sure, right half the time: the fitted temperature softens it (T > 1).
+    const face = Float32Array.from([0.9, 0.1, 0, 0.9, 0.1, 0, 0.1, 0.9, 0, 0.1, 0.9, 0]);
+    const labels = Int32Array.from([0, 1, 1, 0]);
+    const { probs, temperature } = calibratedZeroShot(face, face, labels, 3, [true, true, false]);
+    expect(temperature).toBeGreaterThan(1);
+    expect(probs[0]).toBeLessThan(0.9);
+    expect(probs[0]! + probs[1]!).toBeCloseTo(1, 6);
+    expect(probs[2]).toBe(0);
   });
 });

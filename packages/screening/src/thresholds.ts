@@ -37,6 +37,14 @@ export const THRESHOLDS = {
    * and ±6% scale (duplicates.ts alignedCorrelation: copies cropped a few per cent still match).
    */
   duplicateCorrelation: 0.95,
+  /**
+   * Mislabel flag (mislabel.ts confidentLearning): an image is flagged when its given label's
+   * probability is below this × its class's threshold t_y (the mean probability of that class
+   * over the images labelled with it) and another class reaches its own threshold and beats it.
+   * MEASUREMENTS_PENDING
+   */
+  mislabelGivenFactor: 1,
+  mislabelGivenCeiling: 0.07,
 } as const;
 
 export type Thresholds = typeof THRESHOLDS;

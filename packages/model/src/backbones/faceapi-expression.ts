@@ -34,7 +34,12 @@ export class FaceApiExpressionNet implements Backbone, ZeroShotClassifier {
   }
 
   classify(x: tf.Tensor4D): tf.Tensor2D {
-    return tf.tidy(() => tf.softmax(tf.add<tf.Tensor2D>(tf.matMul(this.extractor.features(x), this.fc.weights), this.fc.bias)));
+    return tf.tidy(() => this.classifyEmbeddings(this.extractor.features(x)));
+  }
+
+  /** Its own 7-class output (in `labels` order) from embeddings `embed` already made: [n, 256] → [n, 7]. */
+  classifyEmbeddings(embeddings: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.softmax(tf.add<tf.Tensor2D>(tf.matMul(embeddings, this.fc.weights), this.fc.bias)));
   }
 
   dispose(): void {

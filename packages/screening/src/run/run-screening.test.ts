@@ -118,13 +118,20 @@ describe("a screening run over real images (BullMQ, PostgreSQL, the real models)
     expect(two.faceCount).toBe(2);
     expect(two.flags.find((f) => f.reason === "unclear")?.detail).toMatchObject({ causes: ["several_faces"] });
 
-    // Every image got an embedding and a mislabel verdict; flags follow "suggested label differs".
+    // Every image got embeddings of its face and its mirror and a mislabel verdict; flags follow
+    // "suggested label differs" and carry why: both probabilities and the given class's threshold.
     const all = await t.db.image.findMany({ include: { flags: { where: { reason: "mislabelled" } }, embeddings: true } });
     for (const image of all) {
-      expect(image.embeddings).toHaveLength(1);
+      expect(image.embeddings.map((e) => e.backbone).sort()).toEqual(["faceapi-expression", "faceapi-expression:mirrored"]);
       expect(image.mislabelScore).toBeGreaterThanOrEqual(0);
       expect(image.mislabelScore).toBeLessThanOrEqual(1);
+      expect(image.labelThreshold).toBeGreaterThan(0);
       expect(image.flags.length === 1).toBe(image.suggestedLabel !== image.label);
+      if (image.flags.length === 1) {
+        expect(image.suggestedConfidence).toBeGreaterThan(image.labelConfidence!);
+        expect(image.labelConfidence).toBeLessThan(Math.min(image.labelThreshold!, THRESHOLDS.mislabelGivenCeiling));
+        expect(image.flags[0]!.detail).toMatchObject({ suggestedLabel: image.suggestedLabel, labelThreshold: image.labelThreshold });
+      } else expect(image.suggestedConfidence).toBeNull();
     }
     // Only the planted faces carry text, several faces or blur; the plain ones raise none of those.
     const plain = all.filter((i) => PLAIN.some((p) => i.sourcePath.endsWith(p)));

@@ -36,7 +36,7 @@ export class FlagsStage implements GlobalStage {
         SELECT i.id, 'duplicate'::"FlagReason", NULL::float8, jsonb_build_object('keeperId', i."duplicateGroup", 'keeperLabel', k.label)
         FROM image i JOIN image k ON k.id = i."duplicateGroup" WHERE i."duplicateGroup" <> i.id`,
       mislabelled: Prisma.sql`
-        SELECT id, 'mislabelled'::"FlagReason", "mislabelScore", jsonb_build_object('suggestedLabel', "suggestedLabel", 'labelConfidence', "labelConfidence")
+        SELECT id, 'mislabelled'::"FlagReason", "mislabelScore", jsonb_build_object('suggestedLabel', "suggestedLabel", 'labelConfidence', "labelConfidence", 'suggestedConfidence', "suggestedConfidence", 'labelThreshold', "labelThreshold")
         FROM image WHERE "suggestedLabel" IS NOT NULL AND "suggestedLabel" <> label`,
     };
     const counts: Record<string, number> = {};

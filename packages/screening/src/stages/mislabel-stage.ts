@@ -1,15 +1,22 @@
 import { Prisma } from "@mien/db";
-import { EXPRESSION_CLASSES } from "@mien/model";
-import { decodeVector, SCREENING_BACKBONE } from "../embeddings.ts";
-import { confidentLearning, outOfFoldProbabilities } from "../mislabel.ts";
+import { EXPRESSION_CLASSES, FACE_API_EXPRESSION_LABELS } from "@mien/model";
+import { decodeVector, Embedder, SCREENING_BACKBONE, SCREENING_MIRRORED } from "../embeddings.ts";
+import { averageProbabilities, calibratedZeroShot, confidentLearning, outOfFoldProbabilities } from "../mislabel.ts";
+import { THRESHOLDS } from "../thresholds.ts";
 import { stageKey, type GlobalStage, type StageContext } from "./context.ts";
 
 const PAGE = 20_000;
 
+/** Which canonical classes face-api's expression net has (it lacks contempt). */
+const ZERO_SHOT_KNOWS = EXPRESSION_CLASSES.map((c) => FACE_API_EXPRESSION_LABELS.includes(c));
+
 /**
- * Confident learning over every embedded image: out-of-fold probabilities from a k-fold
- * logistic regression on the face embeddings, then per image the suggested label, the
- * out-of-fold probability of its given label, and its suspicion (1 − that probability).
+ * Confident learning over every embedded image. Probabilities: the mean of (a) out-of-fold
+ * probabilities of a k-fold logistic regression on the face embeddings, trained on faces and
+ * mirrors and predicting both, and (b) face-api's own expression output for the face and its
+ * mirror, temperature-calibrated on the given labels. Then per image the suggested label, the
+ * probabilities of the given and suggested labels, the given class's threshold and the suspicion
+ * (1 − the given label's probability), which orders the review queue. See thresholds.ts.
  */
 export class MislabelStage implements GlobalStage {
   readonly name = "mislabel" as const;
@@ -18,24 +25,39 @@ export class MislabelStage implements GlobalStage {
     const { db, runId, options } = ctx;
     const started = performance.now();
     await db.screeningStage.update({ where: stageKey(runId, this.name), data: { startedAt: new Date() } });
-    const { ids, labels, x, dim } = await loadEmbeddings(ctx);
+    const { ids, labels, x, mirrored, dim } = await loadEmbeddings(ctx);
     const k = EXPRESSION_CLASSES.length;
     await ctx.progress(0, options.folds, `${ids.length} embedded images`);
     let folds = 0;
-    const probs = await outOfFoldProbabilities(x, labels, dim, k, {
+    const outOfFold = await outOfFoldProbabilities(x, labels, dim, k, {
       folds: options.folds,
+      mirrored,
       log: (m) => {
         ctx.log(`mislabel: ${m}`);
         void ctx.progress(++folds, options.folds, m);
       },
     });
-    const cl = confidentLearning(probs, labels, k);
+    const embedder = await Embedder.load(ctx.models, SCREENING_BACKBONE);
+    let zeroShot: { probs: Float32Array; temperature: number };
+    try {
+      const [face, mirror] = [await embedder.classify(x), await embedder.classify(mirrored)];
+      if (!face || !mirror) throw new Error(`The screening backbone ${SCREENING_BACKBONE} has no expression output.`);
+      zeroShot = calibratedZeroShot(face, mirror, labels, k, ZERO_SHOT_KNOWS);
+    } finally {
+      embedder.dispose();
+    }
+    const probs = averageProbabilities(outOfFold, zeroShot.probs, k, ZERO_SHOT_KNOWS);
+    const rule = { givenFactor: THRESHOLDS.mislabelGivenFactor, givenCeiling: THRESHOLDS.mislabelGivenCeiling };
+    const cl = confidentLearning(probs, labels, k, rule);
     const suggested = Array.from(cl.suggested, (c) => EXPRESSION_CLASSES[c]!);
+    const suggestedConfidence = Array.from(cl.otherConfidence, (p, i) => (cl.issue[i] ? p : null));
+    const labelThreshold = Array.from(labels, (y) => (Number.isNaN(cl.thresholds[y]!) ? null : cl.thresholds[y]!));
     const issues = cl.issue.reduce((n, v) => n + v, 0);
     const detail = {
       backbone: SCREENING_BACKBONE,
       images: ids.length,
       folds: options.folds,
+      rule: { ...rule, zeroShotTemperature: Math.round(zeroShot.temperature * 1000) / 1000 },
       suspected: issues,
       // Per class: the self-confidence threshold and how many of its images the model believes are another class.
       classes: Object.fromEntries(
@@ -44,7 +66,7 @@ export class MislabelStage implements GlobalStage {
           {
             images: labels.filter((y) => y === j).length,
             threshold: Number.isNaN(cl.thresholds[j]!) ? null : Math.round(cl.thresholds[j]! * 1000) / 1000,
-            suspected: cl.confidentJoint[j]!.reduce((n, v, c) => n + (c === j ? 0 : v), 0),
+            suspected: labels.filter((y, i) => y === j && cl.issue[i]).length,
           },
         ]),
       ),
@@ -53,14 +75,15 @@ export class MislabelStage implements GlobalStage {
     await db.$transaction(
       async (tx) => {
         await tx.$executeRaw`
-          UPDATE image SET "suggestedLabel" = NULL, "labelConfidence" = NULL, "mislabelScore" = NULL
+          UPDATE image SET "suggestedLabel" = NULL, "labelConfidence" = NULL, "mislabelScore" = NULL, "suggestedConfidence" = NULL, "labelThreshold" = NULL
           WHERE "mislabelScore" IS NOT NULL OR "suggestedLabel" IS NOT NULL`;
         for (let i = 0; i < ids.length; i += 10_000) {
           const end = Math.min(ids.length, i + 10_000);
           await tx.$executeRaw`
-            UPDATE image AS i SET "suggestedLabel" = v.s, "labelConfidence" = v.c, "mislabelScore" = v.m
+            UPDATE image AS i SET "suggestedLabel" = v.s, "labelConfidence" = v.c, "mislabelScore" = v.m, "suggestedConfidence" = v.sc, "labelThreshold" = v.t
             FROM unnest(${ids.slice(i, end)}::uuid[], ${suggested.slice(i, end)}::text[],
-                        ${Array.from(cl.selfConfidence.subarray(i, end))}::float8[], ${Array.from(cl.suspicion.subarray(i, end))}::float8[]) AS v(id, s, c, m)
+                        ${Array.from(cl.selfConfidence.subarray(i, end))}::float8[], ${Array.from(cl.suspicion.subarray(i, end))}::float8[],
+                        ${suggestedConfidence.slice(i, end)}::float8[], ${labelThreshold.slice(i, end)}::float8[]) AS v(id, s, c, m, sc, t)
             WHERE i.id = v.id`;
         }
         await tx.screeningStage.update({
@@ -74,28 +97,37 @@ export class MislabelStage implements GlobalStage {
   }
 }
 
-/** Every stored embedding of the screening backbone with its image's current label, paged by image id. */
-async function loadEmbeddings(ctx: StageContext): Promise<{ ids: string[]; labels: Int32Array; x: Float32Array; dim: number }> {
+/**
+ * Every stored embedding of the screening backbone with its mirror and its image's current label,
+ * paged by image id. Images embedded before mirrors were stored use their own embedding as the mirror.
+ */
+async function loadEmbeddings(ctx: StageContext): Promise<{ ids: string[]; labels: Int32Array; x: Float32Array; mirrored: Float32Array; dim: number }> {
   const ids: string[] = [];
   let dim = 0;
   const labels: number[] = [];
   const chunks: Float32Array[] = [];
+  const mirrorChunks: Float32Array[] = [];
   let cursor: string | null = null;
   for (;;) {
-    const page: { id: string; label: string; vector: Uint8Array }[] = await ctx.db.$queryRaw`
-      SELECT e."imageId"::text AS id, i.label, e.vector FROM image_embedding e JOIN image i ON i.id = e."imageId"
+    const page: { id: string; label: string; vector: Uint8Array; mirror: Uint8Array | null }[] = await ctx.db.$queryRaw`
+      SELECT e."imageId"::text AS id, i.label, e.vector, m.vector AS mirror FROM image_embedding e JOIN image i ON i.id = e."imageId"
+      LEFT JOIN image_embedding m ON m."imageId" = e."imageId" AND m.backbone = ${SCREENING_MIRRORED}
       WHERE e.backbone = ${SCREENING_BACKBONE} ${cursor ? Prisma.sql`AND e."imageId" > ${cursor}::uuid` : Prisma.empty}
       ORDER BY e."imageId" LIMIT ${PAGE}`;
     for (const row of page) {
       ids.push(row.id);
       labels.push(EXPRESSION_CLASSES.indexOf(row.label as (typeof EXPRESSION_CLASSES)[number]));
       dim ||= row.vector.byteLength / 4;
-      chunks.push(decodeVector(row.vector, dim));
+      const face = decodeVector(row.vector, dim);
+      chunks.push(face);
+      mirrorChunks.push(row.mirror ? decodeVector(row.mirror, dim) : face);
     }
     if (page.length < PAGE) break;
     cursor = page.at(-1)!.id;
   }
   const x = new Float32Array(ids.length * dim);
+  const mirrored = new Float32Array(ids.length * dim);
   chunks.forEach((v, i) => x.set(v, i * dim));
-  return { ids, labels: Int32Array.from(labels), x, dim };
+  mirrorChunks.forEach((v, i) => mirrored.set(v, i * dim));
+  return { ids, labels: Int32Array.from(labels), x, mirrored, dim };
 }
