@@ -40,6 +40,9 @@ export interface ReviewImage {
   suggestedLabel: string | null;
   labelConfidence: number | null;
   mislabelScore: number | null;
+  /** The suggested label's out-of-fold probability, and the given label's class threshold (why it was flagged). */
+  suggestedConfidence: number | null;
+  labelThreshold: number | null;
   /** The kept image of this image's near-duplicate group (itself when it is the one kept), and the group's size. */
   duplicateGroup: string | null;
   duplicateCount: number;
@@ -95,13 +98,13 @@ interface PageRow extends Omit<ReviewImage, "myDecision" | "duplicateCount"> {
 export function pageQuery(viewerId: string, input: PageInput): Prisma.Sql {
   return Prisma.sql`
     SELECT p.id::text AS id, p.label, p.split::text AS split, p.width, p.height, p."blurScore", p.contrast, p."faceCount", p."faceScore",
-           p."ocrScore", p."ocrText", p."suggestedLabel", p."labelConfidence", p."mislabelScore", p."duplicateGroup"::text AS "duplicateGroup",
+           p."ocrScore", p."ocrText", p."suggestedLabel", p."labelConfidence", p."mislabelScore", p."suggestedConfidence", p."labelThreshold", p."duplicateGroup"::text AS "duplicateGroup",
            CASE WHEN p."duplicateGroup" IS NULL THEN 0 ELSE (SELECT count(*) FROM image g WHERE g."duplicateGroup" = p."duplicateGroup") END AS "duplicateCount",
            ARRAY(SELECT DISTINCT f.reason::text FROM image_flag f WHERE f."imageId" = p.id ORDER BY 1) AS "autoFlags",
            d.kind::text AS "myKind", d.label AS "myLabel", d.flags::text[] AS "myFlags", d."suggestedLabel" AS "mySuggestedLabel", d.version AS "myVersion"
       FROM (
         SELECT i.id, i.label, i.split, i.width, i.height, i."blurScore", i.contrast, i."faceCount", i."faceScore", i."ocrScore", i."ocrText",
-               i."suggestedLabel", i."labelConfidence", i."mislabelScore", i."duplicateGroup"
+               i."suggestedLabel", i."labelConfidence", i."mislabelScore", i."suggestedConfidence", i."labelThreshold", i."duplicateGroup"
           FROM image i
          WHERE ${Prisma.join(conditions(viewerId, input), " AND ")}
          ORDER BY ${sortOrderSql(input.sort, "i")}

@@ -96,9 +96,12 @@ describe("review.page with screening signals", () => {
 
   it("returns the signals a curator needs to judge an image", async () => {
     const id = await addImage("sadness", { faceCount: 1, faceScore: 0.87, ocrScore: 0.7, suggestedLabel: "neutral", mislabelScore: 0.66 });
-    await t.db.image.update({ where: { id }, data: { ocrText: "SALE", labelConfidence: 0.34 } });
+    await t.db.image.update({ where: { id }, data: { ocrText: "SALE", labelConfidence: 0.34, suggestedConfidence: 0.58, labelThreshold: 0.41 } });
     const [item] = (await as("cleo").review.page({ label: "sadness" })).items;
-    expect(item).toMatchObject({ id, faceCount: 1, faceScore: 0.87, ocrScore: 0.7, ocrText: "SALE", suggestedLabel: "neutral", labelConfidence: 0.34, mislabelScore: 0.66, duplicateGroup: null, duplicateCount: 0, contrast: 40 });
+    expect(item).toMatchObject({
+      ...{ id, faceCount: 1, faceScore: 0.87, ocrScore: 0.7, ocrText: "SALE", suggestedLabel: "neutral", labelConfidence: 0.34, mislabelScore: 0.66 },
+      ...{ suggestedConfidence: 0.58, labelThreshold: 0.41, duplicateGroup: null, duplicateCount: 0, contrast: 40 },
+    });
   });
 
   it("refuses thresholds out of range and cursors that are not a row", async () => {

@@ -6,7 +6,7 @@ import { useTRPC } from "../../trpc/react.tsx";
 import { BulkFlagDialog } from "./bulk-flag-dialog.tsx";
 import { HelpOverlay } from "./help-overlay.tsx";
 import { HistoryPanel } from "./history-panel.tsx";
-import { decisionText, FLAG_KEYS, FLAG_TEXT, SPLITS, title, type FlagReason, type PageInput, type ReviewItem } from "./review-keys.ts";
+import { decisionText, FLAG_KEYS, FLAG_TEXT, SPLITS, suggestionOf, title, type FlagReason, type PageInput, type ReviewItem } from "./review-keys.ts";
 import { ReviewFilters } from "./review-filters.tsx";
 import { ScreeningFacts } from "./screening-facts.tsx";
 import { sortSignal, type ReviewSort } from "./screening-signals.ts";
@@ -134,7 +134,11 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
         const label = classes[Number(key) - 1] as PageInput["label"];
         choose({ kind: "relabel", label }, `Relabelled # as ${label}`);
       } else if (FLAG_KEYS[key]) choose({ kind: "flag", flags: [FLAG_KEYS[key]] }, `Marked # as ${FLAG_TEXT[FLAG_KEYS[key]]}`);
-      else if (key === "z") {
+      else if (key === "s") {
+        const label = suggestionOf(current);
+        if (label) choose({ kind: "relabel", label }, `Relabelled # as ${label} (the suggestion)`);
+        else setMessage(`Screening suggests no other label for #${focus + 1}.`);
+      } else if (key === "z") {
         const n = focus + 1;
         undo.mutate({ imageId: current.id }, { onSuccess: () => setMessage(`Undone #${n}`) });
       } else if (key === "x") {

@@ -33,6 +33,7 @@ export function keyHelp(classes: readonly string[]): { keys: string; does: strin
     { keys: "n or j / p or k", does: "Next / previous image" },
     { keys: "Enter or a", does: "Accept the label" },
     ...classes.map((name, i) => ({ keys: String(i + 1), does: `Relabel as ${name}` })),
+    { keys: "s", does: "Relabel as screening's suggestion (images it flags as mislabelled)" },
     { keys: "u", does: "Flag as unclear" },
     { keys: "t", does: "Flag: text over the face" },
     { keys: "f", does: "Flag: no face" },
@@ -44,6 +45,11 @@ export function keyHelp(classes: readonly string[]): { keys: string; does: strin
     { keys: "?", does: "Show this help" },
     { keys: "Esc", does: "Close a dialog or panel" },
   ];
+}
+
+/** The label screening suggests instead of the image's own, or null when it suggests none. */
+export function suggestionOf(item: Pick<ReviewItem, "label" | "suggestedLabel">): PageInput["label"] | null {
+  return item.suggestedLabel && item.suggestedLabel !== item.label ? (item.suggestedLabel as PageInput["label"]) : null;
 }
 
 export const title = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);

@@ -1,4 +1,5 @@
 import type { ReviewItem } from "./review-keys.ts";
+import { mislabelReason } from "./screening-signals.ts";
 
 const two = (v: number) => v.toFixed(2);
 
@@ -20,6 +21,14 @@ export function ScreeningFacts({ item }: { item: ReviewItem }) {
               ? `${item.suggestedLabel}, not ${item.label} (suspicion ${two(item.mislabelScore)})`
               : `agrees with ${item.label} (suspicion ${two(item.mislabelScore)})`}
         </dd>
+        {differs && mislabelReason(item) ? (
+          <>
+            <dt>Why</dt>
+            <dd data-testid="preview-mislabel-reason">
+              {mislabelReason(item)}. Press <kbd>s</kbd> to relabel as {item.suggestedLabel}.
+            </dd>
+          </>
+        ) : null}
         <dt>Faces found</dt>
         <dd>{item.faceCount === null ? "—" : `${item.faceCount}${item.faceScore !== null ? ` (best ${two(item.faceScore)})` : ""}`}</dd>
         <dt>Text read</dt>

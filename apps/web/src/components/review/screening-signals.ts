@@ -88,3 +88,18 @@ export function sortSignal(item: ReviewItem, sort: ReviewSort): { short: string;
       return null;
   }
 }
+
+const percent = (p: number) => `${Math.round(p * 100)}%`;
+
+/**
+ * Why screening thinks the label is wrong, in words: "the model gives happiness 4% and surprise 81%;
+ * images labelled happiness usually get ≥ 38%". Null when screening suggests no other label.
+ */
+export function mislabelReason(
+  item: Pick<ReviewItem, "label" | "suggestedLabel" | "labelConfidence" | "suggestedConfidence" | "labelThreshold">,
+): string | null {
+  const { label, suggestedLabel, labelConfidence, suggestedConfidence, labelThreshold } = item;
+  if (!suggestedLabel || suggestedLabel === label || labelConfidence === null) return null;
+  const gives = `the model gives ${label} ${percent(labelConfidence)}${suggestedConfidence === null ? "" : ` and ${suggestedLabel} ${percent(suggestedConfidence)}`}`;
+  return labelThreshold === null ? gives : `${gives}; images labelled ${label} usually get ≥ ${percent(labelThreshold)}`;
+}
