@@ -1,15 +1,13 @@
-// Tuning aid for the mislabel flag: reads cached embeddings (packages/model extract-embeddings),
+// Tuning aid for the mislabel flag (the measurements in src/thresholds.ts): reads cached embeddings
+// (pnpm --filter @mien/model extract --data fer2013/train --stride 8 --name fer2013/train-s8 --flip both),
 // plants label noise, computes out-of-fold probabilities in several ways and prints, per rule
 // and ranking, the scores of bench/mislabel-metrics.ts. Usage:
 //   tsx packages/screening/bench/mislabel-study.ts --cache /tmp/mlc --data fer2013/train-s8
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { EXPRESSION_CLASSES } from "@mien/model";
 import * as tf from "@tensorflow/tfjs";
-import { fitTemperature, loadBackbone, softmaxWithTemperature } from "@mien/model";
-import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
-import { FACE_API_EXPRESSION_LABELS, type FaceApiExpressionNet } from "../../model/src/backbones/faceapi-expression.ts";
-import { readEmbeddings } from "../../model/src/embedding-cache.node.ts";
+import { EXPRESSION_CLASSES, FACE_API_EXPRESSION_LABELS, fitTemperature, loadBackbone, softmaxWithTemperature, type FaceApiExpressionNet } from "@mien/model";
+import { nodeModelSources, readEmbeddings, selectNodeBackend } from "@mien/model/node";
 import { outOfFoldProbabilities } from "../src/mislabel.ts";
 import { mislabelScores } from "./mislabel-metrics.ts";
 import { plantLabelNoise, settingName, type NoiseSetting } from "./plant/label-noise.ts";
@@ -23,6 +21,8 @@ const { values } = parseArgs({
     settings: { type: "string", default: "clean,uniform-15,uniform-30,pairs-20" },
     variants: { type: "string", default: "plain,flip" },
     seed: { type: "string", default: "14" },
+    /** A folder to write each setting's probabilities to (JSON). */
+    dump: { type: "string" },
   },
 });
 await selectNodeBackend({ log: () => {} });
@@ -94,7 +94,7 @@ for (const setting of settings) {
     }
     console.log(`  zero-shot temperature ${zsT.toFixed(2)}`);
     // Kept so rules can be compared again without recomputing the folds.
-    writeFileSync(`/tmp/study-probs-${values.data!.replace(/\W/g, "_")}-${settingName(setting)}-${variant}.json`, JSON.stringify({ probs: Array.from(probs), labels: Array.from(labels), truth: Array.from(truth), flipped: [...flips] }));
+    if (values.dump) writeFileSync(`${values.dump}/study-probs-${values.data!.replace(/\W/g, "_")}-${settingName(setting)}-${variant}.json`, JSON.stringify({ probs: Array.from(probs), labels: Array.from(labels), truth: Array.from(truth), flipped: [...flips] }));
     const secs = (performance.now() - t0) / 1000;
     let acc = 0;
     for (let i = 0; i < truth.length; i++) {
