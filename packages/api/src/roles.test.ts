@@ -116,6 +116,7 @@ const SAMPLE_INPUTS: Record<string, (actor: Actor) => unknown> = {
   "screening.status": () => undefined,
   "screening.thresholds": () => undefined,
   "screening.scorecard": () => undefined,
+  "screening.mislabelPrecision": () => undefined,
 };
 
 function callerFor(actor: Actor) {
@@ -259,6 +260,7 @@ describe("procedure policy", () => {
       "review.page",
       "review.resolve",
       "review.undo",
+      "screening.mislabelPrecision",
       "screening.scorecard",
       "screening.start",
       "screening.status",
@@ -337,6 +339,7 @@ describe("procedure policy", () => {
       "screening.status": "admin",
       "screening.thresholds": "curator",
       "screening.scorecard": "curator",
+      "screening.mislabelPrecision": "curator",
     });
   });
 

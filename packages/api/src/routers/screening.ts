@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SCREENING_STAGES } from "@mien/jobs";
 import { screeningStatus, shippedScorecard, startScreening, THRESHOLDS } from "@mien/screening/control";
+import { mislabelPrecision } from "../screening/mislabel-precision.ts";
 import { adminProcedure, curatorProcedure, router } from "../trpc.ts";
 
 const startInput = z
@@ -28,4 +29,7 @@ export const screeningRouter = router({
 
   /** How far each flag can be trusted: the planted-case benchmark shipped with this version (pnpm bench:signals). */
   scorecard: curatorProcedure.query(() => shippedScorecard()),
+
+  /** How often curators agree with the mislabel flag, per given label (from their live decisions). */
+  mislabelPrecision: curatorProcedure.query(({ ctx }) => mislabelPrecision(ctx.db)),
 });

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../../trpc/react.tsx";
+import { MislabelPrecision } from "./mislabel-precision.tsx";
 import { Scorecard } from "./scorecard.tsx";
 import { duration, STAGE_TEXT, stageNote, STATUS_TEXT } from "./stage-names.ts";
 
@@ -130,6 +131,7 @@ export function ScreeningPanel() {
         </form>
       </section>
       <Scorecard />
+      <MislabelPrecision />
       {older.length ? (
         <section className="panel" aria-labelledby="older-heading">
           <h2 id="older-heading">Earlier runs</h2>
