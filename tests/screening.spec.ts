@@ -89,6 +89,11 @@ test.describe.serial("automatic screening", () => {
     // The preview says what the model believes; the first image is in focus.
     await cells.first().click();
     await expect(page.getByTestId("preview-suggested")).toHaveText(`${top.suggestedLabel}, not ${label} (suspicion ${top.mislabelScore.toFixed(2)})`);
+    // …and why: both probabilities and the threshold of the given label's class.
+    const why = page.getByTestId("preview-mislabel-reason");
+    await expect(why).toContainText(`the model gives ${label} `);
+    await expect(why).toContainText(`and ${top.suggestedLabel} `);
+    await expect(why).toContainText(`images labelled ${label} usually get ≥ `);
     await page.screenshot({ path: testInfo.outputPath("mislabel-queue.png"), fullPage: true });
 
     // Raising the threshold keeps only the images at or above it.
