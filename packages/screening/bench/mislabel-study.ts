@@ -1,5 +1,5 @@
 // Tuning aid for the mislabel flag (the measurements in src/thresholds.ts): reads cached embeddings
-// (pnpm --filter @mien/model extract --data fer2013/train --stride 8 --name fer2013/train-s8 --flip both),
+// (pnpm --filter @mien/model research:extract --data fer2013/train --stride 8 --name fer2013/train-s8 --flip both),
 // plants label noise, computes out-of-fold probabilities in several ways and prints, per rule
 // and ranking, the scores of bench/mislabel-metrics.ts. Usage:
 //   tsx packages/screening/bench/mislabel-study.ts --cache /tmp/mlc --data fer2013/train-s8
@@ -7,7 +7,8 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { EXPRESSION_CLASSES, FACE_API_EXPRESSION_LABELS, fitTemperature, loadBackbone, softmaxWithTemperature, type FaceApiExpressionNet } from "@mien/model";
-import { nodeModelSources, readEmbeddings, selectNodeBackend } from "@mien/model/node";
+import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
+import { readEmbeddings } from "../../model/research/lib/embedding-cache.node.ts";
 import { outOfFoldProbabilities } from "../src/mislabel.ts";
 import { mislabelScores } from "./mislabel-metrics.ts";
 import { plantLabelNoise, settingName, type NoiseSetting } from "./plant/label-noise.ts";
