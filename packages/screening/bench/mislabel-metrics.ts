@@ -25,7 +25,7 @@ export function auroc(score: ArrayLike<number>, positive: (i: number) => boolean
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a]! - score[b]!);
   let pos = 0;
   let rankSum = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start;
     while (end + 1 < n && score[order[end + 1]!] === score[order[start]!]) end++;
     const rank = (start + end) / 2 + 1;

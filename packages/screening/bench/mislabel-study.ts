@@ -5,14 +5,17 @@
 //   tsx packages/screening/bench/mislabel-study.ts --cache /tmp/mlc --data fer2013/train-s8
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+
 import * as tf from "@tensorflow/tfjs";
+
 import { EXPRESSION_CLASSES, FACE_API_EXPRESSION_LABELS, fitTemperature, loadBackbone, softmaxWithTemperature, type FaceApiExpressionNet } from "@mien/model";
 import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
+
 import { readEmbeddings } from "../../model/research/lib/embedding-cache.node.ts";
 import { outOfFoldProbabilities } from "../src/mislabel.ts";
 import { mislabelScores } from "./mislabel-metrics.ts";
+import { applyRule, RANKINGS, RULES } from "./mislabel-rules.ts";
 import { plantLabelNoise, settingName, type NoiseSetting } from "./plant/label-noise.ts";
-import { RULES, RANKINGS, applyRule } from "./mislabel-rules.ts";
 
 const { values } = parseArgs({
   options: {
@@ -71,7 +74,9 @@ function withZs(x: Float32Array, zs: Float32Array, dim: number, n: number): Floa
   return out;
 }
 const truth = Int32Array.from(plain.index.labels, (l) => EXPRESSION_CLASSES.indexOf(l));
-const settings: NoiseSetting[] = values.settings!.split(",").map((s) => (s === "clean" ? { kind: "uniform", rate: 0 } : { kind: s.split("-")[0] as "uniform", rate: Number(s.split("-")[1]) / 100 }));
+const settings: NoiseSetting[] = values
+  .settings!.split(",")
+  .map((s) => (s === "clean" ? { kind: "uniform", rate: 0 } : { kind: s.split("-")[0] as "uniform", rate: Number(s.split("-")[1]) / 100 }));
 for (const setting of settings) {
   const { labels, flipped: flips } = plantLabelNoise(truth, EXPRESSION_CLASSES, setting, Number(values.seed));
   const oof: Record<string, Float32Array> = {};
@@ -81,7 +86,10 @@ for (const setting of settings) {
     const zsProbs = softmaxWithTemperature(zsLog, k, zsT);
     let probs: Float32Array;
     if (variant === "zs") probs = zsProbs;
-    else if (variant === "stack") probs = await outOfFoldProbabilities(withZs(plain.x, zsPlain, plain.dim, plain.n), labels, plain.dim + 7, k, { mirrored: withZs(flipped!.x, zsFlip, plain.dim, plain.n) });
+    else if (variant === "stack")
+      probs = await outOfFoldProbabilities(withZs(plain.x, zsPlain, plain.dim, plain.n), labels, plain.dim + 7, k, {
+        mirrored: withZs(flipped!.x, zsFlip, plain.dim, plain.n),
+      });
     else {
       const key = variant === "plain" ? "plain" : "flip";
       oof[key] ??= await outOfFoldProbabilities(plain.x, labels, plain.dim, k, key === "flip" ? { mirrored: flipped!.x } : {});
@@ -89,13 +97,21 @@ for (const setting of settings) {
       if (variant === "poe") {
         const lp = logOf(probs);
         const lz = logOf(zsProbs);
-        probs = softmaxWithTemperature(lp.map((v, i) => v + lz[i]!), k, 1);
+        probs = softmaxWithTemperature(
+          lp.map((v, i) => v + lz[i]!),
+          k,
+          1,
+        );
       }
       if (variant === "avg") probs = probs.map((v, i) => (v + zsProbs[i]!) / 2);
     }
     console.log(`  zero-shot temperature ${zsT.toFixed(2)}`);
     // Kept so rules can be compared again without recomputing the folds.
-    if (values.dump) writeFileSync(`${values.dump}/study-probs-${values.data!.replace(/\W/g, "_")}-${settingName(setting)}-${variant}.json`, JSON.stringify({ probs: Array.from(probs), labels: Array.from(labels), truth: Array.from(truth), flipped: [...flips] }));
+    if (values.dump)
+      writeFileSync(
+        `${values.dump}/study-probs-${values.data!.replace(/\W/g, "_")}-${settingName(setting)}-${variant}.json`,
+        JSON.stringify({ probs: Array.from(probs), labels: Array.from(labels), truth: Array.from(truth), flipped: [...flips] }),
+      );
     const secs = (performance.now() - t0) / 1000;
     let acc = 0;
     for (let i = 0; i < truth.length; i++) {
@@ -103,7 +119,9 @@ for (const setting of settings) {
       for (let j = 1; j < k; j++) if (probs[i * k + j]! > probs[i * k + best]!) best = j;
       if (best === truth[i]) acc++;
     }
-    console.log(`# ${settingName(setting)} ${variant} flips ${flips.size}/${truth.length} oof-acc-vs-truth ${(acc / truth.length).toFixed(3)} ${secs.toFixed(1)} s`);
+    console.log(
+      `# ${settingName(setting)} ${variant} flips ${flips.size}/${truth.length} oof-acc-vs-truth ${(acc / truth.length).toFixed(3)} ${secs.toFixed(1)} s`,
+    );
     for (const rule of Object.keys(RULES)) {
       const r = applyRule(rule as keyof typeof RULES, probs, labels, k);
       const line: string[] = [];

@@ -9,18 +9,20 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSyn
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+
 import { runImport } from "@mien/dataset";
 import { createTestDatabase } from "@mien/db/testing";
+import type { ScreeningStage } from "@mien/jobs";
 import { EXPRESSION_CLASSES } from "@mien/model";
 import { LocalStorage } from "@mien/storage";
-import type { ScreeningStage } from "@mien/jobs";
-import { runScreening } from "../src/run/run-screening.ts";
+
 import { screeningOptions } from "../src/options.ts";
+import { runScreening } from "../src/run/run-screening.ts";
 import { sharedData } from "../src/testing.ts";
 import { contactSheet } from "./contact-sheet.ts";
 import { mislabelScores } from "./mislabel-metrics.ts";
-import { Random } from "./plant/random.ts";
 import { plantLabelNoise, settingName, type NoiseKind, type NoiseSetting } from "./plant/label-noise.ts";
+import { Random } from "./plant/random.ts";
 
 const { values } = parseArgs({
   options: {
@@ -45,13 +47,18 @@ const t = await createTestDatabase("mien_bench_mislabel");
 /** A copy of `count` images of the split (each class keeps its share), as class folders. */
 function sampleSplit(root: string, count: number, out: string): string {
   const classes = readdirSync(root).sort();
-  const all = classes.flatMap((c) => readdirSync(join(root, c)).sort().map((f) => ({ c, f })));
+  const all = classes.flatMap((c) =>
+    readdirSync(join(root, c))
+      .sort()
+      .map((f) => ({ c, f })),
+  );
   if (count <= 0 || count >= all.length) return root;
   const random = new Random(seed);
   for (const c of classes) {
     const files = all.filter((e) => e.c === c);
     mkdirSync(join(out, c), { recursive: true });
-    for (const e of random.shuffle(files).slice(0, Math.max(1, Math.round((files.length * count) / all.length)))) copyFileSync(join(root, c, e.f), join(out, c, e.f));
+    for (const e of random.shuffle(files).slice(0, Math.max(1, Math.round((files.length * count) / all.length))))
+      copyFileSync(join(root, c, e.f), join(out, c, e.f));
   }
   return out;
 }
@@ -101,14 +108,19 @@ try {
     log(`${settingName(setting)}: ${JSON.stringify(results[settingName(setting)])}`);
     if (setting.rate === 0 && values.sheet) {
       // The clean run's flags, most suspicious first: a person judges how many are real label errors.
-      const flaggedRows = rows.flatMap((r, i) => (r.flags.length > 0 ? [{ image: images[i]!, suggested: r.suggestedLabel ?? "?", score: r.mislabelScore ?? 0 }] : []));
+      const flaggedRows = rows.flatMap((r, i) =>
+        r.flags.length > 0 ? [{ image: images[i]!, suggested: r.suggestedLabel ?? "?", score: r.mislabelScore ?? 0 }] : [],
+      );
       flaggedRows.sort((a, b) => b.score - a.score);
       const shown = flaggedRows.slice(0, Number(values["sheet-size"]));
       await contactSheet(
         shown.map((f) => ({ file: join(root, f.image.sourcePath), caption: `${f.image.label.slice(0, 5)}→${f.suggested.slice(0, 5)}` })),
         values.sheet,
       );
-      writeFileSync(`${values.sheet}.json`, JSON.stringify(shown.map((f, i) => ({ n: i + 1, file: f.image.sourcePath, label: f.image.label, suggested: f.suggested, score: f.score }))));
+      writeFileSync(
+        `${values.sheet}.json`,
+        JSON.stringify(shown.map((f, i) => ({ n: i + 1, file: f.image.sourcePath, label: f.image.label, suggested: f.suggested, score: f.score }))),
+      );
       log(`contact sheet of ${shown.length} of the ${flaggedRows.length} clean-run flags: ${values.sheet}`);
     }
   }

@@ -1,5 +1,7 @@
-import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+
 import { callerAs, seedImages, seedUsers } from "../fixtures.testing.ts";
 
 let t: TestDatabase;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { suggestionOf } from "./review-keys.ts";
 import { mislabelReason } from "./screening-signals.ts";
 

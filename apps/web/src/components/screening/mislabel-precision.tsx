@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+
 import { useTRPC } from "../../trpc/react.tsx";
 
 /** How often curators agree with the "mislabelled" flag, per given label, from their decisions on flagged images. */
@@ -29,10 +30,18 @@ export function MislabelPrecision() {
             <thead>
               <tr>
                 <th scope="col">Label</th>
-                <th scope="col" className="num">Flagged</th>
-                <th scope="col" className="num">Confirmed</th>
-                <th scope="col" className="num">Rejected</th>
-                <th scope="col" className="num">Precision</th>
+                <th scope="col" className="num">
+                  Flagged
+                </th>
+                <th scope="col" className="num">
+                  Confirmed
+                </th>
+                <th scope="col" className="num">
+                  Rejected
+                </th>
+                <th scope="col" className="num">
+                  Precision
+                </th>
               </tr>
             </thead>
             <tbody>
