@@ -7,8 +7,9 @@ import { LocalStorage } from "@mien/storage";
 import { PublishError } from "./publish.ts";
 import { registerVersionDir } from "./register-dir.ts";
 
-/** The committed default model: a real manifest whose weights shard is weights.bin. */
-const DEFAULT_DIR = join(import.meta.dirname, "..", "..", "..", "models", "default");
+/** A committed model: a real manifest whose weights shard is weights.bin. */
+// A published format-1 version with one weights shard (the default before the ensemble).
+const DEFAULT_DIR = join(import.meta.dirname, "..", "..", "..", "models", "fer7-faceapi-mlp");
 
 describe("registering a damaged version folder (real PostgreSQL)", () => {
   let t: TestDatabase;

@@ -89,20 +89,22 @@ describe("loadCoachModel", () => {
     model.dispose();
   });
 
-  const DEFAULT_DIR = join(import.meta.dirname, "..", "..", "..", "..", "models", "default");
+  const MODELS = join(import.meta.dirname, "..", "..", "..", "..", "models");
+  // A published format-1 version with one weights shard (the default before the ensemble), for the corruption cases.
+  const DEFAULT_DIR = join(MODELS, "fer7-faceapi-mlp");
 
-  /** Serves the committed default model as the promoted version, optionally with a file's bytes replaced. */
-  async function publishDefault(replace: Record<string, Buffer> = {}) {
-    const manifestBytes = await readFile(join(DEFAULT_DIR, "manifest.json"));
+  /** Serves a committed model as the promoted version, optionally with a file's bytes replaced. */
+  async function publishDefault(replace: Record<string, Buffer> = {}, dir = DEFAULT_DIR) {
+    const manifestBytes = await readFile(join(dir, "manifest.json"));
     const manifest = JSON.parse(manifestBytes.toString("utf8")) as ArtifactManifest;
     const contentHash = sha(manifestBytes);
     artifact.set(`${contentHash}/manifest.json`, manifestBytes);
-    for (const f of manifest.files) artifact.set(`${contentHash}/${f.path}`, replace[f.path] ?? (await readFile(join(DEFAULT_DIR, f.path))));
+    for (const f of manifest.files) artifact.set(`${contentHash}/${f.path}`, replace[f.path] ?? (await readFile(join(dir, f.path))));
     return { manifest, active: { version: 1, contentHash, name: manifest.name, baseUrl: `${base}/registry/${contentHash}/` } };
   }
 
-  it("runs a promoted version (the committed default model) through the same loader as mien eval", async () => {
-    const { manifest, active } = await publishDefault();
+  it.each(["default", "fer7-faceapi-mlp"])("runs a promoted version (the committed %s model) through the same loader as mien eval", async (name) => {
+    const { manifest, active } = await publishDefault({}, join(MODELS, name));
     const { info, model } = await loadCoachModel(active, urls, packagedSources(urls));
     expect(info).toMatchObject({ source: "registry", key: active.contentHash, version: "1", classes: manifest.classes });
     expect(info.fallbackReason).toBeUndefined();
