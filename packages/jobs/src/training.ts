@@ -240,15 +240,18 @@ export type TrainingProgress = z.infer<typeof trainingProgress>;
  * modes" and `pnpm bench:train` / `pnpm bench:kernels`, which print these figures.
  */
 export const MEASURED_THROUGHPUT = {
-  /** face-api expression backbone embeddings per second (cold cache), per backbone. */
-  embedPerSecond: 82.5,
+  /** face-api expression embeddings per second on 2 threads, cold cache (57,969 in 333 s for the default's head part). */
+  embedPerSecond: 170,
   /** Head training: seconds per 1000 image-epochs on cached embeddings (4.4 s for FER2013's 57k mirrored images). */
   headSecondsPer1000ImageEpochs: 0.08,
-  /** Conv training images per second on 2 threads (forward + backward + augmentation). */
-  convImagesPerSecond: { "cnn-s": 160, "cnn-m": 45 } as Record<CnnArchitectureId, number>,
-  /** finetune: trunk features per second (once per image and mirror), and top-block training images per second. */
-  trunkPerSecond: 80,
-  finetuneImagesPerSecond: 400,
+  /** Conv training images per second on 2 threads (`pnpm bench:kernels`: cnn-s 173, cnn-m 57.4). */
+  convImagesPerSecond: { "cnn-s": 173, "cnn-m": 57 } as Record<CnnArchitectureId, number>,
+  /**
+   * finetune: the frozen trunk's features per second (the same face-api blocks as embeddings, so
+   * taken as their rate), and top-block training images per second (`pnpm bench:kernels`: 409).
+   */
+  trunkPerSecond: 170,
+  finetuneImagesPerSecond: 409,
 } as const;
 
 /** A rough duration in minutes for `config` on `trainImages` training and `otherImages` val/test images, cold caches. */

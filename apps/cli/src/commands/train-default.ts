@@ -10,8 +10,10 @@ import { parseCommandArgs } from "./args.ts";
  * The recipe of models/default: each part is trained from the folder by the same pipeline as a
  * training job (checkpointed after every epoch, so a killed run resumes), then the parts are
  * averaged into one calibrated version. Changing a part's flags retrains only that part.
- * A fine-tuned face-api top is not a part: it reached 56.6% val after 2 epochs but trained at about
- * 50 images/s on 2 cores, so 20 epochs alone would take over 3 hours.
+ * A fine-tuned face-api top is not a part yet: it reached 56.6% val after 2 epochs at about 50
+ * images/s, before the depthwise gradients ran in Mien's wasm module; `pnpm bench:kernels` now
+ * measures 409 images/s for it on 2 threads (20 epochs ≈ 22 min), so it is the next part to add
+ * once it has been trained and validated.
  */
 export const DEFAULT_PARTS: readonly { name: string; flags: Record<string, string> }[] = [
   { name: "fer7-cnn-s", flags: { mode: "scratch", architecture: "cnn-s", epochs: "30", "batch-size": "128", lr: "0.1", warmup: "1", "label-smoothing": "0.1" } },
