@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
@@ -64,7 +65,16 @@ export function TrainingForm() {
   if (options.isError) return <p className="notice notice-error" role="alert">The training options could not be loaded: {options.error.message} Reload the page to try again.</p>;
   const { snapshots, backbones, defaults } = options.data;
   if (!snapshots.length) {
-    return <p className="notice">No dataset snapshot exists yet. Freeze the curated set as a snapshot first; jobs always train on a snapshot, so what they learn from never changes.</p>;
+    return (
+      <div className="notice" data-testid="training-no-snapshot">
+        <p>No dataset snapshot exists yet. Freeze the curated set as a snapshot first; jobs always train on a snapshot, so what they learn from never changes.</p>
+        <p>
+          <Link className="button" href="/snapshots">
+            Freeze a snapshot
+          </Link>
+        </p>
+      </div>
+    );
   }
   const first = snapshots[0]!;
   const trainClasses = (s: (typeof snapshots)[number]) => EXPRESSION_CLASSES.filter((c) => (s.classCounts.train?.[c] ?? 0) > 0);
