@@ -62,7 +62,7 @@ export function createEvaluationHandler(deps: EvaluationDeps) {
     if (!known) throw new UnrecoverableError(`Version ${row.version.number} outputs none of the classes of set “${row.set.name}”.`);
     const scored = scoreModel({ classes: model.classes, probs }, labels);
     const k = model.classes.length;
-    const rows = items.map((_, i) => Array.from(probs.subarray(i * k, (i + 1) * k), (p) => Math.round(p * 1e4) / 1e4));
+    const rows = items.map((_, i) => Array.from(probs.subarray(i * k, (i + 1) * k), (p) => Math.round(p * 1e6) / 1e6));
     await db.evalScore.update({
       where: { id: scoreId },
       data: {
