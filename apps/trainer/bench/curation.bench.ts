@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+
 import { startTraining } from "@mien/api";
 import { compareOnSet, pinEvalSet } from "@mien/api/evaluation";
 import { classCounts, runImport, writeManifest, type SnapshotEntry } from "@mien/dataset";
@@ -18,8 +19,9 @@ import { normalizeLabel, type ExpressionClass } from "@mien/model";
 import { EmbeddingStore, nodeModelSources, selectNodeBackend } from "@mien/model/node";
 import { runScreening, screeningOptions } from "@mien/screening";
 import { LocalStorage } from "@mien/storage";
-import { FER, SHARED_DATA } from "../src/testing/fixtures.ts";
+
 import { startEvaluator } from "../src/evaluation/worker.ts";
+import { FER, SHARED_DATA } from "../src/testing/fixtures.ts";
 import { startTrainer } from "../src/worker.ts";
 
 const { values } = parseArgs({
@@ -75,7 +77,11 @@ try {
   await t.db.user.create({ data: { id: "bench", email: "bench@example.com", name: "bench", role: "admin" } });
   // 1. The corpus: up to --per-class rows of each label (all of the rare classes), as a labels CSV.
   const corpus = join(SHARED_DATA, "facial-expressions");
-  const rows = readFileSync(join(corpus, "legend.csv"), "utf8").trim().split(/\r?\n/).slice(1).map((l) => l.split(","));
+  const rows = readFileSync(join(corpus, "legend.csv"), "utf8")
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(","));
   const byLabel = new Map<string, string[][]>();
   const seen = new Set<string>();
   for (const r of rows) {
@@ -133,7 +139,14 @@ try {
   async function snapshot(name: string, entries: SnapshotEntry[]) {
     const written = await writeManifest(storage, entries);
     return t.db.datasetSnapshot.create({
-      data: { name, contentHash: written.contentHash, manifestKey: written.key, imageCount: written.entries.length, classCounts: classCounts(written.entries), createdById: "bench" },
+      data: {
+        name,
+        contentHash: written.contentHash,
+        manifestKey: written.key,
+        imageCount: written.entries.length,
+        classCounts: classCounts(written.entries),
+        createdById: "bench",
+      },
       select: { id: true, classCounts: true, imageCount: true },
     });
   }
@@ -157,7 +170,14 @@ try {
     redisUrl,
     prefix,
     log: (l) => log(l),
-    deps: { db: t.db, storage, embeddings: new EmbeddingStore(join(work, "embeddings")), sources: nodeModelSources(), backend: backend.name, codeVersion: "bench" },
+    deps: {
+      db: t.db,
+      storage,
+      embeddings: new EmbeddingStore(join(work, "embeddings")),
+      sources: nodeModelSources(),
+      backend: backend.name,
+      codeVersion: "bench",
+    },
   });
   const evaluator = startEvaluator({ redisUrl, prefix, deps: { db: t.db, storage, sources: nodeModelSources(), backend: backend.name }, log: (l) => log(l) });
   await events.waitUntilReady();
@@ -181,7 +201,14 @@ try {
   await trainer.close();
   await evaluator.close();
   const c = await compareOnSet(t.db, { setId: pinned.set.id, a: a.versionId, b: b.versionId });
-  const pick = (m: typeof c.a) => ({ accuracy: m.accuracy, balanced_accuracy: m.balancedAccuracy, macro_f1: m.macroF1, top2: m.top2, ece: m.ece, per_class: m.perClass });
+  const pick = (m: typeof c.a) => ({
+    accuracy: m.accuracy,
+    balanced_accuracy: m.balancedAccuracy,
+    macro_f1: m.macroF1,
+    top2: m.top2,
+    ece: m.ece,
+    per_class: m.perClass,
+  });
   const cpu = process.cpuUsage(cpuStart);
   console.log(
     JSON.stringify(
@@ -192,7 +219,10 @@ try {
         corpus: { sampledPerClass: perClass > 0 ? perClass : "all", imported: imported.imported },
         screening: { stages, seconds: Math.round(screenSeconds) },
         cleaning: { relabelBelow, removed, relabelled, mislabelledKept: mislabelKept },
-        snapshots: { raw: { images: rawSnap.imageCount, classCounts: rawSnap.classCounts }, cleaned: { images: cleanSnap.imageCount, classCounts: cleanSnap.classCounts } },
+        snapshots: {
+          raw: { images: rawSnap.imageCount, classCounts: rawSnap.classCounts },
+          cleaned: { images: cleanSnap.imageCount, classCounts: cleanSnap.classCounts },
+        },
         evalSet: { name: pinned.set.name, images: pinned.set.imageCount, contentHash: pinned.set.contentHash },
         n: c.n,
         raw: { version: a.number, trainSeconds: a.trainSeconds, ...pick(c.a) },
@@ -202,7 +232,9 @@ try {
         delta_balanced_accuracy: Math.round((c.b.balancedAccuracy - c.a.balancedAccuracy) * 1e4) / 1e4,
         per_class_delta: c.perClassDelta,
         mcnemar: c.mcnemar,
-        sentence: c.sentence.replace(/[Vv]ersion (\d+)/g, (_v, n: string) => (Number(n) === a.number ? "the raw version" : "the cleaned version")).replace(/^the/, "The"),
+        sentence: c.sentence
+          .replace(/[Vv]ersion (\d+)/g, (_v, n: string) => (Number(n) === a.number ? "the raw version" : "the cleaned version"))
+          .replace(/^the/, "The"),
         backend: backend.name,
         cores: availableParallelism(),
         loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),

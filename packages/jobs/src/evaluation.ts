@@ -1,5 +1,6 @@
 import { Queue } from "bullmq";
 import { z } from "zod";
+
 import { QUEUE_NAMES, redisConnection, type QueueTarget } from "./queues.ts";
 
 /**

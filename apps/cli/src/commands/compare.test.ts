@@ -1,7 +1,9 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
 import { mcnemarExact } from "@mien/model";
 
 const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..", "..");

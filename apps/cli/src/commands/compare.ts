@@ -1,8 +1,10 @@
 import { relative } from "node:path";
+
 import { compareModels, comparisonSentence, type EvaluationReport } from "@mien/model";
 import { listClassFolder, selectNodeBackend } from "@mien/model/node";
-import { parseCommandArgs } from "./args.ts";
+
 import { predictFolder } from "../training/predict-folder.ts";
+import { parseCommandArgs } from "./args.ts";
 
 const USAGE = `Usage: pnpm --silent mien compare --model A --model B --data <class-folder dir> [--json] [--flips]
 
@@ -29,7 +31,16 @@ function metrics(r: EvaluationReport) {
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(
-    { args: argv, options: { model: { type: "string", multiple: true }, data: { type: "string" }, json: { type: "boolean" }, flips: { type: "boolean" }, help: { type: "boolean", short: "h" } } },
+    {
+      args: argv,
+      options: {
+        model: { type: "string", multiple: true },
+        data: { type: "string" },
+        json: { type: "boolean" },
+        flips: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    },
     USAGE,
   );
   if (typeof parsed === "number") return parsed;
@@ -46,7 +57,11 @@ export async function run(argv: string[]): Promise<number> {
   };
   const a = await predictFolder(models[0]!, files, progress("A"));
   const b = await predictFolder(models[1]!, files, progress("B"));
-  const c = compareModels(files.map((f) => f.label), a, b);
+  const c = compareModels(
+    files.map((f) => f.label),
+    a,
+    b,
+  );
   const sentence = comparisonSentence(c);
   const result = {
     model_a: models[0],
@@ -64,7 +79,12 @@ export async function run(argv: string[]): Promise<number> {
     mcnemar: c.mcnemar,
     sentence,
     ...(values.flips
-      ? { flips: { to_right: c.flippedToRight.map((i) => relative(values.data!, files[i]!.path)), to_wrong: c.flippedToWrong.map((i) => relative(values.data!, files[i]!.path)) } }
+      ? {
+          flips: {
+            to_right: c.flippedToRight.map((i) => relative(values.data!, files[i]!.path)),
+            to_wrong: c.flippedToWrong.map((i) => relative(values.data!, files[i]!.path)),
+          },
+        }
       : {}),
   };
   if (values.json) {
@@ -77,7 +97,12 @@ export async function run(argv: string[]): Promise<number> {
   const left = Object.entries(c.excluded);
   if (left.length) console.log(`Left out (label not a shared class): ${left.map(([k, v]) => `${k} ${v}`).join(", ")}`);
   console.log(`                 A        B        B − A`);
-  for (const [name, key] of [["accuracy", "accuracy"], ["balanced acc.", "balancedAccuracy"], ["macro-F1", "macroF1"], ["top-2", "top2"]] as const) {
+  for (const [name, key] of [
+    ["accuracy", "accuracy"],
+    ["balanced acc.", "balancedAccuracy"],
+    ["macro-F1", "macroF1"],
+    ["top-2", "top2"],
+  ] as const) {
     console.log(`  ${name.padEnd(13)} ${pct(c.a[key]).padStart(7)}  ${pct(c.b[key]).padStart(7)}  ${((c.b[key] - c.a[key]) * 100).toFixed(2).padStart(7)} pt`);
   }
   console.log(`  ${"ECE".padEnd(13)} ${c.a.ece.toFixed(4).padStart(7)}  ${c.b.ece.toFixed(4).padStart(7)}`);

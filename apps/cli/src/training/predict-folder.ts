@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+
 import type { ExpressionClass } from "@mien/model";
 import { listClassFolder, loadExpressionModelFromDir, predictImages } from "@mien/model/node";
 
@@ -12,9 +13,14 @@ export async function predictFolder(
 ): Promise<{ classes: ExpressionClass[]; probs: Float32Array }> {
   const model = await loadExpressionModelFromDir(modelDir);
   try {
-    const probs = await predictImages(model, files.map((f) => f.path), async (p) => readFile(p), {
-      onProgress: async (done, total) => onProgress?.(done, total),
-    });
+    const probs = await predictImages(
+      model,
+      files.map((f) => f.path),
+      async (p) => readFile(p),
+      {
+        onProgress: async (done, total) => onProgress?.(done, total),
+      },
+    );
     return { classes: [...model.classes], probs };
   } finally {
     model.dispose();

@@ -4,12 +4,15 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { compareOnSet, flippedImages, pinEvalSet, queueMissingScores } from "@mien/api/evaluation";
 import { evaluationQueue } from "@mien/jobs";
 import { mcnemarExact } from "@mien/model";
 import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
 import { registerVersionDir } from "@mien/registry";
+
 import { FER, importFolder, workerTestData, type WorkerTestData } from "../testing/fixtures.ts";
 import { startEvaluator, type Evaluator } from "./worker.ts";
 
@@ -65,7 +68,16 @@ describe("pinned evaluation sets", () => {
     const [row] = await settled(1);
     expect(row).toMatchObject({ status: "completed", error: null });
     const score = await data.t.db.evalScore.findFirstOrThrow({ where: { versionId: v.first, setId } });
-    const metrics = score.metrics as { n: number; accuracy: number; confusion: number[][]; perClass: Record<string, { precision: number; recall: number }>; balancedAccuracy: number; macroF1: number; top2: number; ece: number };
+    const metrics = score.metrics as {
+      n: number;
+      accuracy: number;
+      confusion: number[][];
+      perClass: Record<string, { precision: number; recall: number }>;
+      balancedAccuracy: number;
+      macroF1: number;
+      top2: number;
+      ece: number;
+    };
     expect(metrics.n).toBe(24);
     for (const key of ["accuracy", "balancedAccuracy", "macroF1", "top2", "ece"] as const) expect(typeof metrics[key]).toBe("number");
     expect(metrics.confusion.flat().reduce((a, b) => a + b, 0)).toBe(24);
@@ -141,6 +153,8 @@ describe("pinned evaluation sets", () => {
     await expect(data.t.db.$executeRawUnsafe(`DELETE FROM eval_set_item WHERE "setId" = '${setId}'`)).rejects.toThrow(/immutable: DELETE is not allowed/);
     await expect(data.t.db.$executeRawUnsafe(`DELETE FROM eval_set WHERE id = '${withContemptId}'`)).rejects.toThrow(/immutable/);
     const run = await data.t.db.importRun.findFirstOrThrow({ select: { id: true } });
-    await expect(pinEvalSet(data.t.db, data.storage, { source: "import", name: "empty", importRunId: run.id, split: "test" }, "admin")).rejects.toThrow(/Nothing to pin/);
+    await expect(pinEvalSet(data.t.db, data.storage, { source: "import", name: "empty", importRunId: run.id, split: "test" }, "admin")).rejects.toThrow(
+      /Nothing to pin/,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { UnrecoverableError, type Job } from "bullmq";
+
 import type { Db, Prisma } from "@mien/db";
 import { evaluationJobPayload, type EvaluationJobPayload } from "@mien/jobs";
 import { isExpressionClass, loadExpressionModel, scoreModel, type ExpressionClass, type ModelSources } from "@mien/model";
@@ -27,7 +28,8 @@ export function createEvaluationHandler(deps: EvaluationDeps) {
   const { db, storage, log } = deps;
   return async function handleEvaluationJob(job: Job<EvaluationJobPayload>): Promise<{ scoreId: string; accuracy: number | null }> {
     const parsed = evaluationJobPayload.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`Evaluation job ${job.id} has an invalid payload: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+    if (!parsed.success)
+      throw new UnrecoverableError(`Evaluation job ${job.id} has an invalid payload: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
     const { scoreId } = parsed.data;
     const row = await db.evalScore.findUnique({
       where: { id: scoreId },
@@ -41,9 +43,13 @@ export function createEvaluationHandler(deps: EvaluationDeps) {
     const images = await db.image.findMany({ where: { sha256: { in: items.map((i) => i.sha256) } }, select: { sha256: true, storageKey: true } });
     const keyOf = new Map(images.map((i) => [i.sha256, i.storageKey]));
     const missing = items.filter((i) => !keyOf.has(i.sha256)).length;
-    if (missing) throw new UnrecoverableError(`${missing} of the ${items.length} images of set “${row.set.name}” are no longer in the data set; the set cannot be scored.`);
+    if (missing)
+      throw new UnrecoverableError(
+        `${missing} of the ${items.length} images of set “${row.set.name}” are no longer in the data set; the set cannot be scored.`,
+      );
     const labels = items.map((i) => {
-      if (!isExpressionClass(i.label)) throw new UnrecoverableError(`Set “${row.set.name}” has an item labelled “${i.label}”, which is not an expression class.`);
+      if (!isExpressionClass(i.label))
+        throw new UnrecoverableError(`Set “${row.set.name}” has an item labelled “${i.label}”, which is not an expression class.`);
       return i.label as ExpressionClass;
     });
 
@@ -52,9 +58,14 @@ export function createEvaluationHandler(deps: EvaluationDeps) {
     const model = await loadExpressionModel(manifest, async (name) => arrayBuffer(await storage.get(versionFileKey(hash, name))), deps.sources);
     let probs: Float32Array;
     try {
-      probs = await predictImages(model, items.map((i) => i.sha256), async (sha) => storage.get(keyOf.get(sha)!), {
-        onProgress: async (done, total) => void (await job.updateProgress({ done, total })),
-      });
+      probs = await predictImages(
+        model,
+        items.map((i) => i.sha256),
+        async (sha) => storage.get(keyOf.get(sha)!),
+        {
+          onProgress: async (done, total) => void (await job.updateProgress({ done, total })),
+        },
+      );
     } finally {
       model.dispose();
     }

@@ -1,6 +1,8 @@
 import { UnrecoverableError, Worker } from "bullmq";
+
 import { evaluationQueue, logRedisConnection, QUEUE_NAMES, queueEvalScores, redisConnection, type EvaluationJobPayload } from "@mien/jobs";
 import { ensureEvalScores } from "@mien/registry";
+
 import { createEvaluationHandler, type EvaluationDeps } from "./handler.ts";
 
 export interface EvaluatorOptions {
@@ -33,7 +35,10 @@ export function startEvaluator({ redisUrl, prefix, deps, log = console.log }: Ev
     const scoreId = job?.data?.scoreId;
     if (final && scoreId) {
       void db.evalScore
-        .updateMany({ where: { id: scoreId, status: { in: ["queued", "running"] } }, data: { status: "failed", error: err.message.slice(0, 2000), finishedAt: new Date() } })
+        .updateMany({
+          where: { id: scoreId, status: { in: ["queued", "running"] } },
+          data: { status: "failed", error: err.message.slice(0, 2000), finishedAt: new Date() },
+        })
         .catch((e: unknown) => log(`could not mark score ${scoreId} failed: ${(e as Error).message}`));
     }
   });

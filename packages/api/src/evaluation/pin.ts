@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
-import { AppError } from "@mien/errors";
+
 import { z } from "zod";
-import type { Db } from "@mien/db";
+
 import { readManifest } from "@mien/dataset/snapshot";
+import type { Db } from "@mien/db";
+import { AppError } from "@mien/errors";
 import { isExpressionClass, type ExpressionClass } from "@mien/model/classes";
 import type { Storage } from "@mien/storage";
 
@@ -56,7 +58,18 @@ async function itemsOf(db: Db, storage: Storage, input: z.output<typeof pinEvalS
   return { items, describe: `${input.split ? `the ${input.split} images` : "the images"} of the import of ${run.root}` };
 }
 
-const setSelect = { id: true, name: true, contentHash: true, source: true, snapshotId: true, importRunId: true, split: true, imageCount: true, classCounts: true, createdAt: true } as const;
+const setSelect = {
+  id: true,
+  name: true,
+  contentHash: true,
+  source: true,
+  snapshotId: true,
+  importRunId: true,
+  split: true,
+  imageCount: true,
+  classCounts: true,
+  createdAt: true,
+} as const;
 
 /**
  * Pins an evaluation set: a snapshot's test (or val) split, or the images of an import. Its items
@@ -91,7 +104,13 @@ export async function pinEvalSet(db: Db, storage: Storage, rawInput: PinEvalSetI
       });
       await tx.evalSetItem.createMany({ data: items.map((it, position) => ({ setId: row.id, position, sha256: it.sha256, label: it.label })) });
       await tx.auditLog.create({
-        data: { actorId, action: "evalset.pin", entityType: "eval_set", entityId: row.id, after: { name: row.name, contentHash, imageCount: items.length, from: describe } },
+        data: {
+          actorId,
+          action: "evalset.pin",
+          entityType: "eval_set",
+          entityId: row.id,
+          after: { name: row.name, contentHash, imageCount: items.length, from: describe },
+        },
       });
       return row;
     });

@@ -1,4 +1,5 @@
 import type { Queue } from "bullmq";
+
 import type { Db } from "@mien/db";
 import { envValue } from "@mien/env";
 import { evaluationQueue, queueEvalScores, type EvaluationJobPayload } from "@mien/jobs";

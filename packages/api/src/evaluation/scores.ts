@@ -1,6 +1,7 @@
-import { AppError } from "@mien/errors";
 import { z } from "zod";
+
 import type { Db } from "@mien/db";
+import { AppError } from "@mien/errors";
 import { isExpressionClass, type ExpressionClass } from "@mien/model/classes";
 import { compareModels, comparisonSentence, type Comparison } from "@mien/model/evaluation";
 import type { EvaluationReport } from "@mien/model/manifest";
@@ -45,17 +46,32 @@ export async function listEvalSets(db: Db) {
 export const compareInput = z.object({ setId: z.uuid(), a: z.uuid(), b: z.uuid() });
 export type CompareInput = z.infer<typeof compareInput>;
 
-async function loadComparison(db: Db, input: CompareInput): Promise<{ comparison: Comparison; items: Array<{ sha256: string; label: ExpressionClass }>; a: StoredPredictions; b: StoredPredictions; numbers: { a: number; b: number } }> {
+async function loadComparison(
+  db: Db,
+  input: CompareInput,
+): Promise<{
+  comparison: Comparison;
+  items: Array<{ sha256: string; label: ExpressionClass }>;
+  a: StoredPredictions;
+  b: StoredPredictions;
+  numbers: { a: number; b: number };
+}> {
   const [set, scores] = await Promise.all([
     db.evalSet.findUnique({ where: { id: input.setId }, select: { id: true } }),
-    db.evalScore.findMany({ where: { setId: input.setId, versionId: { in: [input.a, input.b] } }, select: { versionId: true, status: true, predictions: true, version: { select: { number: true } } } }),
+    db.evalScore.findMany({
+      where: { setId: input.setId, versionId: { in: [input.a, input.b] } },
+      select: { versionId: true, status: true, predictions: true, version: { select: { number: true } } },
+    }),
   ]);
   if (!set) throw new AppError("NOT_FOUND", "No such evaluation set.");
   const pick = (id: string) => {
     const s = scores.find((r) => r.versionId === id);
     if (!s) throw new AppError("NOT_FOUND", "That version has not been queued for this set yet; wait for the evaluation worker.");
     if (s.status !== "completed" || !s.predictions) {
-      throw new AppError("PRECONDITION_FAILED", `Version ${s.version.number} is not scored on this set yet (${s.status}); the comparison appears once the evaluation worker has scored it.`);
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `Version ${s.version.number} is not scored on this set yet (${s.status}); the comparison appears once the evaluation worker has scored it.`,
+      );
     }
     return { predictions: s.predictions as unknown as StoredPredictions, number: s.version.number };
   };
@@ -67,7 +83,11 @@ async function loadComparison(db: Db, input: CompareInput): Promise<{ comparison
     throw new Error("Stored predictions do not match the set's images; re-score the set.");
   }
   const flat = (p: StoredPredictions) => ({ classes: p.classes, probs: p.probs.flat() });
-  const comparison = compareModels(items.map((i) => i.label), flat(a.predictions), flat(b.predictions));
+  const comparison = compareModels(
+    items.map((i) => i.label),
+    flat(a.predictions),
+    flat(b.predictions),
+  );
   return { comparison, items, a: a.predictions, b: b.predictions, numbers: { a: a.number, b: b.number } };
 }
 

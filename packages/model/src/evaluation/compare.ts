@@ -38,7 +38,8 @@ function canonical(classes: Iterable<ExpressionClass>): ExpressionClass[] {
 export function scoreOnClasses(model: ModelScores, labels: readonly ExpressionClass[], classes: readonly ExpressionClass[]): ScoredSet {
   const shared = canonical(classes);
   const mk = model.classes.length;
-  if (model.probs.length !== labels.length * mk) throw new Error(`scoreOnClasses: ${model.probs.length} probabilities for ${labels.length} images × ${mk} classes.`);
+  if (model.probs.length !== labels.length * mk)
+    throw new Error(`scoreOnClasses: ${model.probs.length} probabilities for ${labels.length} images × ${mk} classes.`);
   const column = shared.map((c) => {
     const j = model.classes.indexOf(c);
     if (j < 0) throw new Error(`scoreOnClasses: the model does not output "${c}".`);
@@ -89,7 +90,13 @@ export function mcnemarFromOutcomes(aRight: ArrayLike<boolean>, bRight: ArrayLik
     if (!aRight[i] && bRight[i]) flippedToRight.push(i);
     else if (aRight[i] && !bRight[i]) flippedToWrong.push(i);
   }
-  return { b01: flippedToRight.length, b10: flippedToWrong.length, p: mcnemarExact(flippedToRight.length, flippedToWrong.length), flippedToRight, flippedToWrong };
+  return {
+    b01: flippedToRight.length,
+    b10: flippedToWrong.length,
+    p: mcnemarExact(flippedToRight.length, flippedToWrong.length),
+    flippedToRight,
+    flippedToWrong,
+  };
 }
 
 export interface ClassDelta {
@@ -157,7 +164,11 @@ export function compareModels(labels: readonly ExpressionClass[], a: ModelScores
 }
 
 /** The plain sentence for a comparison, e.g. "B is better than A on this set; a difference this large by chance has p = 0.003." */
-export function comparisonSentence(c: Pick<Comparison, "n" | "mcnemar" | "deltaAccuracy">, names: { a: string; b: string } = { a: "A", b: "B" }, alpha = 0.05): string {
+export function comparisonSentence(
+  c: Pick<Comparison, "n" | "mcnemar" | "deltaAccuracy">,
+  names: { a: string; b: string } = { a: "A", b: "B" },
+  alpha = 0.05,
+): string {
   const { b01, b10, p } = c.mcnemar;
   const pText = p < 0.001 ? "p < 0.001" : `p = ${p < 0.01 ? p.toFixed(3) : p.toFixed(2)}`;
   if (b01 === b10) return `${names.a} and ${names.b} get the same number of these ${c.n} images right (${b01 + b10} images flip either way); no difference.`;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { compareModels, comparisonSentence, scoreModel } from "./compare.ts";
 import { mcnemarExact } from "./mcnemar.ts";
 
@@ -29,7 +30,13 @@ describe("McNemar's exact test", () => {
   });
 
   it("agrees with integer arithmetic for large counts", () => {
-    for (const [x, y] of [[40, 70], [100, 150], [500, 430], [1200, 1310], [2, 300]] as const) {
+    for (const [x, y] of [
+      [40, 70],
+      [100, 150],
+      [500, 430],
+      [1200, 1310],
+      [2, 300],
+    ] as const) {
       const p = mcnemarExact(x, y);
       const exact = exactByBigInt(x, y);
       expect(Math.abs(p - exact)).toBeLessThanOrEqual(1e-9 * Math.max(exact, 1e-300) + 1e-15);
@@ -48,8 +55,14 @@ describe("McNemar's exact test", () => {
 describe("compareModels", () => {
   const labels = ["happiness", "happiness", "sadness", "sadness", "fear", "contempt"] as const;
   // A: 3 classes; B: 4 classes incl. contempt. Rows in each model's class order.
-  const a = { classes: ["fear", "happiness", "sadness"] as const, probs: [0.1, 0.8, 0.1, 0.6, 0.3, 0.1, 0.1, 0.1, 0.8, 0.2, 0.7, 0.1, 0.7, 0.2, 0.1, 0.3, 0.3, 0.4] };
-  const b = { classes: ["contempt", "fear", "happiness", "sadness"] as const, probs: [0, 0.1, 0.8, 0.1, 0, 0.1, 0.8, 0.1, 0, 0.2, 0.1, 0.7, 0.5, 0.3, 0.1, 0.1, 0, 0.1, 0.8, 0.1, 0.9, 0, 0, 0.1] };
+  const a = {
+    classes: ["fear", "happiness", "sadness"] as const,
+    probs: [0.1, 0.8, 0.1, 0.6, 0.3, 0.1, 0.1, 0.1, 0.8, 0.2, 0.7, 0.1, 0.7, 0.2, 0.1, 0.3, 0.3, 0.4],
+  };
+  const b = {
+    classes: ["contempt", "fear", "happiness", "sadness"] as const,
+    probs: [0, 0.1, 0.8, 0.1, 0, 0.1, 0.8, 0.1, 0, 0.2, 0.1, 0.7, 0.5, 0.3, 0.1, 0.1, 0, 0.1, 0.8, 0.1, 0.9, 0, 0, 0.1],
+  };
 
   it("a model compared with itself: b01 = b10 = 0 and p = 1", () => {
     const c = compareModels(labels, a, a);
@@ -79,7 +92,11 @@ describe("compareModels", () => {
   });
 
   it("says plainly which is better and how sure", () => {
-    expect(comparisonSentence({ n: 1000, deltaAccuracy: 0.05, mcnemar: { b01: 60, b10: 10, p: mcnemarExact(60, 10) } })).toMatch(/^B is better than A on this set; a difference this large by chance has p < 0.001\.$/);
-    expect(comparisonSentence({ n: 100, deltaAccuracy: -0.01, mcnemar: { b01: 4, b10: 5, p: 1 } })).toMatch(/^A gets 1 more of 100 images right than B, but .*no clear winner\.$/);
+    expect(comparisonSentence({ n: 1000, deltaAccuracy: 0.05, mcnemar: { b01: 60, b10: 10, p: mcnemarExact(60, 10) } })).toMatch(
+      /^B is better than A on this set; a difference this large by chance has p < 0.001\.$/,
+    );
+    expect(comparisonSentence({ n: 100, deltaAccuracy: -0.01, mcnemar: { b01: 4, b10: 5, p: 1 } })).toMatch(
+      /^A gets 1 more of 100 images right than B, but .*no clear winner\.$/,
+    );
   });
 });
