@@ -29,7 +29,12 @@ export function auroc(score: ArrayLike<number>, positive: (i: number) => boolean
     let end = start;
     while (end + 1 < n && score[order[end + 1]!] === score[order[start]!]) end++;
     const rank = (start + end) / 2 + 1;
-    for (let r = start; r <= end; r++) if (positive(order[r]!)) (pos++, (rankSum += rank));
+    for (let r = start; r <= end; r++) {
+      if (positive(order[r]!)) {
+        pos++;
+        rankSum += rank;
+      }
+    }
     start = end + 1;
   }
   const neg = n - pos;

@@ -38,7 +38,10 @@ function byCondition(cond: (p: Probs, i: number, y: number, j: number, t: Float6
     const suggested = Int32Array.from(y);
     y.forEach((l, i) => {
       const j = argmaxOther(p, i, k, l);
-      if (cond(p.subarray(i * k, (i + 1) * k), i, l, j, t)) ((issue[i] = 1), (suggested[i] = j));
+      if (cond(p.subarray(i * k, (i + 1) * k), i, l, j, t)) {
+        issue[i] = 1;
+        suggested[i] = j;
+      }
     });
     return { issue, suggested };
   };

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 
 import type { ExpressionClass } from "@mien/model";
-import { listClassFolder, loadExpressionModelFromDir, predictImages } from "@mien/model/node";
+import type { listClassFolder} from "@mien/model/node";
+import { loadExpressionModelFromDir, predictImages } from "@mien/model/node";
 
 export type LabelledFile = Awaited<ReturnType<typeof listClassFolder>>[number];
 
