@@ -145,7 +145,7 @@ const POLICY: RouteCase[] = [
   // The coach runs for everyone, signed in or not; models hold no personal data.
   { route: "api/models/active", url: () => "/api/models/active", expected: PUBLIC },
   { route: "api/models/[hash]/[file]", url: () => `/api/models/${ids.modelHash}/manifest.json`, expected: PUBLIC },
-  { route: "api/models/[hash]/[file]", url: () => `/api/models/${ids.modelHash}/model.json`, expected: PUBLIC },
+  { route: "api/models/[hash]/[file]", url: () => `/api/models/${ids.modelHash}/card.md`, expected: PUBLIC },
   { route: "api/health", url: () => "/api/health", expected: PUBLIC },
   { route: "models/[pkg]/[version]/[file]", url: () => `/models/face-api/${ids.faceApiVersion}/face_expression_model-weights_manifest.json`, expected: PUBLIC },
   // tRPC: one procedure per declared role (the full procedure × role table is packages/api/src/roles.test.ts).

@@ -13,8 +13,7 @@ import { readVersionFile } from "./read.ts";
 const run = promisify(execFile);
 
 /** A committed model: manifest, model.json, card.md and a 270 kB weights shard. */
-// A published format-1 version with one weights shard (the default before the ensemble).
-const DEFAULT_DIR = join(import.meta.dirname, "..", "..", "..", "models", "fer7-faceapi-mlp");
+const DEFAULT_DIR = join(import.meta.dirname, "..", "..", "..", "models", "default");
 const files = new Map(readdirSync(DEFAULT_DIR).map((name) => [name, new Uint8Array(readFileSync(join(DEFAULT_DIR, name)))]));
 const { contentHash } = verifyVersionFiles(files);
 

@@ -8,8 +8,7 @@ import { PublishError } from "./publish.ts";
 import { registerVersionDir } from "./register-dir.ts";
 
 /** A committed model: a real manifest whose weights shard is weights.bin. */
-// A published format-1 version with one weights shard (the default before the ensemble).
-const DEFAULT_DIR = join(import.meta.dirname, "..", "..", "..", "models", "fer7-faceapi-mlp");
+const DEFAULT_DIR = join(import.meta.dirname, "..", "..", "..", "models", "default");
 
 describe("registering a damaged version folder (real PostgreSQL)", () => {
   let t: TestDatabase;

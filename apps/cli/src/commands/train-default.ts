@@ -7,7 +7,7 @@ import { trainFromFolder, writeVersionFolder } from "../training/train-folder.ts
 import { parseCommandArgs } from "./args.ts";
 
 /**
- * The recipe of models/default: each part is trained from the folder by the same pipeline as a
+ * The recipe of models/fer7-ensemble: each part is trained from the folder by the same pipeline as a
  * training job (checkpointed after every epoch, so a killed run resumes), then the parts are
  * averaged into one calibrated version. Changing a part's flags retrains only that part.
  * A fine-tuned face-api top is not a part yet: it reached 56.6% val after 2 epochs at about 50
@@ -22,12 +22,12 @@ export const DEFAULT_PARTS: readonly { name: string; flags: Record<string, strin
 
 const USAGE = `Usage: pnpm --silent mien train-default [--data DIR] [--out DIR] [--work DIR] [--only name,name]
 
-Reproduces models/default: trains each part of its recipe from the folder (resuming from
+Reproduces models/fer7-ensemble: trains each part of its recipe from the folder (resuming from
 checkpoints after a kill, skipping parts already trained with the same config), then averages
 them into one version, calibrated on val. Prints JSON with each part's val figures and minutes.
 
   --data DIR   <root>/<split>/<class>/ images (default ../shared/data/fer2013)
-  --out DIR    the version folder to write (default models/default)
+  --out DIR    the version folder to write (default models/fer7-ensemble)
   --work DIR   where the parts are kept (default <data dir>/default-parts)
   --only LIST  train or reuse only these parts (their names below), e.g. for a study
 
@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   const { loadServerEnv } = await import("@mien/env");
   const env = loadServerEnv();
   const data = resolve(values.data ?? join(import.meta.dirname, "..", "..", "..", "..", "..", "shared", "data", "fer2013"));
-  const out = resolve(values.out ?? join(import.meta.dirname, "..", "..", "..", "..", "models", "default"));
+  const out = resolve(values.out ?? join(import.meta.dirname, "..", "..", "..", "..", "models", "fer7-ensemble"));
   const work = resolve(values.work ?? join(env.dataDir, "default-parts"));
   const only = values.only?.split(",").map((s) => s.trim());
   const unknown = only?.filter((n) => !DEFAULT_PARTS.some((p) => p.name === n)) ?? [];

@@ -90,8 +90,8 @@ describe("loadCoachModel", () => {
   });
 
   const MODELS = join(import.meta.dirname, "..", "..", "..", "..", "models");
-  // A published format-1 version with one weights shard (the default before the ensemble), for the corruption cases.
-  const DEFAULT_DIR = join(MODELS, "fer7-faceapi-mlp");
+  // The committed default: a format-1 version with one weights shard, for the corruption cases.
+  const DEFAULT_DIR = join(MODELS, "default");
 
   /** Serves a committed model as the promoted version, optionally with a file's bytes replaced. */
   async function publishDefault(replace: Record<string, Buffer> = {}, dir = DEFAULT_DIR) {
@@ -103,7 +103,7 @@ describe("loadCoachModel", () => {
     return { manifest, active: { version: 1, contentHash, name: manifest.name, baseUrl: `${base}/registry/${contentHash}/` } };
   }
 
-  it.each(["default", "fer7-faceapi-mlp"])("runs a promoted version (the committed %s model) through the same loader as mien eval", async (name) => {
+  it.each(["default", "fer7-ensemble"])("runs a promoted version (the committed %s model) through the same loader as mien eval", async (name) => {
     const { manifest, active } = await publishDefault({}, join(MODELS, name));
     const { info, model } = await loadCoachModel(active, urls, packagedSources(urls));
     expect(info).toMatchObject({ source: "registry", key: active.contentHash, version: "1", classes: manifest.classes });
