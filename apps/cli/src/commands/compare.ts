@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 
-import { compareModels, comparisonSentence, type EvaluationReport } from "@mien/model";
+import { compareModels, comparisonSentence } from "@mien/model";
+import { reportJson } from "../training/eval-summary.ts";
 import { listClassFolder, selectNodeBackend } from "@mien/model/node";
 
 import { predictFolder } from "../training/predict-folder.ts";
@@ -16,18 +17,6 @@ const USAGE = `Usage: pnpm --silent mien compare --model A --model B --data <cla
 
 Only classes both models output are scored; images of other classes are reported under "excluded".`;
 
-function metrics(r: EvaluationReport) {
-  return {
-    n: r.n,
-    accuracy: r.accuracy,
-    balanced_accuracy: r.balancedAccuracy,
-    macro_f1: r.macroF1,
-    top2: r.top2,
-    ece: r.ece,
-    per_class: r.perClass,
-    confusion: r.confusion,
-  };
-}
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(
@@ -72,8 +61,8 @@ export async function run(argv: string[]): Promise<number> {
     only_b: c.onlyB,
     excluded: c.excluded,
     n: c.n,
-    a: metrics(c.a),
-    b: metrics(c.b),
+    a: reportJson(c.a),
+    b: reportJson(c.b),
     delta_accuracy: c.deltaAccuracy,
     per_class_delta: c.perClassDelta,
     mcnemar: c.mcnemar,

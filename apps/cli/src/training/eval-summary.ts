@@ -1,4 +1,4 @@
-import { evaluationReport, type ExpressionClass } from "@mien/model";
+import { evaluationReport, type EvaluationReport, type ExpressionClass } from "@mien/model";
 
 /**
  * `mien eval`'s JSON: metrics over `classes` (the union of the model's and the data's classes),
@@ -13,7 +13,11 @@ export function evalSummary(probs: Float32Array, modelClasses: readonly Expressi
   const column = modelClasses.map((c) => classes.indexOf(c));
   for (let i = 0; i < n; i++) for (let j = 0; j < mk; j++) wide[i * k + column[j]!] = probs[i * mk + j]!;
   const y = Int32Array.from(labels, (l) => classes.indexOf(l));
-  const r = evaluationReport(wide, y, classes);
+  return { ...reportJson(evaluationReport(wide, y, classes)), classes: [...classes] };
+}
+
+/** An evaluation report in the CLI's JSON field names (mien eval and mien compare). */
+export function reportJson(r: EvaluationReport) {
   return {
     n: r.n,
     accuracy: r.accuracy,
@@ -23,6 +27,5 @@ export function evalSummary(probs: Float32Array, modelClasses: readonly Expressi
     ece: r.ece,
     per_class: r.perClass,
     confusion: r.confusion,
-    classes: [...classes],
   };
 }
