@@ -1,4 +1,4 @@
-import { getDb, type Db } from "@mien/db";
+import { audit, getDb, type Db } from "@mien/db";
 import type { Auth } from "./auth.ts";
 import { getAuth } from "./instance.ts";
 import type { Role } from "./roles.ts";
@@ -47,9 +47,7 @@ export async function createUserWithRole(
     if (signedUp.token) await ctx.internalAdapter.deleteSession(signedUp.token);
     await db.$transaction([
       db.user.update({ where: { id: signedUp.user.id }, data: { role: input.role } }),
-      db.auditLog.create({
-        data: { action: "user.create", entityType: "user", entityId: signedUp.user.id, after: { email, role: input.role } },
-      }),
+      audit(db, { actorId: null, action: "user.create", entityType: "user", entityId: signedUp.user.id, after: { email, role: input.role } }),
     ]);
     return { id: signedUp.user.id, email, role: input.role, created: true };
   }
@@ -64,15 +62,7 @@ export async function createUserWithRole(
     ...(before.role === input.role
       ? []
       : [
-          db.auditLog.create({
-            data: {
-              action: "user.set_role",
-              entityType: "user",
-              entityId: user.id,
-              before: { role: before.role },
-              after: { role: input.role },
-            },
-          }),
+          audit(db, { actorId: null, action: "user.set_role", entityType: "user", entityId: user.id, before: { role: before.role }, after: { role: input.role } }),
         ]),
   ]);
   if (input.password) {

@@ -1,4 +1,4 @@
-import type { Db, Prisma } from "@mien/db";
+import { audit, type Db, type Prisma } from "@mien/db";
 import { AppError } from "@mien/errors";
 import { ACTIVE_ALIAS } from "./keys.ts";
 
@@ -22,23 +22,21 @@ async function lockAlias(tx: Prisma.TransactionClient, alias: string) {
   return tx.modelAlias.findUnique({ where: { name: alias }, select: { version: { select: { id: true, number: true } } } });
 }
 
-async function move(tx: Prisma.TransactionClient, alias: string, to: { id: string; number: number }, from: { id: string; number: number } | null, action: string, actorId: string | null): Promise<void> {
+async function move(tx: Prisma.TransactionClient, alias: string, to: { id: string; number: number }, from: { id: string; number: number } | null, action: "promote" | "bootstrap" | "rollback", actorId: string | null): Promise<void> {
   await tx.modelAlias.upsert({
     where: { name: alias },
     create: { name: alias, versionId: to.id, updatedById: actorId },
     update: { versionId: to.id, updatedById: actorId },
   });
   await tx.modelAliasChange.create({ data: { alias, fromVersionId: from?.id ?? null, toVersionId: to.id, action, actorId } });
-  await tx.auditLog.create({
-    data: {
+  await audit(tx, {
       actorId,
       action: `model.${action}`,
       entityType: "model_alias",
       entityId: alias,
       before: from ? { versionId: from.id, number: from.number } : undefined,
       after: { versionId: to.id, number: to.number },
-    },
-  });
+    });
 }
 
 /** Points `alias` (default "active") at a version; audited, and kept in the alias history for roll back. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Db } from "@mien/db";
+import { audit, type Db } from "@mien/db";
 import { EXPRESSION_CLASSES, type ExpressionClass } from "@mien/model";
 
 /** A practice plan as the learner or a mentor sets it. */
@@ -52,16 +52,14 @@ export async function setPlan(db: Db, input: { userId: string; actorId: string; 
     } else if (before) {
       await tx.practicePlan.delete({ where: { userId } });
     }
-    await tx.auditLog.create({
-      data: {
+    await audit(tx, {
         actorId,
         action: plan ? "plan.set" : "plan.clear",
         entityType: "practice_plan",
         entityId: userId,
         ...(before ? { before } : {}),
         ...(plan ? { after: { ...plan, setById: actorId } } : {}),
-      },
-    });
+      });
   });
   return planOf(db, userId);
 }

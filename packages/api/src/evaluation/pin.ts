@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 
 import { readManifest } from "@mien/dataset/snapshot";
-import type { Db } from "@mien/db";
+import { audit, type Db } from "@mien/db";
 import { AppError } from "@mien/errors";
 import { isExpressionClass, type ExpressionClass } from "@mien/model/classes";
 import type { Storage } from "@mien/storage";
@@ -103,15 +103,13 @@ export async function pinEvalSet(db: Db, storage: Storage, rawInput: PinEvalSetI
         select: setSelect,
       });
       await tx.evalSetItem.createMany({ data: items.map((it, position) => ({ setId: row.id, position, sha256: it.sha256, label: it.label })) });
-      await tx.auditLog.create({
-        data: {
+      await audit(tx, {
           actorId,
           action: "evalset.pin",
           entityType: "eval_set",
           entityId: row.id,
           after: { name: row.name, contentHash, imageCount: items.length, from: describe },
-        },
-      });
+        });
       return row;
     });
     return { set, created: true };

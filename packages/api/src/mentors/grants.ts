@@ -1,5 +1,5 @@
 import { AppError } from "@mien/errors";
-import type { Db } from "@mien/db";
+import { audit, type Db } from "@mien/db";
 
 export interface MentorEntry {
   mentorId: string;
@@ -54,8 +54,6 @@ export async function endGrant(db: Db, input: { userId: string; mentorId: string
     if (!grant || ended.count === 0) {
       throw new AppError("NOT_FOUND", input.by === "learner" ? "That person cannot see your practice any more. Reload the page." : "You no longer follow this person's practice.");
     }
-    await tx.auditLog.create({
-      data: { actorId: input.actorId, action: "mentor.revoke", entityType: "mentor_grant", entityId: grant.id, after: { userId: input.userId, mentorId: input.mentorId, by: input.by } },
-    });
+    await audit(tx, { actorId: input.actorId, action: "mentor.revoke", entityType: "mentor_grant", entityId: grant.id, after: { userId: input.userId, mentorId: input.mentorId, by: input.by } });
   });
 }

@@ -1,5 +1,5 @@
 import { AppError } from "@mien/errors";
-import type { Db } from "@mien/db";
+import { audit, type Db } from "@mien/db";
 import { createAttemptLimit } from "@mien/auth";
 import { CODE_LENGTH, invitationCodeHash, newInvitationCode, normaliseInvitationCode } from "./code.ts";
 
@@ -36,9 +36,7 @@ export async function createInvitation(db: Db, userId: string, now = new Date())
       data: { userId, codeHash: invitationCodeHash(normaliseInvitationCode(code)!), expiresAt, createdAt: now },
       select: { id: true },
     });
-    await tx.auditLog.create({
-      data: { actorId: userId, action: "mentor.invite", entityType: "mentor_invitation", entityId: invitation.id, after: { expiresAt: expiresAt.toISOString() } },
-    });
+    await audit(tx, { actorId: userId, action: "mentor.invite", entityType: "mentor_invitation", entityId: invitation.id, after: { expiresAt: expiresAt.toISOString() } });
     return { id: invitation.id, code, expiresAt };
   });
 }
@@ -50,7 +48,7 @@ export async function withdrawInvitation(db: Db, userId: string, invitationId: s
     if (done.count === 0) {
       throw new AppError("NOT_FOUND", "That invitation is not open any more (used, withdrawn, or not yours). Reload the page.");
     }
-    await tx.auditLog.create({ data: { actorId: userId, action: "mentor.invite.withdraw", entityType: "mentor_invitation", entityId: invitationId } });
+    await audit(tx, { actorId: userId, action: "mentor.invite.withdraw", entityType: "mentor_invitation", entityId: invitationId });
   });
 }
 
@@ -112,15 +110,13 @@ export async function redeemInvitation(db: Db, input: RedeemInput): Promise<{ le
       update: { grantedAt: now, revokedAt: null },
       select: { id: true },
     });
-    await tx.auditLog.create({
-      data: {
+    await audit(tx, {
         actorId: input.mentorId,
         action: "mentor.grant",
         entityType: "mentor_grant",
         entityId: grant.id,
         after: { userId: learner.id, mentorId: input.mentorId, invitationId: invitation.id },
-      },
-    });
+      });
     return { learner, grantId: grant.id };
   });
 }

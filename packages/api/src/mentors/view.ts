@@ -1,4 +1,4 @@
-import type { Db } from "@mien/db";
+import { audit, type Db } from "@mien/db";
 import type { ExpressionClass } from "@mien/model";
 import { planOf, type PracticePlanView } from "../coach/plan.ts";
 import { progressOf } from "../coach/progress.ts";
@@ -37,7 +37,7 @@ export interface LearnerView {
 
 /** Writes one mentor.view row: every look at a learner's practice is on the record. */
 async function auditView(db: Db, mentorId: string, grantId: string, userId: string, view: "list" | "progress"): Promise<void> {
-  await db.auditLog.create({ data: { actorId: mentorId, action: "mentor.view", entityType: "mentor_grant", entityId: grantId, after: { userId, view } } });
+  await audit(db, { actorId: mentorId, action: "mentor.view", entityType: "mentor_grant", entityId: grantId, after: { userId, view } });
 }
 
 async function learnerView(db: Db, grant: { id: string; grantedAt: Date; user: { id: string; name: string; email: string } }, timeZone: string, withAttempts: boolean): Promise<LearnerView> {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Prisma, type Db } from "@mien/db";
+import { audit, Prisma, type Db } from "@mien/db";
 
 /** The admin setting that says how many curators must review an image before it counts. */
 export const REVIEWS_REQUIRED_KEY = "review.reviewsRequired";
@@ -71,16 +71,14 @@ export async function setReviewsRequired(db: Db, args: { actorId: string; value:
       create: { key: REVIEWS_REQUIRED_KEY, value: args.value, updatedById: args.actorId },
       update: { value: args.value, updatedById: args.actorId },
     });
-    await tx.auditLog.create({
-      data: {
+    await audit(tx, {
         actorId: args.actorId,
         action: "settings.set",
         entityType: "setting",
         entityId: REVIEWS_REQUIRED_KEY,
         before: { value: before },
         after: { value: args.value },
-      },
-    });
+      });
     return { value: args.value, changed: true };
   });
 }

@@ -1,5 +1,5 @@
 import { AppError } from "@mien/errors";
-import { Prisma, type Db } from "@mien/db";
+import { audit, auditMany, Prisma, type AuditEntry, type Db } from "@mien/db";
 import { asJson, decisionSelect, fromJson, REVIEW_ACTIONS, toState, type Decision, type DecisionState, type FlagReasonName } from "./state.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -90,8 +90,7 @@ export async function decide(db: Db, args: DecideArgs): Promise<DecisionState> {
     const before = await currentDecision(tx, args.curatorId, args.imageId);
     if (args.expectedVersion !== undefined && (before?.version ?? null) !== args.expectedVersion) throw conflict();
     const after = await writeDecision(tx, args.curatorId, args.imageId, before, columns);
-    await tx.auditLog.create({
-      data: {
+    await audit(tx, {
         actorId: args.curatorId,
         action: REVIEW_ACTIONS.decide,
         entityType: "image",
@@ -99,8 +98,7 @@ export async function decide(db: Db, args: DecideArgs): Promise<DecisionState> {
         imageId: args.imageId,
         before: asJson(before),
         after: asJson(after),
-      },
-    });
+      });
     return after;
   });
 }
@@ -128,12 +126,12 @@ export async function bulkFlag(db: Db, args: BulkFlagArgs): Promise<{ imageId: s
     });
     const byImage = new Map(existing.map((row) => [row.imageId, toState(row)]));
     const results: { imageId: string; decision: DecisionState }[] = [];
-    const audit: Prisma.AuditLogCreateManyInput[] = [];
+    const entries: AuditEntry[] = [];
     for (const imageId of imageIds) {
       const before = byImage.get(imageId) ?? null;
       const after = await writeDecision(tx, args.curatorId, imageId, before, columns);
       results.push({ imageId, decision: after });
-      audit.push({
+      entries.push({
         actorId: args.curatorId,
         action: REVIEW_ACTIONS.bulkFlag,
         entityType: "image",
@@ -143,7 +141,7 @@ export async function bulkFlag(db: Db, args: BulkFlagArgs): Promise<{ imageId: s
         after: asJson(after),
       });
     }
-    await tx.auditLog.createMany({ data: audit });
+    await auditMany(tx, entries);
     return results;
   });
 }
@@ -184,8 +182,7 @@ export async function undo(db: Db, args: { curatorId: string; imageId: string })
     } else if (current) {
       await tx.reviewDecision.delete({ where: { imageId_curatorId: { imageId: args.imageId, curatorId: args.curatorId } } });
     }
-    await tx.auditLog.create({
-      data: {
+    await audit(tx, {
         actorId: args.curatorId,
         action: REVIEW_ACTIONS.undo,
         entityType: "image",
@@ -193,8 +190,7 @@ export async function undo(db: Db, args: { curatorId: string; imageId: string })
         imageId: args.imageId,
         before: asJson(current),
         after: asJson(after),
-      },
-    });
+      });
     return after;
   });
 }

@@ -1,7 +1,7 @@
 import { AppError } from "@mien/errors";
 import { z } from "zod";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
-import { Prisma, type Db } from "@mien/db";
+import { audit, Prisma, type Db } from "@mien/db";
 import type { ResolutionOutcome } from "./consensus.ts";
 
 /** Audit action of an admin's ruling on an image (kept apart from REVIEW_ACTIONS, which undo walks). */
@@ -63,8 +63,7 @@ export async function resolve(db: Db, args: ResolveInput & { adminId: string }):
         await tx.reviewResolution.create({ data: { imageId: args.imageId, ...columns, resolvedById: args.adminId } });
         after = { ...columns, version: 1 };
       }
-      await tx.auditLog.create({
-        data: {
+      await audit(tx, {
           actorId: args.adminId,
           action: RESOLVE_ACTION,
           entityType: "image",
@@ -72,8 +71,7 @@ export async function resolve(db: Db, args: ResolveInput & { adminId: string }):
           imageId: args.imageId,
           before: asJson(before as ResolutionState | null),
           after: asJson(after),
-        },
-      });
+        });
       return after;
     });
   } catch (err) {

@@ -1,3 +1,4 @@
+import { audit } from "@mien/db";
 import { AppError } from "@mien/errors";
 import { z } from "zod";
 import { ROLES } from "@mien/auth";
@@ -49,16 +50,14 @@ const usersRouter = router({
         );
       }
       await tx.user.update({ where: { id: target.id }, data: { role: input.role } });
-      await tx.auditLog.create({
-        data: {
+      await audit(tx, {
           actorId,
           action: "user.set_role",
           entityType: "user",
           entityId: target.id,
           before: { role: target.role },
           after: { role: input.role },
-        },
-      });
+        });
       return { id: target.id, role: input.role, changed: true };
     });
   }),

@@ -1,6 +1,6 @@
 import { AppError } from "@mien/errors";
 import { z } from "zod";
-import { Prisma, type Db } from "@mien/db";
+import { audit, Prisma, type Db } from "@mien/db";
 import { classCounts, writeManifest, type SnapshotEntry } from "@mien/dataset/snapshot";
 import type { Storage } from "@mien/storage";
 import { reviewsRequired } from "../review/consensus.ts";
@@ -127,15 +127,13 @@ export async function createSnapshot(db: Db, storage: Storage, args: CreateSnaps
         },
         select: snapshotSelect,
       });
-      await tx.auditLog.create({
-        data: {
+      await audit(tx, {
           actorId: args.actorId,
           action: "snapshot.create",
           entityType: "snapshot",
           entityId: row.id,
           after: { name: row.name, contentHash: row.contentHash, imageCount: row.imageCount, reviewsRequired: required, reviewedOnly: args.reviewedOnly, dropped },
-        },
-      });
+        });
       return row;
     });
     return { snapshot, created: true };

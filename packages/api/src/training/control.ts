@@ -1,4 +1,4 @@
-import type { Db } from "@mien/db";
+import { audit, type Db } from "@mien/db";
 import type { TrainingJobPayload } from "@mien/jobs/training";
 import { AppError } from "@mien/errors";
 import type { TrainingQueue } from "./queue.ts";
@@ -17,7 +17,7 @@ export async function cancelTraining(db: Db, queue: TrainingQueue, input: { id: 
     if (!row) throw new AppError("NOT_FOUND", "No such training job.");
     throw new AppError("PRECONDITION_FAILED", `The job is already ${row.status}; only queued or running jobs can be cancelled.`);
   }
-  await db.auditLog.create({ data: { actorId: input.actorId, action: "training.cancel", entityType: "training_job", entityId: input.id } });
+  await audit(db, { actorId: input.actorId, action: "training.cancel", entityType: "training_job", entityId: input.id });
   const job = await queue.getJob(input.id);
   const state = await job?.getState();
   if (job && (state === "waiting" || state === "delayed" || state === "prioritized")) await job.remove().catch(() => undefined);
@@ -34,7 +34,7 @@ export async function retryTraining(db: Db, queue: TrainingQueue, input: { id: s
   if (row.status !== "failed" && row.status !== "cancelled") throw new AppError("PRECONDITION_FAILED", `The job is ${row.status}; only failed or cancelled jobs can be retried.`);
   const updated = await db.trainingJob.updateMany({ where: { id: input.id, status: row.status }, data: { status: "queued", error: null, finishedAt: null } });
   if (!updated.count) throw new AppError("CONFLICT", "The job changed meanwhile; reload and try again.");
-  await db.auditLog.create({ data: { actorId: input.actorId, action: "training.retry", entityType: "training_job", entityId: input.id } });
+  await audit(db, { actorId: input.actorId, action: "training.retry", entityType: "training_job", entityId: input.id });
   const existing = await queue.getJob(input.id);
   if (existing) {
     const state = await existing.getState();

@@ -1,4 +1,4 @@
-import type { Db, Prisma } from "@mien/db";
+import { audit, type Db, type Prisma } from "@mien/db";
 import { trainingConfig, unrunnableReason, type TrainingConfig, type TrainingJobPayload } from "@mien/jobs/training";
 import { BACKBONE_IDS, isBackboneId } from "@mien/model";
 import { AppError } from "@mien/errors";
@@ -39,7 +39,7 @@ export async function startTraining(db: Db, queue: TrainingQueue, input: { confi
       select: { id: true },
     });
     await tx.trainingJob.update({ where: { id: job.id }, data: { queueJobId: job.id } });
-    await tx.auditLog.create({ data: { actorId: input.actorId, action: "training.start", entityType: "training_job", entityId: job.id, after: { name: config.name, snapshotId: snapshot.id } } });
+    await audit(tx, { actorId: input.actorId, action: "training.start", entityType: "training_job", entityId: job.id, after: { name: config.name, snapshotId: snapshot.id } });
     return job;
   });
   const payload: TrainingJobPayload = { v: 2, trainingJobId: row.id, config };

@@ -1,18 +1,36 @@
+import type { AuditAction } from "@mien/db";
 import { decisionText, resolutionText, type MyDecision } from "../review/review-keys.ts";
 
 type Json = unknown;
 
-const ACTIONS: Record<string, string> = {
+/** Every audited action in words; the type makes a new action name its text here. */
+const ACTIONS: Record<AuditAction, string> = {
   "review.decide": "Decided",
   "review.bulk_flag": "Bulk-flagged",
   "review.undo": "Undid a decision",
   "review.resolve": "Resolved",
   "settings.set": "Changed a setting",
   "snapshot.create": "Froze a snapshot",
+  "user.create": "Created an account",
   "user.set_role": "Changed a role",
+  "training.start": "Started training",
+  "training.cancel": "Cancelled training",
+  "training.retry": "Retried training",
+  "model.promote": "Promoted a model version",
+  "model.bootstrap": "Activated the first model version",
+  "model.rollback": "Rolled back the model",
+  "evalset.pin": "Pinned an evaluation set",
+  "mentor.invite": "Invited a mentor",
+  "mentor.invite.withdraw": "Withdrew a mentor invitation",
+  "mentor.grant": "Accepted a mentor invitation",
+  "mentor.view": "Viewed a learner's progress",
+  "mentor.revoke": "Revoked a mentor's access",
+  "plan.set": "Set a practice plan",
+  "plan.clear": "Cleared a practice plan",
 };
 
-export const actionText = (action: string) => ACTIONS[action] ?? action;
+/** Rows written before an action was listed keep their stored name. */
+export const actionText = (action: string) => (ACTIONS as Record<string, string>)[action] ?? action;
 
 const obj = (v: Json): Record<string, unknown> | null => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
 
