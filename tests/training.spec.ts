@@ -7,8 +7,8 @@ let worker: ChildProcess | null = null;
 let workerLog = "";
 
 test.beforeAll(() => {
-  // A dataset snapshot of the imported demo sample (curators make these in their own UI).
-  const made = spawnSync(process.execPath, ["--import", "tsx", "apps/trainer/src/testing/create-snapshot.cli.ts", "demo-snapshot"], {
+  // A dataset snapshot of the imported demo sample, frozen by the CLI (curators use their own UI).
+  const made = spawnSync(process.execPath, ["--import", "tsx", "apps/cli/src/main.ts", "snapshot", "create", "--name", "demo-snapshot", "--as", state().admin.email], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...APP_ENV },
     encoding: "utf8",

@@ -1,13 +1,13 @@
 // Real data for trainer tests: a small FER2013 subset imported by the real importer, and a
-// dataset snapshot made the way the snapshot tooling makes one (writeManifest + a row).
+// dataset snapshot frozen by the product's own createSnapshot.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { classCounts, runImport, writeManifest, type SnapshotSplit } from "@mien/dataset";
+import { createSnapshot as freezeSnapshot } from "@mien/api/snapshots";
+import { runImport } from "@mien/dataset";
 import type { Db } from "@mien/db";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from "@mien/jobs/training";
-import { isExpressionClass } from "@mien/model";
 import { LocalStorage, type Storage } from "@mien/storage";
 
 const REPO = resolve(import.meta.dirname, "..", "..", "..", "..");
@@ -35,15 +35,10 @@ export async function importFolder(db: Db, storage: Storage, root: string): Prom
   await runImport({ db, storage, root });
 }
 
-/** A snapshot of every image with a split (test helper; curators make real ones in the web UI). */
+/** A snapshot of the whole curated set, frozen the way an admin freezes one (audited, drop counts recorded). */
 export async function createSnapshot(db: Db, storage: Storage, name: string, createdById: string): Promise<{ id: string; contentHash: string }> {
-  const images = await db.image.findMany({ where: { split: { not: null } }, select: { sha256: true, label: true, split: true } });
-  const entries = images.filter((i) => isExpressionClass(i.label)).map((i) => ({ sha256: i.sha256, label: i.label as never, split: i.split as SnapshotSplit }));
-  const written = await writeManifest(storage, entries);
-  return db.datasetSnapshot.create({
-    data: { name, contentHash: written.contentHash, manifestKey: written.key, imageCount: written.entries.length, classCounts: classCounts(written.entries), createdById },
-    select: { id: true, contentHash: true },
-  });
+  const { snapshot } = await freezeSnapshot(db, storage, { actorId: createdById, name, reviewedOnly: false });
+  return { id: snapshot.id, contentHash: snapshot.contentHash };
 }
 
 /** What the worker-process tests share: a database, the worker's data folder and its storage. */
