@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { classifyCanonical, EXPRESSION_CLASSES, evaluationReport, FACE_API_EXPRESSION_PEER_PROVENANCE, HUMAN_EMOTION_PROVENANCE, loadZeroShot, pixelsToBatch, type ExpressionClass, type ZeroShotId } from "@mien/model";
 import { decodeImageBytes, listClassFolder, loadExpressionModelFromDir, nodeModelSources, predictImages, selectNodeBackend } from "@mien/model/node";
-import { FER } from "../src/testing/fixtures.ts";
+import { FER } from "../src/testing/index.ts";
 
 const REPO = resolve(import.meta.dirname, "..", "..", "..");
 const { values } = parseArgs({ options: { model: { type: "string" }, data: { type: "string" }, limit: { type: "string" } } });

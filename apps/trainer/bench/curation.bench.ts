@@ -21,7 +21,7 @@ import { runScreening, screeningOptions } from "@mien/screening";
 import { LocalStorage } from "@mien/storage";
 
 import { startEvaluator } from "../src/evaluation/worker.ts";
-import { FER, SHARED_DATA } from "../src/testing/fixtures.ts";
+import { FER, SHARED_DATA } from "../src/testing/index.ts";
 import { startTrainer } from "../src/worker.ts";
 
 const { values } = parseArgs({

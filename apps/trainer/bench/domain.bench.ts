@@ -18,7 +18,7 @@ import * as tf from "@tensorflow/tfjs";
 import { BlazeFaceDetector, cropFaces, evaluationReport, normalizeLabel, pixelsToBatch, type ExpressionClass } from "@mien/model";
 import { decodeImageBytes, loadExpressionModelFromDir, nodeModelSources, selectNodeBackend } from "@mien/model/node";
 
-import { FER } from "../src/testing/fixtures.ts";
+import { FER } from "../src/testing/index.ts";
 
 const REPO = resolve(import.meta.dirname, "..", "..", "..");
 const CORPUS = resolve(FER, "..", "facial-expressions");

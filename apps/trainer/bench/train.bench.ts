@@ -14,7 +14,7 @@ import { trainingQueue, trainingQueueEvents } from "@mien/jobs";
 import { DEFAULT_TRAINING_CONFIG, type EpochMetrics } from "@mien/jobs/training";
 import { EmbeddingStore, nodeModelSources, selectNodeBackend } from "@mien/model/node";
 import { LocalStorage } from "@mien/storage";
-import { createSnapshot, FER } from "../src/testing/fixtures.ts";
+import { createSnapshot, FER } from "../src/testing/index.ts";
 import { startTrainer } from "../src/worker.ts";
 
 const { values } = parseArgs({ options: { "per-class": { type: "string" }, cache: { type: "string" }, epochs: { type: "string" } } });

@@ -13,7 +13,7 @@ import { readVersionFile } from "@mien/registry";
 import { LocalStorage } from "@mien/storage";
 import type { Worker } from "bullmq";
 import { checkpointKey } from "./checkpoints.ts";
-import { createSnapshot, ferSubset, importFolder } from "./testing/fixtures.ts";
+import { createSnapshot, ferSubset, importFolder } from "./testing/index.ts";
 import { startTrainer } from "./worker.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";

@@ -6,7 +6,7 @@ import { trainingQueue } from "@mien/jobs";
 import { startPrivateRedis, WorkerProcesses, type PrivateRedis } from "@mien/jobs/testing";
 import { trainingProgress } from "@mien/jobs/training";
 import type { LocalStorage } from "@mien/storage";
-import { createSnapshot, smallJobConfig, workerTestData, type WorkerTestData } from "./testing/fixtures.ts";
+import { createSnapshot, smallJobConfig, workerTestData, type WorkerTestData } from "./testing/index.ts";
 
 // Redis restarted (with the project's append-only file) while a training job waits, and again
 // while the real worker process trains it: the job is neither lost nor run twice.

@@ -7,7 +7,7 @@ import { WorkerProcesses } from "@mien/jobs/testing";
 import { CONV_MODE_DEFAULTS, trainingProgress } from "@mien/jobs/training";
 import type { LocalStorage } from "@mien/storage";
 import { checkpointKey } from "./checkpoints.ts";
-import { createSnapshot, smallJobConfig, workerTestData, type WorkerTestData } from "./testing/fixtures.ts";
+import { createSnapshot, smallJobConfig, workerTestData, type WorkerTestData } from "./testing/index.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `mien-test-${randomBytes(4).toString("hex")}`;

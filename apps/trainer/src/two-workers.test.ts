@@ -5,7 +5,7 @@ import type { TestDatabase } from "@mien/db/testing";
 import { trainingQueue } from "@mien/jobs";
 import { WorkerProcesses } from "@mien/jobs/testing";
 import type { LocalStorage } from "@mien/storage";
-import { createSnapshot, smallJobConfig, workerTestData, type WorkerTestData } from "./testing/fixtures.ts";
+import { createSnapshot, smallJobConfig, workerTestData, type WorkerTestData } from "./testing/index.ts";
 
 // Two real worker processes on one queue (as `docker compose up --scale trainer=2` runs them):
 // they share the jobs, and BullMQ's lock gives each job to exactly one of them.

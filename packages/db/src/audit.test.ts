@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audit, auditMany, AUDIT_ACTIONS } from "./audit.ts";
 import { Prisma } from "./generated/prisma/client.ts";
-import { createTestDatabase, type TestDatabase } from "./testing.ts";
+import { createTestDatabase, type TestDatabase } from "./testing/index.ts";
 
 let t: TestDatabase;
 

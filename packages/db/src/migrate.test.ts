@@ -4,7 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffSql } from "../scripts/prisma6.mjs";
 import { listMigrations, migrate, MIGRATIONS_DIR } from "./migrate.ts";
-import { createEmptyDatabase } from "./testing.ts";
+import { createEmptyDatabase } from "./testing/index.ts";
 
 /** Everything about a schema that Prisma models: tables, columns, enums, indexes, constraints. */
 async function describeSchema(url: string) {

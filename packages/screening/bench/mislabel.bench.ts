@@ -18,7 +18,7 @@ import { LocalStorage } from "@mien/storage";
 
 import { screeningOptions } from "../src/options.ts";
 import { runScreening } from "../src/run/run-screening.ts";
-import { sharedData } from "../src/testing.ts";
+import { sharedData } from "../src/testing/index.ts";
 import { contactSheet } from "./contact-sheet.ts";
 import { mislabelScores } from "./mislabel-metrics.ts";
 import { plantLabelNoise, settingName, type NoiseKind, type NoiseSetting } from "./plant/label-noise.ts";

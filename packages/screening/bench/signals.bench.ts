@@ -14,7 +14,7 @@ import { createTestDatabase } from "@mien/db/testing";
 import { LocalStorage } from "@mien/storage";
 import { runScreening } from "../src/run/run-screening.ts";
 import { screeningOptions } from "../src/options.ts";
-import { sharedData } from "../src/testing.ts";
+import { sharedData } from "../src/testing/index.ts";
 import { THRESHOLDS } from "../src/thresholds.ts";
 import { plantSet, type PlantedCase, type Signal } from "./plant/planted-set.ts";
 import type { FontPool } from "./plant/fonts.ts";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { analyseImage } from "@mien/dataset";
 import { decodeRgb } from "./decode.ts";
 import { sharpness, sharpnessOf, unclearCauses } from "./blur.ts";
-import { corpusImage } from "./testing.ts";
+import { corpusImage } from "./testing/index.ts";
 import { THRESHOLDS } from "./thresholds.ts";
 
 const sharpnessOfBytes = async (bytes: Buffer) => sharpness(await decodeRgb(bytes));

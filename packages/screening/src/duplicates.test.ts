@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { analyseImage, hammingDistance as hammingOf } from "@mien/dataset";
 import { greySquare } from "./decode.ts";
 import { alignedCorrelation, correlation, groupsOf, pairsAcrossCrops, pairsWithin, splitHashes } from "./duplicates.ts";
-import { corpusImage, sharedData } from "./testing.ts";
+import { corpusImage, sharedData } from "./testing/index.ts";
 import { THRESHOLDS } from "./thresholds.ts";
 
 /** Deterministic 64-bit values (xorshift), so failures reproduce. */

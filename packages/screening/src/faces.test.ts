@@ -3,7 +3,7 @@ import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeRgb } from "./decode.ts";
 import { FaceCounter } from "./faces.ts";
-import { corpusImage } from "./testing.ts";
+import { corpusImage } from "./testing/index.ts";
 
 let counter: FaceCounter;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { decodeRgb } from "./decode.ts";
 import { Embedder } from "./embeddings.ts";
 import { averageProbabilities, calibratedZeroShot, confidentLearning, outOfFoldProbabilities, stratifiedFolds } from "./mislabel.ts";
-import { sharedData } from "./testing.ts";
+import { sharedData } from "./testing/index.ts";
 
 describe("confidentLearning", () => {
   // Three classes, four images each (rows: given label 0, then 1, then 2). By hand:

@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readingOf, TextReader } from "./ocr.ts";
-import { corpusImage } from "./testing.ts";
+import { corpusImage } from "./testing/index.ts";
 import { THRESHOLDS } from "./thresholds.ts";
 
 /** Draws `text` across the lower face, white with a dark outline, as captions and memes do. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { storageContract } from "./contract.testing.ts";
+import { storageContract } from "./testing/contract.ts";
 import { createStorage } from "./create.ts";
 import { LocalStorage } from "./local.ts";
 

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { storageContract } from "./contract.testing.ts";
+import { storageContract } from "./testing/contract.ts";
 import { createStorage } from "./create.ts";
 import type { S3Storage } from "./s3.ts";
-import { startS3rver, type S3rverProcess } from "./s3rver.testing.ts";
+import { startS3rver, type S3rverProcess } from "./testing/s3rver.ts";
 
 // A real S3-compatible server (s3rver) on a random local port, backed by a temp folder.
 const dir = mkdtempSync(join(tmpdir(), "mien-s3rver-"));

@@ -13,7 +13,7 @@ import { mcnemarExact } from "@mien/model";
 import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
 import { registerVersionDir } from "@mien/registry";
 
-import { FER, importFolder, workerTestData, type WorkerTestData } from "../testing/fixtures.ts";
+import { FER, importFolder, workerTestData, type WorkerTestData } from "../testing/index.ts";
 import { startEvaluator, type Evaluator } from "./worker.ts";
 
 const REPO = resolve(import.meta.dirname, "..", "..", "..", "..");

@@ -1,7 +1,7 @@
 import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callerAs, seedImages, seedUsers } from "../fixtures.testing.ts";
+import { callerAs, seedImages, seedUsers } from "../testing/index.ts";
 
 let t: TestDatabase;
 const as = (id: string, role: Role = "curator") => callerAs(t.db, id, role);

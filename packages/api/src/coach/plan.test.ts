@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callerAs, seedUsers } from "../fixtures.testing.ts";
+import { callerAs, seedUsers } from "../testing/index.ts";
 import { streakLength } from "./summary.ts";
 
 let t: TestDatabase;

@@ -3,7 +3,7 @@ import type { AppError } from "@mien/errors";
 import { TRPCError } from "../trpc.ts";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callerAs, seedUsers } from "../fixtures.testing.ts";
+import { callerAs, seedUsers } from "../testing/index.ts";
 import { CODE_LENGTH, invitationCodeHash, newInvitationCode, normaliseInvitationCode } from "./code.ts";
 import { INVITATION_TTL_MS, MAX_OPEN_INVITATIONS, redeemInvitation } from "./invitations.ts";
 

@@ -1,7 +1,7 @@
 import { createDb, type Db } from "@mien/db";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedImages, seedUsers } from "../fixtures.testing.ts";
+import { seedImages, seedUsers } from "../testing/index.ts";
 import { outcomeOf } from "./consensus.ts";
 import { bulkFlag, decide, undo } from "./decide.ts";
 import type { DecisionState } from "./state.ts";

@@ -8,7 +8,7 @@ import { TRPCError } from "../trpc.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, ensureReferenceData, type Db } from "@mien/db";
 import { migrate } from "@mien/db/migrate";
-import { callerAs, seedImages, seedUsers } from "../fixtures.testing.ts";
+import { callerAs, seedImages, seedUsers } from "../testing/index.ts";
 import type { Decision, DecisionState } from "./state.ts";
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callerAs, seedImages, seedUsers } from "../fixtures.testing.ts";
+import { callerAs, seedImages, seedUsers } from "../testing/index.ts";
 
 let t: TestDatabase;
 

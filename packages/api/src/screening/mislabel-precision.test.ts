@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 
-import { callerAs, seedImages, seedUsers } from "../fixtures.testing.ts";
+import { callerAs, seedImages, seedUsers } from "../testing/index.ts";
 
 let t: TestDatabase;
 

@@ -8,7 +8,7 @@ import { readManifest } from "@mien/dataset/snapshot";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { LocalStorage } from "@mien/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callerAs, seedUsers } from "../fixtures.testing.ts";
+import { callerAs, seedUsers } from "../testing/index.ts";
 import { exportSnapshot } from "./export.ts";
 
 let t: TestDatabase;

@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { faces } from "../testing/fixtures.ts";
+import { faces } from "../testing/index.ts";
 import { analyseImage, OWN_THUMB_SIDE } from "./analyse.ts";
 import { hammingDistance } from "../signals/phash.ts";
 import { simpleJpegSize } from "./simple-jpeg.ts";

@@ -7,7 +7,7 @@ import { LocalStorage } from "@mien/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LayoutError } from "../errors.ts";
 import { sha256Hex } from "../image/analyse.ts";
-import { bombPng, faces, writeFile } from "../testing/fixtures.ts";
+import { bombPng, faces, writeFile } from "../testing/index.ts";
 import type { ImportIssue, ImportSummary } from "../types.ts";
 import { runImport } from "./run-import.ts";
 

@@ -6,7 +6,7 @@ import { LocalStorage, type Storage } from "@mien/storage";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UnknownLabelsError } from "../errors.ts";
-import { bombPng, faces, writeFile } from "../testing/fixtures.ts";
+import { bombPng, faces, writeFile } from "../testing/index.ts";
 import type { ImportIssueReason, ImportSummary } from "../types.ts";
 import { runImport } from "./run-import.ts";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { LocalStorage } from "@mien/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { faces, writeFile } from "../testing/fixtures.ts";
+import { faces, writeFile } from "../testing/index.ts";
 import { runImport } from "./run-import.ts";
 import { dealSplits, SPLIT_SHARES, type SplitCounts } from "./splits.ts";
 

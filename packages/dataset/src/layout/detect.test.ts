@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LayoutError } from "../errors.ts";
-import { SHARED_DATA } from "../testing/fixtures.ts";
+import { SHARED_DATA } from "../testing/index.ts";
 import { detectLayout } from "./detect.ts";
 import { splitFromFolder } from "./splits.ts";
 

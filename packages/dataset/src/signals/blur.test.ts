@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { analyseImage } from "../image/analyse.ts";
-import { faces } from "../testing/fixtures.ts";
+import { faces } from "../testing/index.ts";
 import { blurScore } from "./blur.ts";
 import { contrast } from "./contrast.ts";
 

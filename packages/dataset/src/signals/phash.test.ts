@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { analyseImage } from "../image/analyse.ts";
-import { faces } from "../testing/fixtures.ts";
+import { faces } from "../testing/index.ts";
 import { hammingDistance, phash } from "./phash.ts";
 
 const hashOf = async (bytes: Buffer) => (await analyseImage(bytes)).phash;

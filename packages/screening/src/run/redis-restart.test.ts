@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { screeningQueue } from "@mien/jobs";
 import { startPrivateRedis, WorkerProcesses, type PrivateRedis } from "@mien/jobs/testing";
 import { LocalStorage } from "@mien/storage";
-import { sharedData } from "../testing.ts";
+import { sharedData } from "../testing/index.ts";
 import { startScreening } from "./start-run.ts";
 import { SCREENING_BACKBONE, SCREENING_MIRRORED } from "../embeddings.ts";
 

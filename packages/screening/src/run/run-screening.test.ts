@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { screeningQueue, screeningQueueEvents, type ScreeningProgress } from "@mien/jobs";
 import { WorkerProcesses } from "@mien/jobs/testing";
 import { LocalStorage } from "@mien/storage";
-import { corpusImage } from "../testing.ts";
+import { corpusImage } from "../testing/index.ts";
 import { THRESHOLDS } from "../thresholds.ts";
 import { startScreener } from "../worker.ts";
 import { startScreening } from "./start-run.ts";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Role } from "@mien/auth";
 import type { Db, Prisma } from "@mien/db";
 import type { Storage } from "@mien/storage";
-import { createCaller } from "./root.ts";
+import { createCaller } from "../root.ts";
 
 let n = 0;
 

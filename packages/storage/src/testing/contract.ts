@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { isNotFound, type Storage } from "./storage.ts";
+import { isNotFound, type Storage } from "../storage.ts";
 
 /** Behaviour every driver must share; each driver's test file runs it against a real backend. */
 export function storageContract(make: () => Storage): void {
