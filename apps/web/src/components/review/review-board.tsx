@@ -6,17 +6,14 @@ import { useTRPC } from "../../trpc/react.tsx";
 import { BulkFlagDialog } from "./bulk-flag-dialog.tsx";
 import { HelpOverlay } from "./help-overlay.tsx";
 import { HistoryPanel } from "./history-panel.tsx";
-import { decisionText, FLAG_KEYS, FLAG_TEXT, SPLITS, suggestionOf, title, type FlagReason, type PageInput, type ReviewItem } from "./review-keys.ts";
+import { decisionText, FLAG_TEXT, SPLITS, suggestionOf, title, type FlagReason, type KeyAction, type PageInput, type ReviewItem } from "./review-keys.ts";
 import { ReviewFilters } from "./review-filters.tsx";
 import { ScreeningFacts } from "./screening-facts.tsx";
 import { sortSignal, type ReviewSort } from "./screening-signals.ts";
 import { useReviewActions, type DecisionChoice } from "./use-review-actions.ts";
+import { useReviewKeys } from "./use-review-keys.ts";
 
 const number = new Intl.NumberFormat("en-US");
-
-function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
-}
 
 /** How many columns the CSS grid currently lays out, so ↑/↓ move by a whole row. */
 function columnCount(grid: HTMLElement | null): number {
@@ -100,62 +97,72 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
     refocus();
   };
 
-  useEffect(() => {
-    function onKey(event: KeyboardEvent) {
-      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
-      const key = event.key;
-      if (overlay) {
-        if (key === "Escape") {
-          setOverlay(null);
-          refocus();
-          event.preventDefault();
-        } else if (overlay === "bulk" && FLAG_KEYS[key]) {
-          flagSelection(FLAG_KEYS[key]);
-          event.preventDefault();
-        }
-        return;
+  /** One key's action on the grid (see the key table in review-keys.ts); false when it did nothing. */
+  const runKey = (action: KeyAction): boolean => {
+    if (action.kind === "command") {
+      switch (action.command) {
+        case "help":
+          setOverlay("help");
+          return true;
+        case "close":
+          setHistoryOpen(false);
+          return true;
+        case "next":
+          moveTo(focus + 1);
+          return true;
+        case "previous":
+          moveTo(focus - 1);
+          return true;
+        case "down":
+          moveTo(focus + columnCount(grid.current));
+          return true;
+        case "up":
+          moveTo(focus - columnCount(grid.current));
+          return true;
+        case "first":
+          moveTo(0);
+          return true;
+        case "last":
+          moveTo(items.length - 1);
+          return true;
       }
-      // Enter and Space on the page's own buttons keep their usual meaning.
-      const onOtherButton = event.target instanceof HTMLButtonElement && !grid.current?.contains(event.target);
-      if (onOtherButton && (key === "Enter" || key === " ")) return;
-      const columns = columnCount(grid.current);
-      let handled = true;
-      if (key === "?") setOverlay("help");
-      else if (key === "Escape") setHistoryOpen(false);
-      else if (key === "ArrowRight" || key === "n" || key === "j") moveTo(focus + 1);
-      else if (key === "ArrowLeft" || key === "p" || key === "k") moveTo(focus - 1);
-      else if (key === "ArrowDown") moveTo(focus + columns);
-      else if (key === "ArrowUp") moveTo(focus - columns);
-      else if (key === "Home") moveTo(0);
-      else if (key === "End") moveTo(items.length - 1);
-      else if (!current) handled = false;
-      else if (key === "Enter" || key === "a") choose({ kind: "accept" }, "Accepted #");
-      else if (/^[1-9]$/.test(key) && classes[Number(key) - 1]) {
-        const label = classes[Number(key) - 1] as PageInput["label"];
-        choose({ kind: "relabel", label }, `Relabelled # as ${label}`);
-      } else if (FLAG_KEYS[key]) choose({ kind: "flag", flags: [FLAG_KEYS[key]] }, `Marked # as ${FLAG_TEXT[FLAG_KEYS[key]]}`);
-      else if (key === "s") {
-        const label = suggestionOf(current);
-        if (label) choose({ kind: "relabel", label }, `Relabelled # as ${label} (the suggestion)`);
-        else setMessage(`Screening suggests no other label for #${focus + 1}.`);
-      } else if (key === "z") {
-        const n = focus + 1;
-        undo.mutate({ imageId: current.id }, { onSuccess: () => setMessage(`Undone #${n}`) });
-      } else if (key === "x") {
-        const next = new Set(selected);
-        if (next.has(current.id)) next.delete(current.id);
-        else next.add(current.id);
-        setSelected(next);
-        setMessage(`${next.has(current.id) ? "Selected" : "Unselected"} #${focus + 1}; ${next.size} selected`);
-      } else if (key === "b") {
-        if (selected.size === 0) setMessage("Select images with x first, then press b to flag them.");
-        else setOverlay("bulk");
-      } else if (key === "h") setHistoryOpen((open) => !open);
-      else handled = false;
-      if (handled) event.preventDefault();
     }
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    // The rest act on the focused image.
+    if (!current) return false;
+    if (action.kind === "relabel") choose({ kind: "relabel", label: action.label as PageInput["label"] }, `Relabelled # as ${action.label}`);
+    else if (action.kind === "flag") choose({ kind: "flag", flags: [action.reason] }, `Marked # as ${FLAG_TEXT[action.reason]}`);
+    else if (action.command === "accept") choose({ kind: "accept" }, "Accepted #");
+    else if (action.command === "suggest") {
+      const label = suggestionOf(current);
+      if (label) choose({ kind: "relabel", label }, `Relabelled # as ${label} (the suggestion)`);
+      else setMessage(`Screening suggests no other label for #${focus + 1}.`);
+    } else if (action.command === "undo") {
+      const n = focus + 1;
+      undo.mutate({ imageId: current.id }, { onSuccess: () => setMessage(`Undone #${n}`) });
+    } else if (action.command === "select") {
+      const next = new Set(selected);
+      if (next.has(current.id)) next.delete(current.id);
+      else next.add(current.id);
+      setSelected(next);
+      setMessage(`${next.has(current.id) ? "Selected" : "Unselected"} #${focus + 1}; ${next.size} selected`);
+    } else if (action.command === "bulk") {
+      if (selected.size === 0) setMessage("Select images with x first, then press b to flag them.");
+      else setOverlay("bulk");
+    } else if (action.command === "history") setHistoryOpen((open) => !open);
+    else return false;
+    return true;
+  };
+
+  useReviewKeys({
+    classes,
+    grid,
+    overlay,
+    closeOverlay: () => {
+      setOverlay(null);
+      refocus();
+    },
+    flagSelection,
+    run: runKey,
   });
 
   const split = SPLITS.find((s) => s.value === current?.split)?.text ?? "Unassigned";

@@ -26,25 +26,56 @@ export const SPLITS = [
   { value: "unassigned", text: "Unassigned" },
 ] as const;
 
+/** What a key asks the review grid to do. */
+export type ReviewCommand = "help" | "close" | "next" | "previous" | "down" | "up" | "first" | "last" | "accept" | "suggest" | "undo" | "select" | "bulk" | "history";
+
+/** What one key press means on the grid. */
+export type KeyAction = { kind: "command"; command: ReviewCommand } | { kind: "relabel"; label: string } | { kind: "flag"; reason: FlagReason };
+
+interface KeyRow {
+  /** The line in the help overlay; rows without one are not listed. */
+  help?: { keys: string; does: string };
+  actions: Readonly<Record<string, KeyAction>>;
+}
+
+const run = (command: ReviewCommand): KeyAction => ({ kind: "command", command });
+
+const FLAG_HELP: Readonly<Record<FlagReason, string>> = {
+  unclear: "Flag as unclear",
+  text_overlay: "Flag: text over the face",
+  no_face: "Flag: no face",
+  duplicate: "Flag as duplicate",
+  mislabelled: "Flag as mislabelled",
+};
+
+/** The review page's keys, in the order the help overlay lists them: one table for the handler and the help. */
+export function reviewKeyTable(classes: readonly string[]): KeyRow[] {
+  return [
+    { help: { keys: "← → ↑ ↓", does: "Move between images" }, actions: { ArrowRight: run("next"), ArrowLeft: run("previous"), ArrowDown: run("down"), ArrowUp: run("up") } },
+    { help: { keys: "n or j / p or k", does: "Next / previous image" }, actions: { n: run("next"), j: run("next"), p: run("previous"), k: run("previous") } },
+    { actions: { Home: run("first"), End: run("last") } },
+    { help: { keys: "Enter or a", does: "Accept the label" }, actions: { Enter: run("accept"), a: run("accept") } },
+    ...classes.slice(0, 9).map((label, i) => ({ help: { keys: String(i + 1), does: `Relabel as ${label}` }, actions: { [String(i + 1)]: { kind: "relabel", label } as const } })),
+    { help: { keys: "s", does: "Relabel as screening's suggestion (images it flags as mislabelled)" }, actions: { s: run("suggest") } },
+    ...Object.entries(FLAG_KEYS).map(([key, reason]) => ({ help: { keys: key, does: FLAG_HELP[reason] }, actions: { [key]: { kind: "flag", reason } as const } })),
+    { help: { keys: "z", does: "Undo your last decision on this image" }, actions: { z: run("undo") } },
+    { help: { keys: "x", does: "Select or unselect this image" }, actions: { x: run("select") } },
+    { help: { keys: "b", does: "Flag every selected image (then choose a reason)" }, actions: { b: run("bulk") } },
+    { help: { keys: "h", does: "Show or hide this image's history" }, actions: { h: run("history") } },
+    { help: { keys: "?", does: "Show this help" }, actions: { "?": run("help") } },
+    { help: { keys: "Esc", does: "Close a dialog or panel" }, actions: { Escape: run("close") } },
+  ];
+}
+
+/** What `key` means on the grid, or null for a key it does not use. */
+export function keyAction(key: string, classes: readonly string[]): KeyAction | null {
+  for (const row of reviewKeyTable(classes)) if (Object.hasOwn(row.actions, key)) return row.actions[key]!;
+  return null;
+}
+
 /** Every key the review page answers to, as the help overlay lists them. */
 export function keyHelp(classes: readonly string[]): { keys: string; does: string }[] {
-  return [
-    { keys: "← → ↑ ↓", does: "Move between images" },
-    { keys: "n or j / p or k", does: "Next / previous image" },
-    { keys: "Enter or a", does: "Accept the label" },
-    ...classes.map((name, i) => ({ keys: String(i + 1), does: `Relabel as ${name}` })),
-    { keys: "s", does: "Relabel as screening's suggestion (images it flags as mislabelled)" },
-    { keys: "u", does: "Flag as unclear" },
-    { keys: "t", does: "Flag: text over the face" },
-    { keys: "f", does: "Flag: no face" },
-    { keys: "d", does: "Flag as duplicate" },
-    { keys: "z", does: "Undo your last decision on this image" },
-    { keys: "x", does: "Select or unselect this image" },
-    { keys: "b", does: "Flag every selected image (then choose a reason)" },
-    { keys: "h", does: "Show or hide this image's history" },
-    { keys: "?", does: "Show this help" },
-    { keys: "Esc", does: "Close a dialog or panel" },
-  ];
+  return reviewKeyTable(classes).flatMap((row) => (row.help ? [row.help] : []));
 }
 
 /** The label screening suggests instead of the image's own, or null when it suggests none. */

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { keyAction, keyHelp, reviewKeyTable } from "./review-keys.ts";
+
+const classes = ["anger", "happiness", "sadness"];
+
+describe("the review key table", () => {
+  it("gives each key one meaning", () => {
+    const keys = reviewKeyTable(classes).flatMap((row) => Object.keys(row.actions));
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("reads keys as commands, relabels and flags, and ignores the rest", () => {
+    expect(keyAction("j", classes)).toEqual({ kind: "command", command: "next" });
+    expect(keyAction("ArrowUp", classes)).toEqual({ kind: "command", command: "up" });
+    expect(keyAction("Enter", classes)).toEqual({ kind: "command", command: "accept" });
+    expect(keyAction("2", classes)).toEqual({ kind: "relabel", label: "happiness" });
+    expect(keyAction("4", classes)).toBeNull();
+    expect(keyAction("t", classes)).toEqual({ kind: "flag", reason: "text_overlay" });
+    expect(keyAction("q", classes)).toBeNull();
+    expect(keyAction("toString", classes)).toBeNull();
+  });
+
+  it("lists in the help every key it answers to but Home and End, in the table's order", () => {
+    const help = keyHelp(classes);
+    expect(help.map((h) => h.keys)).toEqual(["← → ↑ ↓", "n or j / p or k", "Enter or a", "1", "2", "3", "s", "u", "t", "f", "d", "z", "x", "b", "h", "?", "Esc"]);
+    expect(help[4]).toEqual({ keys: "2", does: "Relabel as happiness" });
+  });
+});

@@ -1,0 +1,48 @@
+"use client";
+
+import { useEffect, useRef, type RefObject } from "react";
+import { FLAG_KEYS, keyAction, type FlagReason, type KeyAction } from "./review-keys.ts";
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
+}
+
+export interface ReviewKeys {
+  classes: readonly string[];
+  /** The grid: Enter and Space on buttons outside it keep their usual meaning. */
+  grid: RefObject<HTMLElement | null>;
+  /** An open dialog takes the keys: Escape closes it, and the bulk dialog takes a flag key. */
+  overlay: "help" | "bulk" | null;
+  closeOverlay(): void;
+  flagSelection(reason: FlagReason): void;
+  /** Runs one key's action on the grid; false when it did nothing, so the key keeps its default. */
+  run(action: KeyAction): boolean;
+}
+
+/** The review grid's keyboard: one window listener that reads keys through the key table. */
+export function useReviewKeys(keys: ReviewKeys): void {
+  const latest = useRef(keys);
+  useEffect(() => {
+    latest.current = keys;
+  });
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+      const { classes, grid, overlay, closeOverlay, flagSelection, run } = latest.current;
+      const key = event.key;
+      if (overlay) {
+        if (key === "Escape") closeOverlay();
+        else if (overlay === "bulk" && FLAG_KEYS[key]) flagSelection(FLAG_KEYS[key]);
+        else return;
+        event.preventDefault();
+        return;
+      }
+      const onOtherButton = event.target instanceof HTMLButtonElement && !grid.current?.contains(event.target);
+      if (onOtherButton && (key === "Enter" || key === " ")) return;
+      const action = keyAction(key, classes);
+      if (action && run(action)) event.preventDefault();
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+}
