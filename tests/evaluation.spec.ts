@@ -264,6 +264,19 @@ test("an admin pins the demo's test split, compares the two committed versions w
 
   // The promote dialog for the ensemble: the same comparison against the active version, without thumbnails.
   const promote = page.getByRole("button", { name: `Promote version ${ensemble.number} to active` });
+  // Sighted users read "Promote to active": the space before "to active" is drawn (a flex button's text runs dropped it).
+  const spaceWidth = await promote.evaluate((button) => {
+    const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent?.startsWith(" to active")) continue;
+      const range = document.createRange();
+      range.setStart(node, 0);
+      range.setEnd(node, 1);
+      return range.getBoundingClientRect().width;
+    }
+    return -1;
+  });
+  expect(spaceWidth).toBeGreaterThan(0);
   await promote.click();
   const dialog = page.getByRole("dialog", { name: `Promote version ${ensemble.number} (${ensemble.name}) to active?` });
   const against = dialog.getByRole("region", { name: `Against the active version on ${SET_NAME}` });
