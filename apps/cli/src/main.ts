@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   ensemble: { summary: "ensemble --model DIR --model DIR … --data DIR --out DIR --name N   average trained versions into one", load: () => import("./commands/ensemble.ts") },
   eval: { summary: "eval --model DIR --data DIR [--json]  evaluate a model version on class folders", load: () => import("./commands/eval.ts") },
   compare: { summary: "compare --model A --model B --data DIR [--json]  two versions side by side on the same images, McNemar's exact test", load: () => import("./commands/compare.ts") },
+  register: { summary: "register <version folder> [--json]  publish a version folder (e.g. models/fer7-ensemble) to the model registry", load: () => import("./commands/register.ts") },
   status: { summary: "status                             the configuration in use and whether PostgreSQL and Redis answer", load: () => import("./commands/status.ts") },
   bootstrap: { summary: "bootstrap                          import the demo sample into an empty database, create the first admin", load: () => import("./commands/bootstrap.ts") },
 };

@@ -35,7 +35,7 @@ await runWorkerProcess({
         (e: unknown) => console.error(`trainer: could not queue evaluations: ${(e as Error).message}`),
       );
     // A newly published version is scored on every pinned set; versions registered by other means
-    // (pnpm start's default model, pnpm mien ensemble) are caught at start.
+    // (pnpm start's default model; pnpm mien register queues its own when Redis answers) are caught at start.
     worker.on("completed", () => void queueMissing());
     return {
       async waitUntilReady() {

@@ -82,7 +82,10 @@ export function ModelVersions() {
                   </button>
                   {v.id !== activeVersionId ? (
                     <button type="button" className="button button-quiet" onClick={() => setPromoting(v.id)} disabled={promote.isPending}>
-                      Promote<span className="visually-hidden"> version {v.number}</span> to active
+                      {/* One inline run: as direct children of the flex button, " to active" lost its leading space. */}
+                      <span>
+                        Promote<span className="visually-hidden"> version {v.number}</span> to active
+                      </span>
                     </button>
                   ) : null}
                 </td>
