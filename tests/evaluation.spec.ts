@@ -116,7 +116,7 @@ async function readComparison(comparison: Locator, a: Version, b: Version): Prom
   await expect(mcnemar).toBeVisible({ timeout: 20_000 });
   const text = (await mcnemar.textContent()) ?? "";
   const m = new RegExp(
-    `^(\\d+) images\\. McNemar's exact test on the paired outcomes: (\\d+) images v${a.number} got wrong and v${b.number} right, (\\d+) the other way round, p = ([0-9.e+-]+)\\.`,
+    `^(\\d+) images?\\. McNemar's exact test on the paired outcomes: (\\d+) images? v${a.number} got wrong and v${b.number} right, (\\d+) the other way round, p = ([0-9.e+-]+)\\.`,
   ).exec(text);
   if (!m) throw new Error(`Unexpected McNemar line: "${text}"`);
   const [n, b01, b10] = [Number(m[1]), Number(m[2]), Number(m[3])];

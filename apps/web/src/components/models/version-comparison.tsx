@@ -4,13 +4,17 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc/react.tsx";
 import { dec, pct } from "../training/format.ts";
 
-const signed = (x: number) => `${x > 0 ? "+" : x < 0 ? "−" : "±"}${Math.abs(x * 100).toFixed(1)} pt`;
+const sign = (x: number) => (x > 0 ? "+" : x < 0 ? "−" : "±");
+const signed = (x: number) => `${sign(x)}${Math.abs(x * 100).toFixed(1)} pt`;
+const signedDec = (x: number) => `${sign(Math.round(x * 1000))}${Math.abs(x).toFixed(3)}`;
+const images = (n: number) => `${n} ${n === 1 ? "image" : "images"}`;
 
 /** Two versions on one pinned set: metrics side by side, per-class deltas, McNemar and what it means. */
 export function VersionComparison({ setId, a, b, showFlips = true }: { setId: string; a: string; b: string; showFlips?: boolean }) {
   const trpc = useTRPC();
   const input = { setId, a, b };
-  const cmp = useQuery(trpc.models.compare.queryOptions(input));
+  // A version still being scored answers with an error that goes away: ask again until it does.
+  const cmp = useQuery({ ...trpc.models.compare.queryOptions(input), refetchInterval: (query) => (query.state.status === "error" ? 5000 : false) });
   const flips = useQuery({ ...trpc.models.flips.queryOptions(input), enabled: showFlips && cmp.isSuccess });
   if (cmp.isPending) return <p className="status" role="status">Comparing…</p>;
   if (cmp.isError) return <p className="notice" role="status">{cmp.error.message}</p>;
@@ -35,7 +39,7 @@ export function VersionComparison({ setId, a, b, showFlips = true }: { setId: st
         {c.sentence}
       </p>
       <p className="hint">
-        {c.n} images. McNemar&apos;s exact test on the paired outcomes: {c.mcnemar.b01} images {A} got wrong and {B} right, {c.mcnemar.b10} the other way round, p ={" "}
+        {images(c.n)}. McNemar&apos;s exact test on the paired outcomes: {images(c.mcnemar.b01)} {A} got wrong and {B} right, {c.mcnemar.b10} the other way round, p ={" "}
         {c.mcnemar.p < 0.001 ? c.mcnemar.p.toExponential(1) : c.mcnemar.p.toFixed(3)}.
         {c.onlyA.length || c.onlyB.length ? ` Only the classes both versions output are scored (${c.classes.join(", ")}); left out: ${[...c.onlyA, ...c.onlyB].join(", ")}.` : ""}
         {left.length ? ` Images left out: ${left.map(([k, n]) => `${k} ${n}`).join(", ")}.` : ""}
@@ -65,7 +69,7 @@ export function VersionComparison({ setId, a, b, showFlips = true }: { setId: st
               <th scope="row">ECE</th>
               <td className="num">{dec(c.a.ece)}</td>
               <td className="num">{dec(c.b.ece)}</td>
-              <td className="num">{(c.b.ece - c.a.ece).toFixed(3)}</td>
+              <td className="num">{signedDec(c.b.ece - c.a.ece)}</td>
             </tr>
           </tbody>
         </table>
