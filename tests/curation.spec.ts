@@ -63,6 +63,11 @@ test("two curators disagree without seeing each other's decision, an admin resol
   // …and relabels it as sadness (digit 7 in model-output order).
   await two.keyboard.press("7");
   await expect(two.getByTestId("review-announcer")).toHaveText("Relabelled #1 as sadness");
+  // The grid shows a decision at once and saves it in the background: wait until both are stored
+  // before asking for disagreements, which a busy server could otherwise answer first.
+  await expect
+    .poll(async () => (await query<{ n: number }>(`SELECT count(*)::int AS n FROM review_decision WHERE "imageId" = $1`, [imageId]))[0]!.n, { timeout: 30_000 })
+    .toBe(2);
 
   // Now that both have decided, each finds it under "Disagreements".
   await two.getByLabel("Not yet reviewed by me").uncheck();

@@ -7,6 +7,8 @@ import { state } from "./e2e-helpers.ts";
 
 let worker: ChildProcess | null = null;
 let workerLog = "";
+/** The snapshot the CLI froze, or the one already holding the same content (another spec may have frozen it). */
+let snapshotName = "";
 
 test.beforeAll(() => {
   // A dataset snapshot of the imported demo sample, frozen by the CLI (curators use their own UI).
@@ -20,6 +22,9 @@ test.beforeAll(() => {
     },
   );
   if (made.status !== 0) throw new Error(`Could not create the snapshot:\n${made.stdout}\n${made.stderr}`);
+  const frozen = /^(?:Froze|Already frozen as) snapshot [0-9a-f-]{36} "([^"]+)"/m.exec(made.stdout);
+  if (!frozen) throw new Error(`Unexpected output of mien snapshot create:\n${made.stdout}`);
+  snapshotName = frozen[1]!;
   // The real trainer worker, on the same database, storage and queue prefix as the web server.
   worker = spawn(process.execPath, ["--import", "tsx", "apps/trainer/src/main.ts"], {
     cwd: REPO_ROOT,
@@ -50,7 +55,7 @@ async function trainFromUi(page: Page, name: string, epochs: number) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Training" }).click();
   await expect(page.getByRole("heading", { name: "Training", level: 1 })).toBeVisible();
   await page.getByLabel("Model name").fill(name);
-  await expect(page.getByLabel("Dataset snapshot")).toContainText("demo-snapshot");
+  await expect(page.getByLabel("Dataset snapshot")).toContainText(snapshotName);
   await expect(page.getByRole("checkbox", { name: /^happiness/ })).toBeChecked();
   await expect(page.getByRole("checkbox", { name: /^faceapi-expression\b/ }).first()).toBeChecked();
   await page.getByLabel("Epochs", { exact: true }).fill(String(epochs));
