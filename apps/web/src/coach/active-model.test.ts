@@ -1,6 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { lookUpActiveModel } from "./active-model.ts";
 
 /** A real HTTP server whose answer each test sets, standing in for the registry route's states. */
@@ -22,7 +24,11 @@ const hash = "a".repeat(64);
 
 describe("lookUpActiveModel", () => {
   it("reads the promoted version", async () => {
-    answer = { status: 200, type: "application/json", body: JSON.stringify({ version: 3, contentHash: hash, name: "fer7-mlp", baseUrl: `/api/models/${hash}/` }) };
+    answer = {
+      status: 200,
+      type: "application/json",
+      body: JSON.stringify({ version: 3, contentHash: hash, name: "fer7-mlp", baseUrl: `/api/models/${hash}/` }),
+    };
     expect(await lookUpActiveModel(fetch, `${base}/api/models/active`)).toEqual({
       kind: "active",
       model: { version: 3, contentHash: hash, name: "fer7-mlp", baseUrl: `/api/models/${hash}/` },
@@ -44,15 +50,22 @@ describe("lookUpActiveModel", () => {
     expect(await lookUpActiveModel(fetch, `${base}/x`)).toMatchObject({ kind: "none", reason: expect.stringMatching(/HTTP 500/) });
     answer = { status: 200, type: "application/json", body: JSON.stringify({ version: 1, contentHash: "not-a-hash", name: "x", baseUrl: "/m/" }) };
     expect(await lookUpActiveModel(fetch, `${base}/x`)).toMatchObject({ kind: "none", reason: expect.stringMatching(/not a model version/) });
-    answer = { status: 200, type: "application/json", body: JSON.stringify({ version: 1, contentHash: hash, name: "x", baseUrl: "https://cdn.example.com/m/" }) };
+    answer = {
+      status: 200,
+      type: "application/json",
+      body: JSON.stringify({ version: 1, contentHash: hash, name: "x", baseUrl: "https://cdn.example.com/m/" }),
+    };
     expect(await lookUpActiveModel(fetch, `${base}/x`)).toMatchObject({ kind: "none" });
   });
 
-  it("falls back when the server cannot be reached", async () => {
+  it("says so when the server cannot be reached, so the coach keeps its last good version", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    expect(await lookUpActiveModel(fetch, `http://127.0.0.1:${port}/api/models/active`)).toMatchObject({ kind: "none", reason: expect.stringMatching(/could not be reached/) });
+    expect(await lookUpActiveModel(fetch, `http://127.0.0.1:${port}/api/models/active`)).toMatchObject({
+      kind: "unreachable",
+      reason: expect.stringMatching(/could not be reached/),
+    });
   });
 });

@@ -1,9 +1,7 @@
-import type { ActiveModelRef, FromWorker, LoadedModel, PackagedUrls, Reading, ToWorker } from "./worker/protocol.ts";
+import type { ActiveModelAnswer, FromWorker, LoadedModel, PackagedUrls, Reading, ToWorker } from "./worker/protocol.ts";
 
 export type EngineStatus =
-  | { kind: "loading" }
-  | { kind: "ready"; backend: string; backendNotes: string[]; model: LoadedModel }
-  | { kind: "failed"; message: string };
+  { kind: "loading" } | { kind: "ready"; backend: string; backendNotes: string[]; model: LoadedModel } | { kind: "failed"; message: string };
 
 export interface EngineEvents {
   status(status: EngineStatus): void;
@@ -42,13 +40,14 @@ export class CoachEngine {
   constructor(
     createWorker: () => Worker,
     urls: PackagedUrls,
-    active: ActiveModelRef | null,
+    active: ActiveModelAnswer,
     private readonly events: EngineEvents,
     backends?: string[],
   ) {
     this.worker = createWorker();
     this.worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
-    this.worker.onerror = (event) => this.setStatus({ kind: "failed", message: `The coach's worker stopped: ${event.message || "unknown error"}. Reload the page to try again.` });
+    this.worker.onerror = (event) =>
+      this.setStatus({ kind: "failed", message: `The coach's worker stopped: ${event.message || "unknown error"}. Reload the page to try again.` });
     this.send({ type: "init", urls, active, ...(backends ? { backends } : {}) });
   }
 
@@ -92,7 +91,7 @@ export class CoachEngine {
   }
 
   /** Tells the worker which version is promoted now; it swaps models when that changed. */
-  setActiveModel(active: ActiveModelRef | null): void {
+  setActiveModel(active: ActiveModelAnswer): void {
     this.send({ type: "active-model", active });
   }
 
@@ -114,7 +113,8 @@ export class CoachEngine {
     this.inFlight.set(id, performance.now());
     this.sentFrame = this.latestFrame;
     const scale = Math.min(1, MAX_FRAME_WIDTH / video.videoWidth);
-    const options: ImageBitmapOptions = scale < 1 ? { resizeWidth: Math.round(video.videoWidth * scale), resizeHeight: Math.round(video.videoHeight * scale), resizeQuality: "medium" } : {};
+    const options: ImageBitmapOptions =
+      scale < 1 ? { resizeWidth: Math.round(video.videoWidth * scale), resizeHeight: Math.round(video.videoHeight * scale), resizeQuality: "medium" } : {};
     createImageBitmap(video, options).then(
       (bitmap) => this.send({ type: "frame", id, bitmap }, [bitmap]),
       () => {

@@ -8,8 +8,9 @@ import {
   type ReadModelFile,
   type RunnableExpressionModel,
 } from "@mien/model";
+
 import { cachedModelFiles, pruneModelCache, sha256Hex } from "./model-cache.ts";
-import type { ActiveModelRef, LoadedModel, PackagedUrls } from "./worker/protocol.ts";
+import type { ActiveModelAnswer, ActiveModelRef, LoadedModel, PackagedUrls } from "./worker/protocol.ts";
 
 /** How a published version runs: the same loader `mien eval` and the trainer's evaluation use. */
 type LoadPublished = (manifest: ArtifactManifest, read: ReadModelFile, sources: ModelSources) => Promise<RunnableExpressionModel>;
@@ -87,18 +88,31 @@ async function loadPublished(active: ActiveModelRef, sources: ModelSources): Pro
 /**
  * The model the coach should run: the promoted version when there is one and it loads; else the
  * last version that loaded on this device (`lastGood`, whose files are cached and were checked
- * when cached); else the packaged model. The reason for a fallback is kept for the page. Versions
- * no longer needed are pruned from the device cache.
+ * when cached); else the packaged model. The reason for a fallback is kept for the page. When the
+ * registry could not be asked ("unreachable", e.g. offline), the last good version is simply the
+ * one to run: no fallback reason, since nothing failed. Versions no longer needed are pruned from
+ * the device cache.
  */
 export async function loadCoachModel(
-  active: ActiveModelRef | null,
+  active: ActiveModelAnswer,
   urls: PackagedUrls,
   sources: ModelSources,
   lastGood: ActiveModelRef | null = null,
 ): Promise<CoachModel> {
   let loaded: CoachModel | null = null;
   let reason: string | undefined;
-  if (active) {
+  if (active === "unreachable") {
+    if (!lastGood) {
+      reason = "The model registry could not be reached, and no published version has run on this device yet.";
+    } else {
+      try {
+        loaded = await loadPublished(lastGood, sources);
+      } catch (error) {
+        reason = `The model registry could not be reached, and version ${lastGood.version} (${lastGood.name}) is not usable on this device: ${(error as Error).message.replace(/\.+$/, "")}.`;
+        console.warn(reason);
+      }
+    }
+  } else if (active) {
     try {
       loaded = await loadPublished(active, sources);
     } catch (error) {
@@ -106,7 +120,7 @@ export async function loadCoachModel(
       console.warn(reason);
     }
   }
-  if (!loaded && reason && lastGood && lastGood.contentHash !== active?.contentHash) {
+  if (!loaded && reason && active && active !== "unreachable" && lastGood && lastGood.contentHash !== active.contentHash) {
     try {
       const kept = await loadPublished(lastGood, sources);
       loaded = { ...kept, info: { ...kept.info, fallbackReason: `${reason} Still running version ${lastGood.version} (${lastGood.name}).` } };
@@ -115,7 +129,13 @@ export async function loadCoachModel(
     }
   }
   loaded ??= await loadPackaged(urls, sources, reason);
-  const keep = [urls.faceApi, urls.human, ...(loaded.ref ? [loaded.ref.contentHash] : [])];
+  // Offline, a version that failed to load may be whole again once the network returns: keep it.
+  const keep = [
+    urls.faceApi,
+    urls.human,
+    ...(loaded.ref ? [loaded.ref.contentHash] : []),
+    ...(active === "unreachable" && lastGood ? [lastGood.contentHash] : []),
+  ];
   pruneModelCache(keep).catch((error: unknown) => console.warn(`Could not prune old models from this device: ${(error as Error).message}`));
   return loaded;
 }

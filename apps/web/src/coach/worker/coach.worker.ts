@@ -1,10 +1,12 @@
 /// <reference lib="webworker" />
 import * as tf from "@tensorflow/tfjs";
+
 import { BlazeFaceDetector, CanvasFramer } from "@mien/model";
-import { loadCoachModel, packagedSources, type CoachModel } from "../model-source.ts";
+
 import { lastGoodModel, rememberGoodModel } from "../model-cache.ts";
+import { loadCoachModel, packagedSources, type CoachModel } from "../model-source.ts";
 import { chooseBackend } from "./backend-choice.ts";
-import type { ActiveModelRef, FromWorker, PackagedUrls, ToWorker } from "./protocol.ts";
+import type { ActiveModelAnswer, FromWorker, PackagedUrls, ToWorker } from "./protocol.ts";
 
 /**
  * The coach's inference worker: face detection, the shared crop and the expression model run
@@ -31,7 +33,9 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 
 async function init(message: Extract<ToWorker, { type: "init" }>): Promise<void> {
   urls = message.urls;
-  requested = message.active?.contentHash ?? null;
+  const { active } = message;
+  const offline = active === "unreachable";
+  requested = active === "unreachable" ? null : (active?.contentHash ?? null);
   const backend = await chooseBackend(urls.wasm, message.backends);
   const sources = packagedSources(urls);
   const packaged = message.urls;
@@ -40,6 +44,8 @@ async function init(message: Extract<ToWorker, { type: "init" }>): Promise<void>
     lastGoodModel().then((lastGood) => loadCoachModel(message.active, packaged, sources, lastGood)),
   ]);
   if (loaded.ref) void rememberGoodModel(loaded.ref);
+  // Offline it runs what this device ran last; the registry naming that same version later changes nothing.
+  if (offline && requested === null) requested = loaded.ref?.contentHash ?? null;
   detector = loadedDetector;
   current = loaded;
   framer = new CanvasFramer();
@@ -55,27 +61,35 @@ async function warmUp(): Promise<void> {
   const { input, box } = framer!.letterboxed(blank);
   await detector!.detectLetterboxed(input, box);
   const { preprocessing } = current!.model.manifest;
-  const crops = framer!.crops(blank, [{ x: 220, y: 140, width: 200, height: 200 }], { size: CROP_SIZE, framing: preprocessing.faceBox, colour: preprocessing.colour });
+  const crops = framer!.crops(blank, [{ x: 220, y: 140, width: 200, height: 200 }], {
+    size: CROP_SIZE,
+    framing: preprocessing.faceBox,
+    colour: preprocessing.colour,
+  });
   const p = current!.model.predict(crops);
   await p.data();
   tf.dispose([input, crops, p]);
   blank.close();
 }
 
-function switchModel(active: ActiveModelRef | null): void {
+function switchModel(active: ActiveModelAnswer): void {
+  // No answer from the registry (offline): the model running now stays.
+  if (active === "unreachable") return;
   const wanted = active?.contentHash ?? null;
   if (wanted === requested) return;
   requested = wanted;
-  switching = switching.then(async () => {
-    if (!urls) return;
-    // A broken new version leaves the one running now (or the last good one) in place.
-    const next = await loadCoachModel(active, urls, packagedSources(urls), current?.ref ?? (await lastGoodModel()));
-    if (next.ref) void rememberGoodModel(next.ref);
-    const previous = current;
-    current = next;
-    previous?.model.dispose();
-    post({ type: "model-changed", model: next.info });
-  }).catch((error: unknown) => console.warn(`Could not switch models: ${describe(error)}`));
+  switching = switching
+    .then(async () => {
+      if (!urls) return;
+      // A broken new version leaves the one running now (or the last good one) in place.
+      const next = await loadCoachModel(active, urls, packagedSources(urls), current?.ref ?? (await lastGoodModel()));
+      if (next.ref) void rememberGoodModel(next.ref);
+      const previous = current;
+      current = next;
+      previous?.model.dispose();
+      post({ type: "model-changed", model: next.info });
+    })
+    .catch((error: unknown) => console.warn(`Could not switch models: ${describe(error)}`));
 }
 
 async function read(id: number, bitmap: ImageBitmap): Promise<void> {
@@ -125,7 +139,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       init(message).catch((error: unknown) => post({ type: "fatal", message: `The coach could not start its models: ${describe(error)}` }));
       break;
     case "frame":
-      reading = reading.then(() => read(message.id, message.bitmap).catch((error: unknown) => post({ type: "frame-error", id: message.id, message: describe(error) })));
+      reading = reading.then(() =>
+        read(message.id, message.bitmap).catch((error: unknown) => post({ type: "frame-error", id: message.id, message: describe(error) })),
+      );
       break;
     case "active-model":
       switchModel(message.active);

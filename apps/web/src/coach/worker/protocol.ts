@@ -16,6 +16,13 @@ export interface ActiveModelRef {
   baseUrl: string;
 }
 
+/**
+ * What the page tells the worker about the registry: the promoted version, null when none is
+ * promoted, or "unreachable" when the registry did not answer (offline): then the worker runs the
+ * version that last loaded on this device, whose files it keeps.
+ */
+export type ActiveModelAnswer = ActiveModelRef | null | "unreachable";
+
 /** The model the worker runs, as the page shows it. */
 export interface LoadedModel {
   /** The published content hash, or "packaged:<package>@<version>". */
@@ -38,9 +45,9 @@ export interface FaceOut {
 }
 
 export type ToWorker =
-  | { type: "init"; urls: PackagedUrls; active: ActiveModelRef | null; backends?: string[] }
+  | { type: "init"; urls: PackagedUrls; active: ActiveModelAnswer; backends?: string[] }
   | { type: "frame"; id: number; bitmap: ImageBitmap }
-  | { type: "active-model"; active: ActiveModelRef | null };
+  | { type: "active-model"; active: ActiveModelAnswer };
 
 export interface Reading {
   type: "reading";

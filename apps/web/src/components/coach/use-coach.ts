@@ -2,7 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ACTIVE_MODEL_POLL_MS, lookUpActiveModel } from "../../coach/active-model.ts";
+
+import { ACTIVE_MODEL_POLL_MS, activeAnswer, lookUpActiveModel } from "../../coach/active-model.ts";
 import { clearBaseline, loadBaseline, saveBaseline, type Baseline, type RecordingOutcome } from "../../coach/baseline.ts";
 import { CameraError, openCamera, type CameraProblem } from "../../coach/camera.ts";
 import { CoachEngine, type EngineStatus } from "../../coach/engine.ts";
@@ -53,8 +54,18 @@ export function useCoach({ urls, backends, onAttempt }: CoachOptions) {
     refetchInterval: ACTIVE_MODEL_POLL_MS,
     refetchOnWindowFocus: true,
     staleTime: 0,
+    // Asked offline too: the lookup never throws, and "unreachable" is what starts the engine then.
+    networkMode: "always",
   });
-  const activeRef = active.data?.kind === "active" ? active.data.model : null;
+  // React Query refetches on reconnecting only if it saw the browser go offline; a page opened offline did not.
+  const refetchActive = active.refetch;
+  useEffect(() => {
+    const reconnected = () => void refetchActive();
+    window.addEventListener("online", reconnected);
+    return () => window.removeEventListener("online", reconnected);
+  }, [refetchActive]);
+  const activeRef = active.data ? activeAnswer(active.data) : null;
+  const activeKey = typeof activeRef === "string" ? activeRef : (activeRef?.contentHash ?? null);
   const lookedUp = active.data !== undefined;
 
   const announce = useCallback((text: string) => {
@@ -62,18 +73,15 @@ export function useCoach({ urls, backends, onAttempt }: CoachOptions) {
     setAnnouncement((previous) => (previous === text ? `${text} ` : text));
   }, []);
 
-  const handleRecorded = useCallback(
-    (outcome: RecordingOutcome) => {
-      if (outcome.ok) {
-        saveBaseline(localStorage, outcome.baseline);
-        setBaselineState(outcome.baseline);
-        setRecordingError(null);
-      } else {
-        setRecordingError(outcome.reason);
-      }
-    },
-    [],
-  );
+  const handleRecorded = useCallback((outcome: RecordingOutcome) => {
+    if (outcome.ok) {
+      saveBaseline(localStorage, outcome.baseline);
+      setBaselineState(outcome.baseline);
+      setRecordingError(null);
+    } else {
+      setRecordingError(outcome.reason);
+    }
+  }, []);
 
   // The engine starts once the first registry lookup has answered (either way).
   useEffect(() => {
@@ -91,7 +99,8 @@ export function useCoach({ urls, backends, onAttempt }: CoachOptions) {
             const stored = loadBaseline(localStorage);
             sessionRef.current = new LiveSession(next.model, stored);
             setBaselineState(sessionRef.current.currentBaseline);
-            if (stored && !sessionRef.current.currentBaseline) setNotice("Your recorded resting face belongs to an earlier model. Record it again to read relative to it.");
+            if (stored && !sessionRef.current.currentBaseline)
+              setNotice("Your recorded resting face belongs to an earlier model. Record it again to read relative to it.");
             if (next.model.fallbackReason) setNotice(fallbackNotice(next.model));
           } else {
             const dropped = session.setModel(next.model);
@@ -127,7 +136,7 @@ export function useCoach({ urls, backends, onAttempt }: CoachOptions) {
 
   useEffect(() => {
     if (lookedUp) engineRef.current?.setActiveModel(activeRef);
-  }, [lookedUp, activeRef?.contentHash]);
+  }, [lookedUp, activeKey]);
 
   const stopCamera = useCallback(() => {
     engineRef.current?.detach();
