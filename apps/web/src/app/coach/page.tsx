@@ -1,12 +1,16 @@
 import type { Metadata } from "next";
+
 import { isRole } from "@mien/auth";
+
 import { currentSession } from "../../auth/session.ts";
+import { packagedBaseUrl } from "../../coach/packaged-models.ts";
 import { CoachApp } from "../../components/coach/coach-app.tsx";
 import { SiteHeader } from "../../components/site-header.tsx";
-import { packagedBaseUrl } from "../../coach/packaged-models.ts";
+import { MANIFEST_URL } from "../../offline/manifest.ts";
 import { getQueryClient, HydrateClient, trpc } from "../../trpc/server.tsx";
 
-export const metadata: Metadata = { title: "Coach" };
+// The coach is the installable app: its page links the web app manifest.
+export const metadata: Metadata = { title: "Coach", manifest: MANIFEST_URL };
 
 const BACKENDS = new Set(["webgl", "wasm", "cpu"]);
 
