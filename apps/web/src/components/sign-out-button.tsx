@@ -2,7 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+
 import { authClient } from "../auth/client.ts";
+import { forgetKeptPages } from "../offline/register.ts";
 
 export function SignOutButton() {
   const router = useRouter();
@@ -18,6 +20,8 @@ export function SignOutButton() {
       setError("Signing out failed. Try again.");
       return;
     }
+    // The device's offline copy of the coach page shows this account: it goes with the session.
+    await forgetKeptPages().catch((e: unknown) => console.warn(`Could not forget the offline copy of the coach: ${(e as Error).message}`));
     router.replace("/sign-in");
     router.refresh();
   }
