@@ -28,7 +28,7 @@ export default async function CoachPage({ searchParams }: PageProps<"/coach">) {
       <SiteHeader email={session?.user.email} role={role} current="/coach" />
       <main id="main" className="page page-wide">
         <HydrateClient>
-          <CoachApp urls={urls} signedIn={Boolean(session)} {...(backends?.length ? { backends } : {})} />
+          <CoachApp urls={urls} userId={session?.user.id ?? null} {...(backends?.length ? { backends } : {})} />
         </HydrateClient>
       </main>
     </>

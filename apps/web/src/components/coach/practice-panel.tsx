@@ -1,7 +1,9 @@
 "use client";
 
 import { useId, useState } from "react";
+
 import type { ExpressionClass } from "@mien/model";
+
 import { DEFAULT_PRACTICE, summarise, type PracticeResult } from "../../coach/practice.ts";
 import { percent } from "../../coach/readout.ts";
 import { EXPRESSION_COLOURS } from "./expression-colours.ts";
@@ -11,7 +13,7 @@ const HOLDS = [1000, 2000, 3000, 5000];
 
 export interface SavedAttempt {
   result: PracticeResult;
-  saved: "saving" | "saved" | "not-signed-in" | { error: string };
+  saved: "saving" | "saved" | "waiting" | "not-signed-in" | { error: string };
 }
 
 /** Prompts a target expression, shows a live meter and hold timer, then scores the attempt. */
@@ -54,9 +56,7 @@ export function PracticePanel({ coach, classes, attempts }: { coach: Coach; clas
             Held {(practice.heldMs / 1000).toFixed(1)} of {practice.settings.holdMs / 1000} s (above {percent(practice.settings.threshold)})
           </label>
           <progress id="hold-progress" max={practice.settings.holdMs} value={practice.heldMs} />
-          <p className="hint">
-            {Math.max(0, Math.ceil((practice.settings.limitMs - practice.elapsedMs) / 1000))} s left in this attempt.
-          </p>
+          <p className="hint">{Math.max(0, Math.ceil((practice.settings.limitMs - practice.elapsedMs) / 1000))} s left in this attempt.</p>
           <button type="button" className="button button-quiet" onClick={coach.cancelPractice}>
             Cancel attempt
           </button>
@@ -131,9 +131,11 @@ function AttemptResult({ attempt }: { attempt: SavedAttempt }) {
           ? "Saving your score…"
           : saved === "saved"
             ? "Score saved to your progress (numbers only, no pictures)."
-            : saved === "not-signed-in"
-              ? "Sign in to keep your scores and see your progress."
-              : `Your score could not be saved: ${saved.error}`}
+            : saved === "waiting"
+              ? "Score kept on this device; it is sent to your progress when Mien can be reached again."
+              : saved === "not-signed-in"
+                ? "Sign in to keep your scores and see your progress."
+                : `Your score could not be saved: ${saved.error}`}
       </p>
     </div>
   );
