@@ -1,4 +1,5 @@
 import { expect, test, type Request } from "@playwright/test";
+
 import { activeModelHash, query, signUpNewUser, startCoach, verdictOf, webcamLaunch } from "./coach-helpers.ts";
 
 // A real face video as the webcam: a smiling face for 3 s, then a surprised one, looping.
@@ -13,11 +14,14 @@ test("live predictions appear for a visitor and change between two expressions, 
 
   const seen = new Set<string>();
   await expect
-    .poll(async () => {
-      const v = await verdictOf(page);
-      if (v) seen.add(v);
-      return seen.has("happiness") && seen.has("surprise");
-    }, { timeout: 30_000, intervals: [250] })
+    .poll(
+      async () => {
+        const v = await verdictOf(page);
+        if (v) seen.add(v);
+        return seen.has("happiness") && seen.has("surprise");
+      },
+      { timeout: 30_000, intervals: [250] },
+    )
     .toBe(true);
 
   const top = page.getByTestId("coach-top").getByRole("listitem");
@@ -113,7 +117,10 @@ test("practice mode scores a held expression, says what a missed one read as, sa
   await page.screenshot({ path: testInfo.outputPath("coach-progress.png"), fullPage: true });
 });
 
-test("no image or frame data leaves the browser while the camera runs: only model files, the active-model poll and small score saves", async ({ page, context }) => {
+test("no image or frame data leaves the browser while the camera runs: only model files, the active-model poll, small score saves and the coach's offline copy", async ({
+  page,
+  context,
+}) => {
   test.setTimeout(120_000);
   await signUpNewUser(page, "privacy");
   const requests: Request[] = [];
@@ -151,10 +158,15 @@ test("no image or frame data leaves the browser while the camera runs: only mode
     // Today's plan refreshes after a save: a GET whose only input is the browser's time zone.
     if (r.method() === "GET" && path === "/api/trpc/coach.summary") {
       const input = JSON.parse(new URL(r.url()).searchParams.get("input") ?? "{}") as unknown;
-      return JSON.stringify(input).replace(/"timeZone":"[A-Za-z0-9_+\-/]+"/, "") === '{"0":{"json":{}}}' ? "plan summary" : `unexpected input ${JSON.stringify(input)}`;
+      return JSON.stringify(input).replace(/"timeZone":"[A-Za-z0-9_+\-/]+"/, "") === '{"0":{"json":{}}}'
+        ? "plan summary"
+        : `unexpected input ${JSON.stringify(input)}`;
     }
     if (r.method() === "POST" && path === "/api/trpc/coach.saveAttempt") return "score save";
     if (r.method() === "GET" && path.startsWith("/_next/static/")) return "app code";
+    // The service worker, and what it keeps for opening the coach offline: the page, its manifest and icons.
+    if (r.method() === "GET" && path === "/serwist/sw.js") return "service worker";
+    if (r.method() === "GET" && (path === "/coach" || path === "/coach/manifest.webmanifest" || /^\/icons\/[a-z0-9-]+\.png$/.test(path))) return "offline copy";
     return `unexpected ${r.method()} ${path}`;
   });
   expect(kinds.filter((k) => k.startsWith("unexpected"))).toEqual([]);
@@ -167,7 +179,29 @@ test("no image or frame data leaves the browser while the camera runs: only mode
   const loaded = requests.slice(0, cameraStartedAt).filter((r) => r.postDataBuffer()?.length);
   expect(loaded.map((r) => new URL(r.url()).pathname)).toEqual([]);
   // superjson sends the attempt's time as a string in "json" and its type under "meta".
-  const allowedKeys = new Set(["0", "json", "meta", "values", "v", "attempt.madeAt", "session", "id", "madeAt", "modelKey", "modelName", "attempt", "target", "score", "succeeded", "holdMs", "durationMs", "calibrated", "readAs", "expression", "probability"]);
+  const allowedKeys = new Set([
+    "0",
+    "json",
+    "meta",
+    "values",
+    "v",
+    "attempt.madeAt",
+    "session",
+    "id",
+    "madeAt",
+    "modelKey",
+    "modelName",
+    "attempt",
+    "target",
+    "score",
+    "succeeded",
+    "holdMs",
+    "durationMs",
+    "calibrated",
+    "readAs",
+    "expression",
+    "probability",
+  ]);
   for (const r of withBodies) {
     const body = r.postDataBuffer()!;
     expect(body.length).toBeLessThan(1024);
