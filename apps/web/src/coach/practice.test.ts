@@ -23,6 +23,20 @@ describe("PracticeAttempt", () => {
     expect(summarise(state.result!)).toBe("Read as happiness 80%; next came surprise 10%.");
   });
 
+  it("scores the held stretch when readings come a few a second, not the surprised face before it", () => {
+    // About 1.5 readings a second on a busy machine: the hold completes between two happy readings
+    // 2.1 s apart, and no stretch of the hold's own length holds only happy readings.
+    const a = new PracticeAttempt(settings, CLASSES, 0);
+    a.update(0, p({ surprise: 0.8 }));
+    a.update(700, p({ surprise: 0.8 }));
+    a.update(1400, p({ happiness: 0.75, surprise: 0.15 }));
+    a.update(2100, p({ happiness: 0.75, surprise: 0.15 }));
+    const state = a.update(3500, p({ happiness: 0.75, surprise: 0.15 }));
+    expect(state.phase).toBe("done");
+    expect(state.result).toMatchObject({ succeeded: true, score: 75 });
+    expect(state.result!.readAs[0]!.expression).toBe("happiness");
+  });
+
   it("restarts the hold timer when the expression slips", () => {
     const a = new PracticeAttempt(settings, CLASSES, 0);
     for (let t = 0; t <= 1500; t += 100) a.update(t, p({ happiness: 0.7 }));

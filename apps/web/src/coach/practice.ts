@@ -98,7 +98,9 @@ export class PracticeAttempt {
     let best = { mean: targetMean(0, this.samples.length), from: 0, to: this.samples.length };
     let sawFull = false;
     for (let end = 0, start = 0; end < this.samples.length; end++) {
-      while (this.samples[end]!.t - this.samples[start]!.t > holdMs) start++;
+      // The shortest stretch ending here that lasts the hold. At a few readings a second it lasts a
+      // little longer than the hold, as the stretch that completed the hold does.
+      while (start < end && this.samples[end]!.t - this.samples[start + 1]!.t >= holdMs) start++;
       if (this.samples[end]!.t - this.samples[start]!.t < holdMs * 0.9) continue;
       const mean = targetMean(start, end + 1);
       if (!sawFull || mean > best.mean) best = { mean, from: start, to: end + 1 };
