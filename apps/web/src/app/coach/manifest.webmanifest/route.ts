@@ -1,4 +1,4 @@
-import { coachManifest } from "../../../offline/manifest.ts";
+import { coachManifest } from "~/offline/manifest.ts";
 
 export const dynamic = "force-static";
 

@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { isRole } from "@mien/auth";
 import { ZERO_SHOT_CLASSES, ZERO_SHOT_DESCRIPTION, ZERO_SHOT_VAL_METRICS } from "@mien/model";
-import { currentSession } from "../../../auth/session.ts";
-import { SiteHeader } from "../../../components/site-header.tsx";
-import { packagedVersion } from "../../../coach/packaged-models.ts";
-import { ModelCardLimits } from "../../../components/coach/model-card-limits.tsx";
+import { currentSession } from "~/auth/session.ts";
+import { SiteHeader } from "~/components/site-header.tsx";
+import { packagedVersion } from "~/coach/packaged-models.ts";
+import { ModelCardLimits } from "~/components/coach/model-card-limits.tsx";
 
 export const metadata: Metadata = { title: "Model card: packaged expression model" };
 

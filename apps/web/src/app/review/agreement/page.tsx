@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { requirePageRole } from "../../../auth/require-role.ts";
-import { AgreementTable } from "../../../components/curation/agreement-table.tsx";
-import { SiteHeader } from "../../../components/site-header.tsx";
+import { requirePageRole } from "~/auth/require-role.ts";
+import { AgreementTable } from "~/components/curation/agreement-table.tsx";
+import { SiteHeader } from "~/components/site-header.tsx";
 
 export const metadata: Metadata = { title: "Agreement" };
 

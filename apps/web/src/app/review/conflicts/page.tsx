@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { isRole, roleAtLeast } from "@mien/auth";
-import { currentSession } from "../../../auth/session.ts";
+import { currentSession } from "~/auth/session.ts";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
-import { ConflictList } from "../../../components/review/conflict-list.tsx";
-import { ReviewsRequiredForm } from "../../../components/review/reviews-required-form.tsx";
-import { SiteHeader } from "../../../components/site-header.tsx";
+import { ConflictList } from "~/components/review/conflict-list.tsx";
+import { ReviewsRequiredForm } from "~/components/review/reviews-required-form.tsx";
+import { SiteHeader } from "~/components/site-header.tsx";
 
 export const metadata: Metadata = { title: "Review conflicts" };
 

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 
 import { createSerwistRoute } from "@serwist/turbopack";
 
-import { PACKAGED_MODELS, packagedBaseUrl, type PackagedModel } from "../../../coach/packaged-models.ts";
-import { coachManifest, MANIFEST_URL } from "../../../offline/manifest.ts";
+import { PACKAGED_MODELS, packagedBaseUrl, type PackagedModel } from "~/coach/packaged-models.ts";
+import { coachManifest, MANIFEST_URL } from "~/offline/manifest.ts";
 
 /**
  * The coach's service worker (offline/sw.ts), bundled with esbuild and prerendered at build time

@@ -1,4 +1,4 @@
-import { activeModelResponse } from "../../../../models/registry-response.ts";
+import { activeModelResponse } from "~/models/registry-response.ts";
 
 export const dynamic = "force-dynamic";
 

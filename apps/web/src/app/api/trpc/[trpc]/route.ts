@@ -1,7 +1,7 @@
 import { appRouter, createContext, fetchRequestHandler } from "@mien/api";
 import { getAuth } from "@mien/auth";
-import { MAX_API_BODY_BYTES, readBodyWithin } from "../../../../request-guards/body-limit.ts";
-import { checkSameOrigin, crossSiteRefusal } from "../../../../request-guards/cross-site.ts";
+import { MAX_API_BODY_BYTES, readBodyWithin } from "~/request-guards/body-limit.ts";
+import { checkSameOrigin, crossSiteRefusal } from "~/request-guards/cross-site.ts";
 
 function trpc(req: Request) {
   return fetchRequestHandler({

@@ -4,9 +4,9 @@ import { notFound } from "next/navigation";
 import { isRole } from "@mien/auth";
 import { getDb } from "@mien/db";
 import { artifactManifest, manifestMembers, type EvaluationReport } from "@mien/model/manifest";
-import { currentSession } from "../../../../auth/session.ts";
-import { ModelCardLimits } from "../../../../components/coach/model-card-limits.tsx";
-import { SiteHeader } from "../../../../components/site-header.tsx";
+import { currentSession } from "~/auth/session.ts";
+import { ModelCardLimits } from "~/components/coach/model-card-limits.tsx";
+import { SiteHeader } from "~/components/site-header.tsx";
 
 export const metadata: Metadata = { title: "Model card" };
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import { imageResponse } from "../../../../../images/image-response.ts";
+import { imageResponse } from "~/images/image-response.ts";
 
 export const dynamic = "force-dynamic";
 

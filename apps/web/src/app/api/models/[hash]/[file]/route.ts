@@ -1,4 +1,4 @@
-import { versionFileResponse } from "../../../../../models/registry-response.ts";
+import { versionFileResponse } from "~/models/registry-response.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,4 +1,4 @@
-import { readPackagedFile } from "../../../../../coach/packaged-models.ts";
+import { readPackagedFile } from "~/coach/packaged-models.ts";
 
 /** npm-shipped model weights and the TF.js wasm binaries for the coach; allow-listed, versioned, cached for good. */
 export async function GET(_req: Request, ctx: RouteContext<"/models/[pkg]/[version]/[file]">) {
