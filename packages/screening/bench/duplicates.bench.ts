@@ -4,8 +4,7 @@
 // Prints one JSON line.
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { pairsAcrossCrops, pairsWithin, splitHashes } from "../src/duplicates.ts";
-import { CROP_PROBE } from "../src/stages/duplicates-stage.ts";
+import { CROP_PROBE, pairsAcrossCrops, pairsWithin, splitHashes } from "../src/duplicates.ts";
 import { THRESHOLDS } from "../src/thresholds.ts";
 
 const { values } = parseArgs({ options: { n: { type: "string", default: "420000" } } });

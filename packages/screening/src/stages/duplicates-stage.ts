@@ -1,7 +1,7 @@
 import { cropHashes } from "@mien/dataset";
 import { Prisma } from "@mien/db";
 import { greySquare } from "../decode.ts";
-import { alignedCorrelation, groupsOf, pairsAcrossCrops, pairsWithin, splitHashes, type HashPair } from "../duplicates.ts";
+import { candidatePairs, confirmPair, groupsOf, VERIFY_SIZE, type HashPair } from "../duplicates.ts";
 import { THRESHOLDS } from "../thresholds.ts";
 import { stageKey, type GlobalStage, type StageContext } from "./context.ts";
 
@@ -14,21 +14,13 @@ interface HashRow {
   blurScore: number;
 }
 
-/** Side of the grey squares compared (after re-alignment) to confirm a candidate pair. */
-const VERIFY_SIZE = 48;
 /** The importer's grey working size (dataset BLUR_SIZE), for crop hashes made here. */
 const CROP_SOURCE_SIZE = 64;
-/**
- * The crop probe uses only the four exact tables (every pair within 7 bits, some at 8–10): planted
- * crops came within 0–8 bits of a crop hash, and nine queries per image over all twelve tables
- * cost 16× the plain search (bench:screening, 50k face-biased hashes: 32.7 s against 2.0 s).
- */
-export const CROP_PROBE = { tables: 4 };
 const PAGE = 50_000;
 
 /**
  * Near-duplicate groups over the whole set: candidate pairs from the stored pHashes and crop
- * hashes (multi-index hashing; crops find copies cut a few per cent smaller), confirmed on the thumbnails' 32×32 grey pixels, then joined into groups. Each group
+ * hashes (multi-index hashing; crops find copies cut a few per cent smaller), confirmed on the thumbnails' 48×48 grey pixels, then joined into groups. Each group
  * keeps its largest, then sharpest image; the others are its duplicates.
  */
 export class DuplicatesStage implements GlobalStage {
@@ -39,7 +31,7 @@ export class DuplicatesStage implements GlobalStage {
     const started = performance.now();
     await db.screeningStage.update({ where: stageKey(runId, this.name), data: { startedAt: new Date() } });
     const rows = await loadHashes(ctx);
-    const candidates = await candidatePairs(ctx, rows);
+    const candidates = await candidatesOf(ctx, rows);
     ctx.log(`duplicates: ${candidates.length} candidate pairs among ${rows.length} images`);
     const confirmed = await this.confirm(ctx, rows, candidates);
     const group = groupsOf(rows.length, confirmed);
@@ -108,7 +100,7 @@ export class DuplicatesStage implements GlobalStage {
       const checks = await Promise.all(
         slice.map(async (pair) => {
           const [a, b] = await Promise.all([load(pair.a), load(pair.b)]);
-          return a && b && alignedCorrelation(a, b, VERIFY_SIZE, 5) >= THRESHOLDS.duplicateCorrelation;
+          return a !== null && b !== null && confirmPair(a, b).confirmed;
         }),
       );
       slice.forEach((pair, i) => checks[i] && confirmed.push(pair));
@@ -118,8 +110,8 @@ export class DuplicatesStage implements GlobalStage {
   }
 }
 
-/** Pairs whose hashes, or one's crop hashes and the other's hash, are within THRESHOLDS.duplicateHamming. */
-async function candidatePairs(ctx: StageContext, rows: HashRow[]): Promise<HashPair[]> {
+/** Candidate pairs (see candidatePairs), after giving crop hashes to images imported before they existed. */
+async function candidatesOf(ctx: StageContext, rows: HashRow[]): Promise<HashPair[]> {
   // Images imported before crop hashes existed get them from their thumbnail (as the importer would from its 64 px grey image).
   const missing = rows.filter((r) => r.phashCrops.length === 0);
   for (let k = 0; k < missing.length; k += 64) {
@@ -130,18 +122,7 @@ async function candidatePairs(ctx: StageContext, rows: HashRow[]): Promise<HashP
       }),
     );
   }
-  const full = splitHashes(rows.map((r) => r.phash));
-  const owner = Int32Array.from(rows.flatMap((r, i) => r.phashCrops.map(() => i)));
-  const crops = splitHashes(rows.flatMap((r) => r.phashCrops));
-  const seen = new Set<number>();
-  const out: HashPair[] = [];
-  for (const p of [...pairsWithin(full, THRESHOLDS.duplicateHamming), ...pairsAcrossCrops(full, crops, owner, THRESHOLDS.duplicateHamming, CROP_PROBE)]) {
-    const key = p.a * rows.length + p.b;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(p);
-  }
-  return out;
+  return candidatePairs(rows);
 }
 
 async function loadHashes(ctx: StageContext): Promise<HashRow[]> {
