@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { readingOf, TextReader } from "./ocr.ts";
 import { corpusImage } from "./testing/index.ts";
 import { THRESHOLDS } from "./thresholds.ts";
@@ -11,7 +12,10 @@ async function withCaption(face: Buffer, text: string): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
     <text x="50%" y="${Math.round(height * 0.62)}" text-anchor="middle" font-family="DejaVu Sans" font-weight="bold"
       font-size="${size}" fill="white" stroke="black" stroke-width="1">${text}</text></svg>`;
-  return sharp(face).composite([{ input: Buffer.from(svg) }]).jpeg({ quality: 90 }).toBuffer();
+  return sharp(face)
+    .composite([{ input: Buffer.from(svg) }])
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 let reader: TextReader;
@@ -51,7 +55,10 @@ describe("text over the face (tesseract.js, offline English data)", () => {
     const mark = `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="160"><text x="6" y="16" opacity="0.7"
       font-family="DejaVu Serif" font-size="13" fill="white">PREVIEW</text></svg>`;
     for (const svg of [mark]) {
-      const bytes = await sharp(face).composite([{ input: Buffer.from(svg) }]).jpeg({ quality: 90 }).toBuffer();
+      const bytes = await sharp(face)
+        .composite([{ input: Buffer.from(svg) }])
+        .jpeg({ quality: 90 })
+        .toBuffer();
       const reading = await reader.read(bytes);
       expect(reading.score, `read "${reading.text}"`).toBeGreaterThanOrEqual(THRESHOLDS.ocrScore);
     }
@@ -75,7 +82,28 @@ describe("readingOf", () => {
     expect(reading).toEqual({ score: 0.86, text: "BREAKING news" });
     // What faces and hair read as: a short fragment, under the flag threshold even when confident.
     expect(readingOf([{ text: "fan", confidence: 72, line: 0 }]).score).toBeLessThan(THRESHOLDS.ocrScore);
-    expect(readingOf([{ text: "I", confidence: 99, line: 0 }, { text: "|", confidence: 99, line: 0 }])).toEqual({ score: 0, text: "" });
+    expect(
+      readingOf([
+        { text: "I", confidence: 99, line: 0 },
+        { text: "|", confidence: 99, line: 0 },
+      ]),
+    ).toEqual({ score: 0, text: "" });
     expect(readingOf([])).toEqual({ score: 0, text: "" });
+  });
+
+  it("counts a short word read alike in both strips of one proposal twice, and not when the strips disagree or are unsure", () => {
+    // "old" at 76 and 96: 2.64 + 2.94 = 5.58 → 0.558, where either strip alone gives at most 0.294.
+    const old = [
+      { text: "old", confidence: 76, line: 0, proposal: 0 },
+      { text: "Old,", confidence: 96, line: 1, proposal: 0 },
+    ];
+    expect(readingOf(old)).toEqual({ score: 0.558, text: "old" });
+    expect(readingOf(old).score).toBeGreaterThan(THRESHOLDS.ocrScore);
+    expect(readingOf([old[0]!]).score).toBeLessThan(THRESHOLDS.ocrScore);
+    // Two proposals reading the same fragment are not two strips of one line.
+    expect(readingOf([old[0]!, { ...old[1]!, proposal: 1 }]).score).toBe(0.294);
+    // What faces read: different fragments in the two strips, or the same one unsure.
+    expect(readingOf([old[0]!, { text: "gut", confidence: 90, line: 1, proposal: 0 }]).score).toBe(0.285);
+    expect(readingOf([old[0]!, { ...old[1]!, confidence: 20 }]).score).toBe(0.264);
   });
 });

@@ -52,7 +52,7 @@ export function planesOf(rgb: Uint8Array, width: number, height: number): { grey
 }
 
 /** Mean of every (2r+1)² window (clipped at the edges), from an integral image. */
-function localMean(p: Plane, r: number): Float32Array {
+export function localMean(p: Plane, r: number): Float32Array {
   const { width: w, height: h, data } = p;
   const integral = new Float64Array((w + 1) * (h + 1));
   for (let y = 0; y < h; y++) {
@@ -193,7 +193,11 @@ export function linesIn(mask: Uint8Array, w: number, h: number, key: string, o: 
 export const DEFAULT_PROPOSALS: ProposalOptions = { contrast: 28, radius: 10, minCharHeight: 6, maxCharHeight: 80 };
 
 /** Every text-line proposal in the grey and colour planes, in both polarities (grey) or bright only (colour), at each contrast. */
-export function proposeLines(planes: { grey: Plane; chroma: Plane }, o: ProposalOptions = DEFAULT_PROPOSALS, contrasts: readonly number[] = [o.contrast]): TextLine[] {
+export function proposeLines(
+  planes: { grey: Plane; chroma: Plane },
+  o: ProposalOptions = DEFAULT_PROPOSALS,
+  contrasts: readonly number[] = [o.contrast],
+): TextLine[] {
   const { width: w, height: h } = planes.grey;
   const greyMean = localMean(planes.grey, o.radius);
   const chromaMax = planes.chroma.data.reduce((m, v) => Math.max(m, v), 0);

@@ -24,6 +24,8 @@ export const THRESHOLDS = {
    * OCR text evidence (ocr.ts readingOf: letters read in one proposed line, weighted by
    * confidence, over 10). 0.3 flagged 1–1.7% of plain corpus photos in planted sets (hair and
    * teeth read as "fan", "Jan") and 79–83% of planted captions; 0.34 keeps false flags near 1%.
+   * With keyed strips and words read alike in both strips (ocr.ts), 0.34 flagged 84% of planted
+   * captions on bench/text-study.ts seeds 101 and 202 and 4 of their 600 plain photos (0.7%).
    * bench:signals measures it.
    */
   ocrScore: 0.34,

@@ -1,5 +1,6 @@
 import { cropHashes } from "@mien/dataset";
 import { Prisma } from "@mien/db";
+
 import { greySquare } from "../decode.ts";
 import { candidatePairs, confirmPair, groupsOf, VERIFY_SIZE, type HashPair } from "../duplicates.ts";
 import { THRESHOLDS } from "../thresholds.ts";
@@ -88,7 +89,10 @@ export class DuplicatesStage implements GlobalStage {
       let p = pixels.get(i);
       if (!p) {
         // A missing or broken thumbnail cannot confirm anything: treat the pair as unconfirmed.
-        p = ctx.storage.get(rows[i]!.thumbKey).then((b) => greySquare(b, VERIFY_SIZE)).catch(() => null);
+        p = ctx.storage
+          .get(rows[i]!.thumbKey)
+          .then((b) => greySquare(b, VERIFY_SIZE))
+          .catch(() => null);
         pixels.set(i, p);
       }
       return p;
@@ -117,7 +121,10 @@ async function candidatesOf(ctx: StageContext, rows: HashRow[]): Promise<HashPai
   for (let k = 0; k < missing.length; k += 64) {
     await Promise.all(
       missing.slice(k, k + 64).map(async (r) => {
-        const grey = await ctx.storage.get(r.thumbKey).then((b) => greySquare(b, CROP_SOURCE_SIZE)).catch(() => null);
+        const grey = await ctx.storage
+          .get(r.thumbKey)
+          .then((b) => greySquare(b, CROP_SOURCE_SIZE))
+          .catch(() => null);
         if (grey) r.phashCrops = cropHashes(Float64Array.from(grey), CROP_SOURCE_SIZE);
       }),
     );
