@@ -9,10 +9,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+
 import { analyseImage, hammingDistance, type ImageAnalysis } from "@mien/dataset";
+
 import { greySquare } from "../src/decode.ts";
-import { groupsOf } from "../src/duplicates.ts";
-import { candidatePairs, confirmPair, VERIFY_SIZE } from "../src/duplicates.ts";
+import { candidatePairs, confirmPair, groupsOf, VERIFY_SIZE } from "../src/duplicates.ts";
 import { sharedData } from "../src/testing/index.ts";
 import { DUPLICATE_EDITS, nearDuplicate } from "./plant/edits.ts";
 import { plantSet } from "./plant/planted-set.ts";
@@ -41,15 +42,26 @@ const images = join(sharedData(), "facial-expressions", "images");
 const sources = rng.shuffle(readdirSync(images).sort());
 let next = 0;
 const items: Item[] = [];
-const add = async (name: string, edit: string | null, pair: number, bytes: Buffer) => items.push({ name, edit, pair, bytes, analysis: await analyseImage(bytes) });
+const add = async (name: string, edit: string | null, pair: number, bytes: Buffer) =>
+  items.push({ name, edit, pair, bytes, analysis: await analyseImage(bytes) });
 let pairs = 0;
 if (values.bench) {
   const dir = mkdtempSync(join(tmpdir(), "mien-duplicates-study-"));
-  const cases = await plantSet(join(sharedData(), "facial-expressions"), dir, { seed: Number(values.seed), perCondition: Number(values.per), plain: Number(values.plain), fonts: "all" });
+  const cases = await plantSet(join(sharedData(), "facial-expressions"), dir, {
+    seed: Number(values.seed),
+    perCondition: Number(values.per),
+    plain: Number(values.plain),
+    fonts: "all",
+  });
   const pairIds = new Map<string, number>();
   for (const c of cases) {
     const pair = c.pair === undefined ? -1 : (pairIds.get(c.pair) ?? pairIds.set(c.pair, pairIds.size).get(c.pair)!);
-    await add(c.file, c.signal === "duplicate" ? c.condition : c.signal === "plain" ? null : `other ${c.signal}`, pair, readFileSync(join(dir, "neutral", c.file)));
+    await add(
+      c.file,
+      c.signal === "duplicate" ? c.condition : c.signal === "plain" ? null : `other ${c.signal}`,
+      pair,
+      readFileSync(join(dir, "neutral", c.file)),
+    );
   }
   pairs = pairIds.size;
   rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@
 // Prints one JSON line.
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
+
 import { CROP_PROBE, pairsAcrossCrops, pairsWithin, splitHashes } from "../src/duplicates.ts";
 import { THRESHOLDS } from "../src/thresholds.ts";
 
@@ -16,10 +17,9 @@ const n = Number(values.n);
  * structure, so some bits are nearly always set or clear, and hash buckets are uneven.
  */
 const FACE_BIT_BIAS = [
-  0.52, 0.23, 0.49, 0.57, 0.48, 0.35, 0.49, 0.54, 0.51, 0.21, 0.52, 0.71, 0.49, 0.83, 0.48, 0.32,
-  0.5, 0.43, 0.48, 0.21, 0.51, 0.83, 0.51, 0.46, 0.45, 0.43, 0.54, 0.7, 0.47, 0.5, 0.49, 0.44,
-  0.48, 0.93, 0.51, 0.72, 0.49, 0.17, 0.52, 0.6, 0.52, 0.88, 0.47, 0.78, 0.48, 0.3, 0.48, 0.41,
-  0.52, 0.42, 0.46, 0.28, 0.52, 0.67, 0.5, 0.61, 0.46, 0.23, 0.51, 0.48, 0.49, 0.5, 0.5, 0.44,
+  0.52, 0.23, 0.49, 0.57, 0.48, 0.35, 0.49, 0.54, 0.51, 0.21, 0.52, 0.71, 0.49, 0.83, 0.48, 0.32, 0.5, 0.43, 0.48, 0.21, 0.51, 0.83, 0.51, 0.46, 0.45, 0.43,
+  0.54, 0.7, 0.47, 0.5, 0.49, 0.44, 0.48, 0.93, 0.51, 0.72, 0.49, 0.17, 0.52, 0.6, 0.52, 0.88, 0.47, 0.78, 0.48, 0.3, 0.48, 0.41, 0.52, 0.42, 0.46, 0.28, 0.52,
+  0.67, 0.5, 0.61, 0.46, 0.23, 0.51, 0.48, 0.49, 0.5, 0.5, 0.44,
 ];
 
 let seed = 0x9e3779b9;
@@ -62,7 +62,10 @@ const result = {
   bench: "screening.duplicates",
   images: n,
   hamming: THRESHOLDS.duplicateHamming,
-  ...time("uniform", hashes(() => 0.5)),
+  ...time(
+    "uniform",
+    hashes(() => 0.5),
+  ),
   ...time("faceBias", faceBiased),
   ...timeCrops(faceBiased),
   loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
