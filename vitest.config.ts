@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+
 import { defineConfig } from "vitest/config";
 
 // Two projects over the same files. "unit" needs nothing running; "integration" uses the real
@@ -8,7 +9,8 @@ import { defineConfig } from "vitest/config";
 const ROOTS = ["packages", "apps"];
 const UNDER = ["src", "scripts", "research"];
 /** What marks a test as needing services: a database, Redis, a queue, or child processes that use them. */
-const NEEDS_SERVICES = /createTestDatabase|createEmptyDatabase|@mien\/db\/testing|DATABASE_URL|REDIS_URL|createDb\(|from "pg"|ioredis|redis-server|redisConnection|Queue\(|QueueEvents|spawn|fixtures\.testing|callerAs\(/;
+const NEEDS_SERVICES =
+  /createTestDatabase|createEmptyDatabase|@mien\/db\/testing|DATABASE_URL|REDIS_URL|createDb\(|from "pg"|ioredis|redis-server|redisConnection|Queue\(|QueueEvents|spawn|fixtures\.testing|callerAs\(/;
 
 function testFiles(): string[] {
   const files: string[] = [];

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+
 import { activeModelHash, startCoach, verdictOf, webcamLaunch } from "./coach-helpers.ts";
 
 // A relaxed face the model reads as sad: the "resting sad face" calibration exists for.
@@ -43,7 +44,9 @@ test("recording the resting face changes the readout to neutral, explains it, su
         };
       }),
   );
-  expect(cached).toEqual(expect.arrayContaining([expect.stringMatching(/face-api.*\|face_expression_model\.bin$/), expect.stringMatching(/human.*\|blazeface-front\.bin$/)]));
+  expect(cached).toEqual(
+    expect.arrayContaining([expect.stringMatching(/face-api.*\|face_expression_model\.bin$/), expect.stringMatching(/human.*\|blazeface-front\.bin$/)]),
+  );
   const refetched: string[] = [];
   page.on("request", (r) => {
     if (/\/models\/(face-api|human)\//.test(r.url())) refetched.push(r.url());

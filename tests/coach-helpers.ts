@@ -1,4 +1,5 @@
 import { expect, type LaunchOptions, type Page } from "@playwright/test";
+
 import { fakeWebcamArgs, videoPath, type VideoName } from "./fixtures/webcam-video.ts";
 
 export { query, state } from "./e2e-helpers.ts";
@@ -40,7 +41,10 @@ export async function startCoach(page: Page): Promise<void> {
 
 /** The verdict line's expression ("Reads as happiness" → "happiness"), or "unclear". */
 export async function verdictOf(page: Page): Promise<string | null> {
-  const text = await page.getByTestId("coach-verdict").textContent({ timeout: 1000 }).catch(() => null);
+  const text = await page
+    .getByTestId("coach-verdict")
+    .textContent({ timeout: 1000 })
+    .catch(() => null);
   if (!text) return null;
   if (text.startsWith("Unclear")) return "unclear";
   return text.replace(/^Reads as\s*/, "").trim();

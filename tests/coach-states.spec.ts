@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+
 import { startCoach, webcamLaunch } from "./coach-helpers.ts";
 
 type Launch = Parameters<typeof webcamLaunch>;
@@ -55,7 +56,9 @@ test("the coach is keyboard operable: skip link, camera, practice and calibratio
   const focused: string[] = [];
   for (let i = 0; i < 12; i++) {
     await page.keyboard.press("Tab");
-    focused.push(await page.evaluate(() => (document.activeElement?.getAttribute("aria-label") || document.activeElement?.textContent || "").trim().slice(0, 40)));
+    focused.push(
+      await page.evaluate(() => (document.activeElement?.getAttribute("aria-label") || document.activeElement?.textContent || "").trim().slice(0, 40)),
+    );
   }
   expect(focused).toContain("Start camera");
   expect(focused.some((f) => f.startsWith("Anger"))).toBe(true);

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import tar from "tar-stream";
+
 import { type Credentials } from "./e2e-env.ts";
 import { query, state } from "./e2e-helpers.ts";
 
@@ -92,9 +94,10 @@ test("two curators disagree without seeing each other's decision, an admin resol
   await conflict.getByRole("button", { name: "Relabel" }).click();
   await expect(boss.getByTestId("conflict-announcer")).toHaveText("Resolved: relabelled sadness.");
   await expect(conflict).toHaveCount(0);
-  const [ruling] = await query<{ outcome: string; label: string; note: string }>(`SELECT outcome::text, label, note FROM review_resolution WHERE "imageId" = $1`, [
-    imageId,
-  ]);
+  const [ruling] = await query<{ outcome: string; label: string; note: string }>(
+    `SELECT outcome::text, label, note FROM review_resolution WHERE "imageId" = $1`,
+    [imageId],
+  );
   expect(ruling).toEqual({ outcome: "relabel", label: "sadness", note: "Downturned mouth, no fear" });
   await boss.getByRole("button", { name: "Resolved" }).click();
   await expect(boss.getByRole("list", { name: "Resolved images" }).locator(`li[data-image-id="${imageId}"]`)).toContainText(
@@ -245,7 +248,9 @@ test("an admin freezes a snapshot, sees its class balance chart, and exports it"
   expect([...files.keys()].some((k) => k.startsWith(`${resolved!.split}/sadness/${resolved!.sha256}.`))).toBe(true);
 
   const [csvDownload] = await Promise.all([boss.waitForEvent("download"), boss.getByRole("link", { name: "Download CSV" }).click()]);
-  const csv = readFileSync(await csvDownload.path(), "utf8").trimEnd().split("\n");
+  const csv = readFileSync(await csvDownload.path(), "utf8")
+    .trimEnd()
+    .split("\n");
   expect(csv[0]).toBe("sha256,label,split,file");
   expect(csv).toHaveLength(row!.imageCount + 1);
 

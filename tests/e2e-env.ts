@@ -17,8 +17,7 @@ export const STATE_FILE = join(TESTS_DIR, ".e2e", "state.json");
 export const PORT = Number(process.env.MIEN_E2E_PORT ?? 3100);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 
-const ADMIN_DATABASE_URL =
-  process.env.MIEN_TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const ADMIN_DATABASE_URL = process.env.MIEN_TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 process.env.MIEN_E2E_DB ??= `mien_e2e_${randomBytes(5).toString("hex")}`;
 process.env.MIEN_E2E_SECRET ??= randomBytes(32).toString("base64url");

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
+
 import { expect, type Page } from "@playwright/test";
 import pg from "pg";
+
 import { STATE_FILE, type Credentials, type E2EState } from "./e2e-env.ts";
 
 /** What global setup wrote: the database and the seeded accounts. */

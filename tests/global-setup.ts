@@ -2,7 +2,9 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+
 import pg from "pg";
+
 import { ADMIN_URL, APP_ENV, DATABASE_URL, E2E_DB, REPO_ROOT, STATE_FILE, type Credentials, type E2EState } from "./e2e-env.ts";
 import { VIDEOS, writeWebcamVideo, type VideoName } from "./fixtures/webcam-video.ts";
 

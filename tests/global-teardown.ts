@@ -1,5 +1,7 @@
 import { rmSync } from "node:fs";
+
 import pg from "pg";
+
 import { ADMIN_URL, DATA_DIR, E2E_DB, STATE_FILE } from "./e2e-env.ts";
 
 /** Drops the e2e database and removes the run's data folder and state file. */

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
+
 import { type Credentials } from "./e2e-env.ts";
 import { state } from "./e2e-helpers.ts";
 
@@ -73,10 +74,7 @@ test("an admin signs in and sees exactly the per-split counts the database holds
       ...[...SPLITS, "total" as const].map((k) => number.format(c[k])),
     ]);
   }
-  expect(await rowCells(page, 'tfoot tr[data-class="total"]')).toEqual([
-    "All classes",
-    ...[...SPLITS, "total" as const].map((k) => number.format(totals[k])),
-  ]);
+  expect(await rowCells(page, 'tfoot tr[data-class="total"]')).toEqual(["All classes", ...[...SPLITS, "total" as const].map((k) => number.format(totals[k]))]);
   await expect(page.getByTestId("total-images")).toHaveText(number.format(totals.total));
   await page.screenshot({ path: testInfo.outputPath("home-admin.png"), fullPage: true });
 
@@ -123,9 +121,7 @@ test("a new account is a plain user who lands on the coach: no data set, and the
 test("a wrong password shows a clear error and keeps you on the sign-in page", async ({ page }) => {
   await signIn(page, { email: state().admin.email, password: "not-the-password" });
   // Scoped to the form: Next's route announcer is an (empty) alert too.
-  await expect(page.locator("form").getByRole("alert")).toHaveText(
-    "That email and password do not match an account. Check both and try again.",
-  );
+  await expect(page.locator("form").getByRole("alert")).toHaveText("That email and password do not match an account. Check both and try again.");
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByLabel("Password")).toBeVisible();
 });

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+
 import { expect, test, type Page, type Request, type Response } from "@playwright/test";
+
 import { query } from "./e2e-helpers.ts";
 
 // Mentoring end to end in Chromium: invitation, the mentor's view, a plan, revoking, and what the
@@ -47,7 +49,9 @@ function keysOf(value: unknown, into = new Set<string>()): Set<string> {
   return into;
 }
 
-test("a learner invites a mentor, the mentor sees the learner's progress and sets a plan, the learner revokes and the mentor's next request fails", async ({ browser }, testInfo) => {
+test("a learner invites a mentor, the mentor sees the learner's progress and sets a plan, the learner revokes and the mentor's next request fails", async ({
+  browser,
+}, testInfo) => {
   const learnerContext = await browser.newContext();
   const mentorContext = await browser.newContext();
   const learner = await learnerContext.newPage();
@@ -78,7 +82,8 @@ test("a learner invites a mentor, the mentor sees the learner's progress and set
     const mentorApiBodies: Promise<{ url: string; status: number; text: string }>[] = [];
     mentorContext.on("response", (r) => {
       mentorResponses.push(r);
-      if (new URL(r.url()).pathname.startsWith("/api/trpc/mentoring.")) mentorApiBodies.push(r.text().then((text) => ({ url: r.url(), status: r.status(), text })));
+      if (new URL(r.url()).pathname.startsWith("/api/trpc/mentoring."))
+        mentorApiBodies.push(r.text().then((text) => ({ url: r.url(), status: r.status(), text })));
     });
     await mentor.goto(link);
     await expect(mentor.getByTestId("accept-signed-out")).toBeVisible();
@@ -138,7 +143,9 @@ test("a learner invites a mentor, the mentor sees the learner's progress and set
     // The mentor's next request fails: the page says so, and the API answers 403.
     await mentor.goto(`/mentor/${learnerId}`);
     await expect(mentor.getByTestId("learner-refused")).toContainText("You can no longer see this person's practice");
-    const api = await mentor.request.get(`/api/trpc/mentoring.progress?input=${encodeURIComponent(JSON.stringify({ json: { userId: learnerId, timeZone: "UTC" } }))}`);
+    const api = await mentor.request.get(
+      `/api/trpc/mentoring.progress?input=${encodeURIComponent(JSON.stringify({ json: { userId: learnerId, timeZone: "UTC" } }))}`,
+    );
     expect(api.status()).toBe(403);
     await mentor.getByRole("link", { name: "Back to the people you mentor" }).click();
     await expect(mentor.getByTestId("learners-none")).toBeVisible();
@@ -173,7 +180,10 @@ test("a learner invites a mentor, the mentor sees the learner's progress and set
     for (const a of answers) {
       expect(a.text, a.url).not.toMatch(/data:image|[A-Za-z0-9+/=]{120,}/);
       const keys = keysOf(JSON.parse(a.text));
-      expect([...keys].filter((k) => /readAs|probabilit|image|frame|pixel/i.test(k)), a.url).toEqual([]);
+      expect(
+        [...keys].filter((k) => /readAs|probabilit|image|frame|pixel/i.test(k)),
+        a.url,
+      ).toEqual([]);
     }
   } finally {
     await learnerContext.close();

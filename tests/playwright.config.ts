@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+
 import { APP_ENV, BASE_URL, PORT } from "./e2e-env.ts";
 
 const CHROMIUM = process.env.MIEN_CHROMIUM ?? "/usr/bin/chromium";

@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+
 import { expect, test, type Route } from "@playwright/test";
+
 import { APP_ENV, REPO_ROOT, type Credentials } from "./e2e-env.ts";
 import { query, signIn } from "./e2e-helpers.ts";
 

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+
 import { query, signIn, state } from "./e2e-helpers.ts";
 
 interface DecisionRow {
@@ -73,7 +74,12 @@ test("a curator reviews, relabels, bulk-flags and undoes with the keyboard alone
   await expect(page.getByRole("dialog")).toHaveCount(0);
   await expect(announcer).toHaveText("Flagged 2 selected images as duplicate");
   await expect
-    .poll(async () => (await decisionsOf(curator.email)).filter((d) => d.flags === "duplicate").map((d) => d.image_id).sort())
+    .poll(async () =>
+      (await decisionsOf(curator.email))
+        .filter((d) => d.flags === "duplicate")
+        .map((d) => d.image_id)
+        .sort(),
+    )
     .toEqual([ids[4], ids[5]].sort());
 
   // Back to #4 and undo its flag: the decision is gone.

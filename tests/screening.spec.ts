@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+
 import { expect, test } from "@playwright/test";
+
 import { screeningQueue } from "@mien/jobs";
+
 import { APP_ENV, REPO_ROOT } from "./e2e-env.ts";
 import { query, signIn, state } from "./e2e-helpers.ts";
 

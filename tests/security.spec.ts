@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
+
 import { request as apiRequest, expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+
 import { BASE_URL, REPO_ROOT, STATE_FILE, type Credentials, type E2EState } from "./e2e-env.ts";
 import { query } from "./e2e-helpers.ts";
 
@@ -33,7 +35,10 @@ const mutate = (ctx: APIRequestContext, path: string, input: unknown, headers: R
 /** coach.saveAttempt's body as the app's tRPC client sends it: superjson, with the attempt's time as a Date. */
 const saveAttempt = (ctx: APIRequestContext, input: { session: unknown; attempt: Record<string, unknown> }) =>
   ctx.post("/api/trpc/coach.saveAttempt", {
-    data: { json: { ...input, attempt: { id: randomUUID(), madeAt: new Date().toISOString(), ...input.attempt } }, meta: { values: { "attempt.madeAt": ["Date"] } } },
+    data: {
+      json: { ...input, attempt: { id: randomUUID(), madeAt: new Date().toISOString(), ...input.attempt } },
+      meta: { values: { "attempt.madeAt": ["Date"] } },
+    },
     headers: SAME_ORIGIN,
   });
 
@@ -107,8 +112,7 @@ test.beforeAll(async () => {
   // Another spec may have frozen one already; otherwise the admin freezes the set now.
   const [snapshot] = await query<{ id: string }>(`SELECT id FROM dataset_snapshot ORDER BY "createdAt" DESC LIMIT 1`);
   ids.snapshot =
-    snapshot?.id ??
-    (await trpcData<{ snapshot: { id: string } }>(await mutate(as.admin, "snapshots.create", { name: "Security spec" }))).snapshot.id;
+    snapshot?.id ?? (await trpcData<{ snapshot: { id: string } }>(await mutate(as.admin, "snapshots.create", { name: "Security spec" }))).snapshot.id;
   const active = (await (await as.anonymous.get("/api/models/active")).json()) as { contentHash: string };
   ids.modelHash = active.contentHash;
   // The version the web app serves under /models/face-api/<version>/.
@@ -162,7 +166,17 @@ const POLICY: RouteCase[] = [
 test("every route handler answers each role as the policy table says", async ({}, testInfo) => {
   const handlers = new Set(POLICY.map((c) => c.route));
   expect([...handlers].sort(), "one row at least per route handler").toEqual(
-    ["api/auth/[...all]", "api/health", "api/images/[id]/original", "api/images/[id]/thumb", "api/models/[hash]/[file]", "api/models/active", "api/snapshots/[id]/export", "api/trpc/[trpc]", "models/[pkg]/[version]/[file]"].sort(),
+    [
+      "api/auth/[...all]",
+      "api/health",
+      "api/images/[id]/original",
+      "api/images/[id]/thumb",
+      "api/models/[hash]/[file]",
+      "api/models/active",
+      "api/snapshots/[id]/export",
+      "api/trpc/[trpc]",
+      "models/[pkg]/[version]/[file]",
+    ].sort(),
   );
 
   const mismatches: string[] = [];
@@ -227,7 +241,15 @@ test("the tRPC endpoint refuses a curator procedure: 401 anonymous, 403 user, wi
 test("coach.progress over HTTP shows each user only their own attempts", async () => {
   const attempt = (target: string, score: number) => ({
     session: { id: randomUUID(), modelKey: "security-spec", modelName: "Security spec" },
-    attempt: { target, score, succeeded: score >= 50, holdMs: 1000, durationMs: 4000, calibrated: true, readAs: [{ expression: target, probability: score / 100 }] },
+    attempt: {
+      target,
+      score,
+      succeeded: score >= 50,
+      holdMs: 1000,
+      durationMs: 4000,
+      calibrated: true,
+      readAs: [{ expression: target, probability: score / 100 }],
+    },
   });
   await trpcData(await saveAttempt(as.user, attempt("happiness", 61)));
   await trpcData(await saveAttempt(otherUser, attempt("happiness", 97)));
@@ -252,7 +274,8 @@ test("coach.progress over HTTP shows each user only their own attempts", async (
 });
 
 test("a cross-site tRPC mutation is refused (403) and changes nothing; the same call from the app's origin succeeds", async () => {
-  const decisions = () => query<{ kind: string }>(`SELECT kind::text AS kind FROM review_decision WHERE "curatorId" = $1 AND "imageId" = $2`, [ids.curator, ids.image]);
+  const decisions = () =>
+    query<{ kind: string }>(`SELECT kind::text AS kind FROM review_decision WHERE "curatorId" = $1 AND "imageId" = $2`, [ids.curator, ids.image]);
   const audit = () => query<{ action: string }>(`SELECT action FROM audit_log WHERE "actorId" = $1 ORDER BY id`, [ids.curator]);
   const decide = { imageId: ids.image, decision: { kind: "accept" } };
 
@@ -309,7 +332,10 @@ test("input bounds: bodies over 1 MiB get 413 (by Content-Length or while stream
   // Sent with node:http: the server answers before the body is written and closes, which a client
   // that insists on writing all of it sees as EPIPE instead of the answer.
   const declared = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request(`${BASE_URL}/api/trpc/review.bulkFlag`, { method: "POST", headers: { "content-type": "application/json", "content-length": String(MAX_API_BODY_BYTES + 1) } });
+    const req = http.request(`${BASE_URL}/api/trpc/review.bulkFlag`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(MAX_API_BODY_BYTES + 1) },
+    });
     let answered = false;
     req.on("response", (res) => {
       answered = true;
@@ -325,7 +351,10 @@ test("input bounds: bodies over 1 MiB get 413 (by Content-Length or while stream
 
   // Chunked, no Content-Length: refused once the stream passes the limit, long before it ends.
   const chunked = await new Promise<{ status: number; body: string; sent: number }>((resolve, reject) => {
-    const req = http.request(`${BASE_URL}/api/trpc/review.bulkFlag`, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } });
+    const req = http.request(`${BASE_URL}/api/trpc/review.bulkFlag`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+    });
     let sent = 0;
     let answered = false;
     const chunk = Buffer.alloc(64 * 1024, 0x20);
@@ -362,7 +391,15 @@ test("input bounds: bodies over 1 MiB get 413 (by Content-Length or while stream
   const before = await query<{ n: number }>(`SELECT count(*)::int AS n FROM practice_attempt WHERE "userId" = $1`, [ids.user]);
   const long = await saveAttempt(as.user, {
     session: { id: randomUUID(), modelKey: "security-spec", modelName: "x".repeat(100_000) },
-    attempt: { target: "happiness", score: 50, succeeded: true, holdMs: 1000, durationMs: 4000, calibrated: true, readAs: [{ expression: "happiness", probability: 0.5 }] },
+    attempt: {
+      target: "happiness",
+      score: 50,
+      succeeded: true,
+      holdMs: 1000,
+      durationMs: 4000,
+      calibrated: true,
+      readAs: [{ expression: "happiness", probability: 0.5 }],
+    },
   });
   expect(long.status()).toBe(400);
   expect((await trpcError(long)).data.code).toBe("BAD_REQUEST");

@@ -12,17 +12,18 @@
  * isolated (COOP + COEP), which lets TF.js's wasm backend use threads.
  */
 import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { cpus, loadavg } from "node:os";
-import { readFile, mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import type { AddressInfo } from "node:net";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+
 import { chromium } from "@playwright/test";
 import { build, type BuildOptions } from "esbuild";
+
 import { fakeWebcamArgs, writeWebcamVideo } from "../fixtures/webcam-video.ts";
 import type { PhaseResult, Sample } from "./coach/page.ts";
 
@@ -62,10 +63,24 @@ const MODEL_FILES: Record<string, { dir: string; files: string[] }> = {
   },
 };
 
-const TYPES: Record<string, string> = { js: "text/javascript", json: "application/json", wasm: "application/wasm", bin: "application/octet-stream", html: "text/html" };
+const TYPES: Record<string, string> = {
+  js: "text/javascript",
+  json: "application/json",
+  wasm: "application/wasm",
+  bin: "application/octet-stream",
+  html: "text/html",
+};
 
 async function bundle(out: string): Promise<void> {
-  const common: BuildOptions = { bundle: true, format: "esm", platform: "browser", target: "es2022", minify: true, logLevel: "error", nodePaths: [join(WEB, "node_modules")] };
+  const common: BuildOptions = {
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    logLevel: "error",
+    nodePaths: [join(WEB, "node_modules")],
+  };
   await build({ ...common, entryPoints: [join(HERE, "coach/page.ts")], outfile: join(out, "bench.js") });
   await build({ ...common, entryPoints: [join(WEB, "src/coach/worker/coach.worker.ts")], outfile: join(out, "coach.worker.js") });
 }
@@ -82,14 +97,21 @@ interface BenchVersion {
 
 async function benchVersion(dir: string): Promise<BenchVersion> {
   const raw = await readFile(join(dir, "manifest.json"));
-  const manifest = JSON.parse(raw.toString("utf8")) as { name: string; files: { path: string; bytes: number }[]; members?: { kind: string; architecture?: string; backbones?: string[] }[]; backbones: { id: string }[] };
+  const manifest = JSON.parse(raw.toString("utf8")) as {
+    name: string;
+    files: { path: string; bytes: number }[];
+    members?: { kind: string; architecture?: string; backbones?: string[] }[];
+    backbones: { id: string }[];
+  };
   return {
     contentHash: createHash("sha256").update(raw).digest("hex"),
     name: manifest.name,
     dir,
     files: new Set(["manifest.json", ...manifest.files.map((f) => f.path)]),
     bytes: raw.length + manifest.files.reduce((n, f) => n + f.bytes, 0),
-    members: manifest.members?.map((m) => (m.kind === "head" ? `head on ${m.backbones?.join("+")}` : m.architecture ?? "conv")) ?? [`head on ${manifest.backbones.map((b) => b.id).join("+")}`],
+    members: manifest.members?.map((m) => (m.kind === "head" ? `head on ${m.backbones?.join("+")}` : (m.architecture ?? "conv"))) ?? [
+      `head on ${manifest.backbones.map((b) => b.id).join("+")}`,
+    ],
   };
 }
 
@@ -100,14 +122,17 @@ function serve(out: string, isolated: boolean, version: BenchVersion | null) {
     let file: string | null = null;
     if (path === "/") {
       res.writeHead(200, { ...headers, "content-type": TYPES.html! });
-      res.end(`<!doctype html><meta charset="utf-8"><title>coach bench</title><video muted playsinline width="640" height="480"></video><script type="module" src="/bench.js"></script>`);
+      res.end(
+        `<!doctype html><meta charset="utf-8"><title>coach bench</title><video muted playsinline width="640" height="480"></video><script type="module" src="/bench.js"></script>`,
+      );
       return;
     }
     if (path === "/bench.js" || path === "/coach.worker.js") file = join(out, path.slice(1));
     const [, models, name, fileName] = path.split("/");
     if (models === "models" && name && fileName && MODEL_FILES[name]?.files.includes(fileName)) file = join(MODEL_FILES[name]!.dir, fileName);
     const [, api, apiModels, hash, versionFile] = path.split("/");
-    if (version && api === "api" && apiModels === "models" && hash === version.contentHash && versionFile && version.files.has(versionFile)) file = join(version.dir, versionFile);
+    if (version && api === "api" && apiModels === "models" && hash === version.contentHash && versionFile && version.files.has(versionFile))
+      file = join(version.dir, versionFile);
     if (!file) {
       res.writeHead(404, headers).end();
       return;
@@ -147,13 +172,32 @@ function summarise(phase: PhaseResult, warmup = 10) {
     ...(phase.notes.length ? { backendNotes: phase.notes } : {}),
     frames: samples.length,
     fps: round(samples.length / span),
-    latencyMs: { p50: round(quantile(latencies, 0.5)), p95: round(quantile(latencies, 0.95)), mean: round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)) },
+    latencyMs: {
+      p50: round(quantile(latencies, 0.5)),
+      p95: round(quantile(latencies, 0.95)),
+      mean: round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
+    },
     ...(worker.length
       ? {
           insideWorkerMsP50: {
-            frameToTensor: round(quantile(sortedOf((s) => s.pixelsMs ?? 0), 0.5)),
-            detect: round(quantile(sortedOf((s) => s.detectMs!), 0.5)),
-            cropAndClassify: round(quantile(sortedOf((s) => s.classifyMs!), 0.5)),
+            frameToTensor: round(
+              quantile(
+                sortedOf((s) => s.pixelsMs ?? 0),
+                0.5,
+              ),
+            ),
+            detect: round(
+              quantile(
+                sortedOf((s) => s.detectMs!),
+                0.5,
+              ),
+            ),
+            cropAndClassify: round(
+              quantile(
+                sortedOf((s) => s.classifyMs!),
+                0.5,
+              ),
+            ),
           },
         }
       : {}),
@@ -185,7 +229,10 @@ async function main(): Promise<void> {
     const environment = await page.evaluate(() => window.bench.environment());
     const backends = [values.backend!];
     const run = (fn: string, ...args: unknown[]) =>
-      page.evaluate(([name, a]) => (window.bench as unknown as Record<string, (...x: unknown[]) => Promise<PhaseResult>>)[name as string]!(...(a as unknown[])), [fn, args] as const);
+      page.evaluate(
+        ([name, a]) => (window.bench as unknown as Record<string, (...x: unknown[]) => Promise<PhaseResult>>)[name as string]!(...(a as unknown[])),
+        [fn, args] as const,
+      );
 
     const mienLive = await run("mienLive", seconds, backends);
     const mienMax = await run("mienBackToBack", seconds, backends);

@@ -20,6 +20,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+
 import autocannon, { type Request as CannonRequest, type Result } from "autocannon";
 import pg from "pg";
 
@@ -40,7 +41,8 @@ const DURATION_S = positive("duration");
 const AMOUNT = positive("amount");
 const IMAGES = positive("images");
 if (AMOUNT < CURATORS) fail(`--amount (${AMOUNT}) must be at least --curators (${CURATORS}): each curator is one connection.`);
-if (AMOUNT * 1.5 > CURATORS * IMAGES) fail(`--amount ${AMOUNT} is too many decisions for ${CURATORS} curators × ${IMAGES} images: a curator would decide an image twice.`);
+if (AMOUNT * 1.5 > CURATORS * IMAGES)
+  fail(`--amount ${AMOUNT} is too many decisions for ${CURATORS} curators × ${IMAGES} images: a curator would decide an image twice.`);
 
 function positive(name: keyof typeof values): number {
   const n = Number(values[name]);
@@ -59,7 +61,15 @@ const WEB = join(REPO, "apps/web");
 const FER = resolve(REPO, "../shared/data/fer2013/train");
 const ADMIN_URL = process.env.MIEN_TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 // fer2013 folder names, and the classes they import as.
-const CLASSES: Record<string, string> = { angry: "anger", disgust: "disgust", fear: "fear", happy: "happiness", neutral: "neutral", sad: "sadness", surprise: "surprise" };
+const CLASSES: Record<string, string> = {
+  angry: "anger",
+  disgust: "disgust",
+  fear: "fear",
+  happy: "happiness",
+  neutral: "neutral",
+  sad: "sadness",
+  surprise: "surprise",
+};
 
 const log = (message: string) => process.stderr.write(`bench:load: ${message}\n`);
 
@@ -138,7 +148,10 @@ async function startWeb(env: Record<string, string>, port: number): Promise<Chil
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${stderr}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/sign-in`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/sign-in`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return child;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -163,7 +176,10 @@ async function signIn(base: string, email: string, password: string): Promise<st
     headers: { "content-type": "application/json", origin: base },
     body: JSON.stringify({ email, password }),
   });
-  const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   if (!response.ok || !cookie) throw new Error(`Signing ${email} in failed: HTTP ${response.status} ${await response.text()}`);
   return cookie;
 }
@@ -290,9 +306,14 @@ async function main(): Promise<number> {
     log(`imported ${IMAGES} fer2013 faces in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     t = performance.now();
-    const accounts = Array.from({ length: CURATORS }, (_, i) => ({ email: `curator${i + 1}@bench.mien.test`, password: randomBytes(12).toString("base64url") }));
+    const accounts = Array.from({ length: CURATORS }, (_, i) => ({
+      email: `curator${i + 1}@bench.mien.test`,
+      password: randomBytes(12).toString("base64url"),
+    }));
     // `--password=…` in one argument: a random password may start with "-".
-    await eachLimited(accounts, 4, (a, i) => mien(["user", "add", "--email", a.email, `--password=${a.password}`, "--role", "curator", "--name", `Bench curator ${i + 1}`]));
+    await eachLimited(accounts, 4, (a, i) =>
+      mien(["user", "add", "--email", a.email, `--password=${a.password}`, "--role", "curator", "--name", `Bench curator ${i + 1}`]),
+    );
     log(`added ${CURATORS} curators in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     t = performance.now();
@@ -308,7 +329,8 @@ async function main(): Promise<number> {
     if (images.length < IMAGES * 0.95) throw new Error(`Only ${images.length} of ${IMAGES} images were imported.`);
     const labels = [...new Set(images.map((i) => i.label))].sort();
     // Connections that time out send a new request, so allow some slack before a curator would meet an image again.
-    if (AMOUNT * 1.5 > CURATORS * images.length) throw new Error(`--amount ${AMOUNT} is too many decisions for ${CURATORS} curators × ${images.length} images.`);
+    if (AMOUNT * 1.5 > CURATORS * images.length)
+      throw new Error(`--amount ${AMOUNT} is too many decisions for ${CURATORS} curators × ${images.length} images.`);
 
     // Each curator's session works before the clock starts (and the route is loaded).
     await eachLimited(curators, 5, async (c) => {
@@ -443,9 +465,11 @@ async function main(): Promise<number> {
     const cutOffButStored = extra.filter((k) => unanswered.has(k)).length;
     const phantom = extra.length - cutOffButStored;
     const auditRows = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM audit_log WHERE action = 'review.decide'`)).rows[0]!.n);
-    const consensus = (await db.query<{ bad: string }>(`
+    const consensus = (
+      await db.query<{ bad: string }>(`
       SELECT count(*) AS bad FROM review_consensus k
-       WHERE k.reviews <> (SELECT count(*) FROM review_decision d WHERE d."imageId" = k."imageId")`)).rows[0]!.bad;
+       WHERE k.reviews <> (SELECT count(*) FROM review_decision d WHERE d."imageId" = k."imageId")`)
+    ).rows[0]!.bad;
     await db.query("COMMIT");
 
     const decideSummary = {

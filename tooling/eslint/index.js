@@ -19,8 +19,15 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          paths: [{ name: "@trpc/server", message: "Throw AppError from @mien/errors; import tRPC's server side only in packages/api/src/trpc.ts and routers/." }],
-          patterns: [{ group: ["@trpc/server/*"], message: "Import tRPC's server side only in packages/api/src/trpc.ts and routers/ (trpc.ts re-exports the adapters)." }],
+          paths: [
+            { name: "@trpc/server", message: "Throw AppError from @mien/errors; import tRPC's server side only in packages/api/src/trpc.ts and routers/." },
+          ],
+          patterns: [
+            {
+              group: ["@trpc/server/*"],
+              message: "Import tRPC's server side only in packages/api/src/trpc.ts and routers/ (trpc.ts re-exports the adapters).",
+            },
+          ],
         },
       ],
     },

@@ -3,9 +3,22 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+
 import * as tf from "@tensorflow/tfjs";
-import { classifyCanonical, EXPRESSION_CLASSES, evaluationReport, FACE_API_EXPRESSION_PEER_PROVENANCE, HUMAN_EMOTION_PROVENANCE, loadZeroShot, pixelsToBatch, type ExpressionClass, type ZeroShotId } from "@mien/model";
+
+import {
+  classifyCanonical,
+  evaluationReport,
+  EXPRESSION_CLASSES,
+  FACE_API_EXPRESSION_PEER_PROVENANCE,
+  HUMAN_EMOTION_PROVENANCE,
+  loadZeroShot,
+  pixelsToBatch,
+  type ExpressionClass,
+  type ZeroShotId,
+} from "@mien/model";
 import { decodeImageBytes, listClassFolder, loadExpressionModelFromDir, nodeModelSources, predictImages, selectNodeBackend } from "@mien/model/node";
+
 import { FER } from "../src/testing/index.ts";
 
 const REPO = resolve(import.meta.dirname, "..", "..", "..");
@@ -40,14 +53,25 @@ function summary(probs: Float32Array, modelClasses: readonly ExpressionClass[], 
     for (let j = 0; j < k; j++) narrowed[i * k + j] = sum > 0 ? narrowed[i * k + j]! / sum : 1 / k;
   }
   const r = evaluationReport(narrowed, labels, classes);
-  return { accuracy: r.accuracy, balanced_accuracy: r.balancedAccuracy, macro_f1: r.macroF1, top2: r.top2, ece: r.ece, images_per_second: round(files.length / seconds) };
+  return {
+    accuracy: r.accuracy,
+    balanced_accuracy: r.balancedAccuracy,
+    macro_f1: r.macroF1,
+    top2: r.top2,
+    ece: r.ece,
+    images_per_second: round(files.length / seconds),
+  };
 }
 
 const results: Record<string, unknown> = {};
 {
   const started = performance.now();
   const model = await loadExpressionModelFromDir(modelDir);
-  const probs = await predictImages(model, files.map((f) => f.path), (p) => readFile(p));
+  const probs = await predictImages(
+    model,
+    files.map((f) => f.path),
+    (p) => readFile(p),
+  );
   results.default = {
     model: modelDir,
     name: model.manifest.name,

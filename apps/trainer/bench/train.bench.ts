@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+
 import { startTraining } from "@mien/api";
 import { runImport } from "@mien/dataset";
 import { createTestDatabase } from "@mien/db/testing";
@@ -14,6 +15,7 @@ import { trainingQueue, trainingQueueEvents } from "@mien/jobs";
 import { DEFAULT_TRAINING_CONFIG, type EpochMetrics } from "@mien/jobs/training";
 import { EmbeddingStore, nodeModelSources, selectNodeBackend } from "@mien/model/node";
 import { LocalStorage } from "@mien/storage";
+
 import { createSnapshot, FER } from "../src/testing/index.ts";
 import { startTrainer } from "../src/worker.ts";
 
@@ -34,7 +36,10 @@ try {
     for (const split of ["train", "val"]) {
       for (const c of readdirSync(join(FER, split))) {
         mkdirSync(join(root, split, c), { recursive: true });
-        for (const f of readdirSync(join(FER, split, c)).sort().slice(0, perClass)) copyFileSync(join(FER, split, c, f), join(root, split, c, f));
+        for (const f of readdirSync(join(FER, split, c))
+          .sort()
+          .slice(0, perClass))
+          copyFileSync(join(FER, split, c, f), join(root, split, c, f));
       }
     }
   }
@@ -56,7 +61,8 @@ try {
   });
   await events.waitUntilReady();
   const classes = Object.keys((counts.classCounts as { train: Record<string, number> }).train);
-  const embeddings = (config: { augmentations: { flip: boolean }; tta: string }) => trainImages * (config.augmentations.flip ? 2 : 1) + (counts.imageCount - trainImages) * (config.tta === "flip" ? 2 : 1);
+  const embeddings = (config: { augmentations: { flip: boolean }; tta: string }) =>
+    trainImages * (config.augmentations.flip ? 2 : 1) + (counts.imageCount - trainImages) * (config.tta === "flip" ? 2 : 1);
 
   /** One job from queued to published; the stage timings come from BullMQ's progress events. */
   async function runJob(name: string) {

@@ -2,7 +2,10 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { cancelTraining, retryTraining, startTraining } from "@mien/api";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { trainingQueue, trainingQueueEvents } from "@mien/jobs";
@@ -11,7 +14,7 @@ import { manifestMembers, parseArtifactManifest } from "@mien/model/manifest";
 import { EmbeddingStore, nodeModelSources, selectNodeBackend } from "@mien/model/node";
 import { readVersionFile } from "@mien/registry";
 import { LocalStorage } from "@mien/storage";
-import type { Worker } from "bullmq";
+
 import { checkpointKey } from "./checkpoints.ts";
 import { createSnapshot, ferSubset, importFolder } from "./testing/index.ts";
 import { startTrainer } from "./worker.ts";
@@ -51,7 +54,14 @@ beforeAll(async () => {
     redisUrl: REDIS_URL,
     prefix,
     log: () => {},
-    deps: { db: t.db, storage, embeddings: new EmbeddingStore(join(dataDir, "embeddings")), sources: nodeModelSources(), backend: backend.name, codeVersion: "test" },
+    deps: {
+      db: t.db,
+      storage,
+      embeddings: new EmbeddingStore(join(dataDir, "embeddings")),
+      sources: nodeModelSources(),
+      backend: backend.name,
+      codeVersion: "test",
+    },
   });
   await events.waitUntilReady();
 }, 180_000);
@@ -102,15 +112,27 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
   it("refuses a config no trainer can run before anything is queued, with the reason", async () => {
     const before = await t.db.trainingJob.count();
     const tooMany = config({ mode: "finetune", conv: { ...DEFAULT_TRAINING_CONFIG.conv, trainableBlocks: 3, backbone: "faceapi-expression" } });
-    await expect(startTraining(t.db, queue, { config: { ...tooMany, conv: { ...tooMany.conv, trainableBlocks: 4 } }, actorId: ADMIN })).rejects.toThrow(/trainableBlocks/);
-    await expect(startTraining(t.db, queue, { config: config({ mode: "scratch", colour: "rgb" }), actorId: ADMIN })).rejects.toThrow(/No trainer can run this job: Training from scratch learns from gray faces/);
-    await expect(startTraining(t.db, queue, { config: config({ mode: "scratch", augmentations: { ...DEFAULT_TRAINING_CONFIG.augmentations, copies: 2 } }), actorId: ADMIN })).rejects.toThrow(/Set copies to 0/);
+    await expect(startTraining(t.db, queue, { config: { ...tooMany, conv: { ...tooMany.conv, trainableBlocks: 4 } }, actorId: ADMIN })).rejects.toThrow(
+      /trainableBlocks/,
+    );
+    await expect(startTraining(t.db, queue, { config: config({ mode: "scratch", colour: "rgb" }), actorId: ADMIN })).rejects.toThrow(
+      /No trainer can run this job: Training from scratch learns from gray faces/,
+    );
+    await expect(
+      startTraining(t.db, queue, {
+        config: config({ mode: "scratch", augmentations: { ...DEFAULT_TRAINING_CONFIG.augmentations, copies: 2 } }),
+        actorId: ADMIN,
+      }),
+    ).rejects.toThrow(/Set copies to 0/);
     await expect(startTraining(t.db, queue, { config: config({ mode: "distill" }), actorId: ADMIN })).rejects.toThrow(/mode/);
     expect(await t.db.trainingJob.count()).toBe(before);
   });
 
   it("trains a CNN from scratch on wasm and publishes a conv version that the coach's loader runs", async () => {
-    const { id } = await startTraining(t.db, queue, { config: config({ ...CONV_MODE_DEFAULTS.scratch, mode: "scratch", epochs: 3, batchSize: 8, name: "scratch-test" }), actorId: ADMIN });
+    const { id } = await startTraining(t.db, queue, {
+      config: config({ ...CONV_MODE_DEFAULTS.scratch, mode: "scratch", epochs: 3, batchSize: 8, name: "scratch-test" }),
+      actorId: ADMIN,
+    });
     const result = (await (await queue.getJob(id))!.waitUntilFinished(events, 170_000)) as { status: string; contentHash: string };
     expect(result.status).toBe("completed");
     const file = await readVersionFile(t.db, storage, result.contentHash, "manifest.json");
@@ -124,7 +146,10 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
   }, 180_000);
 
   it("fine-tunes the top block of face-api's expression net on wasm and publishes a version with its trunk", async () => {
-    const { id } = await startTraining(t.db, queue, { config: config({ ...CONV_MODE_DEFAULTS.finetune, mode: "finetune", epochs: 2, batchSize: 8, name: "finetune-test" }), actorId: ADMIN });
+    const { id } = await startTraining(t.db, queue, {
+      config: config({ ...CONV_MODE_DEFAULTS.finetune, mode: "finetune", epochs: 2, batchSize: 8, name: "finetune-test" }),
+      actorId: ADMIN,
+    });
     const result = (await (await queue.getJob(id))!.waitUntilFinished(events, 170_000)) as { status: string; contentHash: string };
     expect(result.status).toBe("completed");
     const file = await readVersionFile(t.db, storage, result.contentHash, "manifest.json");
@@ -139,9 +164,14 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
 
   it("cancels a running job at its next batch, without publishing", async () => {
     const versions = await t.db.modelVersion.count();
-    const { id } = await startTraining(t.db, queue, { config: config({ epochs: 400, batchSize: 8, earlyStopping: { enabled: false, patience: 6 } }), actorId: ADMIN });
+    const { id } = await startTraining(t.db, queue, {
+      config: config({ epochs: 400, batchSize: 8, earlyStopping: { enabled: false, patience: 6 } }),
+      actorId: ADMIN,
+    });
     const job = (await queue.getJob(id))!;
-    await expect.poll(async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).checkpointEpoch ?? 0, { timeout: 90_000, interval: 200 }).toBeGreaterThan(1);
+    await expect
+      .poll(async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).checkpointEpoch ?? 0, { timeout: 90_000, interval: 200 })
+      .toBeGreaterThan(1);
     await cancelTraining(t.db, queue, { id, actorId: ADMIN });
     await expect(job.waitUntilFinished(events, 60_000)).rejects.toThrow(/Cancelled by an admin/);
     const row = await t.db.trainingJob.findUniqueOrThrow({ where: { id }, include: { version: true } });
@@ -152,8 +182,12 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
 
   it("rejects a config naming an unknown backbone or a class the snapshot lacks, before queueing", async () => {
     const jobs = await t.db.trainingJob.count();
-    await expect(startTraining(t.db, queue, { config: config({ backbones: ["imagenet-resnet"] }), actorId: ADMIN })).rejects.toThrow(/Unknown backbone\(s\) imagenet-resnet; choose from/);
-    await expect(startTraining(t.db, queue, { config: config({ classes: ["anger", "contempt"] }), actorId: ADMIN })).rejects.toThrow(/no training images of contempt/);
+    await expect(startTraining(t.db, queue, { config: config({ backbones: ["imagenet-resnet"] }), actorId: ADMIN })).rejects.toThrow(
+      /Unknown backbone\(s\) imagenet-resnet; choose from/,
+    );
+    await expect(startTraining(t.db, queue, { config: config({ classes: ["anger", "contempt"] }), actorId: ADMIN })).rejects.toThrow(
+      /no training images of contempt/,
+    );
     await expect(startTraining(t.db, queue, { config: config({ epochs: 0 }), actorId: ADMIN })).rejects.toThrow(/epochs/);
     expect(await t.db.trainingJob.count()).toBe(jobs);
   });

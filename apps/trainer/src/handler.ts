@@ -1,10 +1,12 @@
 import { UnrecoverableError, type Job } from "bullmq";
+
 import type { Db, Prisma } from "@mien/db";
 import { trainingJobPayload, trainingProgress, type TrainingConfig, type TrainingProgress } from "@mien/jobs/training";
 import type { ModelSources } from "@mien/model";
 import { runTrainingPipeline, TrainingInputError, type EmbeddingStore, type PipelineProgress } from "@mien/model/node";
 import { publishVersion } from "@mien/registry";
 import type { Storage } from "@mien/storage";
+
 import { jobCheckpoints } from "./checkpoints.ts";
 import { JobCancelledError, LockLostError } from "./errors.ts";
 import { loadSnapshotSource } from "./snapshot-source.ts";
@@ -41,18 +43,31 @@ export function createTrainingHandler(deps: TrainerDeps) {
   return async function handleTrainingJob(job: Job, token?: string): Promise<TrainingResult> {
     const parsed = trainingJobPayload.safeParse(job.data);
     if (!parsed.success) {
-      throw new UnrecoverableError(`Training job ${job.id} has an invalid payload: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      throw new UnrecoverableError(
+        `Training job ${job.id} has an invalid payload: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
     }
     const { trainingJobId, config } = parsed.data;
-    const row = await db.trainingJob.findUnique({ where: { id: trainingJobId }, select: { status: true, snapshotId: true, version: { select: { id: true, number: true, contentHash: true } } } });
+    const row = await db.trainingJob.findUnique({
+      where: { id: trainingJobId },
+      select: { status: true, snapshotId: true, version: { select: { id: true, number: true, contentHash: true } } },
+    });
     if (!row) throw new UnrecoverableError(`Training job ${trainingJobId} has no database row; it was deleted.`);
     if (row.status === "cancelled") return { trainingJobId, status: "cancelled" };
     if (row.version) {
       // Published by an earlier attempt that died before BullMQ heard of it.
       await db.trainingJob.update({ where: { id: trainingJobId }, data: { status: "completed", finishedAt: new Date() } });
-      return { trainingJobId, status: "completed", versionId: row.version.id, version: row.version.number, contentHash: row.version.contentHash, resumedFrom: null };
+      return {
+        trainingJobId,
+        status: "completed",
+        versionId: row.version.id,
+        version: row.version.number,
+        contentHash: row.version.contentHash,
+        resumedFrom: null,
+      };
     }
-    if (row.snapshotId !== config.snapshotId) throw new UnrecoverableError(`Training job ${trainingJobId}'s payload names another snapshot than its row; refusing to train.`);
+    if (row.snapshotId !== config.snapshotId)
+      throw new UnrecoverableError(`Training job ${trainingJobId}'s payload names another snapshot than its row; refusing to train.`);
 
     await db.trainingJob.update({
       where: { id: trainingJobId },
@@ -117,13 +132,20 @@ export function createTrainingHandler(deps: TrainerDeps) {
         onPublished: async (tx, version) => {
           await tx.trainingJob.update({
             where: { id: trainingJobId },
-            data: { status: "completed", finishedAt: new Date(), error: null, progress: asJson({ ...(latest ?? {}), stage: "done", percent: 100, message: `Published version ${version.number}` }) },
+            data: {
+              status: "completed",
+              finishedAt: new Date(),
+              error: null,
+              progress: asJson({ ...(latest ?? {}), stage: "done", percent: 100, message: `Published version ${version.number}` }),
+            },
           });
         },
       });
       await job.updateProgress({ ...(latest ?? { history: [] }), stage: "done", percent: 100, message: `Published version ${published.number}` });
       await checkpoints.remove().catch(() => undefined);
-      log(`job ${trainingJobId}: published version ${published.number} (${published.contentHash.slice(0, 12)}), val accuracy ${result.manifest.metrics.val?.accuracy}`);
+      log(
+        `job ${trainingJobId}: published version ${published.number} (${published.contentHash.slice(0, 12)}), val accuracy ${result.manifest.metrics.val?.accuracy}`,
+      );
       return { trainingJobId, status: "completed", versionId: published.id, version: published.number, contentHash: published.contentHash, resumedFrom };
     } catch (error) {
       if (error instanceof JobCancelledError) {
@@ -137,7 +159,9 @@ export function createTrainingHandler(deps: TrainerDeps) {
       const final = hopeless || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       await db.trainingJob.updateMany({
         where: { id: trainingJobId, status: { not: "cancelled" } },
-        data: final ? { status: "failed", error: message, finishedAt: new Date() } : { status: "queued", error: `Attempt ${job.attemptsMade + 1} failed, retrying: ${message}` },
+        data: final
+          ? { status: "failed", error: message, finishedAt: new Date() }
+          : { status: "queued", error: `Attempt ${job.attemptsMade + 1} failed, retrying: ${message}` },
       });
       if (hopeless) throw new UnrecoverableError(message);
       throw error;

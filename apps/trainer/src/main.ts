@@ -1,9 +1,11 @@
 import { join } from "node:path";
+
 import { createDb } from "@mien/db";
 import { loadServerEnv } from "@mien/env";
 import { runWorkerProcess } from "@mien/jobs";
 import { codeVersion, EmbeddingStore, nodeModelSources } from "@mien/model/node";
 import { createStorage } from "@mien/storage";
+
 import { selectTrainerBackend } from "./backend.ts";
 import { startEvaluator } from "./evaluation/worker.ts";
 import { startTrainer } from "./worker.ts";
@@ -28,7 +30,11 @@ await runWorkerProcess({
       deps: { db, storage, embeddings, sources: nodeModelSources(), backend: backend.name, threads: env.MIEN_TRAINER_THREADS, codeVersion: codeVersion() },
     });
     // Scores every published version on every pinned evaluation set, in the same process (same backend).
-    const evaluator = startEvaluator({ redisUrl: env.REDIS_URL, prefix: env.MIEN_QUEUE_PREFIX, deps: { db, storage, sources: nodeModelSources(), backend: backend.name } });
+    const evaluator = startEvaluator({
+      redisUrl: env.REDIS_URL,
+      prefix: env.MIEN_QUEUE_PREFIX,
+      deps: { db, storage, sources: nodeModelSources(), backend: backend.name },
+    });
     const queueMissing = () =>
       evaluator.queueMissing().then(
         (n) => n && console.log(`trainer: ${n} evaluation(s) queued`),

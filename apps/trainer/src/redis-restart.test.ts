@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { startTraining } from "@mien/api";
 import type { TestDatabase } from "@mien/db/testing";
 import { trainingQueue } from "@mien/jobs";
 import { startPrivateRedis, WorkerProcesses, type PrivateRedis } from "@mien/jobs/testing";
 import { trainingProgress } from "@mien/jobs/training";
 import type { LocalStorage } from "@mien/storage";
+
 import { createSnapshot, smallJobConfig, workerTestData, type WorkerTestData } from "./testing/index.ts";
 
 // Redis restarted (with the project's append-only file) while a training job waits, and again
@@ -76,7 +79,10 @@ describe("Redis restarted during training (append-only file as the project runs 
 
     await expect.poll(async () => (await row()).status, { timeout: 170_000, interval: 250 }).toBe("completed");
     const log = worker.output();
-    const trace = log.split("\n").filter((l) => !/: epoch \d+\//.test(l)).join("\n"); // the worker's log, for failure messages
+    const trace = log
+      .split("\n")
+      .filter((l) => !/: epoch \d+\//.test(l))
+      .join("\n"); // the worker's log, for failure messages
     expect(log, trace).toMatch(/trainer: lost the Redis connection; reconnecting/);
     expect(log, trace).toMatch(/trainer: reconnected to Redis/);
     expect(log.indexOf("trainer: reconnected to Redis"), trace).toBeLessThan(log.indexOf(`training job ${id} completed`));

@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { startTraining } from "@mien/api";
 import type { TestDatabase } from "@mien/db/testing";
 import { trainingQueue } from "@mien/jobs";
 import { WorkerProcesses } from "@mien/jobs/testing";
 import { CONV_MODE_DEFAULTS, trainingProgress } from "@mien/jobs/training";
 import type { LocalStorage } from "@mien/storage";
+
 import { checkpointKey } from "./checkpoints.ts";
 import { createSnapshot, smallJobConfig, workerTestData, type WorkerTestData } from "./testing/index.ts";
 
@@ -61,9 +64,7 @@ describe("a worker killed mid-training (SIGKILL)", () => {
     expect((await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).status).toBe("running");
 
     const second = startWorker();
-    await expect
-      .poll(async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).status, { timeout: 170_000, interval: 250 })
-      .toBe("completed");
+    await expect.poll(async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).status, { timeout: 170_000, interval: 250 }).toBe("completed");
     expect(second.output()).toMatch(/resuming after epoch \d+/);
 
     const row = await t.db.trainingJob.findUniqueOrThrow({ where: { id }, include: { version: true } });
@@ -77,34 +78,38 @@ describe("a worker killed mid-training (SIGKILL)", () => {
     second.child.kill("SIGTERM");
   }, 360_000);
 
-  it.each(["scratch", "finetune"] as const)("in %s mode too: a conv job killed mid-epoch resumes after its last epoch and publishes one conv version", async (mode) => {
-    // The same images freeze to the same snapshot: reuse the first test's.
-    const snapshot = (await t.db.datasetSnapshot.findFirst()) ?? (await createSnapshot(t.db, storage, "fer-resume", "admin"));
-    const epochs = 14;
-    const config = { ...smallJobConfig(`resume-${mode}`, snapshot.id, epochs), ...CONV_MODE_DEFAULTS[mode], epochs, batchSize: 8, mode };
-    const versionsBefore = await t.db.modelVersion.count();
-    const first = startWorker();
-    const { id } = await startTraining(t.db, queue, { config, actorId: "admin" });
-    const checkpointEpoch = async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).checkpointEpoch ?? 0;
-    await expect.poll(checkpointEpoch, { timeout: 150_000, interval: 100 }).toBeGreaterThanOrEqual(3);
-    first.child.kill("SIGKILL");
-    await new Promise((r) => first.child.once("exit", r));
-    const killedAt = await checkpointEpoch();
-    expect(killedAt).toBeLessThan(epochs);
+  it.each(["scratch", "finetune"] as const)(
+    "in %s mode too: a conv job killed mid-epoch resumes after its last epoch and publishes one conv version",
+    async (mode) => {
+      // The same images freeze to the same snapshot: reuse the first test's.
+      const snapshot = (await t.db.datasetSnapshot.findFirst()) ?? (await createSnapshot(t.db, storage, "fer-resume", "admin"));
+      const epochs = 14;
+      const config = { ...smallJobConfig(`resume-${mode}`, snapshot.id, epochs), ...CONV_MODE_DEFAULTS[mode], epochs, batchSize: 8, mode };
+      const versionsBefore = await t.db.modelVersion.count();
+      const first = startWorker();
+      const { id } = await startTraining(t.db, queue, { config, actorId: "admin" });
+      const checkpointEpoch = async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).checkpointEpoch ?? 0;
+      await expect.poll(checkpointEpoch, { timeout: 150_000, interval: 100 }).toBeGreaterThanOrEqual(3);
+      first.child.kill("SIGKILL");
+      await new Promise((r) => first.child.once("exit", r));
+      const killedAt = await checkpointEpoch();
+      expect(killedAt).toBeLessThan(epochs);
 
-    const second = startWorker();
-    await expect
-      .poll(async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).status, { timeout: 170_000, interval: 250 })
-      .toBe("completed");
-    expect(second.output()).toMatch(/resuming after epoch \d+/);
-    const row = await t.db.trainingJob.findUniqueOrThrow({ where: { id }, include: { version: true } });
-    const progress = trainingProgress.parse(row.progress);
-    expect(progress.resumedFrom).toBeGreaterThanOrEqual(killedAt);
-    expect(progress.history.map((h) => h.epoch)).toEqual(Array.from({ length: epochs }, (_, i) => i + 1));
-    expect(await t.db.modelVersion.count()).toBe(versionsBefore + 1);
-    const manifest = row.version!.manifest as { formatVersion: number; members: { kind: string }[] };
-    expect(manifest.formatVersion).toBe(2);
-    expect(manifest.members.map((m) => m.kind)).toEqual(["conv"]);
-    second.child.kill("SIGTERM");
-  }, 360_000);
+      const second = startWorker();
+      await expect
+        .poll(async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).status, { timeout: 170_000, interval: 250 })
+        .toBe("completed");
+      expect(second.output()).toMatch(/resuming after epoch \d+/);
+      const row = await t.db.trainingJob.findUniqueOrThrow({ where: { id }, include: { version: true } });
+      const progress = trainingProgress.parse(row.progress);
+      expect(progress.resumedFrom).toBeGreaterThanOrEqual(killedAt);
+      expect(progress.history.map((h) => h.epoch)).toEqual(Array.from({ length: epochs }, (_, i) => i + 1));
+      expect(await t.db.modelVersion.count()).toBe(versionsBefore + 1);
+      const manifest = row.version!.manifest as { formatVersion: number; members: { kind: string }[] };
+      expect(manifest.formatVersion).toBe(2);
+      expect(manifest.members.map((m) => m.kind)).toEqual(["conv"]);
+      second.child.kill("SIGTERM");
+    },
+    360_000,
+  );
 });

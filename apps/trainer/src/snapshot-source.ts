@@ -16,7 +16,10 @@ export interface SnapshotSource {
  * does what a job trains on, whatever curators do meanwhile.
  */
 export async function loadSnapshotSource(db: Db, storage: Storage, snapshotId: string): Promise<SnapshotSource> {
-  const row = await db.datasetSnapshot.findUnique({ where: { id: snapshotId }, select: { id: true, contentHash: true, name: true, imageCount: true, manifestKey: true } });
+  const row = await db.datasetSnapshot.findUnique({
+    where: { id: snapshotId },
+    select: { id: true, contentHash: true, name: true, imageCount: true, manifestKey: true },
+  });
   if (!row) throw new TrainingInputError(`Dataset snapshot ${snapshotId} does not exist (deleted?). Start the job again on an existing snapshot.`);
   const manifest = await readManifest(storage, row.manifestKey, row.contentHash).catch((error: Error) => {
     throw new TrainingInputError(`Snapshot "${row.name}" cannot be read: ${error.message}`);
@@ -29,7 +32,9 @@ export async function loadSnapshotSource(db: Db, storage: Storage, snapshotId: s
   }
   const missing = shas.filter((s) => !keys.has(s));
   if (missing.length) {
-    throw new TrainingInputError(`Snapshot "${row.name}" names ${missing.length} image(s) no longer in the image table (first: ${missing[0]}); re-import them or make a new snapshot.`);
+    throw new TrainingInputError(
+      `Snapshot "${row.name}" names ${missing.length} image(s) no longer in the image table (first: ${missing[0]}); re-import them or make a new snapshot.`,
+    );
   }
   return {
     snapshot: { id: row.id, contentHash: row.contentHash, name: row.name, imageCount: row.imageCount },

@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { startTraining } from "@mien/api";
 import type { TestDatabase } from "@mien/db/testing";
 import { trainingQueue } from "@mien/jobs";
 import { WorkerProcesses } from "@mien/jobs/testing";
 import type { LocalStorage } from "@mien/storage";
+
 import { createSnapshot, smallJobConfig, workerTestData, type WorkerTestData } from "./testing/index.ts";
 
 // Two real worker processes on one queue (as `docker compose up --scale trainer=2` runs them):
@@ -43,21 +46,26 @@ describe("two trainer workers on one queue", () => {
     const snapshot = await createSnapshot(t.db, storage, "fer-two-workers", "admin");
     const workers = [startWorker("A"), startWorker("B")];
     // Both must be listening before the jobs arrive, or the first one up takes them all in turn.
-    await expect
-      .poll(() => workers.every((w) => w.output().includes("trainer: waiting for jobs")), { timeout: 120_000, interval: 200 })
-      .toBe(true);
+    await expect.poll(() => workers.every((w) => w.output().includes("trainer: waiting for jobs")), { timeout: 120_000, interval: 200 }).toBe(true);
 
     const ids: string[] = [];
     for (let i = 0; i < JOBS; i++) {
       const config = smallJobConfig(`two-workers-${i}`, snapshot.id, 8, { hidden: 16, seed: i + 1 });
       ids.push((await startTraining(t.db, queue, { config, actorId: "admin" })).id);
     }
-    await expect
-      .poll(async () => t.db.trainingJob.count({ where: { id: { in: ids }, status: "completed" } }), { timeout: 180_000, interval: 500 })
-      .toBe(JOBS);
+    await expect.poll(async () => t.db.trainingJob.count({ where: { id: { in: ids }, status: "completed" } }), { timeout: 180_000, interval: 500 }).toBe(JOBS);
 
     // Which worker took which job, from each process's own log.
-    const logs = workers.map((w) => `--- worker ${w.name}\n${w.output().split("\n").filter((l) => !/: epoch \d+\//.test(l)).join("\n")}`).join("\n");
+    const logs = workers
+      .map(
+        (w) =>
+          `--- worker ${w.name}\n${w
+            .output()
+            .split("\n")
+            .filter((l) => !/: epoch \d+\//.test(l))
+            .join("\n")}`,
+      )
+      .join("\n");
     const takenBy = ids.map((id) => workers.filter((w) => count(w.output(), `training job ${id} started`) > 0).map((w) => w.name));
     for (const [i, id] of ids.entries()) {
       expect(takenBy[i], `job ${id}\n${logs}`).toHaveLength(1);

@@ -1,5 +1,7 @@
 import { Worker } from "bullmq";
+
 import { logRedisConnection, QUEUE_NAMES, queuePrefix, redisConnection } from "@mien/jobs";
+
 import { createTrainingHandler, type TrainerDeps } from "./handler.ts";
 
 export interface TrainerOptions {
@@ -19,7 +21,15 @@ export interface TrainerOptions {
  * One BullMQ worker on the training queue. BullMQ's job lock keeps two workers off the same job;
  * the handler also re-checks the lock before each checkpoint and before publishing.
  */
-export function startTrainer({ redisUrl, prefix, deps, concurrency = 1, lockDuration = 60_000, stalledInterval = 30_000, log = console.log }: TrainerOptions): Worker {
+export function startTrainer({
+  redisUrl,
+  prefix,
+  deps,
+  concurrency = 1,
+  lockDuration = 60_000,
+  stalledInterval = 30_000,
+  log = console.log,
+}: TrainerOptions): Worker {
   const handler = createTrainingHandler({ ...deps, lockDuration, log });
   const worker = new Worker(QUEUE_NAMES.training, handler, {
     connection: redisConnection(redisUrl),

@@ -2,10 +2,14 @@
 // 420k images (synthetic rows with realistic class shares), p50/p95 per query shape, one JSON line.
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
+
 import { createTestDatabase } from "@mien/db/testing";
+
 import { pageInput, reviewPage, type PageInput } from "../src/review/page.ts";
 
-const { values } = parseArgs({ options: { n: { type: "string", default: "420000" }, runs: { type: "string", default: "40" }, keep: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { n: { type: "string", default: "420000" }, runs: { type: "string", default: "40" }, keep: { type: "boolean", default: false } },
+});
 const n = Number(values.n);
 const runs = Number(values.runs);
 

@@ -7,14 +7,17 @@ import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
+
 import { createTRPCClient, httpLink } from "@trpc/client";
 import superjson from "superjson";
+
 import { createUserWithRole, getAuth } from "@mien/auth";
 import { createDb, Prisma } from "@mien/db";
 import { createTestDatabase } from "@mien/db/testing";
+
 import { appRouter, createContext, type AppRouter } from "../src/index.ts";
-import { createHTTPServer } from "../src/trpc.ts";
 import { pageInput, pageQuery, reviewPage } from "../src/review/page.ts";
+import { createHTTPServer } from "../src/trpc.ts";
 
 const { values } = parseArgs({
   options: {
@@ -30,9 +33,7 @@ const RUNS = Number(values.runs);
 const GOAL_MS = 50;
 const LABEL = "happiness";
 
-const t = values.db
-  ? { url: values.db, db: createDb(values.db, { max: 4 }), drop: async () => {} }
-  : await createTestDatabase("mien_bench_review");
+const t = values.db ? { url: values.db, db: createDb(values.db, { max: 4 }), drop: async () => {} } : await createTestDatabase("mien_bench_review");
 // Better Auth and getDb() read the environment: point them at the throwaway database.
 process.env.DATABASE_URL = t.url;
 process.env.BETTER_AUTH_SECRET ??= randomBytes(32).toString("base64url");
@@ -96,7 +97,10 @@ async function seed(): Promise<{ curatorId: string; cookie: string }> {
 /** A real session cookie from Better Auth's own sign-in. */
 async function signIn(email: string, password: string): Promise<string> {
   const response = await getAuth().api.signInEmail({ body: { email, password }, asResponse: true });
-  const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   if (!cookie) throw new Error(`Signing the bench curator in gave no session cookie (HTTP ${response.status}).`);
   return cookie;
 }
@@ -152,7 +156,7 @@ try {
     "not reviewed by me": { label: LABEL, notReviewedByMe: true },
     "not reviewed by me, later page": { label: LABEL, notReviewedByMe: true, cursor: middle },
     "flag filter (unclear)": { label: LABEL, flag: "unclear" },
-    "disagreements": { label: LABEL, disagreements: true },
+    disagreements: { label: LABEL, disagreements: true },
   } as const;
 
   type Timing = Awaited<ReturnType<typeof timed>>;

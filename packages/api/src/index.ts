@@ -1,5 +1,16 @@
 export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from "./root.ts";
-export { createContext, createHTTPServer, fetchRequestHandler, procedurePolicy, type ApiSession, type Context, type Meta, type ProcedurePolicy, type ProcedureRelation, type ProcedureRole } from "./trpc.ts";
+export {
+  createContext,
+  createHTTPServer,
+  fetchRequestHandler,
+  procedurePolicy,
+  type ApiSession,
+  type Context,
+  type Meta,
+  type ProcedurePolicy,
+  type ProcedureRelation,
+  type ProcedureRole,
+} from "./trpc.ts";
 export type { ClassCounts, SplitCounts } from "./routers/dataset.ts";
 export { FLAG_REASONS, PAGE_SIZE, REVIEW_ACTIONS, type DecisionState, type FlagReasonName, type HistoryEntry, type ReviewImage } from "./review/index.ts";
 export { exportSnapshot, EXPORT_FORMATS, SnapshotExportError, snapshotStorage, type ExportFormat } from "./snapshots/index.ts";
@@ -21,4 +32,12 @@ export {
   type SaveAttemptInput,
   type SavedAttempt,
 } from "./coach/index.ts";
-export { CODE_LENGTH, INVITATION_TTL_MS, type LearnerView, type MentorEntry, type MentorExpression, type MentorPoint, type OpenInvitation } from "./mentors/index.ts";
+export {
+  CODE_LENGTH,
+  INVITATION_TTL_MS,
+  type LearnerView,
+  type MentorEntry,
+  type MentorExpression,
+  type MentorPoint,
+  type OpenInvitation,
+} from "./mentors/index.ts";

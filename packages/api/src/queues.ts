@@ -1,6 +1,8 @@
 import type { Queue } from "bullmq";
+
 import { envValue } from "@mien/env";
 import { screeningQueue, trainingQueue, type ScreeningJobPayload } from "@mien/jobs";
+
 import type { TrainingQueue } from "./training/queue.ts";
 
 /** The queues the API adds jobs to. A context without them uses this process's (see below). */

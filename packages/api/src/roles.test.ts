@@ -1,19 +1,21 @@
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
-import { LocalStorage } from "@mien/storage";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomBytes } from "node:crypto";
 import { trainingQueue } from "@mien/jobs";
 import { DEFAULT_TRAINING_CONFIG } from "@mien/jobs/training";
 import { promoteVersion } from "@mien/registry";
-import { appRouter, createCaller } from "./root.ts";
-import { closeProcessQueues, processQueues } from "./queues.ts";
-import { createInvitation } from "./mentors/index.ts";
+import { LocalStorage } from "@mien/storage";
+
 import { closeEvaluationQueue, evaluationQueueFromEnv, pinEvalSet } from "./evaluation/index.ts";
+import { createInvitation } from "./mentors/index.ts";
+import { closeProcessQueues, processQueues } from "./queues.ts";
+import { appRouter, createCaller } from "./root.ts";
 import { procedurePolicy, TRPCError, type ApiSession, type ProcedureRole } from "./trpc.ts";
 
 /**
@@ -93,7 +95,17 @@ const SAMPLE_INPUTS: Record<string, (actor: Actor) => unknown> = {
   // A fresh session per call: a session belongs to whoever opened it.
   "coach.saveAttempt": () => ({
     session: { id: randomUUID(), modelKey: "packaged:test", modelName: "test model" },
-    attempt: { id: randomUUID(), madeAt: new Date(), target: "happiness", score: 70, succeeded: true, holdMs: 2000, durationMs: 4000, calibrated: false, readAs: [{ expression: "happiness", probability: 0.7 }] },
+    attempt: {
+      id: randomUUID(),
+      madeAt: new Date(),
+      target: "happiness",
+      score: 70,
+      succeeded: true,
+      holdMs: 2000,
+      durationMs: 4000,
+      calibrated: false,
+      readAs: [{ expression: "happiness", probability: 0.7 }],
+    },
   }),
   "coach.progress": () => undefined,
   "coach.clearProgress": () => undefined,
@@ -189,16 +201,39 @@ beforeAll(async () => {
 
   snapshotId = (
     await t.db.datasetSnapshot.create({
-      data: { name: "roles", contentHash: "1".repeat(64), manifestKey: "snapshots/roles.tsv", imageCount: 4, classCounts: { train: { happiness: 2, neutral: 2 }, val: { happiness: 1, neutral: 1 } }, createdById: "u-admin" },
+      data: {
+        name: "roles",
+        contentHash: "1".repeat(64),
+        manifestKey: "snapshots/roles.tsv",
+        imageCount: 4,
+        classCounts: { train: { happiness: 2, neutral: 2 }, val: { happiness: 1, neutral: 1 } },
+        createdById: "u-admin",
+      },
     })
   ).id;
   for (const status of ["queued", "failed", "completed"] as const) {
-    const job = await t.db.trainingJob.create({ data: { snapshotId, config: { ...DEFAULT_TRAINING_CONFIG, name: status, snapshotId }, status, createdById: "u-admin" } });
+    const job = await t.db.trainingJob.create({
+      data: { snapshotId, config: { ...DEFAULT_TRAINING_CONFIG, name: status, snapshotId }, status, createdById: "u-admin" },
+    });
     jobs[status === "completed" ? "done" : status] = job.id;
   }
   for (const n of [1, 2]) {
-    const manifest = { name: `v${n}`, classes: ["happiness", "neutral"], backbones: [{ id: "faceapi-expression", provenance: "x" }], metrics: {}, calibration: { temperature: 1, abstainThreshold: 0.5 }, head: { quantization: "float16" }, snapshot: { contentHash: "1".repeat(64) } };
-    versions.push((await t.db.modelVersion.create({ data: { number: n, contentHash: String(n).repeat(64), artifactKey: `models/${String(n).repeat(64)}/`, manifest, metrics: {} } })).id);
+    const manifest = {
+      name: `v${n}`,
+      classes: ["happiness", "neutral"],
+      backbones: [{ id: "faceapi-expression", provenance: "x" }],
+      metrics: {},
+      calibration: { temperature: 1, abstainThreshold: 0.5 },
+      head: { quantization: "float16" },
+      snapshot: { contentHash: "1".repeat(64) },
+    };
+    versions.push(
+      (
+        await t.db.modelVersion.create({
+          data: { number: n, contentHash: String(n).repeat(64), artifactKey: `models/${String(n).repeat(64)}/`, manifest, metrics: {} },
+        })
+      ).id,
+    );
   }
   await promoteVersion(t.db, { versionId: versions[0]!, actorId: null, action: "bootstrap" });
   importRunId = (await t.db.importRun.create({ data: { root: "/fixture", layout: "class-folders", options: {} } })).id;
@@ -206,7 +241,17 @@ beforeAll(async () => {
   evalSetId = (await pinEvalSet(t.db, new LocalStorage(storageDir), { source: "import", name: "roles", importRunId }, "u-admin")).set.id;
   for (const [i, versionId] of versions.entries()) {
     const probs = [i ? [0.2, 0.8] : [0.9, 0.1]];
-    await t.db.evalScore.create({ data: { setId: evalSetId, versionId, status: "completed", classes: ["happiness", "neutral"], excluded: {}, metrics: {}, predictions: { classes: ["happiness", "neutral"], probs } } });
+    await t.db.evalScore.create({
+      data: {
+        setId: evalSetId,
+        versionId,
+        status: "completed",
+        classes: ["happiness", "neutral"],
+        excluded: {},
+        metrics: {},
+        predictions: { classes: ["happiness", "neutral"], probs },
+      },
+    });
   }
 });
 afterAll(async () => {
@@ -372,7 +417,9 @@ describe("procedure policy", () => {
     await expect(callerFor("user").dataset.summary()).rejects.toThrow(/needs the curator role/);
     await expect(callerFor("curator").admin.users.list({})).rejects.toThrow(/needs the admin role/);
     await expect(callerFor("anonymous").me()).rejects.toThrow(/Sign in/);
-    await expect(callerFor("admin").mentoring.progress({ userId: "u-learner", timeZone: "UTC" })).rejects.toThrow(/have not invited you as their mentor, or they have stopped sharing/);
+    await expect(callerFor("admin").mentoring.progress({ userId: "u-learner", timeZone: "UTC" })).rejects.toThrow(
+      /have not invited you as their mentor, or they have stopped sharing/,
+    );
   });
 });
 

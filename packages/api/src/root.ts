@@ -3,13 +3,13 @@ import { auditRouter } from "./routers/audit.ts";
 import { coachRouter } from "./routers/coach.ts";
 import { datasetRouter } from "./routers/dataset.ts";
 import { me } from "./routers/me.ts";
-import { reviewRouter } from "./routers/review.ts";
-import { snapshotsRouter } from "./routers/snapshots.ts";
-import { modelsRouter } from "./routers/models.ts";
-import { trainingRouter } from "./routers/training.ts";
-import { screeningRouter } from "./routers/screening.ts";
 import { mentoringRouter } from "./routers/mentoring.ts";
+import { modelsRouter } from "./routers/models.ts";
+import { reviewRouter } from "./routers/review.ts";
+import { screeningRouter } from "./routers/screening.ts";
 import { sharingRouter } from "./routers/sharing.ts";
+import { snapshotsRouter } from "./routers/snapshots.ts";
+import { trainingRouter } from "./routers/training.ts";
 import { createCallerFactory, router, type inferRouterInputs, type inferRouterOutputs } from "./trpc.ts";
 
 export const appRouter = router({

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "../../..");
@@ -10,7 +11,10 @@ const trpcServer = /(?:from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)["']@trp
 
 describe("the tRPC boundary", () => {
   it("only packages/api/src/trpc.ts and routers/ import @trpc/server; domain code throws AppError", () => {
-    const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts", "*.tsx", "*.mts", "*.js", "*.mjs"], { cwd: root, encoding: "utf8" })
+    const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts", "*.tsx", "*.mts", "*.js", "*.mjs"], {
+      cwd: root,
+      encoding: "utf8",
+    })
       .split("\n")
       .filter((f) => f && !f.includes("node_modules/") && existsSync(join(root, f)));
     expect(files.length).toBeGreaterThan(100);

@@ -1,10 +1,12 @@
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
+
 import { getSession, isRole, roleAtLeast, type Role } from "@mien/auth";
 import { getDb, type Db } from "@mien/db";
 import { AppError, type AppErrorCode } from "@mien/errors";
 import type { Storage } from "@mien/storage";
+
 import { processQueues, type ApiQueues } from "./queues.ts";
 
 /** Who may call a procedure. Every procedure declares one (see procedurePolicy). */

@@ -1,5 +1,7 @@
-import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+
 import { createAttemptLimit } from "./attempt-limit.ts";
 
 describe("createAttemptLimit (real PostgreSQL)", () => {

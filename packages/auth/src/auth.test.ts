@@ -1,6 +1,9 @@
 import { scryptSync } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+
 import { createAuth, SIGN_IN_ACCOUNT_LIMIT, SIGN_IN_LIMIT, type Auth } from "./auth.ts";
 import { createUserWithRole } from "./users.ts";
 
@@ -29,10 +32,7 @@ describe("auth (real PostgreSQL)", () => {
   });
 
   it("creates a user with a role that can sign in, without leaving a session behind", async () => {
-    const made = await createUserWithRole(
-      { email: " Curator@Example.com ", password: "first-password", role: "curator" },
-      { auth, db: t.db },
-    );
+    const made = await createUserWithRole({ email: " Curator@Example.com ", password: "first-password", role: "curator" }, { auth, db: t.db });
     expect(made).toMatchObject({ email: "curator@example.com", role: "curator", created: true });
     const row = await t.db.user.findUniqueOrThrow({ where: { email: "curator@example.com" } });
     expect(row.role).toBe("curator");
@@ -43,19 +43,14 @@ describe("auth (real PostgreSQL)", () => {
   });
 
   it("is idempotent on email: updates the role and the password, and audits the role change", async () => {
-    const again = await createUserWithRole(
-      { email: "curator@example.com", password: "second-password", role: "admin", name: "Cora" },
-      { auth, db: t.db },
-    );
+    const again = await createUserWithRole({ email: "curator@example.com", password: "second-password", role: "admin", name: "Cora" }, { auth, db: t.db });
     expect(again).toMatchObject({ role: "admin", created: false });
     const row = await t.db.user.findUniqueOrThrow({ where: { email: "curator@example.com" } });
     expect(row).toMatchObject({ role: "admin", name: "Cora" });
-    await expect(
-      auth.api.signInEmail({ body: { email: "curator@example.com", password: "first-password" } }),
-    ).rejects.toThrow(/invalid email or password/i);
-    await expect(
-      auth.api.signInEmail({ body: { email: "curator@example.com", password: "second-password" } }),
-    ).resolves.toMatchObject({ user: { role: "admin" } });
+    await expect(auth.api.signInEmail({ body: { email: "curator@example.com", password: "first-password" } })).rejects.toThrow(/invalid email or password/i);
+    await expect(auth.api.signInEmail({ body: { email: "curator@example.com", password: "second-password" } })).resolves.toMatchObject({
+      user: { role: "admin" },
+    });
     const audit = await t.db.auditLog.findMany({ where: { entityId: row.id }, orderBy: { id: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["user.create", "user.set_role"]);
     expect(audit[1]).toMatchObject({ before: { role: "curator" }, after: { role: "admin" }, actorId: null });
@@ -90,18 +85,14 @@ describe("auth (real PostgreSQL)", () => {
   });
 
   it("refuses to create a user without a password, or with a too-short one", async () => {
-    await expect(createUserWithRole({ email: "nopass@example.com", role: "user" }, { auth, db: t.db })).rejects.toThrow(
-      /give a password/,
+    await expect(createUserWithRole({ email: "nopass@example.com", role: "user" }, { auth, db: t.db })).rejects.toThrow(/give a password/);
+    await expect(createUserWithRole({ email: "short@example.com", password: "short", role: "user" }, { auth, db: t.db })).rejects.toThrow(
+      /8 to 128 characters/,
     );
-    await expect(
-      createUserWithRole({ email: "short@example.com", password: "short", role: "user" }, { auth, db: t.db }),
-    ).rejects.toThrow(/8 to 128 characters/);
   });
 
   it("never lets sign-up choose a role", async () => {
-    const res = await auth.handler(
-      post("/sign-up/email", { email: "sneaky@example.com", password: "sneaky-password", name: "S", role: "admin" }),
-    );
+    const res = await auth.handler(post("/sign-up/email", { email: "sneaky@example.com", password: "sneaky-password", name: "S", role: "admin" }));
     // Better Auth drops fields declared `input: false`: the account is created, as a plain user.
     expect(res.status).toBe(200);
     expect((await t.db.user.findUniqueOrThrow({ where: { email: "sneaky@example.com" } })).role).toBe("user");
@@ -152,8 +143,7 @@ describe("auth (real PostgreSQL)", () => {
 
   it("also limits sign-in per account, so a forged X-Forwarded-For does not help", async () => {
     await createUserWithRole({ email: "target@example.com", password: "target-password", role: "user" }, { auth, db: t.db });
-    const attempt = (i: number) =>
-      auth.handler(post("/sign-in/email", { email: "Target@example.com", password: "wrong-password" }, `192.0.2.${i}`));
+    const attempt = (i: number) => auth.handler(post("/sign-in/email", { email: "Target@example.com", password: "wrong-password" }, `192.0.2.${i}`));
     const statuses: number[] = [];
     for (let i = 0; i < SIGN_IN_ACCOUNT_LIMIT.max + 1; i++) statuses.push((await attempt(i)).status);
     expect(statuses.slice(0, SIGN_IN_ACCOUNT_LIMIT.max).every((s) => s === 401)).toBe(true);

@@ -2,7 +2,9 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 // The minimal entry point leaves out Kysely (which declares node>=22); Prisma is our only adapter.
 import { betterAuth } from "better-auth/minimal";
+
 import type { Db } from "@mien/db";
+
 import { createAttemptLimit } from "./attempt-limit.ts";
 import { ROLES } from "./roles.ts";
 
@@ -61,7 +63,9 @@ export function createAuth(config: AuthConfig) {
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== "/sign-in/email") return;
-        const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? "").trim().toLowerCase();
+        const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? "")
+          .trim()
+          .toLowerCase();
         if (!(await accountAttempts.consume(email))) {
           throw new APIError("TOO_MANY_REQUESTS", {
             message: "Too many sign-in attempts for this account. Wait a few minutes, then try again.",

@@ -1,5 +1,6 @@
 import { getDb } from "@mien/db";
 import { loadServerEnv } from "@mien/env";
+
 import { createAuth, type Auth, type Session } from "./auth.ts";
 import { resolveAuthSecret } from "./secret.ts";
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { DEV_ONLY_AUTH_SECRET, resolveAuthSecret } from "./secret.ts";
 
 describe("resolveAuthSecret", () => {

@@ -1,4 +1,5 @@
 import { audit, getDb, type Db } from "@mien/db";
+
 import type { Auth } from "./auth.ts";
 import { getAuth } from "./instance.ts";
 import type { Role } from "./roles.ts";
@@ -24,10 +25,7 @@ export interface UserWithRoleResult {
  * Idempotent on email: an existing user gets the role and, if given, the password.
  * Role changes are written to the audit log with no actor (a command-line or seeding action).
  */
-export async function createUserWithRole(
-  input: UserWithRoleInput,
-  deps: { auth?: Auth; db?: Db } = {},
-): Promise<UserWithRoleResult> {
+export async function createUserWithRole(input: UserWithRoleInput, deps: { auth?: Auth; db?: Db } = {}): Promise<UserWithRoleResult> {
   const auth = deps.auth ?? getAuth();
   const ctx = await auth.$context;
   const db = deps.db ?? getDb();
@@ -62,7 +60,14 @@ export async function createUserWithRole(
     ...(before.role === input.role
       ? []
       : [
-          audit(db, { actorId: null, action: "user.set_role", entityType: "user", entityId: user.id, before: { role: before.role }, after: { role: input.role } }),
+          audit(db, {
+            actorId: null,
+            action: "user.set_role",
+            entityType: "user",
+            entityId: user.id,
+            before: { role: before.role },
+            after: { role: input.role },
+          }),
         ]),
   ]);
   if (input.password) {

@@ -4,12 +4,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+
 import { createTestDatabase } from "@mien/db/testing";
 import { LocalStorage } from "@mien/storage";
+
 import { runImport } from "../src/index.ts";
 
 const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..");
-const { values } = parseArgs({ options: { root: { type: "string" }, concurrency: { type: "string" }, threads: { type: "string" }, "storage-dir": { type: "string" } } });
+const { values } = parseArgs({
+  options: { root: { type: "string" }, concurrency: { type: "string" }, threads: { type: "string" }, "storage-dir": { type: "string" } },
+});
 const root = resolve(REPO_ROOT, values.root ?? "../shared/data/facial-expressions");
 const concurrency = values.concurrency ? Number(values.concurrency) : undefined;
 const threads = values.threads ? Number(values.threads) : undefined;

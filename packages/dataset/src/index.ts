@@ -14,16 +14,7 @@ export { blurScore, BLUR_SIZE } from "./signals/blur.ts";
 export { contrast } from "./signals/contrast.ts";
 export { formatSummary, groupIssues } from "./report/format-summary.ts";
 export { createProgressReporter, type ProgressReporter } from "./report/progress-reporter.ts";
-export type {
-  ImportCopy,
-  ImportIssue,
-  ImportIssueReason,
-  ImportLayout,
-  ImportOptions,
-  ImportProgress,
-  ImportSummary,
-  SplitName,
-} from "./types.ts";
+export type { ImportCopy, ImportIssue, ImportIssueReason, ImportLayout, ImportOptions, ImportProgress, ImportSummary, SplitName } from "./types.ts";
 export {
   buildManifest,
   classCounts,

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+
 import { diffSql } from "./prisma6.mjs";
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -13,7 +14,10 @@ const migrationsDir = join(pkgDir, "prisma", "migrations");
 const current = readFileSync(join(pkgDir, "prisma", "schema.prisma"), "utf8");
 
 const folders = existsSync(migrationsDir)
-  ? readdirSync(migrationsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+  ? readdirSync(migrationsDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort()
   : [];
 const withSchema = folders.filter((f) => existsSync(join(migrationsDir, f, "schema.prisma")));
 const last = withSchema.at(-1);

@@ -2,7 +2,7 @@
 // Prisma 7 (the client we ship) cannot diff offline; Prisma 6.19 can, given
 // `engine: "js"`, a driver adapter and any existing file for the engine paths.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,7 +13,10 @@ const require = createRequire(join(pkgDir, "package.json"));
 
 /** Prisma 6 insists on a datasource url even where it never connects. */
 function toPrisma6Schema(schemaText) {
-  return schemaText.replace(/datasource db \{\s*provider\s*=\s*"postgresql"\s*\}/, 'datasource db {\n  provider = "postgresql"\n  url      = "postgresql://unused"\n}');
+  return schemaText.replace(
+    /datasource db \{\s*provider\s*=\s*"postgresql"\s*\}/,
+    'datasource db {\n  provider = "postgresql"\n  url      = "postgresql://unused"\n}',
+  );
 }
 
 /**
@@ -65,4 +68,3 @@ export default defineConfig({
     rmSync(work, { recursive: true, force: true });
   }
 }
-

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { audit, auditMany, AUDIT_ACTIONS } from "./audit.ts";
+
+import { audit, AUDIT_ACTIONS, auditMany } from "./audit.ts";
 import { Prisma } from "./generated/prisma/client.ts";
 import { createTestDatabase, type TestDatabase } from "./testing/index.ts";
 
@@ -14,7 +15,12 @@ afterAll(async () => {
   await t?.drop();
 });
 
-const rows = (after = 0n) => t.db.auditLog.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, select: { actorId: true, action: true, entityType: true, entityId: true, before: true, after: true } });
+const rows = (after = 0n) =>
+  t.db.auditLog.findMany({
+    where: { id: { gt: after } },
+    orderBy: { id: "asc" },
+    select: { actorId: true, action: true, entityType: true, entityId: true, before: true, after: true },
+  });
 
 describe("audit", () => {
   it("lists each action once, under one entity type", () => {
@@ -24,7 +30,14 @@ describe("audit", () => {
 
   it("writes one row inside the caller's transaction, and nothing when that transaction fails", async () => {
     await t.db.$transaction(async (tx) => {
-      await audit(tx, { actorId: "admin", action: "settings.set", entityType: "setting", entityId: "reviews_required", before: { value: 2 }, after: { value: 3 } });
+      await audit(tx, {
+        actorId: "admin",
+        action: "settings.set",
+        entityType: "setting",
+        entityId: "reviews_required",
+        before: { value: 2 },
+        after: { value: 3 },
+      });
     });
     await expect(
       t.db.$transaction(async (tx) => {
@@ -32,7 +45,9 @@ describe("audit", () => {
         throw new Error("the snapshot could not be written");
       }),
     ).rejects.toThrow("the snapshot could not be written");
-    expect(await rows()).toEqual([{ actorId: "admin", action: "settings.set", entityType: "setting", entityId: "reviews_required", before: { value: 2 }, after: { value: 3 } }]);
+    expect(await rows()).toEqual([
+      { actorId: "admin", action: "settings.set", entityType: "setting", entityId: "reviews_required", before: { value: 2 }, after: { value: 3 } },
+    ]);
   });
 
   it("fits an array transaction and writes several rows at once, a DbNull before as SQL NULL", async () => {

@@ -1,5 +1,7 @@
-import { envValue } from "@mien/env";
 import { PrismaPg } from "@prisma/adapter-pg";
+
+import { envValue } from "@mien/env";
+
 import { PrismaClient } from "./generated/prisma/client.ts";
 
 export type Db = PrismaClient;

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "./testing/index.ts";
 
 let t: TestDatabase;
@@ -29,10 +30,11 @@ const insertDecision = `INSERT INTO review_decision (id, "imageId", "curatorId",
   VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::"FlagReason"[], $6, now())`;
 
 const consensusOf = async (imageId: string) =>
-  (await sql<{ reviews: number; disagree: boolean; outcome: string | null }>(
-    `SELECT reviews, disagree, outcome FROM review_consensus WHERE "imageId" = $1`,
-    [imageId],
-  ))[0] ?? null;
+  (
+    await sql<{ reviews: number; disagree: boolean; outcome: string | null }>(`SELECT reviews, disagree, outcome FROM review_consensus WHERE "imageId" = $1`, [
+      imageId,
+    ])
+  )[0] ?? null;
 
 beforeAll(async () => {
   t = await createTestDatabase("mien_test_db_curation");

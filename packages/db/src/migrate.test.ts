@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { diffSql } from "../scripts/prisma6.mjs";
 import { listMigrations, migrate, MIGRATIONS_DIR } from "./migrate.ts";
 import { createEmptyDatabase } from "./testing/index.ts";
@@ -13,7 +15,8 @@ async function describeSchema(url: string) {
   try {
     const q = async (sql: string) => (await c.query<{ d: string }>(sql)).rows.map((r) => r.d);
     return {
-      columns: await q(`SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || udt_name || ' null=' || is_nullable || ' default=' || coalesce(column_default, '') AS d
+      columns:
+        await q(`SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || udt_name || ' null=' || is_nullable || ' default=' || coalesce(column_default, '') AS d
         FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_mien_migrations' ORDER BY 1`),
       enums: await q(`SELECT t.typname || ':' || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) AS d
         FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname ORDER BY 1`),

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+
 import pg from "pg";
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "prisma", "migrations");
@@ -32,7 +33,9 @@ export async function pendingMigrations(connectionString: string, dir = MIGRATIO
   await client.connect();
   try {
     const { rows } = await client.query<{ exists: boolean }>(`SELECT to_regclass('"_mien_migrations"') IS NOT NULL AS exists`);
-    const applied = rows[0]?.exists ? new Set((await client.query<{ name: string }>(`SELECT name FROM "_mien_migrations"`)).rows.map((r) => r.name)) : new Set<string>();
+    const applied = rows[0]?.exists
+      ? new Set((await client.query<{ name: string }>(`SELECT name FROM "_mien_migrations"`)).rows.map((r) => r.name))
+      : new Set<string>();
     const all = listMigrations(dir).map((m) => m.name);
     return { total: all.length, pending: all.filter((name) => !applied.has(name)) };
   } finally {
@@ -60,18 +63,14 @@ export async function migrate(connectionString: string, dir = MIGRATIONS_DIR): P
       checksum char(64) NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
-    const { rows } = await client.query<{ name: string; checksum: string }>(
-      `SELECT name, checksum FROM "_mien_migrations"`,
-    );
+    const { rows } = await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM "_mien_migrations"`);
     const done = new Map(rows.map((r) => [r.name, r.checksum]));
     const result: MigrateResult = { applied: [], alreadyApplied: [] };
     for (const m of listMigrations(dir)) {
       const previous = done.get(m.name);
       if (previous !== undefined) {
         if (previous !== m.checksum) {
-          throw new Error(
-            `Migration ${m.name} was changed after it was applied. Restore the file and add a new migration instead.`,
-          );
+          throw new Error(`Migration ${m.name} was changed after it was applied. Restore the file and add a new migration instead.`);
         }
         result.alreadyApplied.push(m.name);
         continue;

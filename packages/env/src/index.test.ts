@@ -2,7 +2,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { afterAll, describe, expect, it } from "vitest";
+
 import { DEFAULTS, ENV_NAMES, envValue, loadServerEnv, REPO_ROOT } from "./index.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "mien-env-"));

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { availableParallelism } from "node:os";
+
 import { z } from "zod";
+
 import DEFAULTS from "../defaults.json" with { type: "json" };
 
 // import.meta.dirname is Node-only; bundlers (Turbopack in `next build`) provide just import.meta.url.
@@ -72,7 +74,12 @@ const serverSchema = z.object({
   MIEN_TRAINER_LOCK_MS: positiveMs(60_000),
   MIEN_TRAINER_STALLED_MS: positiveMs(30_000),
   /** Trainer: worker threads for conv training (data parallel); default: the cores there are. */
-  MIEN_TRAINER_THREADS: z.coerce.number().int().min(1).max(64).default(() => Math.max(1, availableParallelism())),
+  MIEN_TRAINER_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(() => Math.max(1, availableParallelism())),
   /** Trainer: the embedding cache folder (default <data dir>/embeddings). */
   MIEN_EMBEDDING_CACHE: z.string().min(1).optional(),
   /** Force one TF.js backend in Node: tensorflow (tfjs-node[-gpu]), wasm or cpu. */
@@ -136,6 +143,9 @@ export function isSet(name: EnvName, source: NodeJS.ProcessEnv = process.env): b
 function readSecretFile(path: string): string | undefined {
   if (!existsSync(path)) return undefined;
   const secret = readFileSync(path, "utf8").trim();
-  if (secret.length < 32) throw new Error(`${path} holds a session secret shorter than 32 characters; delete it and run \`pnpm start\` to make a new one, or set BETTER_AUTH_SECRET.`);
+  if (secret.length < 32)
+    throw new Error(
+      `${path} holds a session secret shorter than 32 characters; delete it and run \`pnpm start\` to make a new one, or set BETTER_AUTH_SECRET.`,
+    );
   return secret;
 }

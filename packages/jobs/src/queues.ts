@@ -1,5 +1,6 @@
-import { envValue } from "@mien/env";
 import { Queue, QueueEvents, type ConnectionOptions } from "bullmq";
+
+import { envValue } from "@mien/env";
 
 export const QUEUE_NAMES = {
   training: "mien-training",

@@ -1,5 +1,6 @@
 import { Queue, QueueEvents } from "bullmq";
 import { z } from "zod";
+
 import { QUEUE_NAMES, redisConnection } from "./queues.ts";
 
 /** What screens the image set, in the order a run goes through them. */

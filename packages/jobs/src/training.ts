@@ -1,7 +1,14 @@
 import { z } from "zod";
+
+import {
+  CNN_ARCHITECTURE_IDS,
+  FINETUNE_BACKBONE_IDS,
+  FINETUNE_BACKBONES,
+  type CnnArchitectureId,
+  type FinetuneBackboneId,
+} from "@mien/vocabulary/architectures";
 import { EXPRESSION_CLASSES } from "@mien/vocabulary/classes";
 import { DEFAULT_FACE_BOX } from "@mien/vocabulary/face-box";
-import { CNN_ARCHITECTURE_IDS, FINETUNE_BACKBONE_IDS, FINETUNE_BACKBONES, type CnnArchitectureId, type FinetuneBackboneId } from "@mien/vocabulary/architectures";
 
 /**
  * The training job config, validated once here and shared by the admin form (web), the API
@@ -73,8 +80,18 @@ export type ConvConfig = z.infer<typeof convConfig>;
  * start from these when the mode is finetune or scratch.
  */
 export const CONV_MODE_DEFAULTS = {
-  scratch: { epochs: 30, batchSize: 128, learningRate: { initial: 0.1, schedule: "cosine", warmupEpochs: 1, stepEvery: 10, stepFactor: 0.5 }, earlyStopping: { enabled: false, patience: 6 } },
-  finetune: { epochs: 20, batchSize: 128, learningRate: { initial: 0.01, schedule: "cosine", warmupEpochs: 1, stepEvery: 10, stepFactor: 0.5 }, earlyStopping: { enabled: false, patience: 6 } },
+  scratch: {
+    epochs: 30,
+    batchSize: 128,
+    learningRate: { initial: 0.1, schedule: "cosine", warmupEpochs: 1, stepEvery: 10, stepFactor: 0.5 },
+    earlyStopping: { enabled: false, patience: 6 },
+  },
+  finetune: {
+    epochs: 20,
+    batchSize: 128,
+    learningRate: { initial: 0.01, schedule: "cosine", warmupEpochs: 1, stepEvery: 10, stepFactor: 0.5 },
+    earlyStopping: { enabled: false, patience: 6 },
+  },
 } as const;
 export const BALANCING = ["none", "class-weights", "oversample"] as const;
 
@@ -157,7 +174,12 @@ export const trainingConfig = z.object({
   /** Options of the conv modes (finetune, scratch). */
   conv: convConfig.default(convConfig.parse({})),
   /** Fixes the weight initialisation, shuffling and augmentation draws. */
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
 });
 
 export type TrainingConfig = z.infer<typeof trainingConfig>;
@@ -174,8 +196,10 @@ export function unrunnableReason(config: TrainingConfig): string | null {
     }
   }
   if (config.mode === "scratch" && config.colour !== "gray") return "Training from scratch learns from gray faces; set colour to gray.";
-  if (config.mode !== "head" && config.augmentations.copies > 0) return "Augmented copies are for head training (cached embeddings); conv modes draw new augmentations every epoch. Set copies to 0.";
-  if (config.mode !== "head" && config.batchSize < config.conv.shards) return `A batch of ${config.batchSize} cannot be split into ${config.conv.shards} shards.`;
+  if (config.mode !== "head" && config.augmentations.copies > 0)
+    return "Augmented copies are for head training (cached embeddings); conv modes draw new augmentations every epoch. Set copies to 0.";
+  if (config.mode !== "head" && config.batchSize < config.conv.shards)
+    return `A batch of ${config.batchSize} cannot be split into ${config.conv.shards} shards.`;
   return null;
 }
 export type TrainingConfigInput = z.input<typeof trainingConfig>;

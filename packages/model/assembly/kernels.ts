@@ -19,11 +19,11 @@ export function transpose2d(src: usize, dst: usize, rows: i32, cols: i32, srcStr
     for (let c0 = 0; c0 < cols; c0 += 8) {
       const c1 = min(c0 + 8, cols);
       for (let k = 0; k < count; k++) {
-        const s0 = src + (<usize>(k * srcStep) << 2);
-        const d0 = dst + (<usize>(k * dstStep) << 2);
+        const s0 = src + ((<usize>(k * srcStep)) << 2);
+        const d0 = dst + ((<usize>(k * dstStep)) << 2);
         for (let r = r0; r < r1; r++) {
-          const s = s0 + (<usize>(r * srcStride) << 2);
-          for (let c = c0; c < c1; c++) store<f32>(d0 + (<usize>(c * dstStride + r) << 2), load<f32>(s + (<usize>c << 2)));
+          const s = s0 + ((<usize>(r * srcStride)) << 2);
+          for (let c = c0; c < c1; c++) store<f32>(d0 + ((<usize>(c * dstStride + r)) << 2), load<f32>(s + ((<usize>c) << 2)));
         }
       }
     }
@@ -32,7 +32,7 @@ export function transpose2d(src: usize, dst: usize, rows: i32, cols: i32, srcStr
 
 /** [a, b, c] → [b, a, c]: moves rows of c floats. */
 export function swapOuter(src: usize, dst: usize, a: i32, b: i32, c: i32): void {
-  const row = <usize>c << 2;
+  const row = (<usize>c) << 2;
   for (let i = 0; i < a; i++) {
     for (let j = 0; j < b; j++) memory.copy(dst + <usize>(j * a + i) * row, src + <usize>(i * b + j) * row, row);
   }
@@ -46,14 +46,14 @@ export function swapOuter(src: usize, dst: usize, a: i32, b: i32, c: i32): void 
  * input gradient needs, in one pass. sums[0..C) = Σdy, sums[C..2C) = Σ dy·x̂.
  */
 export function bnBackwardSums(x: usize, dy: usize, mean: usize, rstd: usize, sums: usize, rows: i32, c: i32): void {
-  for (let k = 0; k < 2 * c; k++) store<f32>(sums + (<usize>k << 2), 0);
+  for (let k = 0; k < 2 * c; k++) store<f32>(sums + ((<usize>k) << 2), 0);
   const vec = c & ~3;
   for (let r = 0; r < rows; r++) {
-    const xr = x + (<usize>(r * c) << 2);
-    const dr = dy + (<usize>(r * c) << 2);
+    const xr = x + ((<usize>(r * c)) << 2);
+    const dr = dy + ((<usize>(r * c)) << 2);
     let k = 0;
     for (; k < vec; k += 4) {
-      const o = <usize>k << 2;
+      const o = (<usize>k) << 2;
       const g = v128.load(dr + o);
       const xh = f32x4.mul(f32x4.sub(v128.load(xr + o), v128.load(mean + o)), v128.load(rstd + o));
       v128.store(sums + o, f32x4.add(v128.load(sums + o), g));
@@ -61,7 +61,7 @@ export function bnBackwardSums(x: usize, dy: usize, mean: usize, rstd: usize, su
       v128.store(sums + o2, f32x4.add(v128.load(sums + o2), f32x4.mul(g, xh)));
     }
     for (; k < c; k++) {
-      const o = <usize>k << 2;
+      const o = (<usize>k) << 2;
       const g = load<f32>(dr + o);
       const xh = (load<f32>(xr + o) - load<f32>(mean + o)) * load<f32>(rstd + o);
       store<f32>(sums + o, load<f32>(sums + o) + g);
@@ -79,10 +79,10 @@ export function bnBackwardInput(x: usize, dy: usize, mean: usize, rstd: usize, s
   const vec = c & ~3;
   const vinv = f32x4.splat(inv);
   for (let r = 0; r < rows; r++) {
-    const base = <usize>(r * c) << 2;
+    const base = (<usize>(r * c)) << 2;
     let k = 0;
     for (; k < vec; k += 4) {
-      const o = <usize>k << 2;
+      const o = (<usize>k) << 2;
       const o2 = (<usize>(k + c)) << 2;
       const xh = f32x4.mul(f32x4.sub(v128.load(x + base + o), v128.load(mean + o)), v128.load(rstd + o));
       const meanDy = f32x4.mul(v128.load(sums + o), vinv);
@@ -91,7 +91,7 @@ export function bnBackwardInput(x: usize, dy: usize, mean: usize, rstd: usize, s
       v128.store(dx + base + o, f32x4.mul(g, v128.load(scale + o)));
     }
     for (; k < c; k++) {
-      const o = <usize>k << 2;
+      const o = (<usize>k) << 2;
       const o2 = (<usize>(k + c)) << 2;
       const xh = (load<f32>(x + base + o) - load<f32>(mean + o)) * load<f32>(rstd + o);
       const g = load<f32>(dy + base + o) - load<f32>(sums + o) * inv - xh * load<f32>(sums + o2) * inv;
@@ -105,14 +105,26 @@ export function bnBackwardInput(x: usize, dy: usize, mean: usize, rstd: usize, s
 // order, as in TensorFlow and TF.js's cpu backend. Windows may overlap (stride < size).
 
 export function maxPoolGrad(
-  x: usize, dy: usize, dx: usize,
-  n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32,
+  x: usize,
+  dy: usize,
+  dx: usize,
+  n: i32,
+  h: i32,
+  w: i32,
+  c: i32,
+  oh: i32,
+  ow: i32,
+  kh: i32,
+  kw: i32,
+  sh: i32,
+  sw: i32,
+  padTop: i32,
+  padLeft: i32,
 ): void {
-  memory.fill(dx, 0, <usize>(n * h * w * c) << 2);
+  memory.fill(dx, 0, (<usize>(n * h * w * c)) << 2);
   for (let b = 0; b < n; b++) {
-    const xb = x + (<usize>(b * h * w * c) << 2);
-    const dxb = dx + (<usize>(b * h * w * c) << 2);
+    const xb = x + ((<usize>(b * h * w * c)) << 2);
+    const dxb = dx + ((<usize>(b * h * w * c)) << 2);
     for (let oy = 0; oy < oh; oy++) {
       const y0 = oy * sh - padTop;
       const ya = max(y0, 0);
@@ -121,20 +133,23 @@ export function maxPoolGrad(
         const x0 = ox * sw - padLeft;
         const xa = max(x0, 0);
         const xbnd = min(x0 + kw, w);
-        const g = dy + (<usize>(((b * oh + oy) * ow + ox) * c) << 2);
+        const g = dy + ((<usize>(((b * oh + oy) * ow + ox) * c)) << 2);
         for (let k = 0; k < c; k++) {
           let best: f32 = -Infinity;
           let at = -1;
           for (let yy = ya; yy < yb; yy++) {
             for (let xx = xa; xx < xbnd; xx++) {
               const i = (yy * w + xx) * c + k;
-              const v = load<f32>(xb + (<usize>i << 2));
-              if (v > best || at < 0) { best = v; at = i; }
+              const v = load<f32>(xb + ((<usize>i) << 2));
+              if (v > best || at < 0) {
+                best = v;
+                at = i;
+              }
             }
           }
           if (at >= 0) {
-            const p = dxb + (<usize>at << 2);
-            store<f32>(p, load<f32>(p) + load<f32>(g + (<usize>k << 2)));
+            const p = dxb + ((<usize>at) << 2);
+            store<f32>(p, load<f32>(p) + load<f32>(g + ((<usize>k) << 2)));
           }
         }
       }
@@ -147,14 +162,25 @@ export function maxPoolGrad(
 // zeros outside the image. Used for the filter gradient of layers with few input channels.
 
 export function im2col(
-  x: usize, dst: usize,
-  n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32,
+  x: usize,
+  dst: usize,
+  n: i32,
+  h: i32,
+  w: i32,
+  c: i32,
+  oh: i32,
+  ow: i32,
+  kh: i32,
+  kw: i32,
+  sh: i32,
+  sw: i32,
+  padTop: i32,
+  padLeft: i32,
 ): void {
-  const rowBytes = <usize>c << 2;
+  const rowBytes = (<usize>c) << 2;
   let out = dst;
   for (let b = 0; b < n; b++) {
-    const xb = x + (<usize>(b * h * w * c) << 2);
+    const xb = x + ((<usize>(b * h * w * c)) << 2);
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++) {
         for (let a = 0; a < kh; a++) {
@@ -162,8 +188,8 @@ export function im2col(
           for (let bb = 0; bb < kw; bb++) {
             const xx = ox * sw - padLeft + bb;
             if (yy < 0 || yy >= h || xx < 0 || xx >= w) memory.fill(out, 0, rowBytes);
-            else if (c == 1) store<f32>(out, load<f32>(xb + (<usize>(yy * w + xx) << 2)));
-            else memory.copy(out, xb + (<usize>((yy * w + xx) * c) << 2), rowBytes);
+            else if (c == 1) store<f32>(out, load<f32>(xb + ((<usize>(yy * w + xx)) << 2)));
+            else memory.copy(out, xb + ((<usize>((yy * w + xx) * c)) << 2), rowBytes);
             out += rowBytes;
           }
         }
@@ -180,31 +206,43 @@ export function im2col(
 
 /** dW[a, b, k] = Σ over images and output pixels of x[…, y·sh − padTop + a, x·sw − padLeft + b, k] · dy[…, y, x, k]. */
 export function depthwiseFilterGrad(
-  x: usize, dy: usize, dw: usize,
-  n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32,
+  x: usize,
+  dy: usize,
+  dw: usize,
+  n: i32,
+  h: i32,
+  w: i32,
+  c: i32,
+  oh: i32,
+  ow: i32,
+  kh: i32,
+  kw: i32,
+  sh: i32,
+  sw: i32,
+  padTop: i32,
+  padLeft: i32,
 ): void {
-  memory.fill(dw, 0, <usize>(kh * kw * c) << 2);
+  memory.fill(dw, 0, (<usize>(kh * kw * c)) << 2);
   const vec = c & ~3;
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++) {
-        const g = dy + (<usize>(((b * oh + oy) * ow + ox) * c) << 2);
+        const g = dy + ((<usize>(((b * oh + oy) * ow + ox) * c)) << 2);
         for (let a = 0; a < kh; a++) {
           const yy = oy * sh - padTop + a;
           if (yy < 0 || yy >= h) continue;
           for (let bb = 0; bb < kw; bb++) {
             const xx = ox * sw - padLeft + bb;
             if (xx < 0 || xx >= w) continue;
-            const xp = x + (<usize>(((b * h + yy) * w + xx) * c) << 2);
-            const dp = dw + (<usize>((a * kw + bb) * c) << 2);
+            const xp = x + ((<usize>(((b * h + yy) * w + xx) * c)) << 2);
+            const dp = dw + ((<usize>((a * kw + bb) * c)) << 2);
             let k = 0;
             for (; k < vec; k += 4) {
-              const o = <usize>k << 2;
+              const o = (<usize>k) << 2;
               v128.store(dp + o, f32x4.add(v128.load(dp + o), f32x4.mul(v128.load(xp + o), v128.load(g + o))));
             }
             for (; k < c; k++) {
-              const o = <usize>k << 2;
+              const o = (<usize>k) << 2;
               store<f32>(dp + o, load<f32>(dp + o) + load<f32>(xp + o) * load<f32>(g + o));
             }
           }
@@ -216,31 +254,43 @@ export function depthwiseFilterGrad(
 
 /** dX[…, y·sh − padTop + a, x·sw − padLeft + b, k] += W[a, b, k] · dy[…, y, x, k] (a scatter over the forward's taps). */
 export function depthwiseInputGrad(
-  dy: usize, filter: usize, dx: usize,
-  n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32,
+  dy: usize,
+  filter: usize,
+  dx: usize,
+  n: i32,
+  h: i32,
+  w: i32,
+  c: i32,
+  oh: i32,
+  ow: i32,
+  kh: i32,
+  kw: i32,
+  sh: i32,
+  sw: i32,
+  padTop: i32,
+  padLeft: i32,
 ): void {
-  memory.fill(dx, 0, <usize>(n * h * w * c) << 2);
+  memory.fill(dx, 0, (<usize>(n * h * w * c)) << 2);
   const vec = c & ~3;
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++) {
-        const g = dy + (<usize>(((b * oh + oy) * ow + ox) * c) << 2);
+        const g = dy + ((<usize>(((b * oh + oy) * ow + ox) * c)) << 2);
         for (let a = 0; a < kh; a++) {
           const yy = oy * sh - padTop + a;
           if (yy < 0 || yy >= h) continue;
           for (let bb = 0; bb < kw; bb++) {
             const xx = ox * sw - padLeft + bb;
             if (xx < 0 || xx >= w) continue;
-            const xp = dx + (<usize>(((b * h + yy) * w + xx) * c) << 2);
-            const fp = filter + (<usize>((a * kw + bb) * c) << 2);
+            const xp = dx + ((<usize>(((b * h + yy) * w + xx) * c)) << 2);
+            const fp = filter + ((<usize>((a * kw + bb) * c)) << 2);
             let k = 0;
             for (; k < vec; k += 4) {
-              const o = <usize>k << 2;
+              const o = (<usize>k) << 2;
               v128.store(xp + o, f32x4.add(v128.load(xp + o), f32x4.mul(v128.load(fp + o), v128.load(g + o))));
             }
             for (; k < c; k++) {
-              const o = <usize>k << 2;
+              const o = (<usize>k) << 2;
               store<f32>(xp + o, load<f32>(xp + o) + load<f32>(fp + o) * load<f32>(g + o));
             }
           }

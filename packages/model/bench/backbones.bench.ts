@@ -3,15 +3,17 @@
  * preprocess included), on the backend Node picks. Usage:
  *   pnpm --filter @mien/model bench:backbones [--n 500] [--batch 32] [--only a,b]
  */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+
 import type * as tf from "@tensorflow/tfjs";
+
+import { decodeAll, listClassFolders } from "../scripts/lib/class-folders.ts";
+import { runMain, SHARED_DATA } from "../scripts/lib/paths.ts";
+import { BACKBONE_IDS, classifyCanonical, embedImages, loadBackbone, loadZeroShot, ZERO_SHOT_IDS } from "../src/backbones/index.ts";
 import { selectNodeBackend } from "../src/backend.node.ts";
 import { nodeModelSources } from "../src/model-files.node.ts";
-import { BACKBONE_IDS, ZERO_SHOT_IDS, classifyCanonical, embedImages, loadBackbone, loadZeroShot } from "../src/backbones/index.ts";
 import { pixelsToBatch } from "../src/preprocess.ts";
-import { decodeAll, listClassFolders } from "../scripts/lib/class-folders.ts";
-import { SHARED_DATA, runMain } from "../scripts/lib/paths.ts";
-import { resolve } from "node:path";
 
 const { values } = parseArgs({
   options: {
@@ -53,14 +55,28 @@ runMain(async () => {
   for (const id of BACKBONE_IDS.filter((b) => !only || only.includes(b))) {
     const model = await loadBackbone(id, sources);
     const ips = await time((x) => embedImages(model, x));
-    rows.push({ model: id, kind: "backbone", dim: model.dim, inputSize: model.input.size, imgPerSec: Math.round(ips * 10) / 10, minutesFor32k: Math.round((32298 / ips / 60) * 10) / 10 });
+    rows.push({
+      model: id,
+      kind: "backbone",
+      dim: model.dim,
+      inputSize: model.input.size,
+      imgPerSec: Math.round(ips * 10) / 10,
+      minutesFor32k: Math.round((32298 / ips / 60) * 10) / 10,
+    });
     console.error(JSON.stringify(rows.at(-1)));
     model.dispose();
   }
   for (const id of ZERO_SHOT_IDS.filter((b) => !only || only.includes(b))) {
     const model = await loadZeroShot(id, sources);
     const ips = await time((x) => classifyCanonical(model, x));
-    rows.push({ model: id, kind: "zero-shot", dim: null, inputSize: model.input.size, imgPerSec: Math.round(ips * 10) / 10, minutesFor32k: Math.round((32298 / ips / 60) * 10) / 10 });
+    rows.push({
+      model: id,
+      kind: "zero-shot",
+      dim: null,
+      inputSize: model.input.size,
+      imgPerSec: Math.round(ips * 10) / 10,
+      minutesFor32k: Math.round((32298 / ips / 60) * 10) / 10,
+    });
     console.error(JSON.stringify(rows.at(-1)));
     model.dispose();
   }

@@ -5,33 +5,59 @@
  *   pnpm bench:kernels [--reps 5] [--steps 8] [--skip-training]
  */
 import { parseArgs } from "node:util";
+
 import * as tf from "@tensorflow/tfjs";
-import { configureWasmPaths } from "../src/backend.ts";
+
+import { runMain } from "../scripts/lib/paths.ts";
 import { wasmDistDir } from "../src/backend.node.ts";
-import { NO_AUGMENTATION } from "../src/cnn/augment-draws.ts";
+import { configureWasmPaths } from "../src/backend.ts";
 import { CNN_ARCHITECTURES } from "../src/cnn/architectures.ts";
+import { NO_AUGMENTATION } from "../src/cnn/augment-draws.ts";
+import type { NetSpec } from "../src/cnn/create-net.ts";
 import { allocateFeatureDataset, allocatePixelDataset, type TrainingDataset } from "../src/cnn/dataset-buffer.ts";
 import { faceApiTrunkShape } from "../src/cnn/faceapi-top.ts";
 import { GradientWorkers } from "../src/cnn/gradient-workers.node.ts";
-import type { NetSpec } from "../src/cnn/create-net.ts";
 import { rng } from "../src/training/random.ts";
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "../src/wasm-kernels/index.ts";
-import { runMain } from "../scripts/lib/paths.ts";
 
-const { values } = parseArgs({ options: { reps: { type: "string", default: "5" }, steps: { type: "string", default: "8" }, "skip-training": { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { reps: { type: "string", default: "5" }, steps: { type: "string", default: "8" }, "skip-training": { type: "boolean", default: false } },
+});
 const REPS = Number(values.reps);
 const CPU_SHRINK = 8;
 
 /** A kernel, its inputs' shapes and attrs, and the forward operation it is the gradient of (same shapes). */
-type Case = { kernel: string; shape: string; inputs: Record<string, number[]>; attrs: Record<string, unknown>; forward: { kernel: string; inputs: Record<string, number[]>; attrs: Record<string, unknown> } | null };
+type Case = {
+  kernel: string;
+  shape: string;
+  inputs: Record<string, number[]>;
+  attrs: Record<string, unknown>;
+  forward: { kernel: string; inputs: Record<string, number[]>; attrs: Record<string, unknown> } | null;
+};
 
 const conv = (n: number, h: number, ci: number, co: number, k = 3, s = 1): Case[] => {
   const ho = Math.ceil(h / s);
   const shape = `${n}×${h}×${h}×${ci}→${co} k${k} s${s} same`;
-  const forward = { kernel: "Conv2D", inputs: { x: [n, h, h, ci], filter: [k, k, ci, co] }, attrs: { strides: s, pad: "same", dilations: 1, dataFormat: "NHWC" } };
+  const forward = {
+    kernel: "Conv2D",
+    inputs: { x: [n, h, h, ci], filter: [k, k, ci, co] },
+    attrs: { strides: s, pad: "same", dilations: 1, dataFormat: "NHWC" },
+  };
   return [
-    { kernel: "Conv2DBackpropFilter", shape, inputs: { x: [n, h, h, ci], dy: [n, ho, ho, co] }, attrs: { strides: s, pad: "same", dataFormat: "NHWC", filterShape: [k, k, ci, co] }, forward },
-    { kernel: "Conv2DBackpropInput", shape, inputs: { dy: [n, ho, ho, co], filter: [k, k, ci, co] }, attrs: { strides: s, pad: "same", dataFormat: "NHWC", inputShape: [n, h, h, ci] }, forward },
+    {
+      kernel: "Conv2DBackpropFilter",
+      shape,
+      inputs: { x: [n, h, h, ci], dy: [n, ho, ho, co] },
+      attrs: { strides: s, pad: "same", dataFormat: "NHWC", filterShape: [k, k, ci, co] },
+      forward,
+    },
+    {
+      kernel: "Conv2DBackpropInput",
+      shape,
+      inputs: { dy: [n, ho, ho, co], filter: [k, k, ci, co] },
+      attrs: { strides: s, pad: "same", dataFormat: "NHWC", inputShape: [n, h, h, ci] },
+      forward,
+    },
   ];
 };
 const depthwise = (n: number, h: number, c: number, m = 1, s = 1): Case[] => {
@@ -39,8 +65,20 @@ const depthwise = (n: number, h: number, c: number, m = 1, s = 1): Case[] => {
   const shape = `${n}×${h}×${h}×${c} ×${m} k3 s${s} same`;
   const forward = { kernel: "DepthwiseConv2dNative", inputs: { x: [n, h, h, c], filter: [3, 3, c, m] }, attrs: { strides: s, pad: "same", dilations: 1 } };
   return [
-    { kernel: "DepthwiseConv2dNativeBackpropFilter", shape, inputs: { x: [n, h, h, c], dy: [n, ho, ho, c * m] }, attrs: { strides: s, pad: "same", dilations: 1, filterShape: [3, 3, c, m] }, forward },
-    { kernel: "DepthwiseConv2dNativeBackpropInput", shape, inputs: { dy: [n, ho, ho, c * m], filter: [3, 3, c, m] }, attrs: { strides: s, pad: "same", dilations: 1, inputShape: [n, h, h, c] }, forward },
+    {
+      kernel: "DepthwiseConv2dNativeBackpropFilter",
+      shape,
+      inputs: { x: [n, h, h, c], dy: [n, ho, ho, c * m] },
+      attrs: { strides: s, pad: "same", dilations: 1, filterShape: [3, 3, c, m] },
+      forward,
+    },
+    {
+      kernel: "DepthwiseConv2dNativeBackpropInput",
+      shape,
+      inputs: { dy: [n, ho, ho, c * m], filter: [3, 3, c, m] },
+      attrs: { strides: s, pad: "same", dilations: 1, inputShape: [n, h, h, c] },
+      forward,
+    },
   ];
 };
 const CASES: Case[] = [
@@ -58,14 +96,29 @@ const CASES: Case[] = [
   ...depthwise(32, 7, 256),
   ...depthwise(32, 24, 16, 2),
   ...conv(32, 7, 256, 256, 1),
-  { kernel: "MaxPoolGrad", shape: "64×48×48×16 2×2 s2", inputs: { dy: [64, 24, 24, 16], input: [64, 48, 48, 16], output: [64, 24, 24, 16] }, attrs: { filterSize: 2, strides: 2, pad: "valid" }, forward: { kernel: "MaxPool", inputs: { x: [64, 48, 48, 16] }, attrs: { filterSize: 2, strides: 2, pad: "valid" } } },
+  {
+    kernel: "MaxPoolGrad",
+    shape: "64×48×48×16 2×2 s2",
+    inputs: { dy: [64, 24, 24, 16], input: [64, 48, 48, 16], output: [64, 24, 24, 16] },
+    attrs: { filterSize: 2, strides: 2, pad: "valid" },
+    forward: { kernel: "MaxPool", inputs: { x: [64, 48, 48, 16] }, attrs: { filterSize: 2, strides: 2, pad: "valid" } },
+  },
   { kernel: "Transpose", shape: "64×48×48×16 → [3,1,2,0]", inputs: { x: [64, 48, 48, 16] }, attrs: { perm: [3, 1, 2, 0] }, forward: null },
-  { kernel: "BatchMatMul", shape: "512×256 ᵀ· 512×512 (dense head dW)", inputs: { a: [1, 512, 256], b: [1, 512, 512] }, attrs: { transposeA: true, transposeB: false }, forward: { kernel: "BatchMatMul", inputs: { a: [1, 512, 256], b: [1, 256, 512] }, attrs: { transposeA: false, transposeB: false } } },
+  {
+    kernel: "BatchMatMul",
+    shape: "512×256 ᵀ· 512×512 (dense head dW)",
+    inputs: { a: [1, 512, 256], b: [1, 512, 512] },
+    attrs: { transposeA: true, transposeB: false },
+    forward: { kernel: "BatchMatMul", inputs: { a: [1, 512, 256], b: [1, 256, 512] }, attrs: { transposeA: false, transposeB: false } },
+  },
 ];
 
 function random(shape: number[], seed: number): tf.Tensor {
   const r = rng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * 2 - 1), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * 2 - 1),
+    shape,
+  );
 }
 
 /** Median milliseconds of running `kernel` (outputs disposed; wasm kernels are synchronous). */
@@ -132,7 +185,9 @@ async function kernelRows() {
       forward_ms: forwardMs === null ? null : r2(forwardMs),
       forward_ratio: forwardMs === null ? null : r2(wasmMs / forwardMs),
     });
-    console.error(`${c.kernel} ${c.shape}: ${wasmMs.toFixed(1)} ms (forward ${forwardMs?.toFixed(1) ?? "–"}, cpu ${cpuMs.toFixed(0)}${stockMs === null ? "" : `, stock wasm ${stockMs.toFixed(1)}`})`);
+    console.error(
+      `${c.kernel} ${c.shape}: ${wasmMs.toFixed(1)} ms (forward ${forwardMs?.toFixed(1) ?? "–"}, cpu ${cpuMs.toFixed(0)}${stockMs === null ? "" : `, stock wasm ${stockMs.toFixed(1)}`})`,
+    );
   }
   return rows;
 }
@@ -142,7 +197,13 @@ async function trainingRows(steps: number) {
   const recipes: { recipe: string; net: NetSpec; data: () => TrainingDataset; batch: number }[] = [
     ...(["cnn-s", "cnn-m"] as const).map((id) => ({
       recipe: `scratch ${id} 48 px, batch 128 in 2 shards`,
-      net: { kind: "scratch-cnn" as const, inputSize: 48, stages: CNN_ARCHITECTURES[id].stages.map((filters) => ({ filters, convs: CNN_ARCHITECTURES[id].convs })), dropout: 0.3, classes: 7 },
+      net: {
+        kind: "scratch-cnn" as const,
+        inputSize: 48,
+        stages: CNN_ARCHITECTURES[id].stages.map((filters) => ({ filters, convs: CNN_ARCHITECTURES[id].convs })),
+        dropout: 0.3,
+        classes: 7,
+      },
       data: () => {
         const d = allocatePixelDataset(1024, 48, 1);
         new Uint8Array(d.buffer).forEach((_, i, a) => (a[i] = (i * 7919) % 251));
@@ -174,7 +235,10 @@ async function trainingRows(steps: number) {
           return {
             indices,
             labels: Int32Array.from(indices, (i) => i % 7),
-            draws: data.kind === "pixels" ? drawAugmentations(indices.length, 48, { ...NO_AUGMENTATION, flip: true, rotation: 15, shift: 0.1, zoom: 0.15, erase: 0.25 }, step * 2 + s) : null,
+            draws:
+              data.kind === "pixels"
+                ? drawAugmentations(indices.length, 48, { ...NO_AUGMENTATION, flip: true, rotation: 15, shift: 0.1, zoom: 0.15, erase: 0.25 }, step * 2 + s)
+                : null,
             classWeights: null,
             labelSmoothing: 0,
             batchTotal: r.batch,

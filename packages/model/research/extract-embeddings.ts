@@ -7,14 +7,16 @@
  */
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
+
 import * as tf from "@tensorflow/tfjs";
-import { selectNodeBackend } from "../src/backend.node.ts";
+
+import { decodeAll, listClassFolders } from "../scripts/lib/class-folders.ts";
+import { ML_CACHE, runMain, SHARED_DATA } from "../scripts/lib/paths.ts";
 import { BACKBONE_IDS, embedImages, isBackboneId, loadBackbone, type BackboneId } from "../src/backbones/index.ts";
-import { EmbeddingWriter, hashPaths, readIndex, writeIndex, type DatasetIndex } from "./lib/embedding-cache.node.ts";
+import { selectNodeBackend } from "../src/backend.node.ts";
 import { nodeModelSources } from "../src/model-files.node.ts";
 import { pixelsToBatch, type PixelImage } from "../src/preprocess.ts";
-import { decodeAll, listClassFolders } from "../scripts/lib/class-folders.ts";
-import { ML_CACHE, SHARED_DATA, runMain } from "../scripts/lib/paths.ts";
+import { EmbeddingWriter, hashPaths, readIndex, writeIndex, type DatasetIndex } from "./lib/embedding-cache.node.ts";
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +41,10 @@ runMain(async () => {
   const batch = Number(values.batch);
   const flips = { no: [false], yes: [true], only: [true], both: [false, true] }[values.flip!];
   if (!flips) throw new Error(`--flip must be no, yes or both, not "${values.flip}".`);
-  const ids = values.backbones!.split(",").map((s) => s.trim()).filter(Boolean);
+  const ids = values
+    .backbones!.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = ids.filter((id) => !isBackboneId(id));
   if (unknown.length) throw new Error(`Unknown backbone(s) ${unknown.join(", ")}; choose from ${BACKBONE_IDS.join(", ")}.`);
 
@@ -65,7 +70,13 @@ runMain(async () => {
     const backbone = await loadBackbone(id, sources);
     for (const flip of flips) {
       const writer = await EmbeddingWriter.open(values.cache!, {
-        dataset, backbone: id, flip, dim: backbone.dim, count: images.length, listHash: index.listHash, input: backbone.input,
+        dataset,
+        backbone: id,
+        flip,
+        dim: backbone.dim,
+        count: images.length,
+        listHash: index.listHash,
+        input: backbone.input,
       });
       const label = `${id}${flip ? "-flip" : ""}`;
       if (writer.complete) {

@@ -7,13 +7,15 @@
 import { mkdir, readdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+
 import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
+
+import { REPO_ROOT, runMain, SHARED_DATA } from "../scripts/lib/paths.ts";
 import { selectNodeBackend } from "../src/backend.node.ts";
 import { cropFaces, DEFAULT_FACE_BOX } from "../src/face-crop.ts";
 import { BlazeFaceDetector } from "../src/face-detect/blazeface.ts";
 import { nodeModelSources } from "../src/model-files.node.ts";
-import { REPO_ROOT, runMain, SHARED_DATA } from "../scripts/lib/paths.ts";
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +41,10 @@ async function webcamFrame(file: string): Promise<tf.Tensor3D> {
 }
 
 async function tile(pixels: Uint8Array, size: number): Promise<Buffer> {
-  return sharp(Buffer.from(pixels), { raw: { width: size, height: size, channels: 3 } }).resize(TILE, TILE, { kernel: "nearest" }).png().toBuffer();
+  return sharp(Buffer.from(pixels), { raw: { width: size, height: size, channels: 3 } })
+    .resize(TILE, TILE, { kernel: "nearest" })
+    .png()
+    .toBuffer();
 }
 
 runMain(async () => {
@@ -47,14 +52,22 @@ runMain(async () => {
   const framing = { scale: Number(values.scale), shiftY: Number(values["shift-y"]) };
   const detector = await BlazeFaceDetector.load(nodeModelSources().human);
   const photos = join(SHARED_DATA, "facial-expressions/images");
-  const names = (await readdir(photos)).sort().filter((_, i) => i % 97 === 0).slice(0, Number(values.count));
+  const names = (await readdir(photos))
+    .sort()
+    .filter((_, i) => i % 97 === 0)
+    .slice(0, Number(values.count));
   const tiles: Buffer[] = [];
   for (const name of names) {
     const frame = await webcamFrame(join(photos, name));
     const [face] = await detector.detect(frame);
     if (face) {
       const crop = cropFaces(frame, [face.box], { size: 48, framing, colour: "gray" });
-      tiles.push(await tile(Uint8Array.from(await crop.data(), (v) => Math.round(v)), 48));
+      tiles.push(
+        await tile(
+          Uint8Array.from(await crop.data(), (v) => Math.round(v)),
+          48,
+        ),
+      );
       crop.dispose();
     }
     frame.dispose();
@@ -62,7 +75,11 @@ runMain(async () => {
   const fer = join(SHARED_DATA, "fer2013/val");
   for (const cls of ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise", "happy"]) {
     const files = (await readdir(join(fer, cls))).sort();
-    const { data } = await sharp(join(fer, cls, files[7]!)).toColourspace("srgb").removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data } = await sharp(join(fer, cls, files[7]!))
+      .toColourspace("srgb")
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     tiles.push(await tile(new Uint8Array(data), 48));
   }
   const rows = Math.ceil(tiles.length / COLUMNS);

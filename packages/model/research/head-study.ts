@@ -6,22 +6,24 @@
  * Early stopping uses a stratified 10% holdout of train (never val); val is only evaluated, and
  * is where temperatures are fitted ("valFit", optimistic) or cross-fitted over two val halves.
  */
+import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+
 import * as tf from "@tensorflow/tfjs";
-import { selectNodeBackend } from "../src/backend.node.ts";
+
+import { decodeAll } from "../scripts/lib/class-folders.ts";
+import { ML_CACHE, runMain } from "../scripts/lib/paths.ts";
 import { classifyCanonical, loadZeroShot, ZERO_SHOT_IDS } from "../src/backbones/index.ts";
+import { selectNodeBackend } from "../src/backend.node.ts";
 import { EXPRESSION_CLASSES, type ExpressionClass } from "../src/classes.ts";
-import { cacheFile, readEmbeddings, readIndex, type DatasetIndex } from "./lib/embedding-cache.node.ts";
 import { fitStandardizer, LOGISTIC_HEAD, MLP_HEAD, predictHead, standardize, trainHead, type HeadConfig } from "../src/head.ts";
 import { fitTemperature, logProbs, report, softmaxWithTemperature, type ClassificationReport } from "../src/metrics.ts";
 import { nodeModelSources } from "../src/model-files.node.ts";
 import { pixelsToBatch } from "../src/preprocess.ts";
 import { rng } from "../src/training/random.ts";
-import { decodeAll } from "../scripts/lib/class-folders.ts";
-import { ML_CACHE, runMain } from "../scripts/lib/paths.ts";
-import { existsSync } from "node:fs";
+import { cacheFile, readEmbeddings, readIndex, type DatasetIndex } from "./lib/embedding-cache.node.ts";
 
 const { values } = parseArgs({
   options: {
@@ -49,7 +51,6 @@ const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 function summarize(r: ClassificationReport) {
   return { acc: round(r.accuracy), macroF1: round(r.macroF1), nll: round(r.nll), ece: round(r.ece) };
 }
-
 
 /** Stratified split of row indices: `fraction` of each class goes to the second list. */
 function stratifiedSplit(labels: Int32Array, fraction: number, seed: number): [number[], number[]] {
@@ -116,8 +117,15 @@ function hasFlip(dataset: string, backbones: string[]): boolean {
 function crossFittedProbs(logits: Float32Array, labels: Int32Array, k: number, seed: number): Float32Array {
   const [a, b] = stratifiedSplit(labels, 0.5, seed + 7);
   const out = new Float32Array(logits.length);
-  for (const [fitRows, applyRows] of [[a, b], [b, a]] as const) {
-    const t = fitTemperature(takeRows(logits, k, fitRows), Int32Array.from(fitRows, (r) => labels[r]!), k);
+  for (const [fitRows, applyRows] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    const t = fitTemperature(
+      takeRows(logits, k, fitRows),
+      Int32Array.from(fitRows, (r) => labels[r]!),
+      k,
+    );
     const p = softmaxWithTemperature(takeRows(logits, k, applyRows), k, t);
     applyRows.forEach((r, i) => out.set(p.subarray(i * k, (i + 1) * k), r * k));
   }
@@ -136,7 +144,10 @@ function calibrationBlock(probs: Float32Array, labels: Int32Array, k: number, se
 }
 
 async function zeroShot(valIndex: DatasetIndex, classes: ExpressionClass[]) {
-  const images = await decodeAll(valIndex.root, valIndex.paths.map((path, i) => ({ path, label: valIndex.labels[i]! })));
+  const images = await decodeAll(
+    valIndex.root,
+    valIndex.paths.map((path, i) => ({ path, label: valIndex.labels[i]! })),
+  );
   const labels = Int32Array.from(valIndex.labels, (l) => classes.indexOf(l));
   const columns = classes.map((c) => EXPRESSION_CLASSES.indexOf(c));
   const sources = nodeModelSources();
@@ -161,7 +172,9 @@ async function zeroShot(valIndex: DatasetIndex, classes: ExpressionClass[]) {
       val: calibrationBlock(plain, labels, classes.length, 1),
       valTTA: calibrationBlock(tta, labels, classes.length, 1),
     };
-    console.error(`zero-shot ${id}: acc ${report(plain, labels, classes.length).accuracy.toFixed(4)} (TTA ${report(tta, labels, classes.length).accuracy.toFixed(4)})`);
+    console.error(
+      `zero-shot ${id}: acc ${report(plain, labels, classes.length).accuracy.toFixed(4)} (TTA ${report(tta, labels, classes.length).accuracy.toFixed(4)})`,
+    );
     model.dispose();
   }
   return rows;
@@ -186,7 +199,10 @@ runMain(async () => {
     ...(values.l2 ? { l2: Number(values.l2) } : {}),
   };
   const results: unknown[] = [];
-  for (const set of values.sets!.split(";").map((s) => s.trim()).filter(Boolean)) {
+  for (const set of values
+    .sets!.split(";")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const backbones = set.split("+");
     const flipAug = values["flip-aug"] === "yes" && hasFlip(values.train!, backbones);
     const tta = hasFlip(values.val!, backbones);
@@ -235,7 +251,12 @@ runMain(async () => {
         };
         if (xValFlip) {
           const pFlip = await predictHead(trained.model, xValFlip, dim);
-          row.valTTA = calibrationBlock(pVal.map((v, i) => (v + pFlip[i]!) / 2), yVal, k, seed);
+          row.valTTA = calibrationBlock(
+            pVal.map((v, i) => (v + pFlip[i]!) / 2),
+            yVal,
+            k,
+            seed,
+          );
         }
         trained.model.dispose();
         console.error(JSON.stringify(row));

@@ -7,15 +7,17 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+
 import * as tf from "@tensorflow/tfjs";
-import { selectNodeBackend } from "../src/backend.node.ts";
+
+import { decodeAll, listClassFolders } from "../scripts/lib/class-folders.ts";
+import { runMain, SHARED_DATA } from "../scripts/lib/paths.ts";
+import { ZERO_SHOT_CLASSES } from "../src/artifact/zero-shot-expression-model.ts";
 import { classifyCanonical, loadZeroShot } from "../src/backbones/index.ts";
+import { selectNodeBackend } from "../src/backend.node.ts";
 import { EXPRESSION_CLASSES } from "../src/classes.ts";
 import { expectedCalibrationError, fitTemperature, logProbs, report, softmaxWithTemperature } from "../src/metrics.ts";
 import { nodeModelSources } from "../src/model-files.node.ts";
-import { ZERO_SHOT_CLASSES } from "../src/artifact/zero-shot-expression-model.ts";
-import { decodeAll, listClassFolders } from "../scripts/lib/class-folders.ts";
-import { runMain, SHARED_DATA } from "../scripts/lib/paths.ts";
 
 const { values } = parseArgs({ options: { val: { type: "string", default: "fer2013/val" }, target: { type: "string", default: "0.7" } } });
 

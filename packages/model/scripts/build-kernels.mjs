@@ -1,9 +1,10 @@
 // Builds assembly/kernels.ts (AssemblyScript) into src/wasm-kernels/mien-kernels.wasm.
 // `--check` builds to a temporary file and fails if the committed binary differs.
-import { readFileSync, mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+
 import asc from "assemblyscript/asc";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { rng } from "./training/random.ts";
 
 /**
@@ -75,9 +76,15 @@ export function augmentBatch(crops: tf.Tensor4D, draws: readonly AugmentationDra
   const [n, h, w] = crops.shape;
   if (draws.length !== n) throw new Error(`augmentBatch got ${draws.length} draws for ${n} images.`);
   return tf.tidy(() => {
-    const transforms = tf.tensor2d(draws.map((d) => transformRow(d, w, h)), [n, 8]);
+    const transforms = tf.tensor2d(
+      draws.map((d) => transformRow(d, w, h)),
+      [n, 8],
+    );
     const moved = tf.image.transform(tf.cast(crops, "float32"), transforms, "bilinear", "nearest");
-    const gain = tf.tensor4d(draws.map((d) => d.brightness), [n, 1, 1, 1]);
+    const gain = tf.tensor4d(
+      draws.map((d) => d.brightness),
+      [n, 1, 1, 1],
+    );
     return tf.clipByValue(tf.mul(moved, gain), 0, 255) as tf.Tensor4D;
   });
 }

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
+
 import { configureWasmPaths, useFirstWorking, type BackendAttempt, type BackendChoice } from "./backend.ts";
 import { registerWasmTrainingKernels } from "./wasm-kernels/index.ts";
 

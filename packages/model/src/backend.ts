@@ -54,11 +54,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
 }
 
 /** Shared by the browser and Node selectors: `attempts` holds earlier failures to report. */
-export async function useFirstWorking(
-  order: readonly string[],
-  attempts: BackendAttempt[],
-  log: (message: string) => void,
-): Promise<BackendChoice> {
+export async function useFirstWorking(order: readonly string[], attempts: BackendAttempt[], log: (message: string) => void): Promise<BackendChoice> {
   for (const name of order) {
     const error = await trySetBackend(name);
     if (error === null) {

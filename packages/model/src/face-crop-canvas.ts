@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import * as tf from "@tensorflow/tfjs";
+
 import { cropRegion, grayToThree, type Box, type CropOptions } from "./face-crop.ts";
 import { BLAZEFACE_INPUT, letterbox, type Letterbox } from "./face-detect/blazeface.ts";
 

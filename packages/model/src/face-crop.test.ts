@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { cropFaces, cropRegion, grayToThree } from "./face-crop.ts";
 
 const FRAME = { width: 640, height: 480 };
@@ -38,7 +39,14 @@ describe("cropRegion", () => {
 
 describe("cropFaces", () => {
   it("cuts exactly the framed square: a white square on black crops to pure white", async () => {
-    const frame = tf.tidy(() => tf.pad(tf.fill([100, 100, 3], 255), [[50, 330], [300, 240], [0, 0]]) as tf.Tensor3D);
+    const frame = tf.tidy(
+      () =>
+        tf.pad(tf.fill([100, 100, 3], 255), [
+          [50, 330],
+          [300, 240],
+          [0, 0],
+        ]) as tf.Tensor3D,
+    );
     const crops = cropFaces(frame, [{ x: 300, y: 50, width: 100, height: 100 }], { size: 20, framing: { scale: 1, shiftY: 0 }, colour: "rgb" });
     expect(crops.shape).toEqual([1, 20, 20, 3]);
     expect(await crops.min().data()).toEqual(new Float32Array([255]));

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { DEFAULT_FACE_BOX, type FaceBoxFraming } from "./face-box.ts";
 
 /** An axis-aligned box in frame pixels. */

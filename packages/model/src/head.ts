@@ -87,7 +87,9 @@ export function buildHead(inputDim: number, numClasses: number, config: HeadConf
     model.add(tf.layers.dense({ units, activation: "relu", kernelRegularizer: reg, kernelInitializer: tf.initializers.heNormal({ seed: seed++ }) }));
     if (config.dropout > 0) model.add(tf.layers.dropout({ rate: config.dropout, seed: seed++ }));
   }
-  model.add(tf.layers.dense({ units: numClasses, activation: "softmax", kernelRegularizer: reg, kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }) }));
+  model.add(
+    tf.layers.dense({ units: numClasses, activation: "softmax", kernelRegularizer: reg, kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }) }),
+  );
   model.compile({ optimizer: tf.train.adam(config.learningRate), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
   return model;
 }

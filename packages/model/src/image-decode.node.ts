@@ -1,4 +1,5 @@
 import sharp from "sharp";
+
 import type { PixelImage } from "./preprocess.ts";
 
 const decode = (bytes: Uint8Array | Buffer) => sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });

@@ -25,7 +25,15 @@ export { backboneProvenance, HUMAN_EMOTION_PROVENANCE, FACE_API_EXPRESSION_PEER_
 export type { TrainingRecipe, TrainingImage, Split as TrainingSplit } from "./training/recipe.ts";
 export type { EpochResult } from "./training/head-trainer.ts";
 export * from "./face-crop.ts";
-export { BlazeFaceDetector, BLAZEFACE_FILE, BLAZEFACE_INPUT, letterbox, type DetectedFace, type DetectOptions, type Letterbox } from "./face-detect/blazeface.ts";
+export {
+  BlazeFaceDetector,
+  BLAZEFACE_FILE,
+  BLAZEFACE_INPUT,
+  letterbox,
+  type DetectedFace,
+  type DetectOptions,
+  type Letterbox,
+} from "./face-detect/blazeface.ts";
 export {
   ZERO_SHOT_CLASSES,
   ZERO_SHOT_DESCRIPTION,

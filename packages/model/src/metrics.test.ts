@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { expectedCalibrationError, fitTemperature, report, softmaxWithTemperature } from "./metrics.ts";
 
 describe("report", () => {
@@ -22,7 +23,7 @@ describe("fitTemperature", () => {
   it("recovers the temperature that made over-confident logits", () => {
     // Labels drawn from softmax(z); the model reports 3·z, so the best T is about 3.
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const k = 3;
     const n = 4000;
     const logits = new Float32Array(n * k);

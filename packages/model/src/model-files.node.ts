@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+
 import type { ModelSources, ReadModelFile } from "./model-files.ts";
 
 const require = createRequire(import.meta.url);

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { pixelsToTensor, preprocess, type InputSpec, type PixelImage } from "./preprocess.ts";
 
 const FACE_API: InputSpec = { size: 112, channels: 3, mean: [122.782, 117.001, 104.298], scale: 1 / 255 };

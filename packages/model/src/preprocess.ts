@@ -80,9 +80,20 @@ function squareResize(x: tf.Tensor4D, side: number): tf.Tensor4D {
   if (h !== w) {
     const diff = Math.abs(h - w);
     const before = Math.floor(diff / 2);
-    const pad: Array<[number, number]> = h > w
-      ? [[0, 0], [0, 0], [before, diff - before], [0, 0]]
-      : [[0, 0], [before, diff - before], [0, 0], [0, 0]];
+    const pad: Array<[number, number]> =
+      h > w
+        ? [
+            [0, 0],
+            [0, 0],
+            [before, diff - before],
+            [0, 0],
+          ]
+        : [
+            [0, 0],
+            [before, diff - before],
+            [0, 0],
+            [0, 0],
+          ];
     square = tf.pad(x, pad);
   }
   const s = square.shape[1];
@@ -94,17 +105,16 @@ function squareResize(x: tf.Tensor4D, side: number): tf.Tensor4D {
  * THE preprocessing shared by training, screening and the browser: face crops (pixels or a
  * [n, h, w, 3] 0..255 tensor) → the normalised input tensor one backbone expects.
  */
-export function preprocess(
-  input: readonly PixelImage[] | tf.Tensor4D,
-  spec: InputSpec,
-  options: PreprocessOptions = {},
-): tf.Tensor4D {
+export function preprocess(input: readonly PixelImage[] | tf.Tensor4D, spec: InputSpec, options: PreprocessOptions = {}): tf.Tensor4D {
   return tf.tidy(() => {
     const batch = input instanceof tf.Tensor ? tf.cast(input, "float32") : pixelsToBatch(input);
     let x: tf.Tensor4D;
     if (spec.crop) {
       const n = batch.shape[0];
-      const boxes = tf.tensor2d(Array.from({ length: n }, () => [...spec.crop!]), [n, 4]);
+      const boxes = tf.tensor2d(
+        Array.from({ length: n }, () => [...spec.crop!]),
+        [n, 4],
+      );
       const idx = tf.range(0, n, 1, "int32") as tf.Tensor1D;
       x = tf.image.cropAndResize(squareResize(batch, Math.max(batch.shape[1], batch.shape[2])), boxes, idx, [spec.size, spec.size], "bilinear");
     } else {

@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+
 import { promoteVersion, rollbackAlias, rollbackTarget } from "./aliases.ts";
 
 /** Registry rows only: alias moves never read the artifact files. */
@@ -14,7 +17,8 @@ async function addVersion(t: TestDatabase, number: number): Promise<string> {
 describe("the active alias (real PostgreSQL)", () => {
   let t: TestDatabase;
   const ids: string[] = [];
-  const active = async () => (await t.db.modelAlias.findUnique({ where: { name: "active" }, select: { version: { select: { number: true } } } }))?.version.number;
+  const active = async () =>
+    (await t.db.modelAlias.findUnique({ where: { name: "active" }, select: { version: { select: { number: true } } } }))?.version.number;
 
   beforeAll(async () => {
     t = await createTestDatabase("mien_registry_alias");

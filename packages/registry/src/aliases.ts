@@ -1,5 +1,6 @@
 import { audit, type Db, type Prisma } from "@mien/db";
 import { AppError } from "@mien/errors";
+
 import { ACTIVE_ALIAS } from "./keys.ts";
 
 export class AliasError extends AppError {
@@ -22,7 +23,14 @@ async function lockAlias(tx: Prisma.TransactionClient, alias: string) {
   return tx.modelAlias.findUnique({ where: { name: alias }, select: { version: { select: { id: true, number: true } } } });
 }
 
-async function move(tx: Prisma.TransactionClient, alias: string, to: { id: string; number: number }, from: { id: string; number: number } | null, action: "promote" | "bootstrap" | "rollback", actorId: string | null): Promise<void> {
+async function move(
+  tx: Prisma.TransactionClient,
+  alias: string,
+  to: { id: string; number: number },
+  from: { id: string; number: number } | null,
+  action: "promote" | "bootstrap" | "rollback",
+  actorId: string | null,
+): Promise<void> {
   await tx.modelAlias.upsert({
     where: { name: alias },
     create: { name: alias, versionId: to.id, updatedById: actorId },
@@ -30,17 +38,20 @@ async function move(tx: Prisma.TransactionClient, alias: string, to: { id: strin
   });
   await tx.modelAliasChange.create({ data: { alias, fromVersionId: from?.id ?? null, toVersionId: to.id, action, actorId } });
   await audit(tx, {
-      actorId,
-      action: `model.${action}`,
-      entityType: "model_alias",
-      entityId: alias,
-      before: from ? { versionId: from.id, number: from.number } : undefined,
-      after: { versionId: to.id, number: to.number },
-    });
+    actorId,
+    action: `model.${action}`,
+    entityType: "model_alias",
+    entityId: alias,
+    before: from ? { versionId: from.id, number: from.number } : undefined,
+    after: { versionId: to.id, number: to.number },
+  });
 }
 
 /** Points `alias` (default "active") at a version; audited, and kept in the alias history for roll back. */
-export async function promoteVersion(db: Db, input: { versionId: string; actorId: string | null; alias?: string; action?: "promote" | "bootstrap" }): Promise<AliasMove> {
+export async function promoteVersion(
+  db: Db,
+  input: { versionId: string; actorId: string | null; alias?: string; action?: "promote" | "bootstrap" },
+): Promise<AliasMove> {
   const alias = input.alias ?? ACTIVE_ALIAS;
   return db.$transaction(async (tx) => {
     const current = await lockAlias(tx, alias);
@@ -76,7 +87,8 @@ export async function rollbackAlias(db: Db, input: { actorId: string | null; ali
     const current = await lockAlias(tx, alias);
     if (!current) throw new AliasError(`No version is ${alias} yet, so there is nothing to roll back.`, "PRECONDITION_FAILED");
     const target = await rollbackTarget(tx, alias);
-    if (!target) throw new AliasError(`Version ${current.version.number} is the first ${alias} version; there is no earlier one to roll back to.`, "PRECONDITION_FAILED");
+    if (!target)
+      throw new AliasError(`Version ${current.version.number} is the first ${alias} version; there is no earlier one to roll back to.`, "PRECONDITION_FAILED");
     await move(tx, alias, target, current.version, "rollback", input.actorId);
     return { alias, fromVersion: current.version, toVersion: target, changed: true };
   });

@@ -3,9 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { LocalStorage, type Storage } from "@mien/storage";
+
 import { promoteVersion } from "./aliases.ts";
 import { PublishError, publishVersion, verifyVersionFiles } from "./publish.ts";
 import { readVersionFile } from "./read.ts";
@@ -62,9 +65,7 @@ function budgetDisk(dir: string, size: string): SmallDisk {
 }
 
 function walk(root: string, sub = ""): string[] {
-  return readdirSync(join(root, sub), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(root, join(sub, e.name)) : [join(sub, e.name)],
-  );
+  return readdirSync(join(root, sub), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(root, join(sub, e.name)) : [join(sub, e.name)]));
 }
 
 describe("the disk fills up while a version is published (real PostgreSQL, real tmpfs)", () => {
@@ -100,7 +101,9 @@ describe("the disk fills up while a version is published (real PostgreSQL, real 
       disk = budgetDisk(root, "256k");
     }
     // Something is active already, and must stay so (registry rows only: the alias never reads files).
-    const old = await t.db.modelVersion.create({ data: { number: 1, contentHash: "0".repeat(64), artifactKey: `models/${"0".repeat(64)}/`, manifest: {}, metrics: {} } });
+    const old = await t.db.modelVersion.create({
+      data: { number: 1, contentHash: "0".repeat(64), artifactKey: `models/${"0".repeat(64)}/`, manifest: {}, metrics: {} },
+    });
     await promoteVersion(t.db, { versionId: old.id, actorId: null, action: "bootstrap" });
     activeId = old.id;
   });

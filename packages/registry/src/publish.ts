@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
+
 import type { Db, Prisma } from "@mien/db";
 import { parseArtifactManifest, type ArtifactManifest } from "@mien/model/manifest";
 import type { Storage } from "@mien/storage";
+
 import { stagingPrefix, versionFileKey } from "./keys.ts";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -65,7 +67,8 @@ async function putVerified(storage: Storage, key: string, bytes: Uint8Array): Pr
     throw new PublishError(`Storage is full (ENOSPC) while writing ${key}: nothing was published. Free space in storage, then publish again.`, { cause: err });
   }
   const back = await storage.get(key);
-  if (back.byteLength !== bytes.byteLength || sha256(back) !== sha256(bytes)) throw new PublishError(`Storage returned other bytes for ${key} than were written.`);
+  if (back.byteLength !== bytes.byteLength || sha256(back) !== sha256(bytes))
+    throw new PublishError(`Storage returned other bytes for ${key} than were written.`);
 }
 
 /**
@@ -89,7 +92,10 @@ export async function publishVersion(db: Db, storage: Storage, input: PublishInp
     for (const [name, bytes] of input.files) {
       const key = versionFileKey(contentHash, name);
       // Content-addressed: an existing file with the right bytes is the same file.
-      const present = await storage.get(key).then((b) => sha256(b) === sha256(bytes)).catch(() => false);
+      const present = await storage
+        .get(key)
+        .then((b) => sha256(b) === sha256(bytes))
+        .catch(() => false);
       if (!present) {
         written.push(key);
         await putVerified(storage, key, await storage.get(`${staging}${name}`));
@@ -100,7 +106,10 @@ export async function publishVersion(db: Db, storage: Storage, input: PublishInp
       // One publisher at a time, so version numbers are gapless and a job never publishes twice.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('mien.model_version.publish'))`;
       if (input.trainingJobId) {
-        const again = await tx.modelVersion.findUnique({ where: { trainingJobId: input.trainingJobId }, select: { id: true, number: true, contentHash: true } });
+        const again = await tx.modelVersion.findUnique({
+          where: { trainingJobId: input.trainingJobId },
+          select: { id: true, number: true, contentHash: true },
+        });
         if (again) return { ...again, created: false };
       }
       const same = await tx.modelVersion.findUnique({ where: { contentHash }, select: { id: true, number: true, contentHash: true, trainingJobId: true } });
@@ -112,7 +121,8 @@ export async function publishVersion(db: Db, storage: Storage, input: PublishInp
       }
       // A failed publish of the same content may have removed files this one found present (see removeUnpublished).
       for (const name of input.files.keys()) {
-        if (!(await storage.exists(versionFileKey(contentHash, name)))) throw new PublishError(`${name} disappeared from storage while publishing; publish again.`);
+        if (!(await storage.exists(versionFileKey(contentHash, name))))
+          throw new PublishError(`${name} disappeared from storage while publishing; publish again.`);
       }
       const last = await tx.modelVersion.aggregate({ _max: { number: true } });
       const version = await tx.modelVersion.create({

@@ -1,6 +1,7 @@
 import type { Db } from "@mien/db";
-import { isNotFound, type Storage } from "@mien/storage";
 import type { ArtifactManifest } from "@mien/model/manifest";
+import { isNotFound, type Storage } from "@mien/storage";
+
 import { ACTIVE_ALIAS, FILE_RE, SHA256_RE, versionFileKey } from "./keys.ts";
 
 export interface ActiveModel {

@@ -1,9 +1,12 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { LocalStorage } from "@mien/storage";
+
 import { PublishError } from "./publish.ts";
 import { registerVersionDir } from "./register-dir.ts";
 

@@ -1,7 +1,9 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+
 import type { Db } from "@mien/db";
 import type { Storage } from "@mien/storage";
+
 import { promoteVersion } from "./aliases.ts";
 import { ACTIVE_ALIAS } from "./keys.ts";
 import { publishVersion, type PublishedVersion } from "./publish.ts";

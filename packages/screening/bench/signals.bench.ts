@@ -9,15 +9,17 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+
 import { runImport } from "@mien/dataset";
 import { createTestDatabase } from "@mien/db/testing";
 import { LocalStorage } from "@mien/storage";
-import { runScreening } from "../src/run/run-screening.ts";
+
 import { screeningOptions } from "../src/options.ts";
+import { runScreening } from "../src/run/run-screening.ts";
 import { sharedData } from "../src/testing/index.ts";
 import { THRESHOLDS } from "../src/thresholds.ts";
-import { plantSet, type PlantedCase, type Signal } from "./plant/planted-set.ts";
 import type { FontPool } from "./plant/fonts.ts";
+import { plantSet, type PlantedCase, type Signal } from "./plant/planted-set.ts";
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +56,15 @@ try {
   await runScreening({ db: t.db, storage, log }, run.id);
 
   const rows = await t.db.image.findMany({
-    select: { sourcePath: true, duplicateGroup: true, ocrScore: true, ocrText: true, faceCount: true, sharpness: true, flags: { select: { reason: true, detail: true } } },
+    select: {
+      sourcePath: true,
+      duplicateGroup: true,
+      ocrScore: true,
+      ocrText: true,
+      faceCount: true,
+      sharpness: true,
+      flags: { select: { reason: true, detail: true } },
+    },
   });
   const byFile = new Map(rows.map((r) => [r.sourcePath.split("/").pop()!, r]));
   const stageRows = await t.db.screeningStage.findMany({ where: { runId: run.id } });
@@ -63,7 +73,7 @@ try {
     return s && s.seconds > 0 ? Math.round((s.processed / s.seconds) * 10) / 10 : null;
   };
   const causes = (r: (typeof rows)[number]) =>
-    r.flags.filter((f) => f.reason === "unclear").flatMap((f) => ((f.detail as { causes?: string[] } | null)?.causes ?? []));
+    r.flags.filter((f) => f.reason === "unclear").flatMap((f) => (f.detail as { causes?: string[] } | null)?.causes ?? []);
   /** Whether screening flagged this image for the signal. */
   const flagged: Record<Signal, (r: (typeof rows)[number]) => boolean> = {
     text: (r) => r.flags.some((f) => f.reason === "text_overlay"),
@@ -122,7 +132,12 @@ try {
     perCondition: Number(values.per),
     fonts: values.fonts,
     images: cases.length,
-    thresholds: { ocrScore: THRESHOLDS.ocrScore, sharpness: THRESHOLDS.sharpness, duplicateHamming: THRESHOLDS.duplicateHamming, duplicateCorrelation: THRESHOLDS.duplicateCorrelation },
+    thresholds: {
+      ocrScore: THRESHOLDS.ocrScore,
+      sharpness: THRESHOLDS.sharpness,
+      duplicateHamming: THRESHOLDS.duplicateHamming,
+      duplicateCorrelation: THRESHOLDS.duplicateCorrelation,
+    },
     signals,
     seconds: Math.round((performance.now() - started) / 100) / 10,
     loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,

@@ -1,8 +1,10 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+
 import { analyseImage } from "@mien/dataset";
-import { decodeRgb } from "./decode.ts";
+
 import { sharpness, sharpnessOf, unclearCauses } from "./blur.ts";
+import { decodeRgb } from "./decode.ts";
 import { corpusImage } from "./testing/index.ts";
 import { THRESHOLDS } from "./thresholds.ts";
 

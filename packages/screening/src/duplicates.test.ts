@@ -1,8 +1,11 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+
 import { analyseImage, hammingDistance as hammingOf } from "@mien/dataset";
+
 import { greySquare } from "./decode.ts";
 import { alignedCorrelation, correlation, groupsOf, pairsAcrossCrops, pairsWithin, splitHashes } from "./duplicates.ts";
 import { corpusImage, sharedData } from "./testing/index.ts";
@@ -22,7 +25,10 @@ function randomHashes(count: number, seed = 42n): bigint[] {
 }
 
 function flipBits(h: bigint, bits: number[]): bigint {
-  return BigInt.asIntN(64, bits.reduce((v, b) => v ^ (1n << BigInt(b)), BigInt.asUintN(64, h)));
+  return BigInt.asIntN(
+    64,
+    bits.reduce((v, b) => v ^ (1n << BigInt(b)), BigInt.asUintN(64, h)),
+  );
 }
 
 /** All pairs compared, counting differing bits one at a time (independent of the popcount under test). */
@@ -90,14 +96,27 @@ describe("pairsWithin (multi-index hashing)", () => {
 
 describe("groupsOf", () => {
   it("joins chains into one group named by its smallest member and leaves singles out", () => {
-    expect(Array.from(groupsOf(6, [{ a: 4, b: 2 }, { a: 2, b: 5 }, { a: 0, b: 1 }]))).toEqual([0, 0, 2, -1, 2, 2]);
+    expect(
+      Array.from(
+        groupsOf(6, [
+          { a: 4, b: 2 },
+          { a: 2, b: 5 },
+          { a: 0, b: 1 },
+        ]),
+      ),
+    ).toEqual([0, 0, 2, -1, 2, 2]);
   });
 });
 
 describe("correlation", () => {
   it("is 1 for the same picture at another brightness and contrast, lower for other content, 0 for a flat image", () => {
     const a = Array.from({ length: 64 }, (_, i) => (i * 37) % 101);
-    expect(correlation(a, a.map((v) => v * 0.5 + 40))).toBeCloseTo(1, 10);
+    expect(
+      correlation(
+        a,
+        a.map((v) => v * 0.5 + 40),
+      ),
+    ).toBeCloseTo(1, 10);
     expect(correlation(a, [...a].reverse())).toBeLessThan(0.5);
     expect(correlation(a, new Array(64).fill(7))).toBe(0);
     expect(() => correlation(a, [1, 2])).toThrow(/one size/);
@@ -142,13 +161,18 @@ describe("near-duplicates on real images", () => {
 
 describe("crop hashes", () => {
   it("find copies cropped 6% from a corner, which the plain pHash misses, and pair no two different faces", async () => {
-    const names = readdirSync(join(sharedData(), "facial-expressions", "images")).sort().slice(500, 530);
+    const names = readdirSync(join(sharedData(), "facial-expressions", "images"))
+      .sort()
+      .slice(500, 530);
     const originals = names.map(corpusImage);
     const copies = await Promise.all(
       originals.map(async (bytes) => {
         const { width = 160, height = 160 } = await sharp(bytes).metadata();
         const f = 0.06;
-        return sharp(bytes).extract({ left: Math.round(width * f), top: Math.round(height * f), width: Math.round(width * (1 - f)), height: Math.round(height * (1 - f)) }).jpeg({ quality: 75 }).toBuffer();
+        return sharp(bytes)
+          .extract({ left: Math.round(width * f), top: Math.round(height * f), width: Math.round(width * (1 - f)), height: Math.round(height * (1 - f)) })
+          .jpeg({ quality: 75 })
+          .toBuffer();
       }),
     );
     const analyses = await Promise.all([...originals, ...copies].map((b) => analyseImage(b)));

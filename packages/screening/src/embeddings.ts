@@ -1,5 +1,16 @@
 import * as tf from "@tensorflow/tfjs";
-import { EXPRESSION_CLASSES, embedImages, FACE_API_EXPRESSION_LABELS, FaceApiExpressionNet, loadBackbone, type Backbone, type BackboneId, type ModelSources } from "@mien/model";
+
+import {
+  embedImages,
+  EXPRESSION_CLASSES,
+  FACE_API_EXPRESSION_LABELS,
+  FaceApiExpressionNet,
+  loadBackbone,
+  type Backbone,
+  type BackboneId,
+  type ModelSources,
+} from "@mien/model";
+
 import type { RgbImage } from "./decode.ts";
 
 /** The face-pretrained backbone whose features feed the mislabel classifier (face-api's expression net, 256-d). */

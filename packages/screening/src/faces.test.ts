@@ -1,6 +1,8 @@
 import sharp from "sharp";
-import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
+
 import { decodeRgb } from "./decode.ts";
 import { FaceCounter } from "./faces.ts";
 import { corpusImage } from "./testing/index.ts";

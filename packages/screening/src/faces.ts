@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { ShortRangeFaceDetector, type FaceBox, type ModelSources } from "@mien/model";
+
 import type { RgbImage } from "./decode.ts";
 import { THRESHOLDS } from "./thresholds.ts";
 

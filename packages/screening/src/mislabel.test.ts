@@ -1,8 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+
+import { beforeAll, describe, expect, it } from "vitest";
+
 import { EXPRESSION_CLASSES } from "@mien/model";
 import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
-import { beforeAll, describe, expect, it } from "vitest";
+
 import { decodeRgb } from "./decode.ts";
 import { Embedder } from "./embeddings.ts";
 import { averageProbabilities, calibratedZeroShot, confidentLearning, outOfFoldProbabilities, stratifiedFolds } from "./mislabel.ts";
@@ -13,14 +16,42 @@ describe("confidentLearning", () => {
   // t0 = (0.8 + 0.7 + 0.6 + 0.1) / 4 = 0.55, t1 = (0.7 + 0.6 + 0.5 + 0.4) / 4 = 0.55,
   // t2 = (0.8 + 0.6 + 0.4 + 0.15) / 4 = 0.4875.
   const probs = Float32Array.from([
-    0.8, 0.1, 0.1, 0.7, 0.2, 0.1, 0.6, 0.3, 0.1,
-    0.1, 0.85, 0.05, // row 3, labelled 0: the model is sure it is a 1
-    0.2, 0.7, 0.1, 0.3, 0.6, 0.1,
-    0.35, 0.5, 0.15, // row 6, labelled 1: below t1, but 0.35 < t0, so no confident alternative
-    0.58, 0.4, 0.02, // row 7, labelled 1: 0.4 < t1 and 0.58 ≥ t0, yet 0.4 is not below half of t1
-    0.1, 0.1, 0.8, 0.2, 0.2, 0.6,
-    0.5, 0.1, 0.4, // row 10, labelled 2: 0.4 < t2, but 0.5 < t0
-    0.45, 0.4, 0.15, // row 11, labelled 2: far below t2, but no other class reaches its threshold
+    0.8,
+    0.1,
+    0.1,
+    0.7,
+    0.2,
+    0.1,
+    0.6,
+    0.3,
+    0.1,
+    0.1,
+    0.85,
+    0.05, // row 3, labelled 0: the model is sure it is a 1
+    0.2,
+    0.7,
+    0.1,
+    0.3,
+    0.6,
+    0.1,
+    0.35,
+    0.5,
+    0.15, // row 6, labelled 1: below t1, but 0.35 < t0, so no confident alternative
+    0.58,
+    0.4,
+    0.02, // row 7, labelled 1: 0.4 < t1 and 0.58 ≥ t0, yet 0.4 is not below half of t1
+    0.1,
+    0.1,
+    0.8,
+    0.2,
+    0.2,
+    0.6,
+    0.5,
+    0.1,
+    0.4, // row 10, labelled 2: 0.4 < t2, but 0.5 < t0
+    0.45,
+    0.4,
+    0.15, // row 11, labelled 2: far below t2, but no other class reaches its threshold
   ]);
   const labels = Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
 
@@ -130,7 +161,14 @@ describe("combining out-of-fold and zero-shot probabilities", () => {
     // Class 2 is unknown to the zero-shot model. Row 0: out-of-fold [0.2, 0.3, 0.5], zero-shot [0.9, 0.1, 0].
     // Zero-shot shrinks to 0.5 of the row: [0.45, 0.05, 0.5]; the mean is [0.325, 0.175, 0.5].
     const p = averageProbabilities(Float32Array.from([0.2, 0.3, 0.5, 0.6, 0.4, 0]), Float32Array.from([0.9, 0.1, 0, 0.5, 0.5, 0]), 3, [true, true, false]);
-    expect(Array.from(p)).toEqual([expect.closeTo(0.325, 6), expect.closeTo(0.175, 6), expect.closeTo(0.5, 6), expect.closeTo(0.55, 6), expect.closeTo(0.45, 6), 0]);
+    expect(Array.from(p)).toEqual([
+      expect.closeTo(0.325, 6),
+      expect.closeTo(0.175, 6),
+      expect.closeTo(0.5, 6),
+      expect.closeTo(0.55, 6),
+      expect.closeTo(0.45, 6),
+      0,
+    ]);
   });
 
   it("softens an over-confident zero-shot model and leaves its missing classes at 0", () => {

@@ -176,7 +176,13 @@ function sampleRows(rows: number[], labels: Int32Array, max: number, seed: numbe
  * Out-of-fold class probabilities (n × k): each row is predicted by a multinomial logistic
  * regression (the dense head of @mien/model without hidden layers) that never saw it.
  */
-export async function outOfFoldProbabilities(x: Float32Array, labels: Int32Array, dim: number, k: number, options: OutOfFoldOptions = {}): Promise<Float32Array> {
+export async function outOfFoldProbabilities(
+  x: Float32Array,
+  labels: Int32Array,
+  dim: number,
+  k: number,
+  options: OutOfFoldOptions = {},
+): Promise<Float32Array> {
   const { folds = 5, seed = 1, maxTrainPerFold = 50_000, head = LOGISTIC_HEAD, mirrored, log = () => {} } = options;
   if (mirrored && mirrored.length !== x.length) throw new Error(`Expected ${x.length} mirrored embedding values, got ${mirrored.length}.`);
   const n = labels.length;
@@ -220,8 +226,15 @@ export async function outOfFoldProbabilities(x: Float32Array, labels: Int32Array
  * classes the zero-shot model lacks (`known[j]` false) stay 0, and rows labelled with them do not
  * take part in the fit.
  */
-export function calibratedZeroShot(face: Float32Array, mirrored: Float32Array, labels: Int32Array, k: number, known: readonly boolean[]): { probs: Float32Array; temperature: number } {
-  if (face.length !== labels.length * k || mirrored.length !== face.length) throw new Error(`Expected ${labels.length}×${k} zero-shot probabilities for faces and mirrors.`);
+export function calibratedZeroShot(
+  face: Float32Array,
+  mirrored: Float32Array,
+  labels: Int32Array,
+  k: number,
+  known: readonly boolean[],
+): { probs: Float32Array; temperature: number } {
+  if (face.length !== labels.length * k || mirrored.length !== face.length)
+    throw new Error(`Expected ${labels.length}×${k} zero-shot probabilities for faces and mirrors.`);
   const columns = Array.from({ length: k }, (_, j) => j).filter((j) => known[j]);
   const m = columns.length;
   const logits = new Float32Array(labels.length * m);

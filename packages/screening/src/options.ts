@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { SCREENING_STAGES, type ScreeningStage } from "@mien/jobs";
 
 /** What one screening run does; stored on the run, so a resumed run keeps its settings. */

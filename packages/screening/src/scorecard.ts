@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import measured from "./scorecard.json" with { type: "json" };
 
 const condition = z.object({ planted: z.number(), found: z.number(), recall: z.number() });

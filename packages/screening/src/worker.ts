@@ -1,7 +1,9 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+
 import type { Db } from "@mien/db";
 import { logRedisConnection, QUEUE_NAMES, redisConnection, screeningJobPayload, type ScreeningJobPayload } from "@mien/jobs";
 import type { Storage } from "@mien/storage";
+
 import { runScreening } from "./run/run-screening.ts";
 import { ScreeningInterrupted } from "./stages/context.ts";
 
@@ -77,7 +79,10 @@ export function startScreener(options: ScreenerOptions): Screener {
     const runId = job?.data?.runId;
     if (finalAttempt && runId) {
       void db.screeningRun
-        .updateMany({ where: { id: runId, status: { in: ["queued", "running"] } }, data: { status: "failed", error: err.message.slice(0, 2000), finishedAt: new Date() } })
+        .updateMany({
+          where: { id: runId, status: { in: ["queued", "running"] } },
+          data: { status: "failed", error: err.message.slice(0, 2000), finishedAt: new Date() },
+        })
         .catch((e: unknown) => log(`could not mark screening run ${runId} failed: ${(e as Error).message}`));
     }
   });

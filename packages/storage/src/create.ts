@@ -1,4 +1,5 @@
 import { join } from "node:path";
+
 import { LocalStorage } from "./local.ts";
 import { S3Storage } from "./s3.ts";
 import type { Storage } from "./storage.ts";

@@ -1,10 +1,12 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { afterAll, describe, expect, it } from "vitest";
-import { storageContract } from "./testing/contract.ts";
+
 import { createStorage } from "./create.ts";
 import { LocalStorage } from "./local.ts";
+import { storageContract } from "./testing/contract.ts";
 
 const root = mkdtempSync(join(tmpdir(), "mien-storage-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

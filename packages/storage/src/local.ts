@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { mkdir, opendir, readFile, stat, unlink } from "node:fs/promises";
-import { promisify } from "node:util";
 import { dirname, join, relative, sep } from "node:path";
+import { promisify } from "node:util";
+
 import { assertValidKey, assertValidPrefix } from "./keys.ts";
 import { StorageNotFoundError, type Storage } from "./storage.ts";
 

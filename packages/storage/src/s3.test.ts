@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { storageContract } from "./testing/contract.ts";
+
 import { createStorage } from "./create.ts";
 import type { S3Storage } from "./s3.ts";
+import { storageContract } from "./testing/contract.ts";
 import { startS3rver, type S3rverProcess } from "./testing/s3rver.ts";
 
 // A real S3-compatible server (s3rver) on a random local port, backed by a temp folder.

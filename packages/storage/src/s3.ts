@@ -7,6 +7,7 @@ import {
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
+
 import { assertValidKey, assertValidPrefix } from "./keys.ts";
 import { StorageNotFoundError, type Storage } from "./storage.ts";
 
@@ -37,9 +38,7 @@ export class S3Storage implements Storage {
 
   async put(key: string, body: Buffer, contentType?: string): Promise<void> {
     assertValidKey(key);
-    await this.call("PutObject", key, () =>
-      this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType })),
-    );
+    await this.call("PutObject", key, () => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType })));
   }
 
   async get(key: string): Promise<Buffer> {

@@ -1,14 +1,5 @@
 /** The eight canonical expression classes, in model-output order. */
-export const EXPRESSION_CLASSES = [
-  "anger",
-  "contempt",
-  "disgust",
-  "fear",
-  "happiness",
-  "neutral",
-  "sadness",
-  "surprise",
-] as const;
+export const EXPRESSION_CLASSES = ["anger", "contempt", "disgust", "fear", "happiness", "neutral", "sadness", "surprise"] as const;
 
 export type ExpressionClass = (typeof EXPRESSION_CLASSES)[number];
 
@@ -38,17 +29,17 @@ export const CLASS_SYNONYMS: Readonly<Record<string, ExpressionClass>> = {
 
 /** Folds case, surrounding space and separators, e.g. " Happy " → "happy". */
 export function labelKey(raw: string): string {
-  return raw.trim().toLowerCase().replace(/[\s_-]+/g, " ");
+  return raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, " ");
 }
 
 /**
  * Maps a raw label to its canonical class, or null when unknown.
  * `extra` holds user mappings (e.g. from `--map`), which win over the built-in synonyms.
  */
-export function normalizeLabel(
-  raw: string,
-  extra: Readonly<Record<string, ExpressionClass>> = {},
-): ExpressionClass | null {
+export function normalizeLabel(raw: string, extra: Readonly<Record<string, ExpressionClass>> = {}): ExpressionClass | null {
   const key = labelKey(raw);
   return extra[key] ?? CLASS_SYNONYMS[key] ?? null;
 }

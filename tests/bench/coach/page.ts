@@ -4,6 +4,7 @@
  * after the other, and hands the measurements to the driver.
  */
 import * as faceapi from "@vladmandic/face-api";
+
 import { CoachEngine } from "../../../apps/web/src/coach/engine.ts";
 import type { ActiveModelRef, FromWorker, PackagedUrls, ToWorker } from "../../../apps/web/src/coach/worker/protocol.ts";
 
@@ -35,7 +36,9 @@ export interface PhaseResult {
 const URLS: PackagedUrls = { faceApi: "/models/face-api/", human: "/models/human/", wasm: "/models/tfjs-wasm/" };
 // The version the driver serves as the promoted model (?model=<content hash>), else the packaged net.
 const query = new URLSearchParams(location.search);
-const ACTIVE: ActiveModelRef | null = query.get("model") ? { version: "bench", contentHash: query.get("model")!, name: query.get("name") ?? "bench", baseUrl: `/api/models/${query.get("model")}/` } : null;
+const ACTIVE: ActiveModelRef | null = query.get("model")
+  ? { version: "bench", contentHash: query.get("model")!, name: query.get("name") ?? "bench", baseUrl: `/api/models/${query.get("model")}/` }
+  : null;
 const video = document.querySelector("video")!;
 const newWorker = () => new Worker("/coach.worker.js", { type: "module" });
 
@@ -55,24 +58,37 @@ function mienLive(seconds: number, backends?: string[]): Promise<PhaseResult> {
     const samples: Sample[] = [];
     let classes: string[] = [];
     let started = 0;
-    const engine = new CoachEngine(newWorker, URLS, ACTIVE, {
-      status: (s) => {
-        if (s.kind === "failed") reject(new Error(s.message));
-        if (s.kind !== "ready") return;
-        classes = s.model.classes;
-        setTimeout(() => {
-          engine.detach();
-          engine.dispose();
-          resolve({ pipeline: "mien", mode: "live", backend: s.backend, notes: s.backendNotes, seconds: (performance.now() - started) / 1000, samples });
-        }, seconds * 1000);
-        started = performance.now();
-        engine.attach(video);
+    const engine = new CoachEngine(
+      newWorker,
+      URLS,
+      ACTIVE,
+      {
+        status: (s) => {
+          if (s.kind === "failed") reject(new Error(s.message));
+          if (s.kind !== "ready") return;
+          classes = s.model.classes;
+          setTimeout(() => {
+            engine.detach();
+            engine.dispose();
+            resolve({ pipeline: "mien", mode: "live", backend: s.backend, notes: s.backendNotes, seconds: (performance.now() - started) / 1000, samples });
+          }, seconds * 1000);
+          started = performance.now();
+          engine.attach(video);
+        },
+        reading: (r, _t, roundTripMs) => {
+          const p = r.probabilities;
+          samples.push({
+            latencyMs: roundTripMs,
+            pixelsMs: r.timings.pixelsMs,
+            detectMs: r.timings.detectMs,
+            classifyMs: r.timings.classifyMs,
+            faces: r.faces.length,
+            top: p ? classes[p.indexOf(Math.max(...p))]! : null,
+          });
+        },
       },
-      reading: (r, _t, roundTripMs) => {
-        const p = r.probabilities;
-        samples.push({ latencyMs: roundTripMs, pixelsMs: r.timings.pixelsMs, detectMs: r.timings.detectMs, classifyMs: r.timings.classifyMs, faces: r.faces.length, top: p ? classes[p.indexOf(Math.max(...p))]! : null });
-      },
-    }, backends);
+      backends,
+    );
   });
 }
 
@@ -109,7 +125,14 @@ function mienBackToBack(seconds: number, backends?: string[]): Promise<PhaseResu
       }
       if (m.type === "reading") {
         const p = m.probabilities;
-        samples.push({ latencyMs: performance.now() - sentAt, pixelsMs: m.timings.pixelsMs, detectMs: m.timings.detectMs, classifyMs: m.timings.classifyMs, faces: m.faces.length, top: p ? classes[p.indexOf(Math.max(...p))]! : null });
+        samples.push({
+          latencyMs: performance.now() - sentAt,
+          pixelsMs: m.timings.pixelsMs,
+          detectMs: m.timings.detectMs,
+          classifyMs: m.timings.classifyMs,
+          faces: m.faces.length,
+          top: p ? classes[p.indexOf(Math.max(...p))]! : null,
+        });
         void send();
       }
     };

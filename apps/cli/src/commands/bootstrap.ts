@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+
 import { createUserWithRole } from "@mien/auth";
-import { getDb } from "@mien/db";
 import { runImport } from "@mien/dataset";
-import { registerVersionDir } from "@mien/registry";
+import { getDb } from "@mien/db";
 import { loadServerEnv, REPO_ROOT } from "@mien/env";
+import { registerVersionDir } from "@mien/registry";
 import { createStorage } from "@mien/storage";
 
 interface Credentials {

@@ -1,9 +1,9 @@
 import { relative } from "node:path";
 
 import { compareModels, comparisonSentence } from "@mien/model";
-import { reportJson } from "../training/eval-summary.ts";
 import { listClassFolder, selectNodeBackend } from "@mien/model/node";
 
+import { reportJson } from "../training/eval-summary.ts";
 import { predictFolder } from "../training/predict-folder.ts";
 import { parseCommandArgs } from "./args.ts";
 
@@ -16,7 +16,6 @@ const USAGE = `Usage: pnpm --silent mien compare --model A --model B --data <cla
   --flips       also list the images that flipped (to_right: A wrong → B right, to_wrong: the reverse)
 
 Only classes both models output are scored; images of other classes are reported under "excluded".`;
-
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(

@@ -1,7 +1,9 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+
 import { afterAll, describe, expect, it, vi } from "vitest";
+
 import { manifestMembers, parseArtifactManifest } from "@mien/model/manifest";
 
 const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..", "..");
@@ -51,8 +53,13 @@ describe("pnpm mien ensemble", () => {
     const members = manifestMembers(manifest);
     expect(members.map((m) => m.modelFile)).toEqual([...own, ...own].map((_, i) => `m${i}.json`));
     const within = own.reduce((s, m) => s + (m.weight ?? 1), 0);
-    expect(members.map((m) => m.weight)).toEqual([...own, ...own].map((m) => Math.round((0.5 * (m.weight ?? 1) / within) * 1e4) / 1e4));
-    expect(manifest.files.map((f) => f.path).filter((p) => p.endsWith(".json")).sort()).toEqual(members.map((m) => m.modelFile).sort());
+    expect(members.map((m) => m.weight)).toEqual([...own, ...own].map((m) => Math.round(((0.5 * (m.weight ?? 1)) / within) * 1e4) / 1e4));
+    expect(
+      manifest.files
+        .map((f) => f.path)
+        .filter((p) => p.endsWith(".json"))
+        .sort(),
+    ).toEqual(members.map((m) => m.modelFile).sort());
     expect(manifest.files.some((f) => f.path === "card.md")).toBe(true);
     expect(manifest.metrics.val!.n).toBe(56);
     // Two copies of one model predict what the model predicts: same accuracy on the same images.

@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { codeVersion, ensembleVersions, listFolderDataset, nodeModelSources, partFromFiles, selectNodeBackend } from "@mien/model/node";
+
 import { TTA_MODES, type TtaMode } from "@mien/model/manifest";
+import { codeVersion, ensembleVersions, listFolderDataset, nodeModelSources, partFromFiles, selectNodeBackend } from "@mien/model/node";
+
 import { writeVersionFolder } from "../training/train-folder.ts";
 import { parseCommandArgs } from "./args.ts";
 
@@ -22,13 +24,26 @@ quantised files, as training does.
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(
-    { args: argv, options: { model: { type: "string", multiple: true }, data: { type: "string" }, out: { type: "string" }, name: { type: "string" }, tta: { type: "string", default: "flip" }, weights: { type: "string", default: "fit" }, help: { type: "boolean", short: "h" } } },
+    {
+      args: argv,
+      options: {
+        model: { type: "string", multiple: true },
+        data: { type: "string" },
+        out: { type: "string" },
+        name: { type: "string" },
+        tta: { type: "string", default: "flip" },
+        weights: { type: "string", default: "fit" },
+        help: { type: "boolean", short: "h" },
+      },
+    },
     USAGE,
   );
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
   const models = values.model ?? [];
-  const missing = [models.length < 2 ? "two or more --model" : "", values.data ? "" : "--data", values.out ? "" : "--out", values.name ? "" : "--name"].filter(Boolean);
+  const missing = [models.length < 2 ? "two or more --model" : "", values.data ? "" : "--data", values.out ? "" : "--out", values.name ? "" : "--name"].filter(
+    Boolean,
+  );
   if (missing.length) {
     console.error(`Missing ${missing.join(", ")}.\n\n${USAGE}`);
     return 2;
@@ -76,7 +91,11 @@ export async function run(argv: string[]): Promise<number> {
     JSON.stringify({
       out: resolve(values.out!),
       contentHash: result.contentHash,
-      members: parts.map((p, i) => ({ name: p.manifest.name, val: p.manifest.metrics.val?.accuracy, weight: (result.manifest.training.config.ensemble as { weight: number }[])[i]!.weight })),
+      members: parts.map((p, i) => ({
+        name: p.manifest.name,
+        val: p.manifest.metrics.val?.accuracy,
+        weight: (result.manifest.training.config.ensemble as { weight: number }[])[i]!.weight,
+      })),
       val: { accuracy: val.accuracy, macroF1: val.macroF1, top2: val.top2, ece: val.ece, eceBeforeScaling: val.eceBeforeScaling },
       temperature: result.manifest.calibration.temperature,
     }),

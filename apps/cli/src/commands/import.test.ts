@@ -2,9 +2,11 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { faces, writeFile } from "@mien/dataset/testing";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The CLI exactly as `pnpm mien` runs it, but as one node process so SIGKILL really kills the importer.
 const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..", "..");

@@ -1,10 +1,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { parseCommandArgs } from "./args.ts";
+
 import { createProgressReporter, formatSummary, runImport, UnknownLabelsError, type ImportSummary } from "@mien/dataset";
 import { createDb } from "@mien/db";
 import { loadServerEnv } from "@mien/env";
 import { createStorage } from "@mien/storage";
+
+import { parseCommandArgs } from "./args.ts";
 
 const USAGE = `Usage: pnpm mien import <folder or labels.csv> [--map from=to]... [--report <file.json>] [--concurrency N]
 

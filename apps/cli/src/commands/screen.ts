@@ -1,9 +1,10 @@
-import { parseCommandArgs } from "./args.ts";
 import { createDb } from "@mien/db";
 import { loadServerEnv } from "@mien/env";
 import { SCREENING_STAGES, screeningProgress, screeningQueue, screeningQueueEvents, type ScreeningProgress } from "@mien/jobs";
 import { ScreeningOptionsError, screeningStatus, startScreener, startScreening, type ScreeningOptionsInput } from "@mien/screening";
 import { createStorage } from "@mien/storage";
+
+import { parseCommandArgs } from "./args.ts";
 
 const USAGE = `Usage: pnpm mien screen [--stages a,b,…] [--force] [--batch-size N] [--ocr-workers N] [--here] [--no-wait]
 
@@ -133,7 +134,13 @@ export async function run(argv: string[]): Promise<number> {
     for (const s of status?.id === runId ? status.stages : []) {
       const flags = (s.detail as { flags?: Record<string, number> } | null)?.flags;
       console.log(
-        `  ${s.stage.padEnd(11)} ${String(s.processed).padStart(7)} ${s.stage === "flags" ? "step" : "images"}  ${s.seconds.toFixed(1).padStart(7)} s${s.failed ? `  (${s.failed} unreadable)` : ""}${flags ? `  ${Object.entries(flags).map(([r, n]) => `${r} ${n}`).join(", ")}` : ""}`,
+        `  ${s.stage.padEnd(11)} ${String(s.processed).padStart(7)} ${s.stage === "flags" ? "step" : "images"}  ${s.seconds.toFixed(1).padStart(7)} s${s.failed ? `  (${s.failed} unreadable)` : ""}${
+          flags
+            ? `  ${Object.entries(flags)
+                .map(([r, n]) => `${r} ${n}`)
+                .join(", ")}`
+            : ""
+        }`,
       );
     }
     return 0;

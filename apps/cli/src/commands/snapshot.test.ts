@@ -2,9 +2,11 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+
 import tar from "tar-stream";
-import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 
 const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..", "..");
 
@@ -86,7 +88,9 @@ describe("pnpm mien snapshot", () => {
     expect(again.stdout).toContain(`Already frozen as snapshot ${snapshot.id}`);
 
     const listed = await mien(["snapshot", "list"]);
-    expect(listed.stdout.trim().split("\n")).toEqual([expect.stringMatching(new RegExp(`^${snapshot.id}\t${snapshot.contentHash.slice(0, 12)}\t.*\tboss@example.com\tCLI freeze$`))]);
+    expect(listed.stdout.trim().split("\n")).toEqual([
+      expect.stringMatching(new RegExp(`^${snapshot.id}\t${snapshot.contentHash.slice(0, 12)}\t.*\tboss@example.com\tCLI freeze$`)),
+    ]);
 
     const exported = await mien(["snapshot", "export", snapshot.contentHash.slice(0, 8), "--out", join(tmp, "set.tar")]);
     expect(exported.code, exported.stderr).toBe(0);

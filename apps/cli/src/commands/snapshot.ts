@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
+
 import { createSnapshot, EXPORT_FORMATS, exportSnapshot, type ExportFormat } from "@mien/api/snapshots";
 import { createDb, type Db } from "@mien/db";
 import { loadServerEnv } from "@mien/env";
@@ -83,7 +84,14 @@ async function list(db: Db): Promise<number> {
   }
   for (const s of rows) {
     console.log(
-      [s.id, s.contentHash.slice(0, 12), s.createdAt.toISOString(), `${number.format(s.imageCount)} images${s.reviewedOnly ? " (reviewed only)" : ""}`, s.createdBy.email, s.name].join("\t"),
+      [
+        s.id,
+        s.contentHash.slice(0, 12),
+        s.createdAt.toISOString(),
+        `${number.format(s.imageCount)} images${s.reviewedOnly ? " (reviewed only)" : ""}`,
+        s.createdBy.email,
+        s.name,
+      ].join("\t"),
     );
   }
   return 0;

@@ -1,6 +1,8 @@
+import { Redis } from "ioredis";
+
 import { pendingMigrations } from "@mien/db/migrate";
 import { AUTH_SECRET_FILE, isSet, loadServerEnv, type ServerEnv } from "@mien/env";
-import { Redis } from "ioredis";
+
 import { parseCommandArgs } from "./args.ts";
 
 const USAGE = `Usage: pnpm mien status
@@ -58,7 +60,11 @@ export async function run(argv: string[]): Promise<number> {
   const env = loadServerEnv();
   const width = "BETTER_AUTH_SECRET".length;
   const lines = SHOWN.map((name) => `  ${name.padEnd(width)}  ${describe(env, name)}${isSet(name) ? "" : "  (default)"}`);
-  const secret = isSet("BETTER_AUTH_SECRET") ? "set" : env.BETTER_AUTH_SECRET ? `from ${AUTH_SECRET_FILE} in the data folder` : "not set (a development-only secret is used)";
+  const secret = isSet("BETTER_AUTH_SECRET")
+    ? "set"
+    : env.BETTER_AUTH_SECRET
+      ? `from ${AUTH_SECRET_FILE} in the data folder`
+      : "not set (a development-only secret is used)";
   lines.push(`  ${"BETTER_AUTH_SECRET".padEnd(width)}  ${secret}`);
   const checks = await Promise.all([checkPostgres(env.DATABASE_URL), checkRedis(env.REDIS_URL)]);
   console.log(["Configuration (unset variables take the defaults `pnpm start` uses):", ...lines, "", ...checks.map((c) => c.line)].join("\n"));

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+
 import { codeVersion, ensembleVersions, listFolderDataset, nodeModelSources, partFromFiles, selectNodeBackend } from "@mien/model/node";
+
 import { configFromFlags } from "../training/config-flags.ts";
 import { trainFromFolder, writeVersionFolder } from "../training/train-folder.ts";
 import { parseCommandArgs } from "./args.ts";
@@ -17,7 +19,10 @@ import { parseCommandArgs } from "./args.ts";
  * for nothing.
  */
 export const DEFAULT_PARTS: readonly { name: string; flags: Record<string, string> }[] = [
-  { name: "fer7-cnn-s", flags: { mode: "scratch", architecture: "cnn-s", epochs: "30", "batch-size": "128", lr: "0.1", warmup: "1", "label-smoothing": "0.1" } },
+  {
+    name: "fer7-cnn-s",
+    flags: { mode: "scratch", architecture: "cnn-s", epochs: "30", "batch-size": "128", lr: "0.1", warmup: "1", "label-smoothing": "0.1" },
+  },
   { name: "fer7-faceapi-mlp", flags: { epochs: "16", patience: "4", "batch-size": "512" } },
 ];
 
@@ -32,7 +37,12 @@ them into one version, calibrated on val. Prints JSON with each part's val figur
   --work DIR   where the parts are kept (default <data dir>/default-parts)
   --only LIST  train or reuse only these parts (their names below), e.g. for a study
 
-Parts: ${DEFAULT_PARTS.map((p) => `${p.name} (${Object.entries(p.flags).map(([k, v]) => `--${k} ${v}`).join(" ")})`).join("; ")}`;
+Parts: ${DEFAULT_PARTS.map(
+  (p) =>
+    `${p.name} (${Object.entries(p.flags)
+      .map(([k, v]) => `--${k} ${v}`)
+      .join(" ")})`,
+).join("; ")}`;
 
 const cpuMinutes = (from: NodeJS.CpuUsage) => {
   const u = process.cpuUsage(from);
@@ -40,7 +50,13 @@ const cpuMinutes = (from: NodeJS.CpuUsage) => {
 };
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs({ args: argv, options: { data: { type: "string" }, out: { type: "string" }, work: { type: "string" }, only: { type: "string" }, help: { type: "boolean", short: "h" } } }, USAGE);
+  const parsed = parseCommandArgs(
+    {
+      args: argv,
+      options: { data: { type: "string" }, out: { type: "string" }, work: { type: "string" }, only: { type: "string" }, help: { type: "boolean", short: "h" } },
+    },
+    USAGE,
+  );
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
   const { loadServerEnv } = await import("@mien/env");
@@ -63,7 +79,9 @@ export async function run(argv: string[]): Promise<number> {
     const config = configFromFlags({ ...part.flags, name: part.name }, { name: part.name, snapshotId: "00000000-0000-4000-8000-000000000000" });
     const { snapshotId: _s, ...recorded } = config;
     const manifestFile = join(dir, "manifest.json");
-    const existing = existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, "utf8")) as { training: { config: Record<string, unknown> }; metrics: { val?: { accuracy: number } } }) : null;
+    const existing = existsSync(manifestFile)
+      ? (JSON.parse(readFileSync(manifestFile, "utf8")) as { training: { config: Record<string, unknown> }; metrics: { val?: { accuracy: number } } })
+      : null;
     // The name does not change what is learnt; the folder it came from and its classes are fixed by --data.
     const comparable = (c: Record<string, unknown>) => JSON.stringify({ ...c, name: undefined, source: undefined, classes: undefined });
     const sameConfig = existing && comparable(existing.training.config) === comparable(recorded);
@@ -74,7 +92,11 @@ export async function run(argv: string[]): Promise<number> {
     }
     const partStarted = performance.now();
     const partCpu = process.cpuUsage();
-    console.error(`${part.name}: training (${Object.entries(part.flags).map(([k, v]) => `--${k} ${v}`).join(" ")})`);
+    console.error(
+      `${part.name}: training (${Object.entries(part.flags)
+        .map(([k, v]) => `--${k} ${v}`)
+        .join(" ")})`,
+    );
     const result = await trainFromFolder({ data, out: dir, config, classesGiven: false });
     summary.push({ part: part.name, wallMinutes: Math.round((performance.now() - partStarted) / 6000) / 10, cpuMinutes: cpuMinutes(partCpu), ...result });
   }

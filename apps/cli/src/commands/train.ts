@@ -1,8 +1,10 @@
 import { readFile } from "node:fs/promises";
+
 import { envValue } from "@mien/env";
-import { parseCommandArgs } from "./args.ts";
+
 import { CONFIG_OPTIONS, CONFIG_USAGE, configFromFlags } from "../training/config-flags.ts";
 import { trainFromFolder } from "../training/train-folder.ts";
+import { parseCommandArgs } from "./args.ts";
 
 const USAGE = `Usage:
   pnpm mien train --snapshot <id or content hash> [config flags] [--wait]
@@ -43,7 +45,14 @@ export async function run(argv: string[]): Promise<number> {
     }
     const config = configFromFlags(values, { name: "default", snapshotId: FOLDER_SNAPSHOT_ID });
     const classesGiven = Boolean(values.classes) || Boolean(values.config && /"classes"/.test(await readFile(values.config, "utf8")));
-    const summary = await trainFromFolder({ data: values.data, out: values.out, config, classesGiven, cache: values.cache, mlCache: values["ml-cache"] ?? envValue("MIEN_ML_CACHE") });
+    const summary = await trainFromFolder({
+      data: values.data,
+      out: values.out,
+      config,
+      classesGiven,
+      cache: values.cache,
+      mlCache: values["ml-cache"] ?? envValue("MIEN_ML_CACHE"),
+    });
     console.log(JSON.stringify(summary, null, 2));
     return 0;
   }

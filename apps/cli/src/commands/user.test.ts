@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { parseUserArgs } from "./user.ts";
 
 describe("mien user add arguments", () => {

@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
+
 import { z } from "zod";
+
 import { createUserWithRole, ROLES } from "@mien/auth";
 import { getDb } from "@mien/db";
 import { loadServerEnv } from "@mien/env";
@@ -46,9 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const result = await createUserWithRole(args.value);
     console.log(
-      result.created
-        ? `Created ${result.email} with role ${result.role}.`
-        : `${result.email} already existed: role set to ${result.role}, password replaced.`,
+      result.created ? `Created ${result.email} with role ${result.role}.` : `${result.email} already existed: role set to ${result.role}, password replaced.`,
     );
     return 0;
   } finally {

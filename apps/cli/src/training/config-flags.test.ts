@@ -1,26 +1,49 @@
 import { describe, expect, it } from "vitest";
+
 import { configFromFlags } from "./config-flags.ts";
 
 const base = { name: "m", snapshotId: "00000000-0000-4000-8000-000000000000" };
 
 describe("mien train config flags", () => {
   it("start from the shipped recipe and override what is given", () => {
-    const c = configFromFlags({ backbones: "faceapi-expression,faceres-112", epochs: "12", hidden: "256,128", augment: "rotation,zoom", "no-flip": true, lr: "0.003" }, base);
+    const c = configFromFlags(
+      { backbones: "faceapi-expression,faceres-112", epochs: "12", hidden: "256,128", augment: "rotation,zoom", "no-flip": true, lr: "0.003" },
+      base,
+    );
     expect(c.backbones).toEqual(["faceapi-expression", "faceres-112"]);
     expect(c.epochs).toBe(12);
     expect(c.head.hidden).toEqual([256, 128]);
-    expect(c.augmentations).toMatchObject({ flip: false, copies: 1, rotation: { enabled: true, amount: 45 }, zoom: { enabled: true }, shear: { enabled: false } });
+    expect(c.augmentations).toMatchObject({
+      flip: false,
+      copies: 1,
+      rotation: { enabled: true, amount: 45 },
+      zoom: { enabled: true },
+      shear: { enabled: false },
+    });
     expect(c.learningRate).toMatchObject({ initial: 0.003, schedule: "cosine" });
     expect(c.tta).toBe("flip");
   });
 
   it("start a conv mode from its own schedule, and refuse what no trainer can run", () => {
     const c = configFromFlags({ mode: "scratch", architecture: "cnn-m", erase: "0.5", epochs: "40" }, base);
-    expect(c).toMatchObject({ mode: "scratch", epochs: 40, batchSize: 128, learningRate: { initial: 0.1, warmupEpochs: 1 }, conv: { architecture: "cnn-m", erase: 0.5 } });
+    expect(c).toMatchObject({
+      mode: "scratch",
+      epochs: 40,
+      batchSize: 128,
+      learningRate: { initial: 0.1, warmupEpochs: 1 },
+      conv: { architecture: "cnn-m", erase: 0.5 },
+    });
     expect(c.augmentations.copies).toBe(0);
     const f = configFromFlags({ mode: "finetune", "trainable-blocks": "2", dropout: "0.4" }, base);
-    expect(f).toMatchObject({ mode: "finetune", epochs: 20, learningRate: { initial: 0.01 }, conv: { backbone: "faceapi-expression", trainableBlocks: 2, dropout: 0.4 } });
-    expect(() => configFromFlags({ mode: "scratch", colour: "rgb" }, base)).toThrow(/No trainer can run this config: Training from scratch learns from gray faces/);
+    expect(f).toMatchObject({
+      mode: "finetune",
+      epochs: 20,
+      learningRate: { initial: 0.01 },
+      conv: { backbone: "faceapi-expression", trainableBlocks: 2, dropout: 0.4 },
+    });
+    expect(() => configFromFlags({ mode: "scratch", colour: "rgb" }, base)).toThrow(
+      /No trainer can run this config: Training from scratch learns from gray faces/,
+    );
     expect(() => configFromFlags({ mode: "scratch", architecture: "resnet-152" }, base)).toThrow(/conv.architecture/);
   });
 

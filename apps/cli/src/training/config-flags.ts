@@ -1,5 +1,14 @@
 import { readFileSync } from "node:fs";
-import { CONV_MODE_DEFAULTS, DEFAULT_TRAINING_CONFIG, RANDOM_AUGMENTATIONS, trainingConfig, unrunnableReason, type TrainingConfig, type TrainingConfigInput } from "@mien/jobs/training";
+
+import {
+  CONV_MODE_DEFAULTS,
+  DEFAULT_TRAINING_CONFIG,
+  RANDOM_AUGMENTATIONS,
+  trainingConfig,
+  unrunnableReason,
+  type TrainingConfig,
+  type TrainingConfigInput,
+} from "@mien/jobs/training";
 
 /** Command-line options that set training config fields (shared by both `mien train` modes). */
 export const CONFIG_OPTIONS = {
@@ -54,7 +63,13 @@ export const CONFIG_USAGE = `Training config (defaults are the shipped recipe; s
 type Values = Partial<Record<keyof typeof CONFIG_OPTIONS, string | boolean>>;
 
 const num = (v: string | boolean | undefined) => (typeof v === "string" ? Number(v) : undefined);
-const list = (v: string | boolean | undefined) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : undefined);
+const list = (v: string | boolean | undefined) =>
+  typeof v === "string"
+    ? v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 
 /** The config from --config and the flags, validated; `base` supplies what neither sets (e.g. the snapshot). */
 export function configFromFlags(values: Values, base: Partial<TrainingConfigInput>): TrainingConfig {
@@ -80,7 +95,11 @@ export function configFromFlags(values: Values, base: Partial<TrainingConfigInpu
   set("quantization", values.quantization);
   set("seed", num(values.seed));
   if (values.lr !== undefined || values.schedule !== undefined) {
-    input.learningRate = { ...(input.learningRate as object), ...(values.lr ? { initial: num(values.lr) } : {}), ...(values.schedule ? { schedule: values.schedule } : {}) };
+    input.learningRate = {
+      ...(input.learningRate as object),
+      ...(values.lr ? { initial: num(values.lr) } : {}),
+      ...(values.schedule ? { schedule: values.schedule } : {}),
+    };
   }
   if (values.hidden !== undefined || values.dropout !== undefined) {
     input.head = {

@@ -5,7 +5,12 @@ import { evaluationReport, type EvaluationReport, type ExpressionClass } from "@
  * with probabilities of classes the model lacks set to 0, so a 7-class model is judged fairly
  * on 7-class data and honestly (always wrong) on a class it cannot output.
  */
-export function evalSummary(probs: Float32Array, modelClasses: readonly ExpressionClass[], labels: readonly ExpressionClass[], classes: readonly ExpressionClass[]) {
+export function evalSummary(
+  probs: Float32Array,
+  modelClasses: readonly ExpressionClass[],
+  labels: readonly ExpressionClass[],
+  classes: readonly ExpressionClass[],
+) {
   const k = classes.length;
   const mk = modelClasses.length;
   const n = labels.length;

@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
 
 import type { ExpressionClass } from "@mien/model";
-import type { listClassFolder} from "@mien/model/node";
-import { loadExpressionModelFromDir, predictImages } from "@mien/model/node";
+import { loadExpressionModelFromDir, predictImages, type listClassFolder } from "@mien/model/node";
 
 export type LabelledFile = Awaited<ReturnType<typeof listClassFolder>>[number];
 

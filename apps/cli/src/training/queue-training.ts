@@ -2,6 +2,7 @@ import { startTraining } from "@mien/api";
 import { createDb } from "@mien/db";
 import { loadServerEnv } from "@mien/env";
 import { trainingQueue, trainingQueueEvents } from "@mien/jobs";
+
 import { configFromFlags, type CONFIG_OPTIONS } from "./config-flags.ts";
 
 type Values = Partial<Record<keyof typeof CONFIG_OPTIONS, string | boolean>>;
@@ -20,7 +21,11 @@ export async function queueTraining(values: Values, snapshotRef: string, wait: b
     const admin = await db.user.findFirst({ where: { role: "admin" }, orderBy: { createdAt: "asc" }, select: { id: true } });
     if (!admin) throw new Error("No admin user exists to own the job; run `pnpm mien bootstrap` first.");
     const inTrain = Object.keys((snapshot.classCounts as { train?: Record<string, number> }).train ?? {});
-    const config = configFromFlags(values, { name: `${snapshot.name}-model`.replace(/[^A-Za-z0-9._-]/g, "-"), snapshotId: snapshot.id, classes: inTrain as never });
+    const config = configFromFlags(values, {
+      name: `${snapshot.name}-model`.replace(/[^A-Za-z0-9._-]/g, "-"),
+      snapshotId: snapshot.id,
+      classes: inTrain as never,
+    });
     const { id } = await startTraining(db, queue, { config, actorId: admin.id });
     console.error(`Queued training job ${id} on snapshot "${snapshot.name}".`);
     if (!wait) {

@@ -1,18 +1,11 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+
 import { buildManifest } from "@mien/dataset";
 import { loadServerEnv } from "@mien/env";
-import { EXPRESSION_CLASSES, isBackboneId, loadBackbone } from "@mien/model";
-import {
-  codeVersion,
-  EmbeddingStore,
-  importMlCache,
-  listFolderDataset,
-  nodeModelSources,
-  runTrainingPipeline,
-  selectNodeBackend,
-} from "@mien/model/node";
 import type { TrainingConfig } from "@mien/jobs/training";
+import { EXPRESSION_CLASSES, isBackboneId, loadBackbone } from "@mien/model";
+import { codeVersion, EmbeddingStore, importMlCache, listFolderDataset, nodeModelSources, runTrainingPipeline, selectNodeBackend } from "@mien/model/node";
 
 export interface FolderTrainingOptions {
   data: string;
@@ -51,7 +44,15 @@ export async function trainFromFolder(options: FolderTrainingOptions): Promise<R
       if (!isBackboneId(id)) continue;
       const backbone = await loadBackbone(id, sources);
       for (const split of ["train", "val", "test"]) {
-        await importMlCache({ store, mlRoot: options.mlCache, dataset: `${basename(root)}/${split}`, backbone, colour: config.colour, files, log: (l) => console.error(l) });
+        await importMlCache({
+          store,
+          mlRoot: options.mlCache,
+          dataset: `${basename(root)}/${split}`,
+          backbone,
+          colour: config.colour,
+          files,
+          log: (l) => console.error(l),
+        });
       }
       backbone.dispose();
     }
@@ -76,7 +77,10 @@ export async function trainFromFolder(options: FolderTrainingOptions): Promise<R
         if (p.message) console.error(`[${p.stage} ${p.percent.toFixed(0)}%] ${p.message}`);
       },
       checkStop: async () => {},
-      loadCheckpoint: async () => readFile(checkpointFile).then((b) => new Uint8Array(b)).catch(() => null),
+      loadCheckpoint: async () =>
+        readFile(checkpointFile)
+          .then((b) => new Uint8Array(b))
+          .catch(() => null),
       saveCheckpoint: async (bytes) => {
         await writeFile(`${checkpointFile}.tmp`, bytes);
         await rename(`${checkpointFile}.tmp`, checkpointFile);
@@ -95,7 +99,13 @@ export async function trainFromFolder(options: FolderTrainingOptions): Promise<R
     backend: backend.name,
     seconds: Math.round(result.stats.seconds),
     stats: result.stats,
-    val: m.metrics.val && { accuracy: m.metrics.val.accuracy, macroF1: m.metrics.val.macroF1, top2: m.metrics.val.top2, ece: m.metrics.val.ece, eceBeforeScaling: m.metrics.val.eceBeforeScaling },
+    val: m.metrics.val && {
+      accuracy: m.metrics.val.accuracy,
+      macroF1: m.metrics.val.macroF1,
+      top2: m.metrics.val.top2,
+      ece: m.metrics.val.ece,
+      eceBeforeScaling: m.metrics.val.eceBeforeScaling,
+    },
     test: m.metrics.test && { accuracy: m.metrics.test.accuracy, macroF1: m.metrics.test.macroF1, ece: m.metrics.test.ece },
     temperature: m.calibration.temperature,
     abstainThreshold: m.calibration.abstainThreshold,

@@ -3,6 +3,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+
 import { createSnapshot as freezeSnapshot } from "@mien/api/snapshots";
 import { runImport } from "@mien/dataset";
 import type { Db } from "@mien/db";
@@ -13,13 +14,18 @@ import { LocalStorage, type Storage } from "@mien/storage";
 const REPO = resolve(import.meta.dirname, "..", "..", "..", "..");
 /** ../shared/data beside the repository (or beside the folder of git worktrees); MIEN_SHARED_DATA overrides. */
 export const SHARED_DATA =
-  process.env.MIEN_SHARED_DATA ?? [resolve(REPO, "..", "shared", "data"), resolve(REPO, "..", "..", "shared", "data")].find((p) => existsSync(p)) ?? resolve(REPO, "..", "shared", "data");
+  process.env.MIEN_SHARED_DATA ??
+  [resolve(REPO, "..", "shared", "data"), resolve(REPO, "..", "..", "shared", "data")].find((p) => existsSync(p)) ??
+  resolve(REPO, "..", "shared", "data");
 export const FER = join(SHARED_DATA, "fer2013");
 
 /** Copies the first `train`/`val` images of each FER2013 class into a fresh `<tmp>/<split>/<class>/` tree. */
 export function ferSubset(train: number, val: number, classes = ["angry", "happy", "neutral", "surprise"]): string {
   const root = mkdtempSync(join(tmpdir(), "mien-fer-"));
-  for (const [split, n] of [["train", train], ["val", val]] as const) {
+  for (const [split, n] of [
+    ["train", train],
+    ["val", val],
+  ] as const) {
     for (const c of classes) {
       const from = join(FER, split, c);
       const to = join(root, split, c);

@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+
 import { TRPCReactProvider } from "../trpc/react.tsx";
+
 import "./globals.css";
 
 export const metadata: Metadata = {

@@ -1,5 +1,7 @@
 import { redirect } from "next/navigation";
+
 import { isRole, roleAtLeast } from "@mien/auth";
+
 import { currentSession } from "../auth/session.ts";
 import { DatasetSummary } from "../components/dataset-summary.tsx";
 import { SiteHeader } from "../components/site-header.tsx";
@@ -20,9 +22,7 @@ export default async function HomePage() {
         <section className="panel" aria-labelledby="dataset-heading">
           <div className="panel-head">
             <h1 id="dataset-heading">Data set</h1>
-            <p className="lede">
-              Images per expression class, and how they are split for training, validation and testing.
-            </p>
+            <p className="lede">Images per expression class, and how they are split for training, validation and testing.</p>
           </div>
           <HydrateClient>
             <DatasetSummary />

@@ -1,5 +1,7 @@
 import { redirect } from "next/navigation";
+
 import { isRole, roleAtLeast } from "@mien/auth";
+
 import { currentSession } from "./session.ts";
 
 /** The signed-in admin's session, or a redirect to where this user belongs. */

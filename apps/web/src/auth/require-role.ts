@@ -1,5 +1,7 @@
 import { redirect } from "next/navigation";
+
 import { isRole, roleAtLeast, type Role } from "@mien/auth";
+
 import { currentSession } from "./session.ts";
 
 /** The signed-in user of a page that needs `role`; others go to sign-in, or to the page their role allows. */

@@ -1,4 +1,5 @@
 import { headers } from "next/headers";
+
 import { getSession } from "@mien/auth";
 
 /** The signed-in session for the current request, or null. */

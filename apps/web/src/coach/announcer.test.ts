@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { StableAnnouncer } from "./announcer.ts";
 
 describe("StableAnnouncer", () => {

@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
+
 import type { ExpressionClass } from "@mien/model";
-import { BaselineRecorder, clearBaseline, loadBaseline, relativeToRest, restingRead, restingTarget, restlessness, saveBaseline, RESTING_NEUTRAL } from "./baseline.ts";
+
+import {
+  BaselineRecorder,
+  clearBaseline,
+  loadBaseline,
+  relativeToRest,
+  RESTING_NEUTRAL,
+  restingRead,
+  restingTarget,
+  restlessness,
+  saveBaseline,
+} from "./baseline.ts";
 
 const CLASSES: ExpressionClass[] = ["anger", "disgust", "fear", "happiness", "neutral", "sadness", "surprise"];
 const i = (c: ExpressionClass) => CLASSES.indexOf(c);
@@ -124,7 +136,14 @@ describe("baseline storage", () => {
   it("round-trips through storage and rejects anything malformed", () => {
     const storage = new MemoryStorage();
     expect(loadBaseline(storage)).toBeNull();
-    const baseline = { version: 1 as const, modelKey: "m", classes: CLASSES, resting: dist({ neutral: 0.5 }), frames: 30, recordedAt: new Date().toISOString() };
+    const baseline = {
+      version: 1 as const,
+      modelKey: "m",
+      classes: CLASSES,
+      resting: dist({ neutral: 0.5 }),
+      frames: 30,
+      recordedAt: new Date().toISOString(),
+    };
     saveBaseline(storage, baseline);
     expect(loadBaseline(storage)).toEqual(baseline);
     storage.setItem("mien.coach.baseline", "{not json");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { EXPRESSION_CLASSES, type ExpressionClass } from "@mien/model";
 
 /**

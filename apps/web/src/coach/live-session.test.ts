@@ -1,10 +1,20 @@
 import { describe, expect, it } from "vitest";
+
 import type { ExpressionClass } from "@mien/model";
+
 import { LiveSession } from "./live-session.ts";
 import type { LoadedModel, Reading } from "./worker/protocol.ts";
 
 const CLASSES: ExpressionClass[] = ["anger", "disgust", "fear", "happiness", "neutral", "sadness", "surprise"];
-const MODEL: LoadedModel = { key: "packaged:face-api@1.7.15", name: "test", version: null, source: "packaged", classes: CLASSES, abstainThreshold: 0.44, cardUrl: "/coach/model-card" };
+const MODEL: LoadedModel = {
+  key: "packaged:face-api@1.7.15",
+  name: "test",
+  version: null,
+  source: "packaged",
+  classes: CLASSES,
+  abstainThreshold: 0.44,
+  cardUrl: "/coach/model-card",
+};
 const box = { x: 200, y: 100, width: 200, height: 200 };
 
 function dist(shares: Partial<Record<ExpressionClass, number>>): number[] {
@@ -106,7 +116,14 @@ describe("LiveSession", () => {
   });
 
   it("ignores readings of a model it no longer runs, and drops a resting face when the model changes", () => {
-    const s = new LiveSession(MODEL, { version: 1, modelKey: MODEL.key, classes: CLASSES, resting: dist({ sadness: 0.5 }), frames: 30, recordedAt: new Date().toISOString() });
+    const s = new LiveSession(MODEL, {
+      version: 1,
+      modelKey: MODEL.key,
+      classes: CLASSES,
+      resting: dist({ sadness: 0.5 }),
+      frames: 30,
+      recordedAt: new Date().toISOString(),
+    });
     expect(s.currentBaseline).not.toBeNull();
     const other = { ...MODEL, key: "b".repeat(64), name: "fer7", version: "2", source: "registry" as const };
     expect(s.setModel(other)).toBe(true);
@@ -117,7 +134,14 @@ describe("LiveSession", () => {
   });
 
   it("ignores a stored resting face from another model", () => {
-    const s = new LiveSession(MODEL, { version: 1, modelKey: "another", classes: CLASSES, resting: dist({ sadness: 0.5 }), frames: 30, recordedAt: new Date().toISOString() });
+    const s = new LiveSession(MODEL, {
+      version: 1,
+      modelKey: "another",
+      classes: CLASSES,
+      resting: dist({ sadness: 0.5 }),
+      frames: 30,
+      recordedAt: new Date().toISOString(),
+    });
     expect(s.currentBaseline).toBeNull();
   });
 });

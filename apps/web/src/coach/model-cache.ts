@@ -1,5 +1,7 @@
 import { createStore, del, get, keys, set, type UseStore } from "idb-keyval";
+
 import type { ReadModelFile } from "@mien/model";
+
 import type { ActiveModelRef } from "./worker/protocol.ts";
 
 let store: UseStore | undefined;

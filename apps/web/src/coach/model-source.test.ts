@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
+
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
 import { ARTIFACT_FORMAT, type ArtifactManifest } from "@mien/model";
+
 import { loadCoachModel, packagedSources } from "./model-source.ts";
 import type { PackagedUrls } from "./worker/protocol.ts";
 
@@ -85,7 +88,9 @@ describe("loadCoachModel", () => {
     const active = publish(manifestFor(files), files, "d".repeat(64));
     const { info, model } = await loadCoachModel(active, urls, packagedSources(urls));
     expect(info.source).toBe("packaged");
-    expect(info.fallbackReason).toMatch(/Version 7 \(fer7-test\) could not be loaded: manifest\.json of fer7-test has sha256 [0-9a-f]{64}, not the promoted d{64}/);
+    expect(info.fallbackReason).toMatch(
+      /Version 7 \(fer7-test\) could not be loaded: manifest\.json of fer7-test has sha256 [0-9a-f]{64}, not the promoted d{64}/,
+    );
     model.dispose();
   });
 
@@ -122,7 +127,9 @@ describe("loadCoachModel", () => {
     const { manifest, active } = await publishDefault({ "weights.bin": corrupt });
     const { info, model } = await loadCoachModel(active, urls, packagedSources(urls));
     expect(info.source).toBe("packaged");
-    expect(info.fallbackReason).toMatch(new RegExp(`could not be loaded: weights\\.bin of ${manifest.name} is corrupt \\(sha256 [0-9a-f]{64}, manifest says [0-9a-f]{64}\\)\\.$`));
+    expect(info.fallbackReason).toMatch(
+      new RegExp(`could not be loaded: weights\\.bin of ${manifest.name} is corrupt \\(sha256 [0-9a-f]{64}, manifest says [0-9a-f]{64}\\)\\.$`),
+    );
     model.dispose();
   });
 
@@ -137,7 +144,9 @@ describe("loadCoachModel", () => {
     const { info, model, ref } = await loadCoachModel(broken, urls, packagedSources(urls), good);
     expect(info).toMatchObject({ source: "registry", key: good.contentHash, version: "1" });
     expect(ref).toEqual(good);
-    expect(info.fallbackReason).toMatch(/^Version 7 \(fer7-broken\) could not be loaded: weights\.bin of fer7-broken is corrupt .*\. Still running version 1 \(fer7-faceapi-mlp\)\.$/);
+    expect(info.fallbackReason).toMatch(
+      /^Version 7 \(fer7-broken\) could not be loaded: weights\.bin of fer7-broken is corrupt .*\. Still running version 1 \(fer7-faceapi-mlp\)\.$/,
+    );
     model.dispose();
 
     // With no good version to go back to, the packaged model runs.

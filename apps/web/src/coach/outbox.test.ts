@@ -1,14 +1,18 @@
 // fake-indexeddb: a complete IndexedDB in JavaScript (Node has none), the same API the browser's outbox uses.
 import "fake-indexeddb/auto";
+
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { createStore, set } from "idb-keyval";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { appRouter, createHTTPServer, type AppRouter, type SaveAttemptInput } from "@mien/api";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+
 import { indexedDbOutboxStore, Outbox, retryDelayMs, type OutboxStore } from "./outbox.ts";
 
 /**
@@ -87,8 +91,7 @@ function input(score: number, madeAt = new Date()): SaveAttemptInput {
   };
 }
 
-const stored = (userId: string) =>
-  t.db.practiceAttempt.findMany({ where: { userId }, orderBy: { createdAt: "asc" }, select: { id: true, score: true } });
+const stored = (userId: string) => t.db.practiceAttempt.findMany({ where: { userId }, orderBy: { createdAt: "asc" }, select: { id: true, score: true } });
 const saveCalls = () => requests.filter((r) => r.includes("coach.saveAttempt")).length;
 
 describe("the offline outbox", () => {
@@ -164,7 +167,11 @@ describe("the offline outbox", () => {
     const tampered = input(73);
     await set([Date.now(), 1_000_001], { v: 1, userId: "ana", input: { ...tampered, attempt: { ...tampered.attempt, score: 9000 } } }, raw);
     const withImage = input(74);
-    await set([Date.now(), 1_000_002], { v: 1, userId: "ana", input: { ...withImage, attempt: { ...withImage.attempt, image: "data:image/png;base64,AAAA" } } }, raw);
+    await set(
+      [Date.now(), 1_000_002],
+      { v: 1, userId: "ana", input: { ...withImage, attempt: { ...withImage.attempt, image: "data:image/png;base64,AAAA" } } },
+      raw,
+    );
     await set([Date.now(), 1_000_003], "not an entry", raw);
     await set([Date.now(), 1_000_004], { v: 1, userId: "ana", input: input(75, new Date(Date.now() - 400 * 24 * 3600_000)) }, raw);
     await new Promise((r) => setTimeout(r, 2));
@@ -174,7 +181,9 @@ describe("the offline outbox", () => {
     const report = await outbox.flush();
     expect(report.sent).toEqual(good.map((g) => g.attempt.id));
     expect(report.damaged).toHaveLength(4);
-    expect(report.damaged[0]).toMatch(new RegExp(`score \\(${tampered.attempt.id.slice(0, 8)}\\) on this device is damaged or no longer valid and was skipped: input\\.attempt\\.score: .*100`));
+    expect(report.damaged[0]).toMatch(
+      new RegExp(`score \\(${tampered.attempt.id.slice(0, 8)}\\) on this device is damaged or no longer valid and was skipped: input\\.attempt\\.score: .*100`),
+    );
     expect(report.damaged[1]).toMatch(/Unrecognized key.*image/);
     expect(report.damaged[3]).toMatch(/more than a year old/);
     expect(report.waiting).toBe(0);

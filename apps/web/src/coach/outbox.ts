@@ -1,5 +1,6 @@
 import { createStore, del, entries, set, type UseStore } from "idb-keyval";
 import { z } from "zod";
+
 import { saveAttemptInput, type SaveAttemptInput } from "@mien/api/coach-schemas";
 
 /**
@@ -128,7 +129,9 @@ export class Outbox {
       const parsed = entrySchema.safeParse(value);
       if (!parsed.success) {
         const id = (value as { input?: { attempt?: { id?: unknown } } } | null)?.input?.attempt?.id;
-        report.damaged.push(`A waiting score${typeof id === "string" ? ` (${id.slice(0, 8)})` : ""} on this device is damaged or no longer valid and was skipped: ${describeIssues(parsed.error)}.`);
+        report.damaged.push(
+          `A waiting score${typeof id === "string" ? ` (${id.slice(0, 8)})` : ""} on this device is damaged or no longer valid and was skipped: ${describeIssues(parsed.error)}.`,
+        );
         await this.store.remove(key);
       } else if (parsed.data.userId === this.userId) {
         mine.push([key, parsed.data]);

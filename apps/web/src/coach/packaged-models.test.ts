@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+
 import { describe, expect, it } from "vitest";
+
 import { packagedBaseUrl, packagedVersion, readPackagedFile } from "./packaged-models.ts";
 
 const require = createRequire(import.meta.url);

@@ -59,7 +59,9 @@ const versions = new Map<PackagedModel, string>();
 export function packagedVersion(name: PackagedModel): string {
   let version = versions.get(name);
   if (!version) {
-    const json = JSON.parse(readFileSync(join(/*turbopackIgnore: true*/ packageRoot(PACKAGED_MODELS[name].pkg), "package.json"), "utf8")) as { version: string };
+    const json = JSON.parse(readFileSync(join(/*turbopackIgnore: true*/ packageRoot(PACKAGED_MODELS[name].pkg), "package.json"), "utf8")) as {
+      version: string;
+    };
     version = json.version;
     versions.set(name, version);
   }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+
 import type { ExpressionClass } from "@mien/model";
+
 import { PracticeAttempt, summarise } from "./practice.ts";
 
 const CLASSES: ExpressionClass[] = ["anger", "fear", "happiness", "neutral", "surprise"];

@@ -1,4 +1,5 @@
 import type { ExpressionClass } from "@mien/model";
+
 import { rank, type Share } from "./readout.ts";
 
 export interface PracticeSettings {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { describeReadout, percent, rank, shareText } from "./readout.ts";
 
 describe("describeReadout", () => {

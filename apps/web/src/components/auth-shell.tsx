@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+
 import { Brand } from "./brand.tsx";
 import { PRODUCT_SENTENCE } from "./product.ts";
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+
 import { useTRPC } from "../trpc/react.tsx";
 
 // A fixed locale keeps server and browser renders identical.

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+
 import { authClient } from "../auth/client.ts";
 import { authErrorMessage } from "../auth/messages.ts";
 

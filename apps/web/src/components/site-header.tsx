@@ -1,5 +1,7 @@
 import Link from "next/link";
+
 import { roleAtLeast, type Role } from "@mien/auth";
+
 import { Brand } from "./brand.tsx";
 import { SignOutButton } from "./sign-out-button.tsx";
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { readBodyWithin } from "./body-limit.ts";
 
 const URL_ = "http://localhost:3000/api/trpc/review.bulkFlag";

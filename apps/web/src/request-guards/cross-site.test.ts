@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { checkSameOrigin } from "./cross-site.ts";
 
 const APP = "http://localhost:3000";

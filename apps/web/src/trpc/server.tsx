@@ -2,7 +2,9 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { cache, type ReactNode } from "react";
+
 import { appRouter, createContext } from "@mien/api";
+
 import { makeQueryClient } from "./query-client.ts";
 
 /** One query client per request, shared by every server component that prefetches. */

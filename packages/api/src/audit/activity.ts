@@ -1,6 +1,7 @@
-import { AppError } from "@mien/errors";
 import { z } from "zod";
+
 import type { Db, Prisma } from "@mien/db";
+import { AppError } from "@mien/errors";
 
 export const activityInput = z.object({
   userId: z.string().min(1).max(64),

@@ -1,5 +1,6 @@
-import { AppError } from "@mien/errors";
 import { Prisma, type Db } from "@mien/db";
+import { AppError } from "@mien/errors";
+
 import type { SaveAttemptInput } from "./schemas.ts";
 
 export interface SavedAttempt {
@@ -9,10 +10,8 @@ export interface SavedAttempt {
   duplicate: boolean;
 }
 
-const foreignSession = () =>
-  new AppError("FORBIDDEN", "This coach session belongs to another account. Reload the coach page to start your own.");
-const foreignAttempt = () =>
-  new AppError("FORBIDDEN", "This attempt id belongs to another account. Reload the coach page and practise again.");
+const foreignSession = () => new AppError("FORBIDDEN", "This coach session belongs to another account. Reload the coach page to start your own.");
+const foreignAttempt = () => new AppError("FORBIDDEN", "This attempt id belongs to another account. Reload the coach page and practise again.");
 
 /**
  * Stores one practice attempt of `userId`, opening the coach session on its first attempt. A

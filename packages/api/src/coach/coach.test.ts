@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+
 import { createCaller } from "../root.ts";
 import type { ApiSession } from "../trpc.ts";
 import type { PracticeAttemptInput } from "./schemas.ts";
@@ -83,7 +86,9 @@ describe("coach.saveAttempt", () => {
       code: "BAD_REQUEST",
       message: expect.stringMatching(/in the future/),
     });
-    await expect(caller("ana").coach.saveAttempt({ session: session(), attempt: attempt({ madeAt: new Date(Date.now() - 400 * 24 * 3600_000) }) })).rejects.toMatchObject({
+    await expect(
+      caller("ana").coach.saveAttempt({ session: session(), attempt: attempt({ madeAt: new Date(Date.now() - 400 * 24 * 3600_000) }) }),
+    ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringMatching(/more than a year old/),
     });
@@ -133,7 +138,10 @@ describe("coach.progress", () => {
     const s = session();
     const start = Date.now() - 60_000;
     for (const [i, score] of [20, 30, 40, 60, 70, 80].entries()) {
-      await caller("ben").coach.saveAttempt({ session: s, attempt: attempt({ target: "fear", score, succeeded: score >= 50, madeAt: new Date(start + i * 1000) }) });
+      await caller("ben").coach.saveAttempt({
+        session: s,
+        attempt: attempt({ target: "fear", score, succeeded: score >= 50, madeAt: new Date(start + i * 1000) }),
+      });
     }
     await caller("ben").coach.saveAttempt({ session: s, attempt: attempt({ target: "anger", score: 55 }) });
     const progress = await caller("ben").coach.progress();

@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+
 import { callerAs, seedUsers } from "../testing/index.ts";
 import { streakLength } from "./summary.ts";
 
@@ -22,7 +25,17 @@ afterAll(async () => {
 async function practise(userId: string, sessionId: string, target: "happiness" | "surprise", score: number, madeAt: Date, holdMs = 2000) {
   await as(userId).coach.saveAttempt({
     session: { id: sessionId, modelKey: "packaged:test", modelName: "test" },
-    attempt: { id: randomUUID(), madeAt, target, score, succeeded: score >= 50, holdMs, durationMs: 4000, calibrated: false, readAs: [{ expression: target, probability: score / 100 }] },
+    attempt: {
+      id: randomUUID(),
+      madeAt,
+      target,
+      score,
+      succeeded: score >= 50,
+      holdMs,
+      durationMs: 4000,
+      calibrated: false,
+      readAs: [{ expression: target, probability: score / 100 }],
+    },
   });
 }
 
@@ -35,7 +48,11 @@ describe("practice plans", () => {
     expect(await as("quinn").coach.plan()).toBeNull();
     expect(await as("pia").coach.setPlan({ plan: null })).toBeNull();
     expect(await as("pia").coach.plan()).toBeNull();
-    const audit = await t.db.auditLog.findMany({ where: { entityType: "practice_plan", entityId: "pia" }, orderBy: { id: "asc" }, select: { action: true, actorId: true, before: true, after: true } });
+    const audit = await t.db.auditLog.findMany({
+      where: { entityType: "practice_plan", entityId: "pia" },
+      orderBy: { id: "asc" },
+      select: { action: true, actorId: true, before: true, after: true },
+    });
     expect(audit.map((a) => a.action)).toEqual(["plan.set", "plan.clear"]);
     expect(audit[1]!.before).toMatchObject({ targets: ["surprise", "happiness"], holdMs: 3000 });
   });
@@ -96,7 +113,14 @@ describe("practice summary", () => {
 
   it("is zero for someone who never practised, and refuses an unknown time zone", async () => {
     await seedUsers(t.db, [["sol", "user"]]);
-    expect(await as("sol").coach.summary({ timeZone: "Europe/Paris" })).toMatchObject({ practisedToday: false, streakDays: 0, sessionsLast7Days: 0, attemptsLast7Days: 0, lastPractisedAt: null, plan: null });
+    expect(await as("sol").coach.summary({ timeZone: "Europe/Paris" })).toMatchObject({
+      practisedToday: false,
+      streakDays: 0,
+      sessionsLast7Days: 0,
+      attemptsLast7Days: 0,
+      lastPractisedAt: null,
+      plan: null,
+    });
     for (const timeZone of ["Mars/Olympus", "UTC'; DROP TABLE practice_attempt; --", ""]) {
       await expect(as("sol").coach.summary({ timeZone }), timeZone).rejects.toMatchObject({ code: "BAD_REQUEST" });
     }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { audit, type Db } from "@mien/db";
 import { EXPRESSION_CLASSES, type ExpressionClass } from "@mien/model";
 
@@ -53,13 +54,13 @@ export async function setPlan(db: Db, input: { userId: string; actorId: string; 
       await tx.practicePlan.delete({ where: { userId } });
     }
     await audit(tx, {
-        actorId,
-        action: plan ? "plan.set" : "plan.clear",
-        entityType: "practice_plan",
-        entityId: userId,
-        ...(before ? { before } : {}),
-        ...(plan ? { after: { ...plan, setById: actorId } } : {}),
-      });
+      actorId,
+      action: plan ? "plan.set" : "plan.clear",
+      entityType: "practice_plan",
+      entityId: userId,
+      ...(before ? { before } : {}),
+      ...(plan ? { after: { ...plan, setById: actorId } } : {}),
+    });
   });
   return planOf(db, userId);
 }

@@ -1,5 +1,6 @@
 import type { Db } from "@mien/db";
 import { EXPRESSION_CLASSES, type ExpressionClass } from "@mien/model";
+
 import { readAsEntry, type ReadAsEntry } from "./schemas.ts";
 
 export interface ProgressPoint {

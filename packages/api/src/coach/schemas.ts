@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 // The classes module alone: the coach page imports these schemas for its offline queue.
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
 

@@ -1,6 +1,8 @@
 import { z } from "zod";
+
 import type { Db } from "@mien/db";
 import type { ExpressionClass } from "@mien/model";
+
 import type { PracticePlanView } from "./plan.ts";
 
 /** True when the runtime (and so PostgreSQL's tz database, which follows IANA too) knows this zone. */
@@ -88,7 +90,10 @@ export async function practiceSummary(db: Db, userId: string, timeZone: string, 
     timeZone,
     today,
     practisedToday: week.some((r) => r.day === today),
-    streakDays: streakLength(days.map((d) => d.day), today),
+    streakDays: streakLength(
+      days.map((d) => d.day),
+      today,
+    ),
     sessionsLast7Days: new Set(week.map((r) => r.sessionId)).size,
     attemptsLast7Days: week.length,
     lastPractisedAt: last?.createdAt ?? null,

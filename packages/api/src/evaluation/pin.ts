@@ -104,12 +104,12 @@ export async function pinEvalSet(db: Db, storage: Storage, rawInput: PinEvalSetI
       });
       await tx.evalSetItem.createMany({ data: items.map((it, position) => ({ setId: row.id, position, sha256: it.sha256, label: it.label })) });
       await audit(tx, {
-          actorId,
-          action: "evalset.pin",
-          entityType: "eval_set",
-          entityId: row.id,
-          after: { name: row.name, contentHash, imageCount: items.length, from: describe },
-        });
+        actorId,
+        action: "evalset.pin",
+        entityType: "eval_set",
+        entityId: row.id,
+        after: { name: row.name, contentHash, imageCount: items.length, from: describe },
+      });
       return row;
     });
     return { set, created: true };

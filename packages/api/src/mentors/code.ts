@@ -29,12 +29,7 @@ export function newInvitationCode(): string {
  * Crockford reads as digits mapped to them), or null when it cannot be a code at all.
  */
 export function normaliseInvitationCode(input: string): string | null {
-  const compact = input
-    .trim()
-    .toUpperCase()
-    .replace(/[\s-]/g, "")
-    .replace(/[IL]/g, "1")
-    .replace(/O/g, "0");
+  const compact = input.trim().toUpperCase().replace(/[\s-]/g, "").replace(/[IL]/g, "1").replace(/O/g, "0");
   if (compact.length !== CODE_LENGTH) return null;
   for (const c of compact) if (!ALPHABET.includes(c)) return null;
   return compact;

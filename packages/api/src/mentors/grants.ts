@@ -1,5 +1,5 @@
-import { AppError } from "@mien/errors";
 import { audit, type Db } from "@mien/db";
+import { AppError } from "@mien/errors";
 
 export interface MentorEntry {
   mentorId: string;
@@ -31,7 +31,14 @@ export async function sharingOverview(db: Db, userId: string, now = new Date()):
         _count: { _all: true },
         _max: { createdAt: true },
       });
-      return { mentorId: g.mentor.id, name: g.mentor.name, email: g.mentor.email, since: g.grantedAt, views: seen._count._all, lastViewedAt: seen._max.createdAt };
+      return {
+        mentorId: g.mentor.id,
+        name: g.mentor.name,
+        email: g.mentor.email,
+        since: g.grantedAt,
+        views: seen._count._all,
+        lastViewedAt: seen._max.createdAt,
+      };
     }),
   );
   const invitations = await db.mentorInvitation.findMany({
@@ -49,11 +56,23 @@ export async function sharingOverview(db: Db, userId: string, now = new Date()):
  */
 export async function endGrant(db: Db, input: { userId: string; mentorId: string; actorId: string; by: "learner" | "mentor" }): Promise<void> {
   await db.$transaction(async (tx) => {
-    const grant = await tx.mentorGrant.findUnique({ where: { userId_mentorId: { userId: input.userId, mentorId: input.mentorId } }, select: { id: true, revokedAt: true } });
+    const grant = await tx.mentorGrant.findUnique({
+      where: { userId_mentorId: { userId: input.userId, mentorId: input.mentorId } },
+      select: { id: true, revokedAt: true },
+    });
     const ended = grant ? await tx.mentorGrant.updateMany({ where: { id: grant.id, revokedAt: null }, data: { revokedAt: new Date() } }) : { count: 0 };
     if (!grant || ended.count === 0) {
-      throw new AppError("NOT_FOUND", input.by === "learner" ? "That person cannot see your practice any more. Reload the page." : "You no longer follow this person's practice.");
+      throw new AppError(
+        "NOT_FOUND",
+        input.by === "learner" ? "That person cannot see your practice any more. Reload the page." : "You no longer follow this person's practice.",
+      );
     }
-    await audit(tx, { actorId: input.actorId, action: "mentor.revoke", entityType: "mentor_grant", entityId: grant.id, after: { userId: input.userId, mentorId: input.mentorId, by: input.by } });
+    await audit(tx, {
+      actorId: input.actorId,
+      action: "mentor.revoke",
+      entityType: "mentor_grant",
+      entityId: grant.id,
+      after: { userId: input.userId, mentorId: input.mentorId, by: input.by },
+    });
   });
 }

@@ -1,6 +1,7 @@
-import { AppError } from "@mien/errors";
-import { audit, type Db } from "@mien/db";
 import { createAttemptLimit } from "@mien/auth";
+import { audit, type Db } from "@mien/db";
+import { AppError } from "@mien/errors";
+
 import { CODE_LENGTH, invitationCodeHash, newInvitationCode, normaliseInvitationCode } from "./code.ts";
 
 /** How long an invitation can be redeemed. */
@@ -36,7 +37,13 @@ export async function createInvitation(db: Db, userId: string, now = new Date())
       data: { userId, codeHash: invitationCodeHash(normaliseInvitationCode(code)!), expiresAt, createdAt: now },
       select: { id: true },
     });
-    await audit(tx, { actorId: userId, action: "mentor.invite", entityType: "mentor_invitation", entityId: invitation.id, after: { expiresAt: expiresAt.toISOString() } });
+    await audit(tx, {
+      actorId: userId,
+      action: "mentor.invite",
+      entityType: "mentor_invitation",
+      entityId: invitation.id,
+      after: { expiresAt: expiresAt.toISOString() },
+    });
     return { id: invitation.id, code, expiresAt };
   });
 }
@@ -44,7 +51,10 @@ export async function createInvitation(db: Db, userId: string, now = new Date())
 /** Withdraws an open invitation of `userId`; its code can no longer be redeemed. */
 export async function withdrawInvitation(db: Db, userId: string, invitationId: string): Promise<void> {
   await db.$transaction(async (tx) => {
-    const done = await tx.mentorInvitation.updateMany({ where: { id: invitationId, userId, redeemedAt: null, withdrawnAt: null }, data: { withdrawnAt: new Date() } });
+    const done = await tx.mentorInvitation.updateMany({
+      where: { id: invitationId, userId, redeemedAt: null, withdrawnAt: null },
+      data: { withdrawnAt: new Date() },
+    });
     if (done.count === 0) {
       throw new AppError("NOT_FOUND", "That invitation is not open any more (used, withdrawn, or not yours). Reload the page.");
     }
@@ -71,14 +81,16 @@ export interface RedeemInput {
 export async function redeemInvitation(db: Db, input: RedeemInput): Promise<{ learner: { id: string; name: string }; grantId: string }> {
   const now = input.now ?? new Date();
   const clock = () => now.getTime();
-  const limited = () =>
-    new AppError("TOO_MANY_REQUESTS", "Too many invitation codes tried. Wait ten minutes, then try again.");
+  const limited = () => new AppError("TOO_MANY_REQUESTS", "Too many invitation codes tried. Wait ten minutes, then try again.");
   if (!(await createAttemptLimit(db, input.limits.account, clock, "invitationRedeem").consume(`account:${input.mentorId}`))) throw limited();
   if (input.address && !(await createAttemptLimit(db, input.limits.address, clock, "invitationRedeem").consume(`address:${input.address}`))) throw limited();
 
   const canonical = normaliseInvitationCode(input.code);
   if (!canonical) {
-    throw new AppError("BAD_REQUEST", `That is not an invitation code: a code has ${CODE_LENGTH} letters and digits, like 7K2Q-M9XD-…. Copy it again from the invitation.`);
+    throw new AppError(
+      "BAD_REQUEST",
+      `That is not an invitation code: a code has ${CODE_LENGTH} letters and digits, like 7K2Q-M9XD-…. Copy it again from the invitation.`,
+    );
   }
   return db.$transaction(async (tx) => {
     const invitation = await tx.mentorInvitation.findUnique({
@@ -111,12 +123,12 @@ export async function redeemInvitation(db: Db, input: RedeemInput): Promise<{ le
       select: { id: true },
     });
     await audit(tx, {
-        actorId: input.mentorId,
-        action: "mentor.grant",
-        entityType: "mentor_grant",
-        entityId: grant.id,
-        after: { userId: learner.id, mentorId: input.mentorId, invitationId: invitation.id },
-      });
+      actorId: input.mentorId,
+      action: "mentor.grant",
+      entityType: "mentor_grant",
+      entityId: grant.id,
+      after: { userId: learner.id, mentorId: input.mentorId, invitationId: invitation.id },
+    });
     return { learner, grantId: grant.id };
   });
 }

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { AppError } from "@mien/errors";
-import { TRPCError } from "../trpc.ts";
-import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import type { AppError } from "@mien/errors";
+
 import { callerAs, seedUsers } from "../testing/index.ts";
+import { TRPCError } from "../trpc.ts";
 import { CODE_LENGTH, invitationCodeHash, newInvitationCode, normaliseInvitationCode } from "./code.ts";
 import { INVITATION_TTL_MS, MAX_OPEN_INVITATIONS, redeemInvitation } from "./invitations.ts";
 
@@ -74,9 +77,15 @@ describe("inviting and accepting a mentor", () => {
 
     const redeemed = await as("ben").mentoring.redeem({ code: invitation.code });
     expect(redeemed.learner).toEqual({ id: "ana", name: "ana" });
-    expect(await t.db.mentorGrant.findMany({ where: { userId: "ana" }, select: { mentorId: true, revokedAt: true } })).toEqual([{ mentorId: "ben", revokedAt: null }]);
+    expect(await t.db.mentorGrant.findMany({ where: { userId: "ana" }, select: { mentorId: true, revokedAt: true } })).toEqual([
+      { mentorId: "ben", revokedAt: null },
+    ]);
     expect((await audit("mentor.invite")).map((a) => [a.actorId, a.entityId])).toContainEqual(["ana", invitation.id]);
-    expect(await audit("mentor.grant")).toContainEqual({ actorId: "ben", entityId: redeemed.grantId, after: { userId: "ana", mentorId: "ben", invitationId: invitation.id } });
+    expect(await audit("mentor.grant")).toContainEqual({
+      actorId: "ben",
+      entityId: redeemed.grantId,
+      after: { userId: "ana", mentorId: "ben", invitationId: invitation.id },
+    });
     const overview = await as("ana").sharing.overview();
     expect(overview.mentors.map((m) => m.mentorId)).toEqual(["ben"]);
     expect(overview.invitations).toEqual([]);
@@ -101,7 +110,9 @@ describe("inviting and accepting a mentor", () => {
       ["malformed", "ana", "let me in", /not an invitation code: a code has 32 letters and digits/],
     ];
     for (const [what, who, code, message] of refusals) {
-      const outcome = await as(who).mentoring.redeem({ code }).catch((e: unknown) => e);
+      const outcome = await as(who)
+        .mentoring.redeem({ code })
+        .catch((e: unknown) => e);
       expect(outcome, what).toBeInstanceOf(TRPCError);
       expect((outcome as TRPCError).message, what).toMatch(message);
       expect((outcome as TRPCError).code, what).toBe(what === "unknown" ? "NOT_FOUND" : "BAD_REQUEST");
@@ -129,15 +140,20 @@ describe("inviting and accepting a mentor", () => {
   });
 
   it("rate-limits redeeming per account and per address, counting before the code is looked at", async () => {
-    await seedUsers(t.db, [["guesser", "user"], ["guesser2", "user"], ["fay", "user"]]);
+    await seedUsers(t.db, [
+      ["guesser", "user"],
+      ["guesser2", "user"],
+      ["fay", "user"],
+    ]);
     const limits = { account: { window: 600, max: 3 }, address: { window: 600, max: 3 } };
     const valid = (await as("fay").sharing.invite()).code;
-    const guess = (mentorId: string, code: string, address: string | null) => redeemInvitation(t.db, { mentorId, code, address, limits }).catch((e: AppError) => e.code);
-    expect([await guess("guesser", newInvitationCode(), "10.0.0.1"), await guess("guesser", newInvitationCode(), "10.0.0.2"), await guess("guesser", newInvitationCode(), null)]).toEqual([
-      "NOT_FOUND",
-      "NOT_FOUND",
-      "NOT_FOUND",
-    ]);
+    const guess = (mentorId: string, code: string, address: string | null) =>
+      redeemInvitation(t.db, { mentorId, code, address, limits }).catch((e: AppError) => e.code);
+    expect([
+      await guess("guesser", newInvitationCode(), "10.0.0.1"),
+      await guess("guesser", newInvitationCode(), "10.0.0.2"),
+      await guess("guesser", newInvitationCode(), null),
+    ]).toEqual(["NOT_FOUND", "NOT_FOUND", "NOT_FOUND"]);
     // The account has used its three tries: even the right code is refused now, from any address.
     expect(await guess("guesser", valid, "10.0.0.3")).toBe("TOO_MANY_REQUESTS");
     // One address, several accounts: the address limit (3) stops it.
@@ -145,7 +161,9 @@ describe("inviting and accepting a mentor", () => {
     expect(await guess("guesser2", newInvitationCode(), "10.0.0.1")).toBe("NOT_FOUND");
     expect(await guess("guesser2", newInvitationCode(), "10.0.0.1")).toBe("TOO_MANY_REQUESTS");
     expect(await t.db.mentorGrant.count({ where: { userId: "fay" } })).toBe(0);
-    await expect(redeemInvitation(t.db, { mentorId: "dan", code: valid, address: "10.0.0.9", limits: ROOMY })).resolves.toMatchObject({ learner: { id: "fay" } });
+    await expect(redeemInvitation(t.db, { mentorId: "dan", code: valid, address: "10.0.0.9", limits: ROOMY })).resolves.toMatchObject({
+      learner: { id: "fay" },
+    });
   });
 });
 
@@ -190,7 +208,9 @@ describe("what a mentor sees and does", () => {
 
   it("sees no one else: another learner's progress is refused, for admins too", async () => {
     for (const who of [mentor, "root"]) {
-      await expect(callerAs(t.db, who, who === "root" ? "admin" : "user").mentoring.progress({ userId: "other-learner", timeZone: "UTC" })).rejects.toMatchObject({
+      await expect(
+        callerAs(t.db, who, who === "root" ? "admin" : "user").mentoring.progress({ userId: "other-learner", timeZone: "UTC" }),
+      ).rejects.toMatchObject({
         code: "FORBIDDEN",
       });
     }
@@ -233,8 +253,18 @@ describe("what a mentor sees and does", () => {
   });
 
   it("lets one mentor follow several learners and one learner have several mentors", async () => {
-    await seedUsers(t.db, [["m1", "user"], ["m2", "user"], ["l1", "user"], ["l2", "user"]]);
-    for (const [l, m] of [["l1", "m1"], ["l1", "m2"], ["l2", "m1"]] as const) await as(m).mentoring.redeem({ code: (await as(l).sharing.invite()).code });
+    await seedUsers(t.db, [
+      ["m1", "user"],
+      ["m2", "user"],
+      ["l1", "user"],
+      ["l2", "user"],
+    ]);
+    for (const [l, m] of [
+      ["l1", "m1"],
+      ["l1", "m2"],
+      ["l2", "m1"],
+    ] as const)
+      await as(m).mentoring.redeem({ code: (await as(l).sharing.invite()).code });
     expect((await as("m1").mentoring.learners({ timeZone: "UTC" })).map((v) => v.learner.id)).toEqual(["l1", "l2"]);
     expect((await as("m2").mentoring.learners({ timeZone: "UTC" })).map((v) => v.learner.id)).toEqual(["l1"]);
     expect((await as("l1").sharing.overview()).mentors.map((m) => m.mentorId)).toEqual(["m1", "m2"]);

@@ -1,5 +1,6 @@
 import { audit, type Db } from "@mien/db";
 import type { ExpressionClass } from "@mien/model";
+
 import { planOf, type PracticePlanView } from "../coach/plan.ts";
 import { progressOf } from "../coach/progress.ts";
 import { practiceSummary, type PracticeSummary } from "../coach/summary.ts";
@@ -40,7 +41,12 @@ async function auditView(db: Db, mentorId: string, grantId: string, userId: stri
   await audit(db, { actorId: mentorId, action: "mentor.view", entityType: "mentor_grant", entityId: grantId, after: { userId, view } });
 }
 
-async function learnerView(db: Db, grant: { id: string; grantedAt: Date; user: { id: string; name: string; email: string } }, timeZone: string, withAttempts: boolean): Promise<LearnerView> {
+async function learnerView(
+  db: Db,
+  grant: { id: string; grantedAt: Date; user: { id: string; name: string; email: string } },
+  timeZone: string,
+  withAttempts: boolean,
+): Promise<LearnerView> {
   const plan = await planOf(db, grant.user.id);
   const [summary, progress] = await Promise.all([practiceSummary(db, grant.user.id, timeZone, plan), progressOf(db, grant.user.id)]);
   return {

@@ -1,5 +1,6 @@
-import { EXPRESSION_CLASSES } from "@mien/model/classes";
 import type { Db } from "@mien/db";
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
+
 import { fleissKappa, mergeKappaStats, type Kappa, type KappaStats } from "./fleiss-kappa.ts";
 
 export interface AgreementRow extends Kappa {

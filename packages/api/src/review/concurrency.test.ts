@@ -1,6 +1,8 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createDb, type Db } from "@mien/db";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { seedImages, seedUsers } from "../testing/index.ts";
 import { outcomeOf } from "./consensus.ts";
 import { bulkFlag, decide, undo } from "./decide.ts";
@@ -12,7 +14,10 @@ const ROUNDS = 12;
 
 beforeAll(async () => {
   t = await createTestDatabase("mien_test_api_concurrency");
-  await seedUsers(t.db, CURATORS.map((id) => [id, "curator"] as const));
+  await seedUsers(
+    t.db,
+    CURATORS.map((id) => [id, "curator"] as const),
+  );
 });
 afterAll(async () => {
   await t?.drop();
@@ -21,7 +26,7 @@ afterAll(async () => {
 /** A small deterministic generator, so a failure replays the same interleaving of choices. */
 function random(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 describe("curators acting on the same images at the same time", () => {
@@ -43,7 +48,11 @@ describe("curators acting on the same images at the same time", () => {
             const r = next();
             if (r < 0.45) {
               const decision =
-                r < 0.15 ? { kind: "accept" as const } : r < 0.3 ? { kind: "relabel" as const, label: "fear" as const } : { kind: "flag" as const, flags: ["unclear" as const] };
+                r < 0.15
+                  ? { kind: "accept" as const }
+                  : r < 0.3
+                    ? { kind: "relabel" as const, label: "fear" as const }
+                    : { kind: "flag" as const, flags: ["unclear" as const] };
               live = await decide(db, { curatorId, imageId: shared!, decision });
               actions++;
             } else if (r < 0.75) {
@@ -67,7 +76,10 @@ describe("curators acting on the same images at the same time", () => {
       await Promise.all(pools.map((p) => p.$disconnect()));
     }
 
-    const rows = await t.db.reviewDecision.findMany({ where: { imageId: shared! }, select: { curatorId: true, kind: true, label: true, flags: true, suggestedLabel: true, version: true } });
+    const rows = await t.db.reviewDecision.findMany({
+      where: { imageId: shared! },
+      select: { curatorId: true, kind: true, label: true, flags: true, suggestedLabel: true, version: true },
+    });
     for (const curatorId of CURATORS) {
       const want = expected.get(curatorId)!;
       const row = rows.find((r) => r.curatorId === curatorId);

@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createCaller } from "../root.ts";
 import { effectiveStatus } from "./consensus.ts";
 

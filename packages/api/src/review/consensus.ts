@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { audit, Prisma, type Db } from "@mien/db";
 
 /** The admin setting that says how many curators must review an image before it counts. */
@@ -72,13 +73,13 @@ export async function setReviewsRequired(db: Db, args: { actorId: string; value:
       update: { value: args.value, updatedById: args.actorId },
     });
     await audit(tx, {
-        actorId: args.actorId,
-        action: "settings.set",
-        entityType: "setting",
-        entityId: REVIEWS_REQUIRED_KEY,
-        before: { value: before },
-        after: { value: args.value },
-      });
+      actorId: args.actorId,
+      action: "settings.set",
+      entityType: "setting",
+      entityId: REVIEWS_REQUIRED_KEY,
+      before: { value: before },
+      after: { value: args.value },
+    });
     return { value: args.value, changed: true };
   });
 }

@@ -1,5 +1,6 @@
-import { AppError } from "@mien/errors";
 import { audit, auditMany, Prisma, type AuditEntry, type Db } from "@mien/db";
+import { AppError } from "@mien/errors";
+
 import { asJson, decisionSelect, fromJson, REVIEW_ACTIONS, toState, type Decision, type DecisionState, type FlagReasonName } from "./state.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -40,13 +41,7 @@ function isUniqueViolation(err: unknown): boolean {
  * Writes `columns` as the curator's live decision on one image: an update guarded by the
  * version the caller saw (optimistic concurrency), or an insert. Returns the new state.
  */
-async function writeDecision(
-  tx: Tx,
-  curatorId: string,
-  imageId: string,
-  current: DecisionState | null,
-  columns: Columns,
-): Promise<DecisionState> {
+async function writeDecision(tx: Tx, curatorId: string, imageId: string, current: DecisionState | null, columns: Columns): Promise<DecisionState> {
   if (current) {
     const { count } = await tx.reviewDecision.updateMany({
       where: { imageId, curatorId, version: current.version },
@@ -60,9 +55,7 @@ async function writeDecision(
 }
 
 async function currentDecision(tx: Tx, curatorId: string, imageId: string): Promise<DecisionState | null> {
-  return toState(
-    await tx.reviewDecision.findUnique({ where: { imageId_curatorId: { imageId, curatorId } }, select: decisionSelect }),
-  );
+  return toState(await tx.reviewDecision.findUnique({ where: { imageId_curatorId: { imageId, curatorId } }, select: decisionSelect }));
 }
 
 /** Runs `work` in a transaction, turning a lost insert race on (imageId, curatorId) into CONFLICT. */
@@ -91,14 +84,14 @@ export async function decide(db: Db, args: DecideArgs): Promise<DecisionState> {
     if (args.expectedVersion !== undefined && (before?.version ?? null) !== args.expectedVersion) throw conflict();
     const after = await writeDecision(tx, args.curatorId, args.imageId, before, columns);
     await audit(tx, {
-        actorId: args.curatorId,
-        action: REVIEW_ACTIONS.decide,
-        entityType: "image",
-        entityId: args.imageId,
-        imageId: args.imageId,
-        before: asJson(before),
-        after: asJson(after),
-      });
+      actorId: args.curatorId,
+      action: REVIEW_ACTIONS.decide,
+      entityType: "image",
+      entityId: args.imageId,
+      imageId: args.imageId,
+      before: asJson(before),
+      after: asJson(after),
+    });
     return after;
   });
 }
@@ -183,14 +176,14 @@ export async function undo(db: Db, args: { curatorId: string; imageId: string })
       await tx.reviewDecision.delete({ where: { imageId_curatorId: { imageId: args.imageId, curatorId: args.curatorId } } });
     }
     await audit(tx, {
-        actorId: args.curatorId,
-        action: REVIEW_ACTIONS.undo,
-        entityType: "image",
-        entityId: args.imageId,
-        imageId: args.imageId,
-        before: asJson(current),
-        after: asJson(after),
-      });
+      actorId: args.curatorId,
+      action: REVIEW_ACTIONS.undo,
+      entityType: "image",
+      entityId: args.imageId,
+      imageId: args.imageId,
+      before: asJson(current),
+      after: asJson(after),
+    });
     return after;
   });
 }

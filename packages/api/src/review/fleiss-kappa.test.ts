@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { fleissKappa, kappaStatsOf, mergeKappaStats } from "./fleiss-kappa.ts";
 
 // The worked example in Fleiss (1971) as reproduced in most texts: 10 subjects, 14 raters, 5 categories.
@@ -24,12 +25,32 @@ describe("fleissKappa", () => {
   });
 
   it("is 1 for perfect agreement across categories and negative for systematic disagreement", () => {
-    expect(fleissKappa(kappaStatsOf([[2, 0], [0, 2], [2, 0]])).kappa).toBeCloseTo(1, 10);
-    expect(fleissKappa(kappaStatsOf([[1, 1], [1, 1]])).kappa).toBeCloseTo(-1, 10);
+    expect(
+      fleissKappa(
+        kappaStatsOf([
+          [2, 0],
+          [0, 2],
+          [2, 0],
+        ]),
+      ).kappa,
+    ).toBeCloseTo(1, 10);
+    expect(
+      fleissKappa(
+        kappaStatsOf([
+          [1, 1],
+          [1, 1],
+        ]),
+      ).kappa,
+    ).toBeCloseTo(-1, 10);
   });
 
   it("allows a different number of raters per subject and skips subjects rated once", () => {
-    const stats = kappaStatsOf([[3, 0], [1, 1], [0, 2], [1, 0]]);
+    const stats = kappaStatsOf([
+      [3, 0],
+      [1, 1],
+      [0, 2],
+      [1, 0],
+    ]);
     expect(stats.subjects).toBe(3);
     // P_i = 1, 0, 1 → P̄ = 2/3; p = (4/7, 3/7) → P̄e = 25/49.
     const k = fleissKappa(stats);

@@ -1,4 +1,5 @@
 import type { Db, Prisma } from "@mien/db";
+
 import { RESOLVE_ACTION, type ResolutionState } from "./resolve.ts";
 import { fromJson, REVIEW_ACTIONS, type DecisionState } from "./state.ts";
 

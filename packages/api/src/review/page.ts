@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { EXPRESSION_CLASSES } from "@mien/model/classes";
+
 import { Prisma, type Db } from "@mien/db";
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
+
 import { cursorAfter, pageCursor, REVIEW_SORTS, signalConditions, signalFilters, sortConditions, sortOrderSql } from "./signals.ts";
 import { FLAG_REASONS, toState, type DecisionState } from "./state.ts";
 
@@ -60,7 +62,9 @@ function conditions(viewerId: string, input: PageInput): Prisma.Sql[] {
   const where = [Prisma.sql`i.label = ${input.label}`];
   if (input.split) where.push(input.split === "unassigned" ? Prisma.sql`i.split IS NULL` : Prisma.sql`i.split = ${input.split}::"Split"`);
   if (input.notReviewedByMe) {
-    where.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM review_decision d WHERE d."imageId" = i.id AND d."curatorId" = ${viewerId} ${past(Prisma.sql`d."imageId"`)})`);
+    where.push(
+      Prisma.sql`NOT EXISTS (SELECT 1 FROM review_decision d WHERE d."imageId" = i.id AND d."curatorId" = ${viewerId} ${past(Prisma.sql`d."imageId"`)})`,
+    );
   }
   // Only images the viewer has decided on: nobody learns of others' decisions before their own.
   if (input.disagreements) {

@@ -4,11 +4,14 @@ import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { TRPCError } from "../trpc.ts";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createDb, ensureReferenceData, type Db } from "@mien/db";
 import { migrate } from "@mien/db/migrate";
+
 import { callerAs, seedImages, seedUsers } from "../testing/index.ts";
+import { TRPCError } from "../trpc.ts";
 import type { Decision, DecisionState } from "./state.ts";
 
 const run = promisify(execFile);
@@ -110,7 +113,10 @@ beforeAll(async () => {
   // One pool for every curator, as the web app has one per process.
   db = createDb(cluster.url("mien"), { max: 4 });
   await ensureReferenceData(db);
-  await seedUsers(db, CURATORS.map((id) => [id, "curator"] as const));
+  await seedUsers(
+    db,
+    CURATORS.map((id) => [id, "curator"] as const),
+  );
   // One more than the curators use: the last is decided after the restart.
   images = await seedImages(db, "neutral", "train", CURATORS.length * IMAGES_PER_CURATOR + 1, { tag: "pg-restart" });
 }, 180_000);

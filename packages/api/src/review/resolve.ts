@@ -1,7 +1,9 @@
-import { AppError } from "@mien/errors";
 import { z } from "zod";
-import { EXPRESSION_CLASSES } from "@mien/model/classes";
+
 import { audit, Prisma, type Db } from "@mien/db";
+import { AppError } from "@mien/errors";
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
+
 import type { ResolutionOutcome } from "./consensus.ts";
 
 /** Audit action of an admin's ruling on an image (kept apart from REVIEW_ACTIONS, which undo walks). */
@@ -64,14 +66,14 @@ export async function resolve(db: Db, args: ResolveInput & { adminId: string }):
         after = { ...columns, version: 1 };
       }
       await audit(tx, {
-          actorId: args.adminId,
-          action: RESOLVE_ACTION,
-          entityType: "image",
-          entityId: args.imageId,
-          imageId: args.imageId,
-          before: asJson(before as ResolutionState | null),
-          after: asJson(after),
-        });
+        actorId: args.adminId,
+        action: RESOLVE_ACTION,
+        entityType: "image",
+        entityId: args.imageId,
+        imageId: args.imageId,
+        before: asJson(before as ResolutionState | null),
+        after: asJson(after),
+      });
       return after;
     });
   } catch (err) {

@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createCaller } from "../root.ts";
 
 let t: TestDatabase;
@@ -79,9 +82,9 @@ describe("review.decide", () => {
   it("refuses a stale version with CONFLICT and writes nothing", async () => {
     const [imageId] = await addImages("anger", "train", 1);
     await as("cleo").review.decide({ imageId: imageId!, decision: { kind: "accept" } });
-    await expect(
-      as("cleo").review.decide({ imageId: imageId!, decision: { kind: "flag", flags: ["unclear"] }, expectedVersion: null }),
-    ).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(as("cleo").review.decide({ imageId: imageId!, decision: { kind: "flag", flags: ["unclear"] }, expectedVersion: null })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     expect(await t.db.auditLog.count({ where: { imageId: imageId! } })).toBe(1);
   });
 
@@ -120,9 +123,9 @@ describe("review.decide", () => {
     await expect(curator.decide({ imageId: imageId!, decision: { kind: "flag", flags: ["mislabelled"] } })).rejects.toThrow(
       /needs the label the image should have/,
     );
-    await expect(
-      curator.decide({ imageId: "00000000-0000-4000-8000-000000000000", decision: { kind: "accept" } }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(curator.decide({ imageId: "00000000-0000-4000-8000-000000000000", decision: { kind: "accept" } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     const flagged = await curator.decide({
       imageId: imageId!,
       decision: { kind: "flag", flags: ["mislabelled", "mislabelled"], suggestedLabel: "surprise" },
@@ -165,9 +168,9 @@ describe("review.bulkFlag", () => {
     expect(new Set(rows.map((r) => r.imageId))).toEqual(new Set(ids));
 
     // All or nothing: one unknown id leaves every image as it was.
-    await expect(
-      as("cato").review.bulkFlag({ imageIds: [ids[0]!, "00000000-0000-4000-8000-000000000000"], flags: ["unclear"] }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(as("cato").review.bulkFlag({ imageIds: [ids[0]!, "00000000-0000-4000-8000-000000000000"], flags: ["unclear"] })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await t.db.reviewDecision.findFirst({ where: { imageId: ids[0]!, curatorId: "cato" } })).toMatchObject({ flags: ["duplicate"] });
   });
 

@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { callerAs, seedImages, seedUsers } from "../testing/index.ts";
 
 let t: TestDatabase;
@@ -80,7 +83,9 @@ describe("review.page with screening signals", () => {
     const two = await addImage("disgust", { faceCount: 2, faceScore: 0.8, suggestedLabel: "anger", mislabelScore: 0.8, blurScore: 12 });
     const text = await addImage("disgust", { faceCount: 1, ocrScore: 0.85, contrast: 9, duplicateGroup: randomUUID() });
     const page = (input: Record<string, unknown>) =>
-      as("cleo").review.page({ label: "disgust", ...input }).then((r) => r.items.map((i) => i.id).sort());
+      as("cleo")
+        .review.page({ label: "disgust", ...input })
+        .then((r) => r.items.map((i) => i.id).sort());
     expect(await page({ faces: "none" })).toEqual([none]);
     expect(await page({ faces: "one" })).toEqual([one, text].sort());
     expect(await page({ faces: "several" })).toEqual([two]);
@@ -106,6 +111,8 @@ describe("review.page with screening signals", () => {
 
   it("refuses thresholds out of range and cursors that are not a row", async () => {
     await expect(as("cleo").review.page({ label: "sadness", minSuspicion: 2 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(as("cleo").review.page({ label: "sadness", sort: "suspicious", cursor: { id: "nope", value: 1 } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(as("cleo").review.page({ label: "sadness", sort: "suspicious", cursor: { id: "nope", value: 1 } })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { Prisma } from "@mien/db";
 
 /**
@@ -55,7 +56,6 @@ export const signalFilters = {
   minSuspicion: unit.optional(),
 };
 type SignalFilterInput = z.output<z.ZodObject<typeof signalFilters>>;
-
 
 const col = (field: SignalField) => Prisma.raw(`i."${field}"`);
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { EXPRESSION_CLASSES } from "@mien/model/classes";
+
 import { Prisma, type FlagReason } from "@mien/db";
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
 
 /**
  * The flag reasons in the order people meet them: the review page's keys u, t, f, d, then the
@@ -28,7 +29,9 @@ export interface DecisionState {
 
 export const decisionSelect = { kind: true, label: true, flags: true, suggestedLabel: true, version: true } as const;
 
-export function toState(row: { kind: string; label: string | null; flags: string[]; suggestedLabel: string | null; version: number } | null): DecisionState | null {
+export function toState(
+  row: { kind: string; label: string | null; flags: string[]; suggestedLabel: string | null; version: number } | null,
+): DecisionState | null {
   if (!row) return null;
   return {
     kind: row.kind as DecisionState["kind"],

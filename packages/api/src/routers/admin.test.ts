@@ -1,6 +1,8 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createCaller } from "../root.ts";
 
 let t: TestDatabase;

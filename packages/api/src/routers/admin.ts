@@ -1,7 +1,9 @@
+import { z } from "zod";
+
+import { ROLES } from "@mien/auth";
 import { audit } from "@mien/db";
 import { AppError } from "@mien/errors";
-import { z } from "zod";
-import { ROLES } from "@mien/auth";
+
 import { reviewsRequired, reviewsRequiredSchema, setReviewsRequired } from "../review/index.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
@@ -51,13 +53,13 @@ const usersRouter = router({
       }
       await tx.user.update({ where: { id: target.id }, data: { role: input.role } });
       await audit(tx, {
-          actorId,
-          action: "user.set_role",
-          entityType: "user",
-          entityId: target.id,
-          before: { role: target.role },
-          after: { role: input.role },
-        });
+        actorId,
+        action: "user.set_role",
+        entityType: "user",
+        entityId: target.id,
+        before: { role: target.role },
+        after: { role: input.role },
+      });
       return { id: target.id, role: input.role, changed: true };
     });
   }),

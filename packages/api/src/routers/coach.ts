@@ -1,5 +1,16 @@
 import { z } from "zod";
-import { clearProgress, planOf, practicePlanInput, practiceSummary, progressOf, saveAttempt, saveAttemptInput, setPlan, timeZoneInput } from "../coach/index.ts";
+
+import {
+  clearProgress,
+  planOf,
+  practicePlanInput,
+  practiceSummary,
+  progressOf,
+  saveAttempt,
+  saveAttemptInput,
+  setPlan,
+  timeZoneInput,
+} from "../coach/index.ts";
 import { router, userProcedure } from "../trpc.ts";
 
 /** The coach's server side: scores only, and every user sees only their own. */

@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
-import { EXPRESSION_CLASSES } from "@mien/model/classes";
-import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
+
 import { createCaller } from "../root.ts";
 
 let t: TestDatabase;

@@ -1,4 +1,5 @@
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
+
 import { curatorProcedure, router } from "../trpc.ts";
 
 export interface SplitCounts {

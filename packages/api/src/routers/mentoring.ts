@@ -1,6 +1,8 @@
 import { z } from "zod";
+
 import { clientAddress } from "@mien/auth";
 import { loadServerEnv } from "@mien/env";
+
 import { practicePlanInput, setPlan, timeZoneInput } from "../coach/index.ts";
 import { endGrant, learnerProgress, learnersOf, REDEEM_ACCOUNT_LIMIT, redeemInvitation } from "../mentors/index.ts";
 import { mentorProcedure, router, userProcedure } from "../trpc.ts";
@@ -21,7 +23,9 @@ export const mentoringRouter = router({
   ),
 
   /** The learners who share their practice with you, each with plan and results. Audited per learner. */
-  learners: userProcedure.input(z.object({ timeZone: timeZoneInput }).strict()).query(({ ctx, input }) => learnersOf(ctx.db, ctx.session.user.id, input.timeZone)),
+  learners: userProcedure
+    .input(z.object({ timeZone: timeZoneInput }).strict())
+    .query(({ ctx, input }) => learnersOf(ctx.db, ctx.session.user.id, input.timeZone)),
 
   /** One learner's plan, sessions, streak and scores over time. Audited. */
   progress: mentorProcedure
@@ -34,5 +38,7 @@ export const mentoringRouter = router({
     .mutation(({ ctx, input }) => setPlan(ctx.db, { userId: input.userId, actorId: ctx.session.user.id, plan: input.plan })),
 
   /** Stops following a learner (the learner can invite you again). */
-  stop: mentorProcedure.mutation(({ ctx, input }) => endGrant(ctx.db, { userId: input.userId, mentorId: ctx.session.user.id, actorId: ctx.session.user.id, by: "mentor" })),
+  stop: mentorProcedure.mutation(({ ctx, input }) =>
+    endGrant(ctx.db, { userId: input.userId, mentorId: ctx.session.user.id, actorId: ctx.session.user.id, by: "mentor" }),
+  ),
 });

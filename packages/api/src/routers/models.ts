@@ -1,5 +1,7 @@
 import { z } from "zod";
+
 import { promoteVersion, rollbackAlias } from "@mien/registry";
+
 import { compareInput, compareOnSet, flippedImages, listEvalSets, pinEvalSet, pinEvalSetInput, queueMissingScores } from "../evaluation/index.ts";
 import { listModelVersions } from "../models/list.ts";
 import { snapshotStorage } from "../snapshots/index.ts";
@@ -20,7 +22,12 @@ export const modelsRouter = router({
   pinSources: adminProcedure.query(async ({ ctx }) => {
     const [snapshots, imports] = await Promise.all([
       ctx.db.datasetSnapshot.findMany({ orderBy: { createdAt: "desc" }, take: 50, select: { id: true, name: true, classCounts: true, createdAt: true } }),
-      ctx.db.importRun.findMany({ orderBy: { startedAt: "desc" }, take: 50, where: { imported: { gt: 0 } }, select: { id: true, root: true, imported: true, startedAt: true } }),
+      ctx.db.importRun.findMany({
+        orderBy: { startedAt: "desc" },
+        take: 50,
+        where: { imported: { gt: 0 } },
+        select: { id: true, root: true, imported: true, startedAt: true },
+      }),
     ]);
     return { snapshots, imports };
   }),

@@ -1,4 +1,5 @@
 import { roleAtLeast } from "@mien/auth";
+
 import {
   agreement,
   bulkFlag,
@@ -21,17 +22,11 @@ export const reviewRouter = router({
   /** One keyset page of one class's grid, with only the viewer's own decisions. */
   page: curatorProcedure.input(pageInput).query(({ ctx, input }) => reviewPage(ctx.db, ctx.session.user.id, input)),
 
-  decide: curatorProcedure
-    .input(decideInput)
-    .mutation(({ ctx, input }) => decide(ctx.db, { curatorId: ctx.session.user.id, ...input })),
+  decide: curatorProcedure.input(decideInput).mutation(({ ctx, input }) => decide(ctx.db, { curatorId: ctx.session.user.id, ...input })),
 
-  undo: curatorProcedure
-    .input(imageInput)
-    .mutation(({ ctx, input }) => undo(ctx.db, { curatorId: ctx.session.user.id, imageId: input.imageId })),
+  undo: curatorProcedure.input(imageInput).mutation(({ ctx, input }) => undo(ctx.db, { curatorId: ctx.session.user.id, imageId: input.imageId })),
 
-  bulkFlag: curatorProcedure
-    .input(bulkFlagInput)
-    .mutation(({ ctx, input }) => bulkFlag(ctx.db, { curatorId: ctx.session.user.id, ...input })),
+  bulkFlag: curatorProcedure.input(bulkFlagInput).mutation(({ ctx, input }) => bulkFlag(ctx.db, { curatorId: ctx.session.user.id, ...input })),
 
   /** Curators see their own actions on the image; admins see everyone's. */
   history: curatorProcedure.input(imageInput).query(({ ctx, input }) =>

@@ -1,14 +1,17 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { Role } from "@mien/auth";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCaller } from "../root.ts";
+
 import { closeProcessQueues, processQueues } from "../queues.ts";
+import { createCaller } from "../root.ts";
 
 // Real Redis, on a queue of this file's own so no screener elsewhere picks these jobs up.
 process.env.MIEN_QUEUE_PREFIX = `mien-test-api-screening-${process.pid}`;
 
 let t: TestDatabase;
-const as = (id: string, role: Role) => createCaller({ db: t.db, session: { user: { id, email: `${id}@example.com`, name: id, role } }, headers: new Headers() });
+const as = (id: string, role: Role) =>
+  createCaller({ db: t.db, session: { user: { id, email: `${id}@example.com`, name: id, role } }, headers: new Headers() });
 
 beforeAll(async () => {
   t = await createTestDatabase("mien_test_api_screening");

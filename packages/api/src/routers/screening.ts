@@ -1,6 +1,8 @@
 import { z } from "zod";
+
 import { SCREENING_STAGES } from "@mien/jobs";
 import { screeningStatus, shippedScorecard, startScreening, THRESHOLDS } from "@mien/screening/control";
+
 import { mislabelPrecision } from "../screening/mislabel-precision.ts";
 import { adminProcedure, curatorProcedure, router } from "../trpc.ts";
 

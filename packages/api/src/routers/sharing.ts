@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { createInvitation, endGrant, sharingOverview, withdrawInvitation } from "../mentors/index.ts";
 import { router, userProcedure } from "../trpc.ts";
 

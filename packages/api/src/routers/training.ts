@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { cancelTraining, getTrainingJob, listTrainingJobs, retryTraining, startTraining, trainingOptions } from "../training/index.ts";
 import { adminProcedure, router } from "../trpc.ts";
 

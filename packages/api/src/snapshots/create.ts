@@ -1,8 +1,10 @@
-import { AppError } from "@mien/errors";
 import { z } from "zod";
-import { audit, Prisma, type Db } from "@mien/db";
+
 import { classCounts, writeManifest, type SnapshotEntry } from "@mien/dataset/snapshot";
+import { audit, Prisma, type Db } from "@mien/db";
+import { AppError } from "@mien/errors";
 import type { Storage } from "@mien/storage";
+
 import { reviewsRequired } from "../review/consensus.ts";
 
 export const DROP_REASONS = ["removed", "flagged", "conflict", "pending", "unassigned"] as const;
@@ -103,7 +105,10 @@ export async function createSnapshot(db: Db, storage: Storage, args: CreateSnaps
     else entries.push({ sha256: row.sha256!, label: row.label as SnapshotEntry["label"], split: row.split as SnapshotEntry["split"] });
   }
   if (entries.length === 0) {
-    throw new AppError("PRECONDITION_FAILED", "Nothing to freeze: the data set is empty or every image is left out. Import images, or freeze without “reviewed only”.");
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      "Nothing to freeze: the data set is empty or every image is left out. Import images, or freeze without “reviewed only”.",
+    );
   }
 
   const manifest = await writeManifest(storage, entries);
@@ -128,12 +133,19 @@ export async function createSnapshot(db: Db, storage: Storage, args: CreateSnaps
         select: snapshotSelect,
       });
       await audit(tx, {
-          actorId: args.actorId,
-          action: "snapshot.create",
-          entityType: "snapshot",
-          entityId: row.id,
-          after: { name: row.name, contentHash: row.contentHash, imageCount: row.imageCount, reviewsRequired: required, reviewedOnly: args.reviewedOnly, dropped },
-        });
+        actorId: args.actorId,
+        action: "snapshot.create",
+        entityType: "snapshot",
+        entityId: row.id,
+        after: {
+          name: row.name,
+          contentHash: row.contentHash,
+          imageCount: row.imageCount,
+          reviewsRequired: required,
+          reviewedOnly: args.reviewedOnly,
+          dropped,
+        },
+      });
       return row;
     });
     return { snapshot, created: true };

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { extname } from "node:path";
+
 import tar from "tar-stream";
+
+import { readManifest, snapshotManifestKey, type SnapshotEntry } from "@mien/dataset/snapshot";
 import type { Db } from "@mien/db";
 import { AppError } from "@mien/errors";
-import { readManifest, snapshotManifestKey, type SnapshotEntry } from "@mien/dataset/snapshot";
 import { isNotFound, type Storage } from "@mien/storage";
 
 export const EXPORT_FORMATS = ["tar", "csv"] as const;
@@ -41,7 +43,8 @@ async function* locate(db: Db, entries: readonly SnapshotEntry[]): AsyncGenerato
     const keys = new Map(rows.map((r) => [r.sha256, r.storageKey]));
     for (const e of batch) {
       const storageKey = keys.get(e.sha256);
-      if (!storageKey) throw new SnapshotExportError(`Image ${e.sha256} of this snapshot is no longer in the data set; re-import its source folder, then export again.`);
+      if (!storageKey)
+        throw new SnapshotExportError(`Image ${e.sha256} of this snapshot is no longer in the data set; re-import its source folder, then export again.`);
       yield { ...e, storageKey, file: `${e.split}/${e.label}/${e.sha256}${extname(storageKey) || ".jpg"}` };
     }
   }
@@ -53,7 +56,10 @@ async function loadManifest(db: Db, storage: Storage, id: string) {
   try {
     return { snapshot, manifest: await readManifest(storage, snapshot.manifestKey, snapshot.contentHash) };
   } catch (err) {
-    if (isNotFound(err)) throw new SnapshotExportError(`The manifest of snapshot ${id} (${snapshot.manifestKey}) is missing from storage; restore it from a backup of the storage.`);
+    if (isNotFound(err))
+      throw new SnapshotExportError(
+        `The manifest of snapshot ${id} (${snapshot.manifestKey}) is missing from storage; restore it from a backup of the storage.`,
+      );
     throw err;
   }
 }
@@ -63,7 +69,9 @@ async function* tarBody(db: Db, storage: Storage, id: string): AsyncGenerator<Ui
   const { snapshot, manifest } = await loadManifest(db, storage, id);
   const pack = tar.pack();
   const add = (name: string, body: Buffer) =>
-    new Promise<void>((resolve, reject) => pack.entry({ name, size: body.length, mtime: snapshot.createdAt, mode: 0o644 }, body, (err) => (err ? reject(err) : resolve())));
+    new Promise<void>((resolve, reject) =>
+      pack.entry({ name, size: body.length, mtime: snapshot.createdAt, mode: 0o644 }, body, (err) => (err ? reject(err) : resolve())),
+    );
   // The producer waits on the reader (tar-stream calls back once its buffer drains), so memory stays flat.
   const produce = (async () => {
     await add("manifest.tsv", await storage.get(snapshotManifestKey(snapshot.contentHash)));
@@ -72,11 +80,14 @@ async function* tarBody(db: Db, storage: Storage, id: string): AsyncGenerator<Ui
       try {
         bytes = await storage.get(item.storageKey);
       } catch (err) {
-        if (isNotFound(err)) throw new SnapshotExportError(`Image ${item.sha256} is missing from storage (${item.storageKey}); re-run the import of its source to restore it.`);
+        if (isNotFound(err))
+          throw new SnapshotExportError(`Image ${item.sha256} is missing from storage (${item.storageKey}); re-run the import of its source to restore it.`);
         throw err;
       }
       if (createHash("sha256").update(bytes).digest("hex") !== item.sha256) {
-        throw new SnapshotExportError(`Image ${item.sha256} in storage does not match its hash: the stored file was changed. Re-run the import of its source to restore it.`);
+        throw new SnapshotExportError(
+          `Image ${item.sha256} in storage does not match its hash: the stored file was changed. Re-run the import of its source to restore it.`,
+        );
       }
       await add(item.file, bytes);
     }

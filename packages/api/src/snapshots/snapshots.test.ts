@@ -2,12 +2,15 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+
 import tar from "tar-stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { Role } from "@mien/auth";
 import { readManifest } from "@mien/dataset/snapshot";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { LocalStorage } from "@mien/storage";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { callerAs, seedUsers } from "../testing/index.ts";
 import { exportSnapshot } from "./export.ts";
 
@@ -151,7 +154,12 @@ describe("snapshots.create", () => {
     expect(snapshot.classCounts).toEqual({ train: { anger: 2, fear: 1, sadness: 1 }, val: { happiness: 1 }, test: {} });
     const audit = await t.db.auditLog.findMany({ where: { action: "snapshot.create" } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actorId: "ada", entityType: "snapshot", entityId: snapshot.id, after: { contentHash: snapshot.contentHash, imageCount: 5 } });
+    expect(audit[0]).toMatchObject({
+      actorId: "ada",
+      entityType: "snapshot",
+      entityId: snapshot.id,
+      after: { contentHash: snapshot.contentHash, imageCount: 5 },
+    });
   });
 
   it("returns the existing snapshot for the same content, and a new one when the content changes", async () => {

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
+
 import type { Role } from "@mien/auth";
 import type { Db, Prisma } from "@mien/db";
 import type { Storage } from "@mien/storage";
+
 import { createCaller } from "../root.ts";
 
 let n = 0;
@@ -16,7 +18,9 @@ export async function seedImages(
 ): Promise<string[]> {
   const rows = await db.image.createManyAndReturn({
     data: Array.from({ length: count }, () => {
-      const sha256 = createHash("sha256").update(`${options.tag ?? "fixture"}-${process.pid}-${n++}`).digest("hex");
+      const sha256 = createHash("sha256")
+        .update(`${options.tag ?? "fixture"}-${process.pid}-${n++}`)
+        .digest("hex");
       return {
         sha256,
         storageKey: `originals/${sha256.slice(0, 2)}/${sha256}.jpg`,

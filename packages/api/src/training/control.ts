@@ -1,6 +1,7 @@
 import { audit, type Db } from "@mien/db";
-import type { TrainingJobPayload } from "@mien/jobs/training";
 import { AppError } from "@mien/errors";
+import type { TrainingJobPayload } from "@mien/jobs/training";
+
 import type { TrainingQueue } from "./queue.ts";
 
 /**
@@ -31,7 +32,8 @@ export async function cancelTraining(db: Db, queue: TrainingQueue, input: { id: 
 export async function retryTraining(db: Db, queue: TrainingQueue, input: { id: string; actorId: string }): Promise<{ status: string }> {
   const row = await db.trainingJob.findUnique({ where: { id: input.id }, select: { status: true, config: true } });
   if (!row) throw new AppError("NOT_FOUND", "No such training job.");
-  if (row.status !== "failed" && row.status !== "cancelled") throw new AppError("PRECONDITION_FAILED", `The job is ${row.status}; only failed or cancelled jobs can be retried.`);
+  if (row.status !== "failed" && row.status !== "cancelled")
+    throw new AppError("PRECONDITION_FAILED", `The job is ${row.status}; only failed or cancelled jobs can be retried.`);
   const updated = await db.trainingJob.updateMany({ where: { id: input.id, status: row.status }, data: { status: "queued", error: null, finishedAt: null } });
   if (!updated.count) throw new AppError("CONFLICT", "The job changed meanwhile; reload and try again.");
   await audit(db, { actorId: input.actorId, action: "training.retry", entityType: "training_job", entityId: input.id });

@@ -1,6 +1,7 @@
 import type { Db } from "@mien/db";
-import { trainingProgress, type TrainingConfig, type TrainingProgress } from "@mien/jobs/training";
 import { AppError } from "@mien/errors";
+import { trainingProgress, type TrainingConfig, type TrainingProgress } from "@mien/jobs/training";
+
 import type { TrainingQueue } from "./queue.ts";
 
 const ROW = {

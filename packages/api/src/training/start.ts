@@ -1,7 +1,8 @@
 import { audit, type Db, type Prisma } from "@mien/db";
+import { AppError } from "@mien/errors";
 import { trainingConfig, unrunnableReason, type TrainingConfig, type TrainingJobPayload } from "@mien/jobs/training";
 import { BACKBONE_IDS, isBackboneId } from "@mien/model";
-import { AppError } from "@mien/errors";
+
 import type { TrainingQueue } from "./queue.ts";
 
 type SplitCounts = Partial<Record<"train" | "val" | "test", Partial<Record<string, number>>>>;
@@ -13,7 +14,10 @@ type SplitCounts = Partial<Record<"train" | "val" | "test", Partial<Record<strin
 export async function startTraining(db: Db, queue: TrainingQueue, input: { config: unknown; actorId: string }): Promise<{ id: string }> {
   const parsed = trainingConfig.safeParse(input.config);
   if (!parsed.success) {
-    throw new AppError("BAD_REQUEST", `The training config is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ")}`);
+    throw new AppError(
+      "BAD_REQUEST",
+      `The training config is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ")}`,
+    );
   }
   const config: TrainingConfig = parsed.data;
   const unknown = config.mode === "head" ? config.backbones.filter((b) => !isBackboneId(b)) : [];
@@ -24,9 +28,14 @@ export async function startTraining(db: Db, queue: TrainingQueue, input: { confi
   if (!snapshot) throw new AppError("NOT_FOUND", "That dataset snapshot does not exist. Pick one from the list.");
   const counts = snapshot.classCounts as SplitCounts;
   const missing = config.classes.filter((c) => !counts.train?.[c]);
-  if (missing.length) throw new AppError("BAD_REQUEST", `Snapshot "${snapshot.name}" has no training images of ${missing.join(", ")}; untick ${missing.length === 1 ? "it" : "them"} or pick another snapshot.`);
+  if (missing.length)
+    throw new AppError(
+      "BAD_REQUEST",
+      `Snapshot "${snapshot.name}" has no training images of ${missing.join(", ")}; untick ${missing.length === 1 ? "it" : "them"} or pick another snapshot.`,
+    );
   const valCount = config.classes.reduce((n, c) => n + (counts.val?.[c] ?? 0), 0);
-  if (!valCount) throw new AppError("BAD_REQUEST", `Snapshot "${snapshot.name}" has no val images of the chosen classes; val is needed for early stopping and calibration.`);
+  if (!valCount)
+    throw new AppError("BAD_REQUEST", `Snapshot "${snapshot.name}" has no val images of the chosen classes; val is needed for early stopping and calibration.`);
 
   const row = await db.$transaction(async (tx) => {
     const job = await tx.trainingJob.create({
@@ -39,7 +48,13 @@ export async function startTraining(db: Db, queue: TrainingQueue, input: { confi
       select: { id: true },
     });
     await tx.trainingJob.update({ where: { id: job.id }, data: { queueJobId: job.id } });
-    await audit(tx, { actorId: input.actorId, action: "training.start", entityType: "training_job", entityId: job.id, after: { name: config.name, snapshotId: snapshot.id } });
+    await audit(tx, {
+      actorId: input.actorId,
+      action: "training.start",
+      entityType: "training_job",
+      entityId: job.id,
+      after: { name: config.name, snapshotId: snapshot.id },
+    });
     return job;
   });
   const payload: TrainingJobPayload = { v: 2, trainingJobId: row.id, config };

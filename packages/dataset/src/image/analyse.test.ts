@@ -1,8 +1,9 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+
+import { hammingDistance } from "../signals/phash.ts";
 import { faces } from "../testing/index.ts";
 import { analyseImage, OWN_THUMB_SIDE } from "./analyse.ts";
-import { hammingDistance } from "../signals/phash.ts";
 import { simpleJpegSize } from "./simple-jpeg.ts";
 
 const sample = faces(6, 200);
@@ -23,13 +24,19 @@ describe("analyseImage", () => {
   });
 
   it("makes a 128 px WebP thumbnail for anything larger", async () => {
-    const large = await sharp(sample[0]!.bytes).resize(OWN_THUMB_SIDE + 100, OWN_THUMB_SIDE + 100).jpeg().toBuffer();
+    const large = await sharp(sample[0]!.bytes)
+      .resize(OWN_THUMB_SIDE + 100, OWN_THUMB_SIDE + 100)
+      .jpeg()
+      .toBuffer();
     const a = await analyseImage(large);
     expect(await sharp(a.thumbnail!).metadata()).toMatchObject({ format: "webp", width: 128, height: 128 });
   });
 
   it("leaves EXIF-rotated and truncated JPEGs to sharp", async () => {
-    const rotated = await sharp(await sharp(sample[1]!.bytes).extract({ left: 0, top: 0, width: 160, height: 100 }).toBuffer()).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const rotated = await sharp(await sharp(sample[1]!.bytes).extract({ left: 0, top: 0, width: 160, height: 100 }).toBuffer())
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
     expect(simpleJpegSize(rotated)).toBeNull();
     const a = await analyseImage(rotated);
     expect([a.width, a.height]).toEqual([100, 160]); // as displayed

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
+
 import sharp, { type OutputInfo } from "sharp";
+
 import { resizeGray } from "../pixels/resize.ts";
 import { BLUR_SIZE, blurScore } from "../signals/blur.ts";
 import { contrast } from "../signals/contrast.ts";
@@ -68,10 +70,7 @@ export function sha256Hex(bytes: Uint8Array): string {
  * thumbnail: no sharp call at all. Others take two sharp calls (decode;
  * resize + WebP encode). The small grey working image is made in JS.
  */
-export async function analyseImage(
-  bytes: Buffer,
-  options: { maxPixels?: number; sha256?: string } = {},
-): Promise<ImageAnalysis> {
+export async function analyseImage(bytes: Buffer, options: { maxPixels?: number; sha256?: string } = {}): Promise<ImageAnalysis> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   // Sniffed, not taken from the name, and before sharp sees it: SVG, PDF and the like are never rendered.
   const format = sniffFormat(bytes);
@@ -79,7 +78,13 @@ export async function analyseImage(
   // From the header, before sharp allocates anything. TIFF and AVIF sizes come from sharp's header reader;
   // a plain WebP cannot exceed 16383 px. A header too broken to read is left to the decoder to reject.
   const unread = format === "tiff" || format === "avif";
-  const declared = headerSize(bytes, format) ?? (unread ? await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => null) : null);
+  const declared =
+    headerSize(bytes, format) ??
+    (unread
+      ? await sharp(bytes, { limitInputPixels: false })
+          .metadata()
+          .catch(() => null)
+      : null);
   if (declared?.width && declared.height) {
     if (declared.width * declared.height > maxPixels) throw tooManyPixels(declared.width, declared.height, maxPixels);
     checkSides(declared.width, declared.height);
@@ -136,7 +141,9 @@ function checkSides(width: number, height: number): void {
 async function rejection(bytes: Buffer, err: Error, maxPixels: number): Promise<ImageRejectedError> {
   const message = err.message.split("\n")[0] ?? String(err);
   if (/pixel limit/i.test(message)) {
-    const meta = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => null);
+    const meta = await sharp(bytes, { limitInputPixels: false })
+      .metadata()
+      .catch(() => null);
     return tooManyPixels(meta?.width ?? NaN, meta?.height ?? NaN, maxPixels);
   }
   if (/unsupported image format/i.test(message)) return new ImageRejectedError("not-an-image", describeUnsupported(bytes));

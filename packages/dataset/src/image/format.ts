@@ -32,7 +32,8 @@ export function describeUnsupported(bytes: Uint8Array): string {
   if (bytes.length === 0) return "the file is empty";
   if (head.startsWith("BM")) return "BMP is not supported; convert it to PNG";
   // Local file header, or the end record of an empty archive.
-  if (head.startsWith("PK\x03\x04") || head.startsWith("PK\x05\x06")) return "it is a ZIP archive; archives are not unpacked, so extract it into the import folder first";
+  if (head.startsWith("PK\x03\x04") || head.startsWith("PK\x05\x06"))
+    return "it is a ZIP archive; archives are not unpacked, so extract it into the import folder first";
   if (head.slice(4, 8) === "ftyp") return `${head.slice(8, 12).trim() || "ISO media"} files are not supported; convert to JPEG or PNG`;
   if (/^\s*</.test(head)) return "it looks like SVG/HTML/XML text, not a raster image";
   if ([...bytes.subarray(0, 64)].every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127))) return "it looks like a text file";

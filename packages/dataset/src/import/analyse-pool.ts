@@ -1,4 +1,5 @@
 import { Piscina } from "piscina";
+
 import { analyseImage, ImageRejectedError, type ImageAnalysis } from "../image/analyse.ts";
 import type { AnalyseResult, AnalyseTask } from "./analyse-worker.ts";
 

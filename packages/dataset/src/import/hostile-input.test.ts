@@ -2,9 +2,12 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { LocalStorage } from "@mien/storage";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { LayoutError } from "../errors.ts";
 import { sha256Hex } from "../image/analyse.ts";
 import { bombPng, faces, writeFile } from "../testing/index.ts";
@@ -41,7 +44,12 @@ function jpegHeader(width: number, height: number): Buffer {
   const sof = Buffer.from([0xff, 0xc0, 0x00, 0x0b, 0x08, 0, 0, 0, 0, 0x01, 0x01, 0x11, 0x00]);
   sof.writeUInt16BE(height, 5);
   sof.writeUInt16BE(width, 7);
-  return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from("JFIF\0\x01\x01\0\0\x01\0\x01\0\0", "latin1"), sof, Buffer.from([0xff, 0xd9])]);
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+    Buffer.from("JFIF\0\x01\x01\0\0\x01\0\x01\0\0", "latin1"),
+    sof,
+    Buffer.from([0xff, 0xd9]),
+  ]);
 }
 
 /** A real (stored, uncompressed) ZIP archive of `entries`, names taken as given (zip-slip names included). */
@@ -172,13 +180,19 @@ describe("a labels CSV with hostile rows", () => {
     writeFile(join(root, "images", "faces.zip"), zipOf({ "../../evil.jpg": inZip.bytes }));
     rows.push("7,faces.zip,neutral"); // line 18
     // No row can name a file whose name is not valid UTF-8; it must still be reported, not skipped.
-    writeFileSync(Buffer.concat([Buffer.from(join(root, "images") + "/"), Buffer.from([0x6c, 0x61, 0x74, 0x69, 0x6e, 0xe9, 0x2e, 0x6a, 0x70, 0x67])]), faces(1, 860)[0]!.bytes);
+    writeFileSync(
+      Buffer.concat([Buffer.from(join(root, "images") + "/"), Buffer.from([0x6c, 0x61, 0x74, 0x69, 0x6e, 0xe9, 0x2e, 0x6a, 0x70, 0x67])]),
+      faces(1, 860)[0]!.bytes,
+    );
     writeFile(join(root, "legend.csv"), rows.join("\n") + "\n");
     s = await runImport({ db: t.db, storage, root });
   });
 
   it("imports every good row", async () => {
-    await expectImported(s, pics.map((p) => `images/${p.name}`));
+    await expectImported(
+      s,
+      pics.map((p) => `images/${p.name}`),
+    );
     expect(s.issues).toHaveLength(8);
   });
 
@@ -188,7 +202,10 @@ describe("a labels CSV with hostile rows", () => {
 
   it("refuses paths that leave the import folder, relative or absolute", () => {
     for (const path of ["../outside.jpg", "/etc/passwd", "sub/../../../outside.jpg"]) {
-      expect(issueAt(s, path)).toMatchObject({ reason: "outside-root", detail: expect.stringMatching(/^legend\.csv line 1[234] names a path outside the import folder$/) });
+      expect(issueAt(s, path)).toMatchObject({
+        reason: "outside-root",
+        detail: expect.stringMatching(/^legend\.csv line 1[234] names a path outside the import folder$/),
+      });
     }
   });
 
@@ -198,7 +215,10 @@ describe("a labels CSV with hostile rows", () => {
       reason: "bad-row",
       detail: "legend.csv line 15 has 6 cells where the header has 3; quote a value that contains the delimiter",
     });
-    expect(issueAt(s, "legend.csv:16")).toMatchObject({ reason: "bad-row", detail: "legend.csv line 16 has 2 cells where the header has 3; quote a value that contains the delimiter" });
+    expect(issueAt(s, "legend.csv:16")).toMatchObject({
+      reason: "bad-row",
+      detail: "legend.csv line 16 has 2 cells where the header has 3; quote a value that contains the delimiter",
+    });
   });
 
   it("says an empty file is empty and an archive is not an image", () => {

@@ -1,4 +1,5 @@
 import type { Db } from "@mien/db";
+
 import type { SplitName } from "../types.ts";
 
 export interface ImageRow {

@@ -1,10 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
-import { LocalStorage, type Storage } from "@mien/storage";
+
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import { LocalStorage, type Storage } from "@mien/storage";
+
 import { UnknownLabelsError } from "../errors.ts";
 import { bombPng, faces, writeFile } from "../testing/index.ts";
 import type { ImportIssueReason, ImportSummary } from "../types.ts";
@@ -54,7 +57,15 @@ describe("class folders under split folders", () => {
     expect(progress.at(-1)).toBe(25);
 
     const img = await t.db.image.findFirstOrThrow({ where: { sourcePath: `train/Happy/${pics[0]!.name}` } });
-    expect(img).toMatchObject({ label: "happiness", sourceClass: "happiness", sourceLabel: "Happy", split: "train", mimeType: "image/jpeg", width: 160, height: 160 });
+    expect(img).toMatchObject({
+      label: "happiness",
+      sourceClass: "happiness",
+      sourceLabel: "Happy",
+      split: "train",
+      mimeType: "image/jpeg",
+      width: 160,
+      height: 160,
+    });
     expect(img.storageKey).toBe(`originals/${img.sha256.slice(0, 2)}/${img.sha256}.jpg`);
     // A 160 px JPEG of a few KB is its own thumbnail: no second file.
     expect(img.thumbKey).toBe(img.storageKey);
@@ -178,7 +189,11 @@ describe("a labels CSV with every kind of bad file", () => {
   });
 
   it("deals a stratified, deterministic 70/15/15 split to images without one", async () => {
-    const rows = await t.db.image.findMany({ where: { importRunId: summary.runId }, orderBy: { sha256: "asc" }, select: { label: true, split: true, splitDealt: true } });
+    const rows = await t.db.image.findMany({
+      where: { importRunId: summary.runId },
+      orderBy: { sha256: "asc" },
+      select: { label: true, split: true, splitDealt: true },
+    });
     expect(rows.every((r) => r.split !== null && r.splitDealt)).toBe(true);
     // Neutral's first dealt images: 10 → 7 / 2 / 1, taken in content-hash order (splits.test.ts covers the shares).
     const neutral = rows.filter((r) => r.label === "neutral").map((r) => r.split);
@@ -298,7 +313,9 @@ describe("CSV layouts", () => {
     const root = join(tmp, "csv-unusable");
     mkdirSync(join(root, "stuff"), { recursive: true });
     writeFileSync(join(root, "data.csv"), "id,picture,mood\n1,a.jpg,happy\n");
-    await expect(runImport({ db: t.db, storage, root })).rejects.toThrow(/data\.csv has no image column \(one of: image, pth.*\) and no label column .*Columns found: "id", "picture", "mood"/);
+    await expect(runImport({ db: t.db, storage, root })).rejects.toThrow(
+      /data\.csv has no image column \(one of: image, pth.*\) and no label column .*Columns found: "id", "picture", "mood"/,
+    );
     expect(existsSync(join(root, "stuff"))).toBe(true);
   });
 });

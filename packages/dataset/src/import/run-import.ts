@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { realpath } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { promisify } from "node:util";
+
 import { DEFAULT_MAX_PIXELS, ImageRejectedError, sha256Hex } from "../image/analyse.ts";
 import { detectLayout } from "../layout/detect.ts";
 import { classFolderSource } from "../sources/class-folders.ts";
@@ -217,7 +218,8 @@ async function importSource(
       const row = known.get(r.sha256);
       const first = claimed.get(r.sha256) ?? claimedBefore[i];
       if (row && row.importRunId !== runId) progress.add("skipped");
-      else if (row && row.sourcePath === r.file.rel) progress.add("imported"); // stored before this run was interrupted
+      else if (row && row.sourcePath === r.file.rel)
+        progress.add("imported"); // stored before this run was interrupted
       else if (row || first) await copy(r);
       else {
         claimed.set(r.sha256, { path: r.file.rel, label: r.file.label });

@@ -1,5 +1,7 @@
 import { hostname } from "node:os";
+
 import type { Db } from "@mien/db";
+
 import type { ImportLayout, ImportProgress } from "../types.ts";
 
 // Types, not interfaces: Prisma's Json input only accepts object types without declared shapes.

@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { LocalStorage } from "@mien/storage";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { faces, writeFile } from "../testing/index.ts";
 import { runImport } from "./run-import.ts";
 import { dealSplits, SPLIT_SHARES, type SplitCounts } from "./splits.ts";

@@ -1,4 +1,5 @@
 import type { Db } from "@mien/db";
+
 import type { SplitName } from "../types.ts";
 
 /** The shares the importer deals each class's images into when the source gives no split. */

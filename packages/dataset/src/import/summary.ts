@@ -1,4 +1,5 @@
 import type { Db } from "@mien/db";
+
 import type { ImportCopy, ImportIssue, ImportIssueReason, SplitName } from "../types.ts";
 
 /** The parts of a run's summary that live in the database: every issue (also from before a resume) and the per-split class counts. */
@@ -11,7 +12,9 @@ export async function readSummary(
     orderBy: [{ reason: "asc" }, { path: "asc" }],
     select: { path: true, reason: true, detail: true },
   });
-  const copies = await db.$queryRaw<Array<{ path: string; label: string; split: SplitName | null; ofPath: string; ofLabel: string; ofSplit: SplitName | null }>>`
+  const copies = await db.$queryRaw<
+    Array<{ path: string; label: string; split: SplitName | null; ofPath: string; ofLabel: string; ofSplit: SplitName | null }>
+  >`
     SELECT c."sourcePath" AS path, c.label, c.split::text AS split, i."sourcePath" AS "ofPath", i.label AS "ofLabel", i.split::text AS "ofSplit"
     FROM image_copy c JOIN image i ON i.sha256 = c.sha256
     WHERE c."importRunId" = ${runId}::uuid

@@ -1,7 +1,9 @@
 import { createReadStream } from "node:fs";
-import { isAbsolute, posix } from "node:path";
 import { open } from "node:fs/promises";
+import { isAbsolute, posix } from "node:path";
+
 import { parse, type Options } from "csv-parse";
+
 import { LayoutError } from "../errors.ts";
 
 // Header names (folded to letters and digits) that hold the image path and the label, in order of preference.
@@ -30,7 +32,13 @@ async function readFirstLine(path: string): Promise<string> {
   try {
     const buf = Buffer.alloc(64 * 1024);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead).toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n/)[0] ?? "";
+    return (
+      buf
+        .subarray(0, bytesRead)
+        .toString("utf8")
+        .replace(/^\uFEFF/, "")
+        .split(/\r?\n/)[0] ?? ""
+    );
   } finally {
     await fh.close();
   }

@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { afterAll, describe, expect, it } from "vitest";
+
 import { LayoutError } from "../errors.ts";
 import { SHARED_DATA } from "../testing/index.ts";
 import { detectLayout } from "./detect.ts";
@@ -50,9 +52,9 @@ describe("detectLayout errors", () => {
 
 describe("splitFromFolder", () => {
   it("knows the usual split folder names", () => {
-    expect(["train", "Training", "val", "valid", "validation", "PublicTest", "public test", "test", "PrivateTest", "private_test"].map(splitFromFolder)).toEqual(
-      ["train", "train", "val", "val", "val", "val", "val", "test", "test", "test"],
-    );
+    expect(
+      ["train", "Training", "val", "valid", "validation", "PublicTest", "public test", "test", "PrivateTest", "private_test"].map(splitFromFolder),
+    ).toEqual(["train", "train", "val", "val", "val", "val", "val", "test", "test", "test"]);
     expect(splitFromFolder("happy")).toBeNull();
   });
 });

@@ -1,9 +1,11 @@
 import { access, opendir, realpath, stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
+
 import { normalizeLabel } from "@mien/vocabulary/classes";
+
 import { LayoutError } from "../errors.ts";
-import type { ImportLayout } from "../types.ts";
 import { isIgnoredName } from "../sources/walk.ts";
+import type { ImportLayout } from "../types.ts";
 import { leavesBase, readCsvColumns, readCsvRows, type CsvColumns } from "./csv.ts";
 import { splitFromFolder } from "./splits.ts";
 
@@ -94,7 +96,13 @@ async function findImageBase(root: string, csvPath: string, columns: CsvColumns)
   for (const candidate of IMAGE_BASE_CANDIDATES) {
     const base = join(root, candidate);
     for (const image of sample) {
-      if (await access(join(base, image)).then(() => true, () => false)) return base;
+      if (
+        await access(join(base, image)).then(
+          () => true,
+          () => false,
+        )
+      )
+        return base;
     }
   }
   return root;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { resizeGray } from "./resize.ts";
 
 const mean = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0) / a.length;
@@ -6,7 +7,12 @@ const mean = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0) 
 describe("resizeGray", () => {
   it("keeps a flat image flat, shrinking and growing", () => {
     const flat = new Uint8Array(37 * 23 * 3).fill(200);
-    for (const [w, h] of [[10, 7], [64, 64], [37, 23], [100, 50]] as const) {
+    for (const [w, h] of [
+      [10, 7],
+      [64, 64],
+      [37, 23],
+      [100, 50],
+    ] as const) {
       const out = resizeGray(flat, 37, 23, 3, w, h);
       expect(out).toHaveLength(w * h);
       for (const v of out) expect(v).toBeCloseTo(200, 6);

@@ -73,14 +73,7 @@ let midScratch = new Float64Array(0);
  * RGB, RGBA; Rec. 601 luma, alpha ignored), resized to exactly dw×dh in one go.
  * Returns floats so chained resizes and signal maths lose no precision.
  */
-export function resizeGray(
-  src: Uint8Array | Float64Array,
-  sw: number,
-  sh: number,
-  channels: number,
-  dw: number,
-  dh: number,
-): Float64Array {
+export function resizeGray(src: Uint8Array | Float64Array, sw: number, sh: number, channels: number, dw: number, dh: number): Float64Array {
   const tx = taps(sw, dw);
   const ty = taps(sh, dh);
   if (rowScratch.length < sw) rowScratch = new Float64Array(sw);

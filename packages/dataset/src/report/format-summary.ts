@@ -1,4 +1,5 @@
 import { EXPRESSION_CLASSES } from "@mien/vocabulary/classes";
+
 import type { ImportIssue, ImportSummary } from "../types.ts";
 
 const n = (v: number) => v.toLocaleString("en-US");

@@ -1,4 +1,5 @@
 import cliProgress from "cli-progress";
+
 import type { ImportProgress } from "../types.ts";
 
 export interface ProgressReporter {
@@ -20,7 +21,8 @@ export function createProgressReporter(options: { tty: boolean; stream?: NodeJS.
   if (options.tty) {
     const bar = new cliProgress.SingleBar(
       {
-        format: "Importing [{bar}] {percentage}% | {value}/{total} | imported {imported}, copies {copies}, skipped {skipped}, failed {failed} | {rate}/s | ETA {eta_formatted}",
+        format:
+          "Importing [{bar}] {percentage}% | {value}/{total} | imported {imported}, copies {copies}, skipped {skipped}, failed {failed} | {rate}/s | ETA {eta_formatted}",
         stream: stream as NodeJS.WriteStream,
         hideCursor: true,
         etaBuffer: 200,

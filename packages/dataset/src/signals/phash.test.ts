@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+
 import { analyseImage } from "../image/analyse.ts";
 import { faces } from "../testing/index.ts";
 import { hammingDistance, phash } from "./phash.ts";

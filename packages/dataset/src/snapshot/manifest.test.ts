@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { afterAll, describe, expect, it } from "vitest";
+
 import { LocalStorage } from "@mien/storage";
+
 import { buildManifest, classCounts, parseManifest, readManifest, SnapshotManifestError, writeManifest, type SnapshotEntry } from "./manifest.ts";
 
 const h = (c: string) => c.repeat(64);

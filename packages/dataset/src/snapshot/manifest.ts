@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { isExpressionClass, type ExpressionClass } from "@mien/vocabulary/classes";
+
 import type { Storage } from "@mien/storage";
+import { isExpressionClass, type ExpressionClass } from "@mien/vocabulary/classes";
 
 /**
  * A dataset snapshot's manifest: one line per image, "sha256\tlabel\tsplit\n", sorted by sha256.
@@ -57,7 +58,8 @@ export function parseManifest(text: string, expectedHash?: string): SnapshotMani
   const lines = text === "" ? [] : text.slice(0, -1).split("\n");
   for (const [i, line] of lines.entries()) {
     const [hash, label, split, extra] = line.split("\t");
-    if (extra !== undefined || !hash || !label || !split) throw new SnapshotManifestError(`Snapshot manifest line ${i + 1} does not have three tab-separated columns.`);
+    if (extra !== undefined || !hash || !label || !split)
+      throw new SnapshotManifestError(`Snapshot manifest line ${i + 1} does not have three tab-separated columns.`);
     const entry = { sha256: hash, label, split } as SnapshotEntry;
     assertEntry(entry, `line ${i + 1}`);
     if (i > 0 && entries[i - 1]!.sha256 >= hash) throw new SnapshotManifestError(`Snapshot manifest line ${i + 1} is out of order or repeats an image.`);
@@ -67,7 +69,10 @@ export function parseManifest(text: string, expectedHash?: string): SnapshotMani
 }
 
 /** Writes the manifest under its content-addressed key (idempotent) and returns the key and hash. */
-export async function writeManifest(storage: Storage, entries: Iterable<SnapshotEntry>): Promise<{ key: string; contentHash: string; entries: SnapshotEntry[] }> {
+export async function writeManifest(
+  storage: Storage,
+  entries: Iterable<SnapshotEntry>,
+): Promise<{ key: string; contentHash: string; entries: SnapshotEntry[] }> {
   const built = buildManifest(entries);
   const key = snapshotManifestKey(built.contentHash);
   if (!(await storage.exists(key))) await storage.put(key, Buffer.from(built.text, "utf8"), "text/tab-separated-values");

@@ -1,5 +1,7 @@
 import { extname } from "node:path";
+
 import { normalizeLabel } from "@mien/vocabulary/classes";
+
 import { IMAGE_EXTENSIONS } from "../image/format.ts";
 import { splitFromFolder } from "../layout/splits.ts";
 import type { SplitName } from "../types.ts";
@@ -74,7 +76,13 @@ export async function classFolderSource(root: string, map: LabelMap): Promise<Im
         const c = classify(rel);
         if (c.kind === "ignore") continue;
         if (c.kind === "other-file") {
-          yield { issue: { path: rel, reason: "not-an-image", detail: `not an image file type (${extname(rel) || "no extension"}); expected .jpg, .png, .webp, .gif, .tiff or .avif` } };
+          yield {
+            issue: {
+              path: rel,
+              reason: "not-an-image",
+              detail: `not an image file type (${extname(rel) || "no extension"}); expected .jpg, .png, .webp, .gif, .tiff or .avif`,
+            },
+          };
         } else if (c.kind === "outside-class") {
           yield { issue: { path: rel, reason: "unlabelled-file", detail: "not inside a class folder, so it has no label; move it into <class>/" } };
         } else {

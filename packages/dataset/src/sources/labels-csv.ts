@@ -1,5 +1,7 @@
 import { extname, join, posix, relative } from "node:path";
+
 import { normalizeLabel, type ExpressionClass } from "@mien/vocabulary/classes";
+
 import { IMAGE_EXTENSIONS } from "../image/format.ts";
 import { headerWidth, leavesBase, readCsvRows, type CsvColumns } from "../layout/csv.ts";
 import type { ImportIssue } from "../types.ts";
@@ -21,11 +23,7 @@ interface Named {
  * repeats and the image files no row names), then walks the image folder for
  * those unnamed files.
  */
-export async function labelsCsvSource(
-  root: string,
-  csv: { path: string; columns: CsvColumns; imageBase: string },
-  map: LabelMap,
-): Promise<ImportSource> {
+export async function labelsCsvSource(root: string, csv: { path: string; columns: CsvColumns; imageBase: string }, map: LabelMap): Promise<ImportSource> {
   const csvName = toPosix(relative(root, csv.path));
   const scan = new LabelScan(map);
   const named = new Map<string, Named>();
@@ -38,7 +36,11 @@ export async function labelsCsvSource(
   for await (const row of readCsvRows(csv.path, csv.columns)) {
     if (row.cells !== headerCells) {
       early.push({
-        issue: { path: `${csvName}:${row.line}`, reason: "bad-row", detail: `${csvName} line ${row.line} has ${row.cells} cells where the header has ${headerCells}; quote a value that contains the delimiter` },
+        issue: {
+          path: `${csvName}:${row.line}`,
+          reason: "bad-row",
+          detail: `${csvName} line ${row.line} has ${row.cells} cells where the header has ${headerCells}; quote a value that contains the delimiter`,
+        },
       });
       continue;
     }
@@ -67,11 +69,16 @@ export async function labelsCsvSource(
     // "happy" and "Happiness" agree; only different classes are a conflict worth flagging.
     const labels = new Set([n.rawLabel, ...n.repeats.map((r) => r.rawLabel)].map((l) => normalizeLabel(l, map) ?? l.toLowerCase()));
     const lines = n.repeats.map((r) => r.line).join(", ");
-    const differ = labels.size > 1
-      ? `; the labels differ (${[n.rawLabel, ...n.repeats.map((r) => r.rawLabel)].map((l) => JSON.stringify(l)).join(" vs ")}), the first row's "${n.rawLabel}" was used`
-      : "";
+    const differ =
+      labels.size > 1
+        ? `; the labels differ (${[n.rawLabel, ...n.repeats.map((r) => r.rawLabel)].map((l) => JSON.stringify(l)).join(" vs ")}), the first row's "${n.rawLabel}" was used`
+        : "";
     early.push({
-      issue: { path: relToRoot(key), reason: "duplicate-row", detail: `${csvName} names this file again on line${n.repeats.length > 1 ? "s" : ""} ${lines} (first on line ${n.line})${differ}` },
+      issue: {
+        path: relToRoot(key),
+        reason: "duplicate-row",
+        detail: `${csvName} names this file again on line${n.repeats.length > 1 ? "s" : ""} ${lines} (first on line ${n.line})${differ}`,
+      },
       items: n.repeats.length,
     });
   }

@@ -1,4 +1,5 @@
 import { EXPRESSION_CLASSES, labelKey, normalizeLabel, type ExpressionClass } from "@mien/vocabulary/classes";
+
 import { UnknownLabelsError } from "../errors.ts";
 
 export type LabelMap = Readonly<Record<string, ExpressionClass>>;

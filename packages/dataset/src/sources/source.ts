@@ -1,4 +1,5 @@
 import type { ExpressionClass } from "@mien/vocabulary/classes";
+
 import type { ImportIssue, ImportLayout, SplitName } from "../types.ts";
 
 /** One image to import, as a layout describes it. */

@@ -1,5 +1,6 @@
 import { lstat, opendir, readdir, realpath, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+
 import type { ImportIssue } from "../types.ts";
 
 export type WalkEntry = { file: { abs: string; rel: string } } | { issue: ImportIssue };
@@ -23,7 +24,7 @@ export function toPosix(rel: string): string {
 /** A file name's bytes as text: valid UTF-8 as it is, every other byte as \xNN (so the report stays faithful). */
 function escapeName(raw: Buffer): string {
   let out = "";
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     const lead = raw[i]!;
     const size = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
     const text = size && i + size <= raw.length ? raw.subarray(i, i + size).toString("utf8") : "";
@@ -45,7 +46,13 @@ function escapeName(raw: Buffer): string {
  */
 async function undecodableName(dir: string, name: string): Promise<string | null> {
   if (!name.includes("\uFFFD")) return null;
-  if (await lstat(join(dir, name)).then(() => true, () => false)) return null; // a real U+FFFD in a valid name
+  if (
+    await lstat(join(dir, name)).then(
+      () => true,
+      () => false,
+    )
+  )
+    return null; // a real U+FFFD in a valid name
   const raw = (await readdir(dir, { encoding: "buffer" })).find((b) => b.toString("utf8") === name);
   return raw ? escapeName(raw) : name;
 }
@@ -85,7 +92,13 @@ export async function* walkFiles(
       if (escaped !== null) {
         const what = entry.isDirectory() ? "folder (none of its files were read)" : "file";
         const path = toPosix(relative(root, join(current, escaped)));
-        yield { issue: { path, reason: "unreadable", detail: `this ${what} has a name that is not valid UTF-8 (bad bytes shown as \\xNN), so it cannot be opened by name; rename it to UTF-8 (e.g. with convmv) and import again` } };
+        yield {
+          issue: {
+            path,
+            reason: "unreadable",
+            detail: `this ${what} has a name that is not valid UTF-8 (bad bytes shown as \\xNN), so it cannot be opened by name; rename it to UTF-8 (e.g. with convmv) and import again`,
+          },
+        };
         continue;
       }
       if (entry.isDirectory()) {

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
+
 import pg from "pg";
+
 import { createDb, type Db } from "../client.ts";
 import { migrate } from "../migrate.ts";
 import { ensureReferenceData } from "../reference-data.ts";
 
-export const ADMIN_DATABASE_URL =
-  process.env.MIEN_TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export const ADMIN_DATABASE_URL = process.env.MIEN_TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);

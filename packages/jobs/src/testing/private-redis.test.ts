@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
+
 import { trainingQueue } from "../queues.ts";
 import { NO_REDIS_PERSISTENCE, startPrivateRedis, type PrivateRedis } from "./private-redis.ts";
 

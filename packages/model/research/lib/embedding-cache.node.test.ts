@@ -1,7 +1,9 @@
-import { mkdtemp, rm, stat, appendFile } from "node:fs/promises";
+import { appendFile, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { afterEach, describe, expect, it } from "vitest";
+
 import { cacheFile, EmbeddingWriter, hashPaths, readEmbeddings, writeIndex, type DatasetIndex } from "./embedding-cache.node.ts";
 
 const dirs: string[] = [];
@@ -10,8 +12,23 @@ afterEach(async () => {
 });
 
 const paths = ["happy/a.jpg", "sad/b.jpg", "sad/c.jpg"];
-const index: DatasetIndex = { version: 1, dataset: "toy/train", root: "/nowhere", listHash: hashPaths(paths), paths, labels: ["happiness", "sadness", "sadness"] };
-const meta = { dataset: "toy/train", backbone: "b", flip: false, dim: 2, count: 3, listHash: index.listHash, input: { size: 4, channels: 3 as const, mean: [0], scale: 1 } };
+const index: DatasetIndex = {
+  version: 1,
+  dataset: "toy/train",
+  root: "/nowhere",
+  listHash: hashPaths(paths),
+  paths,
+  labels: ["happiness", "sadness", "sadness"],
+};
+const meta = {
+  dataset: "toy/train",
+  backbone: "b",
+  flip: false,
+  dim: 2,
+  count: 3,
+  listHash: index.listHash,
+  input: { size: 4, channels: 3 as const, mean: [0], scale: 1 },
+};
 
 describe("embedding cache", () => {
   it("appends, resumes after a torn write, and reads back", async () => {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, open, readFile, stat, truncate, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+
 import type { ExpressionClass } from "../../src/classes.ts";
 import type { InputSpec } from "../../src/preprocess.ts";
 

@@ -1,6 +1,8 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+
 import sharp from "sharp";
+
 import { normalizeLabel, type ExpressionClass } from "../../src/classes.ts";
 import type { PixelImage } from "../../src/preprocess.ts";
 

@@ -1,5 +1,5 @@
-import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The monorepo root (packages/model/scripts/lib → ../../../..). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL("../../../..", import.meta.url)));

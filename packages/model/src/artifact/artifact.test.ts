@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { selectNodeBackend } from "../backend.node.ts";
 import { nodeModelSources } from "../model-files.node.ts";
-import { inferenceHead, buildTrainableHead, type HeadSpec } from "../training/head-model.ts";
+import { buildTrainableHead, inferenceHead, type HeadSpec } from "../training/head-model.ts";
 import { headFiles, loadHead } from "./head-files.ts";
 import { loadExpressionModel } from "./load.ts";
 import { ARTIFACT_FORMAT, parseArtifactManifest, type ArtifactManifest } from "./manifest.ts";
@@ -102,10 +103,14 @@ describe("loadExpressionModel", () => {
     const { manifest, files } = await versionFiles();
     const tampered = files.get("weights.bin")!.slice();
     tampered[10] = tampered[10]! ^ 0xff;
-    await expect(loadExpressionModel(manifest, async (n) => (n === "weights.bin" ? tampered.buffer : files.get(n)!.slice().buffer), nodeModelSources())).rejects.toThrow(/weights\.bin does not match its sha256/);
+    await expect(
+      loadExpressionModel(manifest, async (n) => (n === "weights.bin" ? tampered.buffer : files.get(n)!.slice().buffer), nodeModelSources()),
+    ).rejects.toThrow(/weights\.bin does not match its sha256/);
     await expect(loadExpressionModel(manifest, async (n) => files.get(n)!.slice(0, 10).buffer, nodeModelSources())).rejects.toThrow(/truncated or altered/);
     const unknown = { ...manifest, backbones: [{ id: "imagenet-resnet50", provenance: "x" }] };
-    await expect(loadExpressionModel(unknown, async (n) => files.get(n)!.slice().buffer, nodeModelSources())).rejects.toThrow(/needs backbone\(s\) imagenet-resnet50/);
+    await expect(loadExpressionModel(unknown, async (n) => files.get(n)!.slice().buffer, nodeModelSources())).rejects.toThrow(
+      /needs backbone\(s\) imagenet-resnet50/,
+    );
   });
 });
 
@@ -113,67 +118,85 @@ describe("a version of several members (format 2)", () => {
   it.each([
     { weights: [undefined, undefined], case: "equally" },
     { weights: [3, 1], case: "with the members' weights" },
-  ])("averages its members' log-probabilities $case, sharing face-api's blocks without changing any member's answer", async ({ weights }) => {
-    const { FaceApiTop, faceApiTopToLayersModel } = await import("../cnn/faceapi-top.ts");
-    const { FaceApiExpressionNet } = await import("../backbones/faceapi-expression.ts");
-    const { preprocess } = await import("../preprocess.ts");
-    const { toCropColour } = await import("../crop-colour.ts");
-    const sources = nodeModelSources();
-    // Member 0: a head on face-api embeddings; member 1: face-api's top block (fine-tuned) on its frozen trunk.
-    const head = inferenceHead(buildTrainableHead(spec), spec, { mean: new Float32Array(256), std: new Float32Array(256).fill(1) });
-    const top = await FaceApiTop.load({ kind: "faceapi-top", trainableBlocks: 1, dropout: 0, classes: 4 }, sources, 5);
-    const topModel = faceApiTopToLayersModel(top.spec, top.paramNames, top.params.map((p) => p.dataSync() as Float32Array), top.params.map((p) => [...p.shape]));
-    const files = new Map<string, Uint8Array>();
-    const rename = (prefix: string, f: Record<string, Uint8Array>) => {
-      const json = JSON.parse(new TextDecoder().decode(f["model.json"]));
-      json.weightsManifest[0].paths = [`${prefix}.bin`];
-      files.set(`${prefix}.json`, new TextEncoder().encode(JSON.stringify(json)));
-      files.set(`${prefix}.bin`, f["weights.bin"]!);
-    };
-    rename("m0", await headFiles(head, "none"));
-    rename("m1", await headFiles(topModel, "none"));
-    const list = await Promise.all([...files].map(async ([path, bytes]) => ({ path, sha256: await sha256Hex(bytes), bytes: bytes.byteLength })));
-    const manifest = parseArtifactManifest({
-      format: ARTIFACT_FORMAT,
-      formatVersion: 2,
-      name: "pair",
-      createdAt: new Date().toISOString(),
-      codeVersion: "test",
-      classes: ["anger", "happiness", "neutral", "surprise"],
-      backbones: [{ id: "faceapi-expression", provenance: "test" }],
-      members: [
-        { kind: "head", backbones: ["faceapi-expression"], modelFile: "m0.json", quantization: "none", weight: weights[0] },
-        { kind: "conv", trunk: { id: "faceapi-expression", blocks: 3 }, architecture: "top block", modelFile: "m1.json", quantization: "none", weight: weights[1] },
-      ],
-      preprocessing: { colour: "gray", faceBox: { scale: 1.15, shiftY: 0 }, tta: "flip" },
-      calibration: { temperature: 1.3, abstainThreshold: 0.4 },
-      snapshot: { contentHash: "b".repeat(64) },
-      training: { config: {}, backend: "wasm", seconds: 1 },
-      metrics: {},
-      files: list,
-    });
-    const model = await loadExpressionModel(manifest, async (name) => files.get(name)!.slice().buffer, sources);
-    const crops = tf.randomUniform([2, 64, 64, 3], 0, 255, "float32", 8) as tf.Tensor4D;
-    const actual = model.predict(crops).dataSync();
-    // The same, computed member by member with no sharing.
-    const net = await FaceApiExpressionNet.load(sources.faceApi);
-    const expected = tf.tidy(() => {
-      const x = toCropColour(crops, "gray");
-      const views = [false, true].flatMap((flip) => {
-        const input = preprocess(x, net.input, { flip });
-        return [head.predict(net.embed(input)) as tf.Tensor2D, topModel.predict(net.extractor.featureMapsUpTo(input, 3)) as tf.Tensor2D].map((l, i) => tf.mul(tf.logSoftmax(l), weights[i] ?? 1));
+  ])(
+    "averages its members' log-probabilities $case, sharing face-api's blocks without changing any member's answer",
+    async ({ weights }) => {
+      const { FaceApiTop, faceApiTopToLayersModel } = await import("../cnn/faceapi-top.ts");
+      const { FaceApiExpressionNet } = await import("../backbones/faceapi-expression.ts");
+      const { preprocess } = await import("../preprocess.ts");
+      const { toCropColour } = await import("../crop-colour.ts");
+      const sources = nodeModelSources();
+      // Member 0: a head on face-api embeddings; member 1: face-api's top block (fine-tuned) on its frozen trunk.
+      const head = inferenceHead(buildTrainableHead(spec), spec, { mean: new Float32Array(256), std: new Float32Array(256).fill(1) });
+      const top = await FaceApiTop.load({ kind: "faceapi-top", trainableBlocks: 1, dropout: 0, classes: 4 }, sources, 5);
+      const topModel = faceApiTopToLayersModel(
+        top.spec,
+        top.paramNames,
+        top.params.map((p) => p.dataSync() as Float32Array),
+        top.params.map((p) => [...p.shape]),
+      );
+      const files = new Map<string, Uint8Array>();
+      const rename = (prefix: string, f: Record<string, Uint8Array>) => {
+        const json = JSON.parse(new TextDecoder().decode(f["model.json"]));
+        json.weightsManifest[0].paths = [`${prefix}.bin`];
+        files.set(`${prefix}.json`, new TextEncoder().encode(JSON.stringify(json)));
+        files.set(`${prefix}.bin`, f["weights.bin"]!);
+      };
+      rename("m0", await headFiles(head, "none"));
+      rename("m1", await headFiles(topModel, "none"));
+      const list = await Promise.all([...files].map(async ([path, bytes]) => ({ path, sha256: await sha256Hex(bytes), bytes: bytes.byteLength })));
+      const manifest = parseArtifactManifest({
+        format: ARTIFACT_FORMAT,
+        formatVersion: 2,
+        name: "pair",
+        createdAt: new Date().toISOString(),
+        codeVersion: "test",
+        classes: ["anger", "happiness", "neutral", "surprise"],
+        backbones: [{ id: "faceapi-expression", provenance: "test" }],
+        members: [
+          { kind: "head", backbones: ["faceapi-expression"], modelFile: "m0.json", quantization: "none", weight: weights[0] },
+          {
+            kind: "conv",
+            trunk: { id: "faceapi-expression", blocks: 3 },
+            architecture: "top block",
+            modelFile: "m1.json",
+            quantization: "none",
+            weight: weights[1],
+          },
+        ],
+        preprocessing: { colour: "gray", faceBox: { scale: 1.15, shiftY: 0 }, tta: "flip" },
+        calibration: { temperature: 1.3, abstainThreshold: 0.4 },
+        snapshot: { contentHash: "b".repeat(64) },
+        training: { config: {}, backend: "wasm", seconds: 1 },
+        metrics: {},
+        files: list,
       });
-      const total = 2 * ((weights[0] ?? 1) + (weights[1] ?? 1));
-      return tf.softmax(tf.div(tf.div(tf.addN(views), total), 1.3)).dataSync();
-    });
-    expected.forEach((v, i) => expect(actual[i]).toBeCloseTo(v, 5));
-    const before = tf.memory().numTensors;
-    model.predict(crops).dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    model.dispose();
-    net.dispose();
-    top.dispose();
-  }, 60_000);
+      const model = await loadExpressionModel(manifest, async (name) => files.get(name)!.slice().buffer, sources);
+      const crops = tf.randomUniform([2, 64, 64, 3], 0, 255, "float32", 8) as tf.Tensor4D;
+      const actual = model.predict(crops).dataSync();
+      // The same, computed member by member with no sharing.
+      const net = await FaceApiExpressionNet.load(sources.faceApi);
+      const expected = tf.tidy(() => {
+        const x = toCropColour(crops, "gray");
+        const views = [false, true].flatMap((flip) => {
+          const input = preprocess(x, net.input, { flip });
+          return [head.predict(net.embed(input)) as tf.Tensor2D, topModel.predict(net.extractor.featureMapsUpTo(input, 3)) as tf.Tensor2D].map((l, i) =>
+            tf.mul(tf.logSoftmax(l), weights[i] ?? 1),
+          );
+        });
+        const total = 2 * ((weights[0] ?? 1) + (weights[1] ?? 1));
+        return tf.softmax(tf.div(tf.div(tf.addN(views), total), 1.3)).dataSync();
+      });
+      expected.forEach((v, i) => expect(actual[i]).toBeCloseTo(v, 5));
+      const before = tf.memory().numTensors;
+      model.predict(crops).dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      model.dispose();
+      net.dispose();
+      top.dispose();
+    },
+    60_000,
+  );
 });
 
 describe("flip-shift TTA", () => {
@@ -191,7 +214,13 @@ describe("flip-shift TTA", () => {
     const { preprocess } = await import("../preprocess.ts");
     const { toCropColour } = await import("../crop-colour.ts");
     const size = 12;
-    const net = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [size, size, 1], filters: 2, kernelSize: 3, activation: "relu", seed: 1 } as never), tf.layers.flatten(), tf.layers.dense({ units: 4, seed: 2 } as never)] });
+    const net = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [size, size, 1], filters: 2, kernelSize: 3, activation: "relu", seed: 1 } as never),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 4, seed: 2 } as never),
+      ],
+    });
     const files = new Map<string, Uint8Array>(Object.entries(await headFiles(net, "none")));
     const list = await Promise.all([...files].map(async ([path, bytes]) => ({ path, sha256: await sha256Hex(bytes), bytes: bytes.byteLength })));
     const input = { size, channels: 1 as const, mean: 127.5, scale: 1 / 127.5 };
@@ -221,14 +250,29 @@ describe("flip-shift TTA", () => {
       const views = [false, true].flatMap((flip) => {
         const base = preprocess(gray, { ...input, mean: [input.mean] }, { flip });
         const px = base.arraySync() as number[][][][];
-        const shifted = ([dx, dy]: readonly [number, number]) => tf.tensor4d(px.map((im) => im.map((_, y) => im[0]!.map((_, x) => im[mirror(y - dy)]![mirror(x - dx)]!)))) as tf.Tensor4D;
-        return [base, ...([[2, 0], [-2, 0], [0, 2], [0, -2]] as const).map(shifted)].map((v) => tf.logSoftmax(net.predict(v) as tf.Tensor2D));
+        const shifted = ([dx, dy]: readonly [number, number]) =>
+          tf.tensor4d(px.map((im) => im.map((_, y) => im[0]!.map((_, x) => im[mirror(y - dy)]![mirror(x - dx)]!)))) as tf.Tensor4D;
+        return [
+          base,
+          ...(
+            [
+              [2, 0],
+              [-2, 0],
+              [0, 2],
+              [0, -2],
+            ] as const
+          ).map(shifted),
+        ].map((v) => tf.logSoftmax(net.predict(v) as tf.Tensor2D));
       });
       return tf.softmax(tf.div(tf.addN(views), views.length)).dataSync();
     });
     expected.forEach((v, i) => expect(actual[i]).toBeCloseTo(v, 5));
     // Without shifts the answer differs: the test would notice shifts being skipped.
-    const flipOnly = await loadExpressionModel({ ...manifest, preprocessing: { ...manifest.preprocessing, tta: "flip" } }, async (name) => files.get(name)!.slice().buffer, nodeModelSources());
+    const flipOnly = await loadExpressionModel(
+      { ...manifest, preprocessing: { ...manifest.preprocessing, tta: "flip" } },
+      async (name) => files.get(name)!.slice().buffer,
+      nodeModelSources(),
+    );
     const flipped = flipOnly.predict(crops).dataSync();
     expect(Math.max(...Array.from(flipped, (v, i) => Math.abs(v - actual[i]!)))).toBeGreaterThan(1e-4);
     model.dispose();

@@ -1,4 +1,5 @@
 import type * as tf from "@tensorflow/tfjs";
+
 import type { ExpressionClass } from "../classes.ts";
 import type { ArtifactManifest } from "./manifest.ts";
 

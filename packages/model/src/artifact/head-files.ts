@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { quantizeWeights, type Quantization } from "./quantize.ts";
 
 /** The trainable part of a version as files: a TF.js layers model.json and one weight shard. */

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+
 import { folderModelFiles, nodeModelSources } from "../model-files.node.ts";
 import type { ExpressionModel } from "./expression-model.ts";
 import { loadExpressionModel } from "./load.ts";
@@ -11,7 +12,8 @@ export async function readArtifactManifest(dir: string): Promise<ArtifactManifes
   try {
     text = await readFile(join(dir, "manifest.json"), "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`${dir} has no manifest.json; point at a model version folder (such as models/default).`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new Error(`${dir} has no manifest.json; point at a model version folder (such as models/default).`);
     throw error;
   }
   let json: unknown;

@@ -1,14 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
+
+import { FaceApiExpressionNet } from "../backbones/faceapi-expression.ts";
 import { isBackboneId, loadBackbone } from "../backbones/index.ts";
 import type { Backbone } from "../backbones/types.ts";
+import { FINETUNE_BACKBONES, type FinetuneBackboneId } from "../cnn/architectures.ts";
 import { toCropColour } from "../crop-colour.ts";
 import type { ModelSources, ReadModelFile } from "../model-files.ts";
 import { preprocess, type InputSpec } from "../preprocess.ts";
 import type { ExpressionModel } from "./expression-model.ts";
 import { loadHead } from "./head-files.ts";
 import { manifestMembers, parseArtifactManifest, type ArtifactManifest, type ModelMember, type TtaMode } from "./manifest.ts";
-import { FaceApiExpressionNet } from "../backbones/faceapi-expression.ts";
-import { FINETUNE_BACKBONES, type FinetuneBackboneId } from "../cnn/architectures.ts";
 import { sha256Hex } from "./sha256.ts";
 
 export interface LoadExpressionModelOptions {
@@ -37,7 +38,8 @@ export async function loadExpressionModel(
     const entry = expected.get(name);
     if (!entry) throw new Error(`The model's manifest does not list ${name}; the version is incomplete or altered.`);
     const bytes = await readFile(name);
-    if (bytes.byteLength !== entry.bytes) throw new Error(`Model file ${name} has ${bytes.byteLength} bytes, the manifest says ${entry.bytes}: it is truncated or altered.`);
+    if (bytes.byteLength !== entry.bytes)
+      throw new Error(`Model file ${name} has ${bytes.byteLength} bytes, the manifest says ${entry.bytes}: it is truncated or altered.`);
     if (verify) {
       const hash = await sha256Hex(bytes);
       if (hash !== entry.sha256) throw new Error(`Model file ${name} does not match its sha256 in the manifest: it is corrupt or altered.`);
@@ -111,7 +113,12 @@ export function viewsFor(tta: TtaMode, seesCrop: boolean): View[] {
   if (tta === "none") return [{ flip: false }];
   const flips: View[] = [{ flip: false }, { flip: true }];
   if (tta === "flip" || !seesCrop) return flips;
-  const shifts = [[SHIFT_PX, 0], [-SHIFT_PX, 0], [0, SHIFT_PX], [0, -SHIFT_PX]] as const;
+  const shifts = [
+    [SHIFT_PX, 0],
+    [-SHIFT_PX, 0],
+    [0, SHIFT_PX],
+    [0, -SHIFT_PX],
+  ] as const;
   return [...flips, ...flips.flatMap((v) => shifts.map((shift) => ({ flip: v.flip, shift })))];
 }
 
@@ -120,7 +127,16 @@ function shiftImages(x: tf.Tensor4D, dx: number, dy: number): tf.Tensor4D {
   return tf.tidy(() => {
     const p = Math.max(Math.abs(dx), Math.abs(dy));
     const [n, h, w, c] = x.shape;
-    const padded = tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], "symmetric");
+    const padded = tf.mirrorPad(
+      x,
+      [
+        [0, 0],
+        [p, p],
+        [p, p],
+        [0, 0],
+      ],
+      "symmetric",
+    );
     return tf.slice(padded, [0, p - dy, p - dx, 0], [n, h, w, c]);
   });
 }
@@ -189,7 +205,8 @@ interface LoadedMember {
 async function loadMember(member: ModelMember, read: (name: string) => Promise<ArrayBuffer>, sources: ModelSources, shared: SharedNets): Promise<LoadedMember> {
   if (member.kind === "head") {
     const unknown = member.backbones.filter((id) => !isBackboneId(id));
-    if (unknown.length) throw new Error(`This model needs backbone(s) ${unknown.join(", ")}, which this version of Mien does not have. Update Mien or pick another model.`);
+    if (unknown.length)
+      throw new Error(`This model needs backbone(s) ${unknown.join(", ")}, which this version of Mien does not have. Update Mien or pick another model.`);
     const head = await loadHead(await read(member.modelFile), read);
     // face-api's expression net is shared (see SharedNets); other backbones are this member's own.
     const owned: Backbone[] = [];
@@ -218,7 +235,9 @@ async function loadMember(member: ModelMember, read: (name: string) => Promise<A
     const featureDim = embedders.reduce((n, b) => n + b.dim, 0);
     if (inputDim !== featureDim) {
       dispose();
-      throw new Error(`The model's head takes ${inputDim} features but its backbones give ${featureDim}: the backbones changed since it was trained. Retrain it.`);
+      throw new Error(
+        `The model's head takes ${inputDim} features but its backbones give ${featureDim}: the backbones changed since it was trained. Retrain it.`,
+      );
     }
     return {
       outputs: head.outputs[0]!.shape[1] as number,

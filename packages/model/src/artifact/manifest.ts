@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { EXPRESSION_CLASSES } from "../classes.ts";
 
 /**
@@ -89,7 +90,9 @@ export const convMember = z.object({
    * Square crop of `size` px, gray (luma) or RGB, normalised as (x − mean) · scale (x in 0..255).
    * Absent with a trunk, whose own preprocessing applies.
    */
-  input: z.object({ size: z.number().int().min(8).max(512), channels: z.union([z.literal(1), z.literal(3)]), mean: z.number(), scale: z.number().positive() }).optional(),
+  input: z
+    .object({ size: z.number().int().min(8).max(512), channels: z.union([z.literal(1), z.literal(3)]), mean: z.number(), scale: z.number().positive() })
+    .optional(),
   trunk: z.object({ id: z.string().min(1), blocks: z.number().int().min(1).max(16) }).optional(),
   /** Human-facing description, e.g. "scratch-cnn 16·32·64·128 ×2". */
   architecture: z.string().min(1).max(200),
@@ -98,7 +101,9 @@ export const convMember = z.object({
   weight: memberWeight,
 });
 
-export const modelMember = z.discriminatedUnion("kind", [headMember, convMember]).refine((m) => m.kind === "head" || m.trunk || m.input, { message: "A conv member needs an input spec or a trunk." });
+export const modelMember = z
+  .discriminatedUnion("kind", [headMember, convMember])
+  .refine((m) => m.kind === "head" || m.trunk || m.input, { message: "A conv member needs an input spec or a trunk." });
 export type ModelMember = z.infer<typeof modelMember>;
 
 const commonFields = {

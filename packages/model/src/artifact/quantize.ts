@@ -41,10 +41,7 @@ export function float32ToFloat16Bits(value: number): number {
 }
 
 /** Encodes named float32 tensors' values, quantised as asked, into one buffer plus specs. */
-export function quantizeWeights(
-  weights: ReadonlyArray<{ name: string; shape: number[]; values: Float32Array }>,
-  quantization: Quantization,
-): QuantizedWeights {
+export function quantizeWeights(weights: ReadonlyArray<{ name: string; shape: number[]; values: Float32Array }>, quantization: Quantization): QuantizedWeights {
   const parts: Uint8Array[] = [];
   const specs: tf.io.WeightsManifestEntry[] = [];
   for (const { name, shape, values } of weights) {

@@ -1,14 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { classifyCanonical, loadZeroShot } from "../backbones/index.ts";
 import { selectNodeBackend } from "../backend.node.ts";
-import { classifyCanonical } from "../backbones/index.ts";
 import { EXPRESSION_CLASSES } from "../classes.ts";
 import { cropFaces } from "../face-crop.ts";
 import { BlazeFaceDetector } from "../face-detect/blazeface.ts";
 import { nodeModelSources } from "../model-files.node.ts";
 import { webcamFrame } from "../testing/webcam-frame.ts";
 import { ZERO_SHOT_CLASSES, ZeroShotExpressionModel } from "./zero-shot-expression-model.ts";
-import { loadZeroShot } from "../backbones/index.ts";
 
 let detector: BlazeFaceDetector;
 let model: ZeroShotExpressionModel;

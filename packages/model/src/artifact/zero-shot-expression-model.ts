@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { FaceApiExpressionNet } from "../backbones/faceapi-expression.ts";
 import type { ExpressionClass } from "../classes.ts";
 import { DEFAULT_FACE_BOX } from "../face-crop.ts";

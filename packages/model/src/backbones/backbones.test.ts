@@ -1,15 +1,17 @@
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { decodeAll } from "../../scripts/lib/class-folders.ts";
 import { selectNodeBackend } from "../backend.node.ts";
 import { EXPRESSION_CLASSES } from "../classes.ts";
 import { modelDirs, nodeModelSources } from "../model-files.node.ts";
 import { pixelsToBatch, preprocess, type PixelImage } from "../preprocess.ts";
-import { classifyCanonical, embedImages, loadBackbone, loadZeroShot } from "./index.ts";
 import { FaceApiExpressionNet } from "./faceapi-expression.ts";
+import { classifyCanonical, embedImages, loadBackbone, loadZeroShot } from "./index.ts";
 
 const FER_VAL = resolve(fileURLToPath(new URL("../../../../../shared/data/fer2013/val", import.meta.url)));
 const FILES = [
@@ -121,4 +123,3 @@ describe("zero-shot peers", () => {
     model.dispose();
   });
 });
-

@@ -1,14 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
+
 import type { ExpressionClass } from "../classes.ts";
 import type { ReadModelFile } from "../model-files.ts";
-import type { Backbone, ZeroShotClassifier } from "./types.ts";
 import { FACE_API_112_INPUT, FaceFeatureExtractor, fullyConnected } from "./faceapi-feature-extractor.ts";
 import { disposeMap, loadFaceApiWeights } from "./faceapi-weights.ts";
+import type { Backbone, ZeroShotClassifier } from "./types.ts";
 
 /** face-api FaceExpressionNet output order (neutral, happy, sad, angry, fearful, disgusted, surprised). */
-export const FACE_API_EXPRESSION_LABELS: readonly ExpressionClass[] = [
-  "neutral", "happiness", "sadness", "anger", "fear", "disgust", "surprise",
-];
+export const FACE_API_EXPRESSION_LABELS: readonly ExpressionClass[] = ["neutral", "happiness", "sadness", "anger", "fear", "disgust", "surprise"];
 
 /** face-api's expression net: 256-d pooled features (its classifier's input) and its 7-class output. */
 export class FaceApiExpressionNet implements Backbone, ZeroShotClassifier {

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import type { InputSpec } from "../preprocess.ts";
 import { weight } from "./faceapi-weights.ts";
 
@@ -37,9 +38,7 @@ function sepConv(map: tf.NamedTensorMap, prefix: string): SepConv {
 
 function denseBlockParams(map: tf.NamedTensorMap, prefix: string, first: boolean): DenseBlock {
   return {
-    conv0: first
-      ? { filters: weight(map, `${prefix}/conv0/filters`, 4), bias: weight(map, `${prefix}/conv0/bias`, 1) }
-      : sepConv(map, `${prefix}/conv0`),
+    conv0: first ? { filters: weight(map, `${prefix}/conv0/filters`, 4), bias: weight(map, `${prefix}/conv0/bias`, 1) } : sepConv(map, `${prefix}/conv0`),
     conv1: sepConv(map, `${prefix}/conv1`),
     conv2: sepConv(map, `${prefix}/conv2`),
     conv3: sepConv(map, `${prefix}/conv3`),
@@ -51,9 +50,7 @@ function applySep(x: tf.Tensor4D, p: SepConv, stride: 1 | 2): tf.Tensor4D {
 }
 
 function denseBlock(x: tf.Tensor4D, p: DenseBlock): tf.Tensor4D {
-  const out1 = tf.relu("filters" in p.conv0
-    ? tf.add(tf.conv2d(x, p.conv0.filters, 2, "same"), p.conv0.bias)
-    : applySep(x, p.conv0, 2)) as tf.Tensor4D;
+  const out1 = tf.relu("filters" in p.conv0 ? tf.add(tf.conv2d(x, p.conv0.filters, 2, "same"), p.conv0.bias) : applySep(x, p.conv0, 2)) as tf.Tensor4D;
   const out2 = applySep(out1, p.conv1, 1);
   const out3 = applySep(tf.relu(tf.add(out1, out2)) as tf.Tensor4D, p.conv2, 1);
   const out4 = applySep(tf.relu(tf.add(tf.add(out1, out2), out3)) as tf.Tensor4D, p.conv3, 1);

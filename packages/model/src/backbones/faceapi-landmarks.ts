@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
+
 import type { ReadModelFile } from "../model-files.ts";
-import type { Backbone } from "./types.ts";
 import { FACE_API_112_INPUT, FaceFeatureExtractor, fullyConnected } from "./faceapi-feature-extractor.ts";
 import { disposeMap, loadFaceApiWeights } from "./faceapi-weights.ts";
+import type { Backbone } from "./types.ts";
 
 const LEFT_EYE = [36, 37, 38, 39, 40, 41];
 const RIGHT_EYE = [42, 43, 44, 45, 46, 47];

@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
+
 import type { ReadModelFile } from "../model-files.ts";
 import type { InputSpec } from "../preprocess.ts";
-import type { Backbone } from "./types.ts";
 import { disposeMap, loadFaceApiWeights, weight } from "./faceapi-weights.ts";
+import type { Backbone } from "./types.ts";
 
 export const FACE_API_150_INPUT: InputSpec = {
   size: 150,
@@ -47,7 +48,12 @@ function residualDown(x: tf.Tensor4D, p: Residual): tf.Tensor4D {
   let pooled = tf.avgPool(x, 2, 2, "valid") as tf.Tensor4D;
   // face-api pads the conv path by one row/column when the shapes disagree, and zero-pads channels.
   if (pooled.shape[1] !== out.shape[1] || pooled.shape[2] !== out.shape[2]) {
-    out = tf.pad(out, [[0, 0], [0, 1], [0, 1], [0, 0]]);
+    out = tf.pad(out, [
+      [0, 0],
+      [0, 1],
+      [0, 1],
+      [0, 0],
+    ]);
   }
   if (pooled.shape[3] !== out.shape[3]) {
     pooled = tf.concat([pooled, tf.zerosLike(pooled)], 3);
@@ -56,10 +62,20 @@ function residualDown(x: tf.Tensor4D, p: Residual): tf.Tensor4D {
 }
 
 const RESIDUALS = [
-  "conv32_1", "conv32_2", "conv32_3",
-  "conv64_down", "conv64_1", "conv64_2", "conv64_3",
-  "conv128_down", "conv128_1", "conv128_2",
-  "conv256_down", "conv256_1", "conv256_2", "conv256_down_out",
+  "conv32_1",
+  "conv32_2",
+  "conv32_3",
+  "conv64_down",
+  "conv64_1",
+  "conv64_2",
+  "conv64_3",
+  "conv128_down",
+  "conv128_1",
+  "conv128_2",
+  "conv256_down",
+  "conv256_1",
+  "conv256_2",
+  "conv256_down_out",
 ] as const;
 
 /** face-api's (dlib ResNet-34-like) face recognition net: the 128-d face descriptor. */

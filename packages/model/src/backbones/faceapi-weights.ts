@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { readJson, readShards, type ReadModelFile } from "../model-files.ts";
 
 interface WeightsGroup {

@@ -1,9 +1,10 @@
 import type * as tf from "@tensorflow/tfjs";
+
 import type { ExpressionClass } from "../classes.ts";
 import type { ReadModelFile } from "../model-files.ts";
 import type { InputSpec } from "../preprocess.ts";
-import type { ZeroShotClassifier } from "./types.ts";
 import { loadGraphModel } from "./human-graph.ts";
+import type { ZeroShotClassifier } from "./types.ts";
 
 /**
  * Human's `emotion` model (oarriaga face_classification, 64×64 gray), for zero-shot comparison ONLY.
@@ -15,9 +16,7 @@ import { loadGraphModel } from "./human-graph.ts";
 export const HUMAN_EMOTION_INPUT: InputSpec = { size: 64, channels: 1, mean: [127.5], scale: 1 / 127.5 };
 
 /** Output order used by Human for the gray (oarriaga) emotion model. */
-export const HUMAN_EMOTION_LABELS: readonly ExpressionClass[] = [
-  "anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral",
-];
+export const HUMAN_EMOTION_LABELS: readonly ExpressionClass[] = ["anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral"];
 
 export class HumanEmotionPeer implements ZeroShotClassifier {
   readonly id = "human-emotion";

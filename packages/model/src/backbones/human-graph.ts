@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { readJson, readShards, type ReadModelFile } from "../model-files.ts";
 import type { InputSpec } from "../preprocess.ts";
 import type { Backbone } from "./types.ts";
@@ -42,7 +43,10 @@ export async function loadGraphModel(read: ReadModelFile, file: string, options:
   const json = await readJson<GraphModelJson>(read, file);
   if (options.anyInputSize) freeSpatialInputDims(json);
   const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
-  const weightData = await readShards(read, json.weightsManifest.flatMap((g) => g.paths));
+  const weightData = await readShards(
+    read,
+    json.weightsManifest.flatMap((g) => g.paths),
+  );
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology: json.modelTopology,
     weightSpecs,
@@ -143,7 +147,10 @@ export class GraphBackbone implements Backbone {
   readonly dim: number;
   readonly input: InputSpec;
 
-  constructor(private readonly model: tf.GraphModel, private readonly config: GraphBackboneConfig) {
+  constructor(
+    private readonly model: tf.GraphModel,
+    private readonly config: GraphBackboneConfig,
+  ) {
     this.id = config.id;
     this.dim = config.dim;
     this.input = config.input;

@@ -1,12 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { EXPRESSION_CLASSES, type ExpressionClass } from "../classes.ts";
 import type { ModelSources } from "../model-files.ts";
 import { preprocess, type PixelImage, type PreprocessOptions } from "../preprocess.ts";
 import { FaceApiExpressionGrid, FaceApiExpressionNet } from "./faceapi-expression.ts";
 import { FaceApiLandmarkFeatures, FaceApiLandmarkGeometry } from "./faceapi-landmarks.ts";
 import { FaceApiRecognitionNet } from "./faceapi-recognition.ts";
-import { GraphBackbone, HUMAN_BACKBONES } from "./human-graph.ts";
 import { HumanEmotionPeer } from "./human-emotion.ts";
+import { GraphBackbone, HUMAN_BACKBONES } from "./human-graph.ts";
 import type { Backbone, ZeroShotClassifier } from "./types.ts";
 
 export type { Backbone, ZeroShotClassifier } from "./types.ts";
@@ -68,25 +69,21 @@ export async function loadZeroShot(id: ZeroShotId, sources: ModelSources): Promi
 }
 
 /** Preprocesses face crops for `backbone` and embeds them: [n, dim]. */
-export function embedImages(
-  backbone: Backbone,
-  images: readonly PixelImage[] | tf.Tensor4D,
-  options: PreprocessOptions = {},
-): tf.Tensor2D {
+export function embedImages(backbone: Backbone, images: readonly PixelImage[] | tf.Tensor4D, options: PreprocessOptions = {}): tf.Tensor2D {
   return tf.tidy(() => backbone.embed(preprocess(images, backbone.input, options)));
 }
 
 /** Zero-shot probabilities re-ordered to EXPRESSION_CLASSES (classes a model lacks get 0). */
-export function classifyCanonical(
-  model: ZeroShotClassifier,
-  images: readonly PixelImage[] | tf.Tensor4D,
-  options: PreprocessOptions = {},
-): tf.Tensor2D {
+export function classifyCanonical(model: ZeroShotClassifier, images: readonly PixelImage[] | tf.Tensor4D, options: PreprocessOptions = {}): tf.Tensor2D {
   return tf.tidy(() => {
     const probs = model.classify(preprocess(images, model.input, options));
     const columns = EXPRESSION_CLASSES.map((c: ExpressionClass) => model.labels.indexOf(c));
     const zeros = tf.zeros([probs.shape[0], 1]);
     const padded = tf.concat([probs, zeros], 1);
-    return tf.gather(padded, columns.map((i) => (i < 0 ? model.labels.length : i)), 1) as tf.Tensor2D;
+    return tf.gather(
+      padded,
+      columns.map((i) => (i < 0 ? model.labels.length : i)),
+      1,
+    ) as tf.Tensor2D;
   });
 }

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { MIEN_BATCH_NORM_GRAD } from "../wasm-kernels/batch-norm-grad.ts";
 
 export const BN_EPSILON = 1e-3;

@@ -10,12 +10,20 @@ interface Header {
   best: { epoch: number; valAccuracy: number };
 }
 
-const records = (arrays: readonly Float32Array[], prefix: string): TensorRecord[] => arrays.map((values, i) => ({ name: `${prefix}${i}`, shape: [values.length], values }));
+const records = (arrays: readonly Float32Array[], prefix: string): TensorRecord[] =>
+  arrays.map((values, i) => ({ name: `${prefix}${i}`, shape: [values.length], values }));
 const arrays = (list: readonly TensorRecord[] | undefined) => (list ?? []).map((r) => r.values);
 
 /** A conv-training checkpoint as one self-describing buffer (stored per training job). */
 export function encodeCnnCheckpoint(c: CnnCheckpoint): Uint8Array {
-  const header: Header = { format: "mien.conv-checkpoint", fingerprint: c.fingerprint, epoch: c.epoch, finished: c.finished, history: c.history, best: { epoch: c.best.epoch, valAccuracy: c.best.valAccuracy } };
+  const header: Header = {
+    format: "mien.conv-checkpoint",
+    fingerprint: c.fingerprint,
+    epoch: c.epoch,
+    finished: c.finished,
+    history: c.history,
+    best: { epoch: c.best.epoch, valAccuracy: c.best.valAccuracy },
+  };
   return packTensors(header, {
     params: records(c.params, "p"),
     velocity: records(c.velocity, "v"),

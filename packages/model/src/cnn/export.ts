@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { BN_EPSILON } from "./batch-norm.ts";
 import { scratchLayerNames, type ScratchCnnSpec } from "./scratch-cnn.ts";
 

@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { expect, it } from "vitest";
-import { loadTrunk } from "../backbones/trunks.ts";
+
 import { FaceApiExpressionNet } from "../backbones/faceapi-expression.ts";
+import { loadTrunk } from "../backbones/trunks.ts";
 import { nodeModelSources } from "../model-files.node.ts";
 import { FaceApiTop, faceApiTopToLayersModel, faceApiTrunkShape } from "./faceapi-top.ts";
 

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { loadFaceApiWeights } from "../backbones/faceapi-weights.ts";
 import type { ModelSources } from "../model-files.ts";
 import { FINETUNE_BACKBONES } from "./architectures.ts";
@@ -45,7 +46,8 @@ export class FaceApiTop implements TrainableNet {
     map: tf.NamedTensorMap,
     seed: number,
   ) {
-    if (spec.trainableBlocks < 1 || spec.trainableBlocks >= BLOCKS) throw new Error(`face-api has ${BLOCKS} blocks; train 1 to ${BLOCKS - 1} of them, not ${spec.trainableBlocks}.`);
+    if (spec.trainableBlocks < 1 || spec.trainableBlocks >= BLOCKS)
+      throw new Error(`face-api has ${BLOCKS} blocks; train 1 to ${BLOCKS - 1} of them, not ${spec.trainableBlocks}.`);
     const add = (name: string, value: tf.Tensor) => {
       const v = tf.variable(value.clone(), true, undefined, "float32");
       this.params.push(v);
@@ -61,7 +63,11 @@ export class FaceApiTop implements TrainableNet {
           if (!t) throw new Error(`face-api weights have no ${prefix}/${n}.`);
           return t;
         };
-        convs.push({ depthwise: add(`${prefix}/depthwise_filter`, get("depthwise_filter")), pointwise: add(`${prefix}/pointwise_filter`, get("pointwise_filter")), bias: add(`${prefix}/bias`, get("bias")) });
+        convs.push({
+          depthwise: add(`${prefix}/depthwise_filter`, get("depthwise_filter")),
+          pointwise: add(`${prefix}/pointwise_filter`, get("pointwise_filter")),
+          bias: add(`${prefix}/bias`, get("bias")),
+        });
       }
       this.blocks.push(convs);
     }
@@ -81,7 +87,8 @@ export class FaceApiTop implements TrainableNet {
 
   forward(x: tf.Tensor4D, mode: ForwardMode, _sink?: unknown, seed?: number): tf.Tensor2D {
     return tf.tidy(() => {
-      const sep = (h: tf.Tensor4D, p: Sep, stride: 1 | 2) => tf.add(tf.separableConv2d(h, p.depthwise as tf.Tensor4D, p.pointwise as tf.Tensor4D, stride, "same"), p.bias) as tf.Tensor4D;
+      const sep = (h: tf.Tensor4D, p: Sep, stride: 1 | 2) =>
+        tf.add(tf.separableConv2d(h, p.depthwise as tf.Tensor4D, p.pointwise as tf.Tensor4D, stride, "same"), p.bias) as tf.Tensor4D;
       let h = x;
       for (const [c0, c1, c2, c3] of this.blocks as [Sep, Sep, Sep, Sep][]) {
         const out1 = tf.relu(sep(h, c0, 2)) as tf.Tensor4D;
@@ -102,7 +109,12 @@ export class FaceApiTop implements TrainableNet {
 }
 
 /** The fine-tuned top as a TF.js layers model taking the frozen trunk's output. */
-export function faceApiTopToLayersModel(spec: FaceApiTopSpec, names: readonly string[], values: readonly Float32Array[], shapes: readonly number[][]): tf.LayersModel {
+export function faceApiTopToLayersModel(
+  spec: FaceApiTopSpec,
+  names: readonly string[],
+  values: readonly Float32Array[],
+  shapes: readonly number[][],
+): tf.LayersModel {
   const byName = new Map(names.map((n, i) => [n, tf.tensor(values[i]!, shapes[i]!)]));
   const take = (n: string) => {
     const t = byName.get(n);

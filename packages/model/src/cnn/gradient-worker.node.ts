@@ -2,9 +2,11 @@
 // owns a TF.js backend of its own and a replica of the network, whose weights arrive with
 // every request, so replicas never drift apart.
 import { parentPort, workerData } from "node:worker_threads";
+
 import * as tf from "@tensorflow/tfjs";
-import { selectNodeBackend } from "../backend.node.ts";
+
 import { loadTrunk, type Trunk } from "../backbones/trunks.ts";
+import { selectNodeBackend } from "../backend.node.ts";
 import { nodeModelSources } from "../model-files.node.ts";
 import { preprocess } from "../preprocess.ts";
 import { registerWasmTrainingKernels } from "../wasm-kernels/index.ts";
@@ -36,7 +38,13 @@ async function main() {
   const stateVars = [...net.state.values()];
   const layout = layoutOf(init.data, init.norm);
   const classes = init.net.classes;
-  send({ type: "ready", backend: choice.name, paramNames: [...net.paramNames], paramShapes: net.params.map((p) => [...p.shape]), stateNames: [...net.state.keys()] });
+  send({
+    type: "ready",
+    backend: choice.name,
+    paramNames: [...net.paramNames],
+    paramShapes: net.params.map((p) => [...p.shape]),
+    stateNames: [...net.state.keys()],
+  });
   port.on("message", (message: ToWorker) => {
     try {
       switch (message.type) {
@@ -47,8 +55,13 @@ async function main() {
           return;
         case "step": {
           writeArrays(net.params, message.params);
-          const results = message.shards.map((shard) => shardGradients(net, { ...shard, rows: gatherRows(init.data, shard.indices), n: shard.indices.length }, layout, classes));
-          send({ type: "step", id: message.id, results }, results.flatMap((r) => r.grads.map((g) => g.buffer as ArrayBuffer)));
+          const results = message.shards.map((shard) =>
+            shardGradients(net, { ...shard, rows: gatherRows(init.data, shard.indices), n: shard.indices.length }, layout, classes),
+          );
+          send(
+            { type: "step", id: message.id, results },
+            results.flatMap((r) => r.grads.map((g) => g.buffer as ArrayBuffer)),
+          );
           return;
         }
         case "weights": {

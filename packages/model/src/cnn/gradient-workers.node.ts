@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+
 import type { FromWorker, ShardOutcome, ShardRef, ToWorker, WorkerInit } from "./protocol.ts";
 
 const WORKER_URL = new URL("./gradient-worker-entry.mjs", import.meta.url);
@@ -120,7 +121,9 @@ export class GradientWorkers {
     shards.forEach((_, i) => perWorker[i % this.workers.length]!.push(i));
     const replies = await Promise.all(
       this.workers.map((w, t) =>
-        perWorker[t]!.length ? w.request<Extract<FromWorker, { type: "step" }>>({ type: "step", params, shards: perWorker[t]!.map((i) => shards[i]!) }) : Promise.resolve(null),
+        perWorker[t]!.length
+          ? w.request<Extract<FromWorker, { type: "step" }>>({ type: "step", params, shards: perWorker[t]!.map((i) => shards[i]!) })
+          : Promise.resolve(null),
       ),
     );
     const out: ShardOutcome[] = new Array(shards.length);
@@ -165,7 +168,11 @@ export class GradientWorkers {
     const size = Math.ceil(indices.length / parts);
     const chunks = Array.from({ length: parts }, (_, t) => indices.subarray(t * size, Math.min(indices.length, (t + 1) * size)));
     const replies = await Promise.all(
-      chunks.map((chunk, t) => (chunk.length ? this.workers[t]!.request<Extract<FromWorker, { type: "predict" }>>({ type: "predict", params, state, indices: chunk, flip }) : Promise.resolve(null))),
+      chunks.map((chunk, t) =>
+        chunk.length
+          ? this.workers[t]!.request<Extract<FromWorker, { type: "predict" }>>({ type: "predict", params, state, indices: chunk, flip })
+          : Promise.resolve(null),
+      ),
     );
     const out = new Float32Array(indices.length * classes);
     replies.forEach((r, t) => r && out.set(r.logits, t * size * classes));

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { expect, it } from "vitest";
+
 import { writeArrays } from "./net.ts";
 
 it("writing weights into variables every step leaves no tensors behind", async () => {

@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
+
+import { toCropColour } from "../crop-colour.ts";
 import { decodeImageBytes } from "../image-decode.node.ts";
 import { pixelsToBatch, preprocess } from "../preprocess.ts";
-import { toCropColour } from "../crop-colour.ts";
 import { allocatePixelDataset, type PixelDataset } from "./dataset-buffer.ts";
 
 /**

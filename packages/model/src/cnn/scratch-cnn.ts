@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { batchNormTrain, BN_EPSILON } from "./batch-norm.ts";
 import type { BnBatchStats, ForwardMode, TrainableNet } from "./net.ts";
 
@@ -69,7 +70,10 @@ export class ScratchCnn implements TrainableNet {
   private readonly bias: tf.Variable;
 
   /** He-normal convolutions and a small dense layer, from `seed`. */
-  constructor(readonly spec: ScratchCnnSpec, seed: number) {
+  constructor(
+    readonly spec: ScratchCnnSpec,
+    seed: number,
+  ) {
     let cin = 1;
     let s = seed * 1000;
     const add = (name: string, value: tf.Tensor) => {

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { DRAW_WIDTH } from "./augment-draws.ts";
 import type { BnBatchStats, TrainableNet } from "./net.ts";
 

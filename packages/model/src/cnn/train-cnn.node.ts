@@ -81,7 +81,12 @@ export class TrainingDivergedError extends Error {
 
 const copy = (arrays: readonly Float32Array[]) => arrays.map((a) => a.slice());
 
-export function learningRateAtStep(o: Pick<CnnTrainingOptions, "learningRate" | "warmupEpochs">, step: number, stepsPerEpoch: number, totalSteps: number): number {
+export function learningRateAtStep(
+  o: Pick<CnnTrainingOptions, "learningRate" | "warmupEpochs">,
+  step: number,
+  stepsPerEpoch: number,
+  totalSteps: number,
+): number {
   const warm = o.warmupEpochs * stepsPerEpoch;
   if (step < warm) return (o.learningRate * (step + 1)) / warm;
   const t = (step - warm) / Math.max(1, totalSteps - warm);
@@ -116,7 +121,14 @@ export function scoreLogits(logits: Float32Array, labels: Int32Array, classes: n
  * gradient) drives SGD here. Each epoch ends with a val evaluation and a checkpoint; a resumed
  * run continues after the checkpoint's epoch with the same shuffles and augmentations.
  */
-export async function trainCnn(data: TrainingDataset, train: CnnSplit, val: CnnSplit, o: CnnTrainingOptions, hooks: CnnTrainingHooks, workersIn?: GradientWorkers): Promise<CnnTrainingResult> {
+export async function trainCnn(
+  data: TrainingDataset,
+  train: CnnSplit,
+  val: CnnSplit,
+  o: CnnTrainingOptions,
+  hooks: CnnTrainingHooks,
+  workersIn?: GradientWorkers,
+): Promise<CnnTrainingResult> {
   const log = hooks.log ?? (() => {});
   const classes = o.net.classes;
   // Fine-tuning passes workers that already ran the trunk; they are the caller's to close.
@@ -132,7 +144,13 @@ export async function trainCnn(data: TrainingDataset, train: CnnSplit, val: CnnS
     let startEpoch = 1;
     const resume = hooks.resume && hooks.resume.fingerprint === hooks.fingerprint ? hooks.resume : null;
     if (resume) {
-      ({ params, state, velocity, history, best } = { params: copy(resume.params), state: copy(resume.state), velocity: copy(resume.velocity), history: [...resume.history], best: resume.best });
+      ({ params, state, velocity, history, best } = {
+        params: copy(resume.params),
+        state: copy(resume.state),
+        velocity: copy(resume.velocity),
+        history: [...resume.history],
+        best: resume.best,
+      });
       startEpoch = resume.epoch + 1;
       log(`resuming after epoch ${resume.epoch}`);
     } else {
@@ -203,7 +221,9 @@ export async function trainCnn(data: TrainingDataset, train: CnnSplit, val: CnnS
       const result: EpochResult = { epoch, loss: lossSum / n, accuracy: correct / n, valLoss: v.loss, valAccuracy: v.accuracy, learningRate: lr };
       history = [...history, result];
       if (v.accuracy > best.valAccuracy) best = { epoch, valAccuracy: v.accuracy, params: copy(params), state: copy(state) };
-      log(`epoch ${epoch}/${o.epochs}: loss ${result.loss.toFixed(4)} acc ${(result.accuracy * 100).toFixed(1)}% val loss ${v.loss.toFixed(4)} val acc ${(v.accuracy * 100).toFixed(2)}% lr ${lr.toPrecision(3)} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+      log(
+        `epoch ${epoch}/${o.epochs}: loss ${result.loss.toFixed(4)} acc ${(result.accuracy * 100).toFixed(1)}% val loss ${v.loss.toFixed(4)} val acc ${(v.accuracy * 100).toFixed(2)}% lr ${lr.toPrecision(3)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+      );
       await hooks.onEpoch?.(result, { fingerprint: hooks.fingerprint, epoch, params, velocity, state, best, history, finished: epoch === o.epochs });
     }
     return {
@@ -223,7 +243,12 @@ export async function trainCnn(data: TrainingDataset, train: CnnSplit, val: CnnS
 }
 
 /** Running BN statistics from the shards' batch statistics (combined as one batch would be). */
-function updateRunningStats(state: Float32Array[], index: Map<string, number>, results: { stats: { name: string; mean: Float32Array; variance: Float32Array }[] }[], m: number) {
+function updateRunningStats(
+  state: Float32Array[],
+  index: Map<string, number>,
+  results: { stats: { name: string; mean: Float32Array; variance: Float32Array }[] }[],
+  m: number,
+) {
   if (!results.length) return;
   const layers = results[0]!.stats.map((s) => s.name);
   layers.forEach((name, li) => {

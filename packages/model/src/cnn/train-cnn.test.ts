@@ -1,12 +1,14 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+
 import { normalizeLabel } from "../classes.ts";
 import { NO_AUGMENTATION } from "./augment-draws.ts";
 import { allocatePixelDataset } from "./dataset-buffer.ts";
 import type { ScratchCnnSpec } from "./scratch-cnn.ts";
-import { TrainingDivergedError, trainCnn, type CnnCheckpoint, type CnnTrainingOptions } from "./train-cnn.node.ts";
+import { trainCnn, TrainingDivergedError, type CnnCheckpoint, type CnnTrainingOptions } from "./train-cnn.node.ts";
 
 const VAL = new URL("../../../../../shared/data/fer2013/val", import.meta.url).pathname;
 const CLASSES = ["anger", "disgust", "fear", "happiness", "neutral", "sadness", "surprise"] as const;
@@ -21,7 +23,15 @@ async function smallFer() {
   }
   const data = allocatePixelDataset(files.length, SIDE, 1);
   const px = new Uint8Array(data.buffer);
-  for (const [i, f] of files.entries()) px.set(await sharp(await readFile(f.path)).greyscale().resize(SIDE, SIDE).raw().toBuffer(), i * SIDE * SIDE);
+  for (const [i, f] of files.entries())
+    px.set(
+      await sharp(await readFile(f.path))
+        .greyscale()
+        .resize(SIDE, SIDE)
+        .raw()
+        .toBuffer(),
+      i * SIDE * SIDE,
+    );
   const all = Int32Array.from(files, (_, i) => i);
   const labels = Int32Array.from(files, (f) => f.label);
   // Every third image is "val".
@@ -32,7 +42,16 @@ async function smallFer() {
   return { data, train: pick((i) => i % 3 !== 0), val: pick((i) => i % 3 === 0) };
 }
 
-const net: ScratchCnnSpec = { kind: "scratch-cnn", inputSize: SIDE, stages: [{ filters: 4, convs: 1 }, { filters: 8, convs: 2 }], dropout: 0.2, classes: 7 };
+const net: ScratchCnnSpec = {
+  kind: "scratch-cnn",
+  inputSize: SIDE,
+  stages: [
+    { filters: 4, convs: 1 },
+    { filters: 8, convs: 2 },
+  ],
+  dropout: 0.2,
+  classes: 7,
+};
 
 function options(overrides: Partial<CnnTrainingOptions> = {}): CnnTrainingOptions {
   return {
@@ -75,7 +94,10 @@ describe("data-parallel conv training", () => {
   it("resumes after an epoch's checkpoint to the same result as an uninterrupted run", async () => {
     const { data, train, val } = await smallFer();
     const checkpoints: CnnCheckpoint[] = [];
-    const full = await trainCnn(data, train, val, options({ epochs: 3 }), { fingerprint: "r", onEpoch: async (_r, c) => void checkpoints.push(structuredClone(c)) });
+    const full = await trainCnn(data, train, val, options({ epochs: 3 }), {
+      fingerprint: "r",
+      onEpoch: async (_r, c) => void checkpoints.push(structuredClone(c)),
+    });
     const resumed = await trainCnn(data, train, val, options({ epochs: 3 }), { fingerprint: "r", resume: checkpoints[0]! });
     expect(resumed.history).toEqual(full.history);
     expect(resumed.params).toEqual(full.params);
@@ -84,7 +106,10 @@ describe("data-parallel conv training", () => {
   it("stops with a clear error when the loss explodes, after saving only finished epochs", async () => {
     const { data, train, val } = await smallFer();
     const saved: number[] = [];
-    const run = trainCnn(data, train, val, options({ epochs: 3, learningRate: 1e4, warmupEpochs: 0 }), { fingerprint: "n", onEpoch: async (r) => void saved.push(r.epoch) });
+    const run = trainCnn(data, train, val, options({ epochs: 3, learningRate: 1e4, warmupEpochs: 0 }), {
+      fingerprint: "n",
+      onEpoch: async (r) => void saved.push(r.epoch),
+    });
     await expect(run).rejects.toBeInstanceOf(TrainingDivergedError);
     await expect(run).rejects.toThrow(/diverged .*lower the learning rate/i);
     for (const [i, epoch] of saved.entries()) expect(epoch).toBe(i + 1);

@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+
 import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { selectNodeBackend } from "../backend.node.ts";
 import { nodeModelSources } from "../model-files.node.ts";
 import { ShortRangeFaceDetector } from "./short-range-face-detector.ts";
@@ -61,7 +63,11 @@ describe("ShortRangeFaceDetector on real faces", () => {
   });
 
   it("finds nothing in a frame without a face, and detects a batch in one call", async () => {
-    const flat = await rgb(await sharp({ create: { width: 160, height: 120, channels: 3, background: "#7a8a99" } }).png().toBuffer());
+    const flat = await rgb(
+      await sharp({ create: { width: 160, height: 120, channels: 3, background: "#7a8a99" } })
+        .png()
+        .toBuffer(),
+    );
     const face = await rgb(`${FACES}/Amber_Frey_0001.jpg`);
     const [none, one] = await detector.detect([flat, face], { margin: 0.25 });
     tf.dispose([flat, face]);

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { loadGraphModel } from "../backbones/human-graph.ts";
 import { blazeFaceAnchors } from "../face-detect/anchors.ts";
 import type { ReadModelFile } from "../model-files.ts";
@@ -71,7 +72,10 @@ export class ShortRangeFaceDetector {
       const lo = tf.div(tf.sub(centres, half), INPUT);
       const hi = tf.div(tf.add(centres, half), INPUT);
       const yx = tf.concat([tf.reverse(lo, 2), tf.reverse(hi, 2)], 2);
-      return { boxes: tf.unstack(yx) as tf.Tensor2D[], scores: tf.unstack(tf.sigmoid(tf.squeeze(tf.slice(raw, [0, 0, 0], [-1, -1, 1]), [2]))) as tf.Tensor1D[] };
+      return {
+        boxes: tf.unstack(yx) as tf.Tensor2D[],
+        scores: tf.unstack(tf.sigmoid(tf.squeeze(tf.slice(raw, [0, 0, 0], [-1, -1, 1]), [2]))) as tf.Tensor1D[],
+      };
     });
     try {
       const out: FaceBox[][] = [];

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { selectNodeBackend } from "../backend.node.ts";
 import { nodeModelSources } from "../model-files.node.ts";
 import { webcamFrame } from "../testing/webcam-frame.ts";

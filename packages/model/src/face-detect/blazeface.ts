@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { loadGraphModel } from "../backbones/human-graph.ts";
 import type { Box } from "../face-crop.ts";
 import type { ReadModelFile } from "../model-files.ts";
@@ -70,7 +71,11 @@ export class BlazeFaceDetector {
     // Shrink first, then letterbox: padding the full frame would cost more than the detector.
     const input = tf.tidy(() => {
       const small = tf.image.resizeBilinear(frame, [box.height, box.width], false, true);
-      return tf.pad(small, [[box.top, BLAZEFACE_INPUT - box.height - box.top], [box.left, BLAZEFACE_INPUT - box.width - box.left], [0, 0]]) as tf.Tensor3D;
+      return tf.pad(small, [
+        [box.top, BLAZEFACE_INPUT - box.height - box.top],
+        [box.left, BLAZEFACE_INPUT - box.width - box.left],
+        [0, 0],
+      ]) as tf.Tensor3D;
     });
     try {
       return await this.detectLetterboxed(input, box, options);

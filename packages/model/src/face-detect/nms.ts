@@ -27,8 +27,7 @@ export function weightedNms(candidates: readonly Candidate[], iouThreshold: numb
     const cluster = remaining.filter((c) => iou(best.box, c.box) > iouThreshold);
     remaining = remaining.filter((c) => iou(best.box, c.box) <= iouThreshold);
     const total = cluster.reduce((s, c) => s + c.score, 0);
-    const mean = (pick: (c: Candidate) => number[]) =>
-      pick(best).map((_, i) => cluster.reduce((s, c) => s + pick(c)[i]! * c.score, 0) / total);
+    const mean = (pick: (c: Candidate) => number[]) => pick(best).map((_, i) => cluster.reduce((s, c) => s + pick(c)[i]! * c.score, 0) / total);
     kept.push({ score: best.score, box: mean((c) => c.box) as Candidate["box"], points: mean((c) => c.points) });
   }
   return kept;

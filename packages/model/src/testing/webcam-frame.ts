@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+
 import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+
 import { headFiles } from "../artifact/head-files.ts";
 import type { ModelMember } from "../artifact/manifest.ts";
 import { CNN_ARCHITECTURES, SCRATCH_INPUT_SIZE } from "../cnn/architectures.ts";
@@ -57,7 +58,10 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   await ctx.report({ stage: "preparing", percent: 1, message: `Decoding ${ids.length} images` });
   const data = await loadPixelDataset(ids, input.readImage, spec.inputSize, recipe.colour, async (done, total) => {
     await hooks.checkStop();
-    await ctx.report({ stage: "preparing", percent: 1 + 2 * (done / total), batch: done, batches: total, message: `Decoded ${done} of ${total} images` }, done === total);
+    await ctx.report(
+      { stage: "preparing", percent: 1 + 2 * (done / total), batch: done, batches: total, message: `Decoded ${done} of ${total} images` },
+      done === total,
+    );
   });
   const decodeSeconds = (performance.now() - decodeStarted) / 1000;
   hooks.log(`pixels: ${ids.length} images decoded at ${spec.inputSize} px in ${decodeSeconds.toFixed(1)} s`);
@@ -70,7 +74,9 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   const val = { indices: Int32Array.from(splits.val, (_, i) => nTrain + i), labels: Int32Array.from(splits.val, (i) => classes.indexOf(i.label)) };
 
   // ---- training, resumable from the last epoch checkpoint
-  const fingerprint = createHash("sha256").update(JSON.stringify({ recipe: { ...recipe, name: undefined }, snapshot: input.snapshot.contentHash, train: nTrain, val: val.indices.length })).digest("hex");
+  const fingerprint = createHash("sha256")
+    .update(JSON.stringify({ recipe: { ...recipe, name: undefined }, snapshot: input.snapshot.contentHash, train: nTrain, val: val.indices.length }))
+    .digest("hex");
   let resume: CnnCheckpoint | null = null;
   const stored = await hooks.loadCheckpoint();
   if (stored) {
@@ -85,7 +91,14 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   if (resume && resumedFrom !== undefined) ctx.history = [...resume.history];
   const a = recipe.augmentations;
   const epochs = recipe.epochs;
-  await ctx.report({ stage: "training", percent: 60 * ((resumedFrom ?? 0) / epochs) + 3, epoch: resumedFrom ?? 0, epochs, resumedFrom, message: resumedFrom ? `Resuming after epoch ${resumedFrom}` : `Training ${recipe.conv.architecture} from scratch` });
+  await ctx.report({
+    stage: "training",
+    percent: 60 * ((resumedFrom ?? 0) / epochs) + 3,
+    epoch: resumedFrom ?? 0,
+    epochs,
+    resumedFrom,
+    message: resumedFrom ? `Resuming after epoch ${resumedFrom}` : `Training ${recipe.conv.architecture} from scratch`,
+  });
   const percent = (epochDone: number) => Math.round((3 + 85 * Math.min(1, epochDone / epochs)) * 10) / 10;
   const result = await trainCnn(
     data,
@@ -130,7 +143,14 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
         await hooks.checkStop();
         await hooks.saveCheckpoint(encodeCnnCheckpoint(checkpoint), r.epoch);
         ctx.history = checkpoint.history;
-        await ctx.report({ stage: "training", percent: percent(r.epoch), epoch: r.epoch, epochs, resumedFrom, message: `Epoch ${r.epoch}: val accuracy ${(r.valAccuracy * 100).toFixed(1)}%` });
+        await ctx.report({
+          stage: "training",
+          percent: percent(r.epoch),
+          epoch: r.epoch,
+          epochs,
+          resumedFrom,
+          message: `Epoch ${r.epoch}: val accuracy ${(r.valAccuracy * 100).toFixed(1)}%`,
+        });
       },
     },
   );

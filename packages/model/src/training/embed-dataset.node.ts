@@ -1,10 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { augmentBatch, drawAugmentation, type AugmentationDraw } from "../augment.ts";
-import { EmbedWorkers } from "./embed-workers.node.ts";
 import type { Backbone } from "../backbones/types.ts";
 import { toCropColour } from "../crop-colour.ts";
 import { decodeImageBytes } from "../image-decode.node.ts";
 import { pixelsToBatch, preprocess, type PixelImage } from "../preprocess.ts";
+import { EmbedWorkers } from "./embed-workers.node.ts";
 import type { EmbeddingStore, EmbeddingTable } from "./embedding-store.node.ts";
 import { drawSeed, type Variant } from "./variants.ts";
 
@@ -24,7 +25,13 @@ export interface EmbedJob {
   backend?: string;
 }
 
-type Embedder = (crops: Float32Array, shape: [number, number, number, number], flip: boolean, draws: AugmentationDraw[] | null, backbones: string[]) => Promise<Record<string, Float32Array>>;
+type Embedder = (
+  crops: Float32Array,
+  shape: [number, number, number, number],
+  flip: boolean,
+  draws: AugmentationDraw[] | null,
+  backbones: string[],
+) => Promise<Record<string, Float32Array>>;
 
 export interface EmbedStats {
   /** Images that needed at least one new embedding. */
@@ -37,7 +44,12 @@ export interface EmbedStats {
 }
 
 /** Every (backbone, variant) table the job touches, keyed `${backbone}|${variant}`. */
-export async function openTables(store: EmbeddingStore, backbones: readonly Backbone[], colour: string, variants: Iterable<Variant>): Promise<Map<string, EmbeddingTable>> {
+export async function openTables(
+  store: EmbeddingStore,
+  backbones: readonly Backbone[],
+  colour: string,
+  variants: Iterable<Variant>,
+): Promise<Map<string, EmbeddingTable>> {
   const tables = new Map<string, EmbeddingTable>();
   for (const variant of variants) {
     for (const b of backbones) {
@@ -96,7 +108,10 @@ export async function embedMissing(job: EmbedJob): Promise<EmbedStats> {
   /** Decodes batch `b`, embeds what it misses (with `embed`, here or on a worker) and appends it to the cache. */
   const runBatch = async (b: number, embed: Embedder) => {
     const batch = todo.slice(b * batchSize, (b + 1) * batchSize);
-    const pixels = await decodeMany(batch.map((t) => t.sha), job.readImage);
+    const pixels = await decodeMany(
+      batch.map((t) => t.sha),
+      job.readImage,
+    );
     const crops = tf.tidy(() => toCropColour(pixelsToBatch(pixels), job.colour));
     const [, h, w, c] = crops.shape;
     const values = crops.dataSync() as Float32Array;
@@ -109,7 +124,13 @@ export async function embedMissing(job: EmbedJob): Promise<EmbedStats> {
       rows.forEach(({ r }, i) => picked.set(values.subarray(r * plane, (r + 1) * plane), i * plane));
       const draws = variant.augment ? rows.map(({ t }) => drawAugmentation(variant.augment!.amounts, drawSeed(t.sha, variant))) : null;
       const wanted = job.backbones.filter((backbone) => rows.some(({ t }) => t.missing.some((m) => m.variant.key === variant.key && m.backbone === backbone)));
-      const out = await embed(picked, [rows.length, h, w, c], variant.flip, draws, wanted.map((b) => b.id));
+      const out = await embed(
+        picked,
+        [rows.length, h, w, c],
+        variant.flip,
+        draws,
+        wanted.map((b) => b.id),
+      );
       for (const backbone of wanted) {
         const all = out[backbone.id]!;
         const keep = rows.map(({ t }, i) => ({ t, i })).filter(({ t }) => t.missing.some((m) => m.variant.key === variant.key && m.backbone === backbone));
@@ -118,7 +139,10 @@ export async function embedMissing(job: EmbedJob): Promise<EmbedStats> {
         for (let v = 0; v < kept.length; v++) {
           if (!Number.isFinite(kept[v]!)) throw new Error(`${backbone.id} gave a non-finite embedding for image ${keep[Math.floor(v / backbone.dim)]!.t.sha}.`);
         }
-        await tables.get(`${backbone.id}|${variant.key}`)!.append(keep.map(({ t }) => t.sha), kept);
+        await tables.get(`${backbone.id}|${variant.key}`)!.append(
+          keep.map(({ t }) => t.sha),
+          kept,
+        );
         computed += keep.length;
       }
     }
@@ -142,7 +166,8 @@ export async function embedMissing(job: EmbedJob): Promise<EmbedStats> {
         let x = tf.tensor4d(crops, shape);
         if (draws) x = augmentBatch(x, draws);
         const out: Record<string, Float32Array> = {};
-        for (const backbone of job.backbones.filter((b) => ids.includes(b.id))) out[backbone.id] = backbone.embed(preprocess(x, backbone.input, { flip })).dataSync() as Float32Array;
+        for (const backbone of job.backbones.filter((b) => ids.includes(b.id)))
+          out[backbone.id] = backbone.embed(preprocess(x, backbone.input, { flip })).dataSync() as Float32Array;
         return out;
       });
     for (let b = 0; b < batches; b++) await runBatch(b, inline);

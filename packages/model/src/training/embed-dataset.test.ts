@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { afterAll, expect, it } from "vitest";
+
 import { loadBackbone } from "../backbones/index.ts";
 import { selectNodeBackend } from "../backend.node.ts";
 import { nodeModelSources } from "../model-files.node.ts";

@@ -1,10 +1,12 @@
 // A worker thread that embeds face crops with frozen backbones on its own TF.js backend.
 import { parentPort, workerData } from "node:worker_threads";
+
 import * as tf from "@tensorflow/tfjs";
+
 import { augmentBatch, type AugmentationDraw } from "../augment.ts";
-import { selectNodeBackend } from "../backend.node.ts";
 import { isBackboneId, loadBackbone } from "../backbones/index.ts";
 import type { Backbone } from "../backbones/types.ts";
+import { selectNodeBackend } from "../backend.node.ts";
 import { nodeModelSources } from "../model-files.node.ts";
 import { preprocess } from "../preprocess.ts";
 
@@ -13,7 +15,14 @@ export interface EmbedWorkerInit {
   backend?: string;
 }
 
-export type EmbedRequest = { id: number; crops: Float32Array; shape: [number, number, number, number]; flip: boolean; draws: AugmentationDraw[] | null; backbones: string[] };
+export type EmbedRequest = {
+  id: number;
+  crops: Float32Array;
+  shape: [number, number, number, number];
+  flip: boolean;
+  draws: AugmentationDraw[] | null;
+  backbones: string[];
+};
 export type EmbedReply = { id: number; out: Record<string, Float32Array> } | { id?: number; error: string } | { ready: true };
 
 const init = workerData as EmbedWorkerInit;
@@ -44,7 +53,10 @@ async function main() {
           out[id] = b.embed(preprocess(x, b.input, { flip: m.flip })).dataSync() as Float32Array;
         }
       });
-      port.postMessage({ id: m.id, out } satisfies EmbedReply, Object.values(out).map((a) => a.buffer as ArrayBuffer));
+      port.postMessage(
+        { id: m.id, out } satisfies EmbedReply,
+        Object.values(out).map((a) => a.buffer as ArrayBuffer),
+      );
     } catch (error) {
       port.postMessage({ id: m.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies EmbedReply);
     }

@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+
 import type { AugmentationDraw } from "../augment.ts";
 import type { EmbedReply, EmbedRequest, EmbedWorkerInit } from "./embed-worker.node.ts";
 
@@ -47,7 +48,13 @@ class EmbedWorker {
     });
   }
 
-  embed(crops: Float32Array, shape: [number, number, number, number], flip: boolean, draws: AugmentationDraw[] | null, backbones: string[]): Promise<Record<string, Float32Array>> {
+  embed(
+    crops: Float32Array,
+    shape: [number, number, number, number],
+    flip: boolean,
+    draws: AugmentationDraw[] | null,
+    backbones: string[],
+  ): Promise<Record<string, Float32Array>> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

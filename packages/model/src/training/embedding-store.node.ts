@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, writeFile, type FileHandle } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+
 import type { InputSpec } from "../preprocess.ts";
 
 /**
@@ -134,7 +135,8 @@ export class EmbeddingStore {
     const file = join(dir, "backbone.json");
     try {
       const meta = JSON.parse(await readFile(file, "utf8")) as { dim: number };
-      if (meta.dim !== key.dim) throw new Error(`${file} says ${key.backbone} embeddings have ${meta.dim} values, not ${key.dim}; delete ${dir} to rebuild the cache.`);
+      if (meta.dim !== key.dim)
+        throw new Error(`${file} says ${key.backbone} embeddings have ${meta.dim} values, not ${key.dim}; delete ${dir} to rebuild the cache.`);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       await writeFile(file, JSON.stringify({ backbone: key.backbone, dim: key.dim, input: key.input }, null, 2));

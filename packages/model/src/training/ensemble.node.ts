@@ -1,5 +1,13 @@
 import { loadExpressionModel } from "../artifact/load.ts";
-import { ARTIFACT_FORMAT, manifestMembers, parseArtifactManifest, type ArtifactManifest, type ArtifactManifestV2, type ModelMember, type TtaMode } from "../artifact/manifest.ts";
+import {
+  ARTIFACT_FORMAT,
+  manifestMembers,
+  parseArtifactManifest,
+  type ArtifactManifest,
+  type ArtifactManifestV2,
+  type ModelMember,
+  type TtaMode,
+} from "../artifact/manifest.ts";
 import { fitTemperature, logProbs, softmaxWithTemperature } from "../metrics.ts";
 import type { ModelSources } from "../model-files.ts";
 import { finalizeVersion, type FinalizedVersion } from "./finalize.node.ts";
@@ -39,10 +47,13 @@ export function ensembleMismatch(parts: readonly EnsemblePart[]): string | null 
   if (parts.length < 2) return "An ensemble needs at least two versions.";
   const [first, ...rest] = parts.map((p) => p.manifest);
   for (const m of rest) {
-    if (m.classes.join(",") !== first!.classes.join(",")) return `Versions "${first!.name}" and "${m.name}" predict different classes (${first!.classes.join(", ")} / ${m.classes.join(", ")}); combine versions of the same classes.`;
+    if (m.classes.join(",") !== first!.classes.join(","))
+      return `Versions "${first!.name}" and "${m.name}" predict different classes (${first!.classes.join(", ")} / ${m.classes.join(", ")}); combine versions of the same classes.`;
     if (m.preprocessing.colour !== first!.preprocessing.colour) return `Versions "${first!.name}" and "${m.name}" see faces in different colours.`;
-    if (m.preprocessing.faceBox.scale !== first!.preprocessing.faceBox.scale || m.preprocessing.faceBox.shiftY !== first!.preprocessing.faceBox.shiftY) return `Versions "${first!.name}" and "${m.name}" cut faces differently (face box); they cannot share one crop.`;
-    if (m.snapshot.contentHash !== first!.snapshot.contentHash) return `Versions "${first!.name}" and "${m.name}" were trained on different snapshots; an ensemble's figures would mix them.`;
+    if (m.preprocessing.faceBox.scale !== first!.preprocessing.faceBox.scale || m.preprocessing.faceBox.shiftY !== first!.preprocessing.faceBox.shiftY)
+      return `Versions "${first!.name}" and "${m.name}" cut faces differently (face box); they cannot share one crop.`;
+    if (m.snapshot.contentHash !== first!.snapshot.contentHash)
+      return `Versions "${first!.name}" and "${m.name}" were trained on different snapshots; an ensemble's figures would mix them.`;
   }
   return null;
 }
@@ -96,24 +107,50 @@ export async function ensembleVersions(input: EnsembleInput): Promise<FinalizedV
     members,
     snapshot: { ...first.snapshot },
     training: {
-      config: { weights: input.weights, ensemble: input.parts.map((p, i) => ({ name: p.manifest.name, weight: partWeights[i], config: p.manifest.training.config, valAccuracy: p.manifest.metrics.val?.accuracy })) },
+      config: {
+        weights: input.weights,
+        ensemble: input.parts.map((p, i) => ({
+          name: p.manifest.name,
+          weight: partWeights[i],
+          config: p.manifest.training.config,
+          valAccuracy: p.manifest.metrics.val?.accuracy,
+        })),
+      },
       backend: [...new Set(input.parts.map((p) => p.manifest.training.backend))].join("+"),
       seconds: Math.round(input.parts.reduce((s, p) => s + p.manifest.training.seconds, 0) * 10) / 10,
     },
   };
-  return finalizeVersion({ base, files, splits: input.splits, readImage: input.readImage, sources: input.sources, abstainTargetAccuracy: input.abstainTargetAccuracy, onProgress: input.onProgress });
+  return finalizeVersion({
+    base,
+    files,
+    splits: input.splits,
+    readImage: input.readImage,
+    sources: input.sources,
+    abstainTargetAccuracy: input.abstainTargetAccuracy,
+    onProgress: input.onProgress,
+  });
 }
 
 /** Each part's uncalibrated log-probabilities on val, with the ensemble's TTA. */
 async function partLogProbs(part: EnsemblePart, input: EnsembleInput): Promise<Float32Array> {
   const m = part.manifest;
   const manifest = parseArtifactManifest({ ...m, preprocessing: { ...m.preprocessing, tta: input.tta }, calibration: { ...m.calibration, temperature: 1 } });
-  const model = await loadExpressionModel(manifest, async (name) => {
-    const bytes = await part.readFile(name);
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }, input.sources);
+  const model = await loadExpressionModel(
+    manifest,
+    async (name) => {
+      const bytes = await part.readFile(name);
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    },
+    input.sources,
+  );
   try {
-    return logProbs(await predictImages(model, input.splits.val.map((i) => i.sha256), input.readImage));
+    return logProbs(
+      await predictImages(
+        model,
+        input.splits.val.map((i) => i.sha256),
+        input.readImage,
+      ),
+    );
   } finally {
     model.dispose();
   }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+
 import { loadExpressionModel } from "../artifact/load.ts";
 import { parseArtifactManifest, type ArtifactManifest, type ArtifactManifestV2 } from "../artifact/manifest.ts";
 import { fitTemperature, logProbs, softmaxWithTemperature } from "../metrics.ts";
@@ -51,9 +52,14 @@ export async function finalizeVersion(input: FinalizeInput): Promise<FinalizedVe
   const raw: Partial<Record<"val" | "test", Float32Array>> = {};
   try {
     for (const split of evalSplits) {
-      raw[split] = await predictImages(model, splits[split].map((i) => i.sha256), input.readImage, {
-        onProgress: async (done, total) => input.onProgress?.(done, total, split),
-      });
+      raw[split] = await predictImages(
+        model,
+        splits[split].map((i) => i.sha256),
+        input.readImage,
+        {
+          onProgress: async (done, total) => input.onProgress?.(done, total, split),
+        },
+      );
     }
   } finally {
     model.dispose();
@@ -64,7 +70,8 @@ export async function finalizeVersion(input: FinalizeInput): Promise<FinalizedVe
   const calibrated = (split: "val" | "test") => softmaxWithTemperature(logProbs(raw[split]!), k, temperature);
   const threshold = abstainThreshold(calibrated("val"), yVal, k, input.abstainTargetAccuracy);
   const metrics: ArtifactManifest["metrics"] = {};
-  for (const split of evalSplits) metrics[split] = evaluationReport(calibrated(split), labelsOf(split), classes, { uncalibrated: raw[split], abstainThreshold: threshold });
+  for (const split of evalSplits)
+    metrics[split] = evaluationReport(calibrated(split), labelsOf(split), classes, { uncalibrated: raw[split], abstainThreshold: threshold });
   const withoutFiles = { ...base, calibration: { temperature: Math.round(temperature * 1e6) / 1e6, abstainThreshold: threshold }, metrics };
   files.set("card.md", new TextEncoder().encode(modelCard(withoutFiles)));
   const manifest = parseArtifactManifest({ ...withoutFiles, files: listFiles() });

@@ -1,17 +1,18 @@
 import { createHash } from "node:crypto";
+
 import { headFiles } from "../artifact/head-files.ts";
 import type { ModelMember } from "../artifact/manifest.ts";
+import { FACE_API_112_INPUT } from "../backbones/faceapi-feature-extractor.ts";
 import { FINETUNE_BACKBONES } from "../cnn/architectures.ts";
+import { NO_AUGMENTATION } from "../cnn/augment-draws.ts";
 import { decodeCnnCheckpoint, encodeCnnCheckpoint } from "../cnn/checkpoint.ts";
 import { allocateFeatureDataset } from "../cnn/dataset-buffer.ts";
 import { faceApiTopToLayersModel, faceApiTrunkShape, type FaceApiTopSpec } from "../cnn/faceapi-top.ts";
 import { GradientWorkers } from "../cnn/gradient-workers.node.ts";
 import { loadPixelDataset } from "../cnn/pixels.node.ts";
-import { NO_AUGMENTATION } from "../cnn/augment-draws.ts";
 import { trainCnn, type CnnCheckpoint } from "../cnn/train-cnn.node.ts";
-import { FACE_API_112_INPUT } from "../backbones/faceapi-feature-extractor.ts";
-import { backboneProvenance } from "./provenance.ts";
 import { balancedClassWeights } from "./features.ts";
+import { backboneProvenance } from "./provenance.ts";
 import type { StageContext, StageResult } from "./stage.ts";
 
 /**
@@ -38,7 +39,10 @@ export async function finetuneStage(ctx: StageContext): Promise<StageResult> {
   await ctx.report({ stage: "preparing", percent: 1, message: `Decoding ${ids.length} images` });
   const pixels = await loadPixelDataset(ids, input.readImage, FACE_API_112_INPUT.size, recipe.colour, async (done, total) => {
     await hooks.checkStop();
-    await ctx.report({ stage: "preparing", percent: 1 + 2 * (done / total), batch: done, batches: total, message: `Decoded ${done} of ${total} images` }, done === total);
+    await ctx.report(
+      { stage: "preparing", percent: 1 + 2 * (done / total), batch: done, batches: total, message: `Decoded ${done} of ${total} images` },
+      done === total,
+    );
   });
 
   // ---- the frozen trunk, once: originals, then mirrored copies of the training images
@@ -57,10 +61,15 @@ export async function finetuneStage(ctx: StageContext): Promise<StageResult> {
     await ctx.report({ stage: "embedding", percent: 3, message: `Running the frozen ${blocks - trainableBlocks} blocks of ${backbone} once per image` });
     await workers.runTrunk(nTrain + nVal, flips, async (done, total) => {
       await hooks.checkStop();
-      await ctx.report({ stage: "embedding", percent: 3 + 20 * (done / total), batch: done, batches: total, message: `Frozen blocks: ${done} of ${total} images` }, done === total);
+      await ctx.report(
+        { stage: "embedding", percent: 3 + 20 * (done / total), batch: done, batches: total, message: `Frozen blocks: ${done} of ${total} images` },
+        done === total,
+      );
     });
     const trunkSeconds = (performance.now() - started) / 1000;
-    hooks.log(`trunk: ${nTrain + nVal + flips} feature maps ${shape.join("×")} in ${trunkSeconds.toFixed(1)} s (float16, ${(features.buffer.byteLength / 2 ** 20).toFixed(0)} MiB)`);
+    hooks.log(
+      `trunk: ${nTrain + nVal + flips} feature maps ${shape.join("×")} in ${trunkSeconds.toFixed(1)} s (float16, ${(features.buffer.byteLength / 2 ** 20).toFixed(0)} MiB)`,
+    );
 
     const train = {
       indices: Int32Array.from({ length: nTrain }, (_, i) => i),
@@ -70,7 +79,9 @@ export async function finetuneStage(ctx: StageContext): Promise<StageResult> {
     const val = { indices: Int32Array.from({ length: nVal }, (_, i) => nTrain + i), labels: Int32Array.from(splits.val, (i) => classes.indexOf(i.label)) };
 
     // ---- training the top, resumable from the last epoch checkpoint
-    const fingerprint = createHash("sha256").update(JSON.stringify({ recipe: { ...recipe, name: undefined }, snapshot: input.snapshot.contentHash, train: nTrain, val: nVal })).digest("hex");
+    const fingerprint = createHash("sha256")
+      .update(JSON.stringify({ recipe: { ...recipe, name: undefined }, snapshot: input.snapshot.contentHash, train: nTrain, val: nVal }))
+      .digest("hex");
     let resume: CnnCheckpoint | null = null;
     const stored = await hooks.loadCheckpoint();
     if (stored) {
@@ -85,7 +96,14 @@ export async function finetuneStage(ctx: StageContext): Promise<StageResult> {
     if (resume && resumedFrom !== undefined) ctx.history = [...resume.history];
     const epochs = recipe.epochs;
     const percent = (epochDone: number) => Math.round((23 + 65 * Math.min(1, epochDone / epochs)) * 10) / 10;
-    await ctx.report({ stage: "training", percent: percent(resumedFrom ?? 0), epoch: resumedFrom ?? 0, epochs, resumedFrom, message: resumedFrom ? `Resuming after epoch ${resumedFrom}` : `Fine-tuning the top ${trainableBlocks} block(s) of ${backbone}` });
+    await ctx.report({
+      stage: "training",
+      percent: percent(resumedFrom ?? 0),
+      epoch: resumedFrom ?? 0,
+      epochs,
+      resumedFrom,
+      message: resumedFrom ? `Resuming after epoch ${resumedFrom}` : `Fine-tuning the top ${trainableBlocks} block(s) of ${backbone}`,
+    });
     const result = await trainCnn(
       features,
       train,
@@ -120,7 +138,14 @@ export async function finetuneStage(ctx: StageContext): Promise<StageResult> {
           await hooks.checkStop();
           await hooks.saveCheckpoint(encodeCnnCheckpoint(checkpoint), r.epoch);
           ctx.history = checkpoint.history;
-          await ctx.report({ stage: "training", percent: percent(r.epoch), epoch: r.epoch, epochs, resumedFrom, message: `Epoch ${r.epoch}: val accuracy ${(r.valAccuracy * 100).toFixed(1)}%` });
+          await ctx.report({
+            stage: "training",
+            percent: percent(r.epoch),
+            epoch: r.epoch,
+            epochs,
+            resumedFrom,
+            message: `Epoch ${r.epoch}: val accuracy ${(r.valAccuracy * 100).toFixed(1)}%`,
+          });
         },
       },
       workers,

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+
 import sharp from "sharp";
+
 import { normalizeLabel } from "../classes.ts";
 import type { Split, TrainingImage } from "./recipe.ts";
 
@@ -30,7 +32,9 @@ export async function listFolderDataset(root: string): Promise<FolderImage[]> {
   const order: Record<Split, number> = { test: 0, val: 1, train: 2 };
   for (const splitDir of splitDirs.sort((a, b) => order[SPLITS[a.name.toLowerCase()]!] - order[SPLITS[b.name.toLowerCase()]!])) {
     const split = SPLITS[splitDir.name.toLowerCase()]!;
-    for (const classDir of (await readdir(join(abs, splitDir.name), { withFileTypes: true })).filter((d) => d.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const classDir of (await readdir(join(abs, splitDir.name), { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const label = normalizeLabel(classDir.name);
       if (!label) throw new Error(`Folder "${classDir.name}" in ${join(abs, splitDir.name)} is not a known expression class; rename or remove it.`);
       const dir = join(abs, splitDir.name, classDir.name);

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import type { Standardizer } from "../head.ts";
 
 /** The trainable dense head: architecture and regularisation. */

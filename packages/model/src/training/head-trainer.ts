@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+
 import { buildTrainableHead, kernelSquares, type HeadSpec } from "./head-model.ts";
 import { learningRateAt, type LearningRateSchedule } from "./lr-schedule.ts";
 import { permutation, seedOf } from "./random.ts";
@@ -203,7 +204,9 @@ export async function trainHeadWithCheckpoints(
         log(`early stop after epoch ${epoch}: val loss has not improved since epoch ${bestEpoch}`);
       }
       if (epoch === epochs) finished = true;
-      log(`epoch ${epoch}/${epochs} loss ${result.loss.toFixed(4)} acc ${result.accuracy.toFixed(4)} val loss ${val.loss.toFixed(4)} val acc ${val.accuracy.toFixed(4)} lr ${lr.toExponential(2)}`);
+      log(
+        `epoch ${epoch}/${epochs} loss ${result.loss.toFixed(4)} acc ${result.accuracy.toFixed(4)} val loss ${val.loss.toFixed(4)} val acc ${val.accuracy.toFixed(4)} lr ${lr.toExponential(2)}`,
+      );
       if (hooks.onEpoch) {
         const checkpoint: HeadCheckpoint = {
           fingerprint: options.fingerprint,

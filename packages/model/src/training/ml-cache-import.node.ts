@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+
 import type { Backbone } from "../backbones/types.ts";
 import type { EmbeddingStore } from "./embedding-store.node.ts";
 

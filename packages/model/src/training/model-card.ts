@@ -1,5 +1,4 @@
-import { manifestMembers, type ModelMember } from "../artifact/manifest.ts";
-import type { ArtifactManifest, EvaluationReport } from "../artifact/manifest.ts";
+import { manifestMembers, type ArtifactManifest, type EvaluationReport, type ModelMember } from "../artifact/manifest.ts";
 
 const pct = (x: number | undefined) => (x === undefined ? "–" : `${(x * 100).toFixed(1)}%`);
 
@@ -99,7 +98,9 @@ ${perClassTable(main, m.classes)}
 
 ## Known failures and limits
 
-${knownFailures(main, m.classes).map((l) => `- ${l}`).join("\n")}
+${knownFailures(main, m.classes)
+  .map((l) => `- ${l}`)
+  .join("\n")}
 - Expression data sets are posed or scraped, labelled by a few people each, and skewed in age,
   skin tone and culture; accuracy for any one person can be far from the averages above.
 - Lighting, glasses, beards, head turns and low resolution all lower accuracy; the coach should
@@ -116,7 +117,8 @@ ${JSON.stringify(m.training.config, null, 2)}
 const TTA_TEXT: Record<ArtifactManifest["preprocessing"]["tta"], string> = {
   none: "",
   flip: " The same is done for the mirrored crop and averaged.",
-  "flip-shift": " The same is done for the mirrored crop and averaged; models that see the crop itself also average it and its mirror shifted by 2 px up, down, left and right.",
+  "flip-shift":
+    " The same is done for the mirrored crop and averaged; models that see the crop itself also average it and its mirror shifted by 2 px up, down, left and right.",
 };
 
 /** One sentence per member of the version, and how they are combined. */

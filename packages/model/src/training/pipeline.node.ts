@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+
 import { headFiles } from "../artifact/head-files.ts";
 import { ARTIFACT_FORMAT, type ArtifactManifest, type ArtifactManifestV2 } from "../artifact/manifest.ts";
 import { BACKBONE_IDS, isBackboneId, loadBackbone } from "../backbones/index.ts";
@@ -6,18 +7,18 @@ import type { Backbone } from "../backbones/types.ts";
 import { fitStandardizer, standardize } from "../head.ts";
 import type { ModelSources } from "../model-files.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";
+import { convStage } from "./conv-stage.node.ts";
 import { embedMissing, openTables } from "./embed-dataset.node.ts";
 import type { EmbeddingStore } from "./embedding-store.node.ts";
 import { assembleFeatures, balancedClassWeights, oversample } from "./features.ts";
+import { finalizeVersion } from "./finalize.node.ts";
+import { finetuneStage } from "./finetune-stage.node.ts";
 import { inferenceHead, type HeadSpec } from "./head-model.ts";
 import { evaluateHead, trainHeadWithCheckpoints, type EpochResult } from "./head-trainer.ts";
 import { backboneProvenance } from "./provenance.ts";
 import type { Split, TrainingImage, TrainingRecipe } from "./recipe.ts";
-import { finalizeVersion } from "./finalize.node.ts";
-import { PLAIN, variantsFor, type Variant } from "./variants.ts";
-import { convStage } from "./conv-stage.node.ts";
-import { finetuneStage } from "./finetune-stage.node.ts";
 import type { StageContext, StageResult } from "./stage.ts";
+import { PLAIN, variantsFor, type Variant } from "./variants.ts";
 
 export type PipelineStage = "preparing" | "embedding" | "training" | "evaluating";
 
@@ -103,9 +104,14 @@ export function selectImages(recipe: TrainingRecipe, images: readonly TrainingIm
   for (const list of Object.values(bySplit)) list.sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
   const missing = recipe.classes.filter((c) => !bySplit.train.some((i) => i.label === c));
   if (missing.length) {
-    throw new TrainingInputError(`The snapshot's train split has no ${missing.join(", ")} images; remove ${missing.length === 1 ? "that class" : "those classes"} from the job or pick another snapshot.`);
+    throw new TrainingInputError(
+      `The snapshot's train split has no ${missing.join(", ")} images; remove ${missing.length === 1 ? "that class" : "those classes"} from the job or pick another snapshot.`,
+    );
   }
-  if (bySplit.val.length === 0) throw new TrainingInputError("The snapshot has no val images of the chosen classes; val is needed for early stopping and calibration. Pick a snapshot with a val split.");
+  if (bySplit.val.length === 0)
+    throw new TrainingInputError(
+      "The snapshot has no val images of the chosen classes; val is needed for early stopping and calibration. Pick a snapshot with a val split.",
+    );
   return bySplit;
 }
 
@@ -181,12 +187,17 @@ export async function runTrainingPipeline(input: TrainingPipelineInput): Promise
     onProgress: async (done, total, split) => {
       await hooks.checkStop();
       const before = split === "test" ? splits.val.length : 0;
-      await report({ stage: "evaluating", percent: percentIn("evaluating", (before + done) / evalTotal), message: `Evaluating on ${split}: ${done} of ${total}` }, done === total);
+      await report(
+        { stage: "evaluating", percent: percentIn("evaluating", (before + done) / evalTotal), message: `Evaluating on ${split}: ${done} of ${total}` },
+        done === total,
+      );
     },
   });
   const { manifest, contentHash } = finalized;
   const metrics = manifest.metrics;
-  hooks.log(`val: float model ${(floatVal.accuracy * 100).toFixed(2)}%, quantised artifact ${(metrics.val!.accuracy * 100).toFixed(2)}% (TTA ${recipe.tta}), T=${manifest.calibration.temperature.toFixed(3)}, ECE ${metrics.val!.ece}`);
+  hooks.log(
+    `val: float model ${(floatVal.accuracy * 100).toFixed(2)}%, quantised artifact ${(metrics.val!.accuracy * 100).toFixed(2)}% (TTA ${recipe.tta}), T=${manifest.calibration.temperature.toFixed(3)}, ECE ${metrics.val!.ece}`,
+  );
   const seconds = (performance.now() - started) / 1000;
   await report({ stage: "evaluating", percent: STAGE_RANGE.evaluating[1], message: `Val accuracy ${(metrics.val!.accuracy * 100).toFixed(1)}%` });
   return {
@@ -239,10 +250,21 @@ async function headStage(ctx: StageContext): Promise<StageResult> {
       backend: input.backend,
       onProgress: async (done, total) => {
         await hooks.checkStop();
-        await ctx.report({ stage: "embedding", percent: percentIn("embedding", total ? done / total : 1), batch: done, batches: total, message: `Embedded ${done} of ${total} new images` }, done === total);
+        await ctx.report(
+          {
+            stage: "embedding",
+            percent: percentIn("embedding", total ? done / total : 1),
+            batch: done,
+            batches: total,
+            message: `Embedded ${done} of ${total} new images`,
+          },
+          done === total,
+        );
       },
     });
-    hooks.log(`embeddings: ${embedStats.computed} computed for ${embedStats.images} images in ${embedStats.seconds.toFixed(1)} s, ${embedStats.cached} from the cache`);
+    hooks.log(
+      `embeddings: ${embedStats.computed} computed for ${embedStats.images} images in ${embedStats.seconds.toFixed(1)} s, ${embedStats.cached} from the cache`,
+    );
 
     const allVariants = new Map<string, Variant>();
     for (const list of Object.values(variantsBySplit)) for (const v of list) allVariants.set(v.key, v);
@@ -256,7 +278,15 @@ async function headStage(ctx: StageContext): Promise<StageResult> {
     const standardizer = fitStandardizer(train.x, dim);
 
     // ---- head training, resumable from the last epoch checkpoint
-    const spec: HeadSpec = { inputDim: dim, numClasses: k, hidden: recipe.head.hidden, inputDropout: recipe.head.inputDropout, dropout: recipe.head.dropout, l2: recipe.head.l2, seed: recipe.seed };
+    const spec: HeadSpec = {
+      inputDim: dim,
+      numClasses: k,
+      hidden: recipe.head.hidden,
+      inputDropout: recipe.head.inputDropout,
+      dropout: recipe.head.dropout,
+      l2: recipe.head.l2,
+      seed: recipe.seed,
+    };
     const fingerprint = sha256(JSON.stringify({ recipe: { ...recipe, name: undefined }, snapshot: input.snapshot.contentHash, rows: train.y.length, dim }));
     const stored = await hooks.loadCheckpoint();
     let resume = null;
@@ -270,7 +300,14 @@ async function headStage(ctx: StageContext): Promise<StageResult> {
     const resumedFrom = resume && resume.fingerprint === fingerprint ? resume.epoch : undefined;
     ctx.resumed = resumedFrom;
     if (resume && resumedFrom !== undefined) ctx.history = [...resume.history];
-    await ctx.report({ stage: "training", percent: percentIn("training", (resumedFrom ?? 0) / recipe.epochs), epoch: resumedFrom ?? 0, epochs: recipe.epochs, resumedFrom, message: resumedFrom ? `Resuming after epoch ${resumedFrom}` : "Training the head" });
+    await ctx.report({
+      stage: "training",
+      percent: percentIn("training", (resumedFrom ?? 0) / recipe.epochs),
+      epoch: resumedFrom ?? 0,
+      epochs: recipe.epochs,
+      resumedFrom,
+      message: resumedFrom ? `Resuming after epoch ${resumedFrom}` : "Training the head",
+    });
     const trained = await trainHeadWithCheckpoints(
       { train: { x: standardize(train.x, standardizer), y: train.y }, val: { x: standardize(val.x, standardizer), y: val.y } },
       {
@@ -287,14 +324,32 @@ async function headStage(ctx: StageContext): Promise<StageResult> {
         log: hooks.log,
         onBatch: async (epoch, batch, batches) => {
           await hooks.checkStop();
-          await ctx.report({ stage: "training", percent: percentIn("training", (epoch - 1 + batch / batches) / recipe.epochs), epoch, epochs: recipe.epochs, batch, batches, resumedFrom }, false);
+          await ctx.report(
+            {
+              stage: "training",
+              percent: percentIn("training", (epoch - 1 + batch / batches) / recipe.epochs),
+              epoch,
+              epochs: recipe.epochs,
+              batch,
+              batches,
+              resumedFrom,
+            },
+            false,
+          );
         },
         onEpoch: async (result, checkpoint) => {
           await hooks.checkStop();
           await hooks.saveCheckpoint(encodeCheckpoint(checkpoint), result.epoch);
           ctx.history = checkpoint.history;
           const fraction = checkpoint.finished ? 1 : result.epoch / recipe.epochs;
-          await ctx.report({ stage: "training", percent: percentIn("training", fraction), epoch: result.epoch, epochs: recipe.epochs, resumedFrom, message: `Epoch ${result.epoch}: val accuracy ${(result.valAccuracy * 100).toFixed(1)}%` });
+          await ctx.report({
+            stage: "training",
+            percent: percentIn("training", fraction),
+            epoch: result.epoch,
+            epochs: recipe.epochs,
+            resumedFrom,
+            message: `Epoch ${result.epoch}: val accuracy ${(result.valAccuracy * 100).toFixed(1)}%`,
+          });
         },
       },
     );

@@ -20,8 +20,14 @@ const PROVENANCE: Array<[RegExp, string]> = [
     /^faceapi-recognition/,
     `${FACE_API}, model/face_recognition_model: ResNet-34-like face descriptor (a port of dlib's face recognition model, trained for identity, not expression). Frozen.`,
   ],
-  [/^faceres/, `${HUMAN}, models/faceres(-deep): Human's face description net (descriptor, age, gender); training data not documented in the package. Trained for identity/attributes, not expression. Frozen.`],
-  [/^mobilefacenet$/, `${HUMAN}, models/mobilefacenet: MobileFaceNet face-recognition embedding (identity); training data not documented in the package. Frozen.`],
+  [
+    /^faceres/,
+    `${HUMAN}, models/faceres(-deep): Human's face description net (descriptor, age, gender); training data not documented in the package. Trained for identity/attributes, not expression. Frozen.`,
+  ],
+  [
+    /^mobilefacenet$/,
+    `${HUMAN}, models/mobilefacenet: MobileFaceNet face-recognition embedding (identity); training data not documented in the package. Frozen.`,
+  ],
   [/^mobileface$/, `${HUMAN}, models/mobileface: face-recognition embedding (identity); training data not documented in the package. Frozen.`],
   [/^gear/, `${HUMAN}, models/gear: GEAR gender/age/race net; training data not documented in the package. Frozen.`],
 ];
@@ -31,7 +37,6 @@ export function backboneProvenance(id: string): string {
   return hit ? hit[1] : `Backbone ${id}: frozen weights shipped in an npm package; provenance not yet recorded in packages/model/src/training/provenance.ts.`;
 }
 
-export const HUMAN_EMOTION_PROVENANCE =
-  `${HUMAN}, models/emotion: descends from a FER2013 model that may have been trained on every FER2013 split, the test split included. Zero-shot peer only; never a backbone or teacher.`;
+export const HUMAN_EMOTION_PROVENANCE = `${HUMAN}, models/emotion: descends from a FER2013 model that may have been trained on every FER2013 split, the test split included. Zero-shot peer only; never a backbone or teacher.`;
 
 export const FACE_API_EXPRESSION_PEER_PROVENANCE = `${FACE_API}, face_expression_model used as-is (its own 7-class output, no training by Mien).`;

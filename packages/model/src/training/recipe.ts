@@ -1,6 +1,6 @@
 import type { ExpressionClass } from "../classes.ts";
-import type { LearningRateSchedule } from "./lr-schedule.ts";
 import type { CnnArchitectureId, FinetuneBackboneId } from "../cnn/architectures.ts";
+import type { LearningRateSchedule } from "./lr-schedule.ts";
 
 /**
  * What the pipeline needs from a training job's config. @mien/jobs' zod-validated

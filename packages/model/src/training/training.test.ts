@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { augmentBatch, drawAugmentation, transformRow } from "../augment.ts";
 import { selectNodeBackend } from "../backend.node.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";
@@ -53,7 +54,11 @@ describe("evaluation report and abstain threshold", () => {
     expect(r.top2).toBe(0.75);
     expect(r.balancedAccuracy).toBe(0.5);
     expect(r.perClass.anger).toEqual({ precision: 0.5, recall: 0.5, f1: 0.5, support: 2 });
-    expect(r.confusion).toEqual([[1, 0, 1], [1, 1, 0], [0, 0, 0]]);
+    expect(r.confusion).toEqual([
+      [1, 0, 1],
+      [1, 1, 0],
+      [0, 0, 0],
+    ]);
     expect(r.coverage).toBe(0.75);
     expect(r.accuracyWhenConfident).toBeCloseTo(2 / 3, 4);
   });

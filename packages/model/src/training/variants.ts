@@ -1,6 +1,6 @@
+import type { AugmentationAmounts } from "../augment.ts";
 import { seedOf } from "./random.ts";
 import { enabledAugmentations, type Split, type TrainingRecipe } from "./recipe.ts";
-import type { AugmentationAmounts } from "../augment.ts";
 
 /** One way of showing an image to a backbone: as is, mirrored, or an augmented copy. */
 export interface Variant {
@@ -22,7 +22,9 @@ export function variantsFor(recipe: TrainingRecipe, split: Split): Variant[] {
   const amounts = enabledAugmentations(recipe);
   if (Object.keys(amounts).length) {
     // The key names the strengths and seed, so a different recipe never reuses another's copies.
-    const id = seedOf(JSON.stringify({ amounts, seed: recipe.seed })).toString(16).padStart(8, "0");
+    const id = seedOf(JSON.stringify({ amounts, seed: recipe.seed }))
+      .toString(16)
+      .padStart(8, "0");
     for (let copy = 1; copy <= recipe.augmentations.copies; copy++) {
       // With flips on, every second copy is mirrored too.
       const flip = recipe.augmentations.flip && copy % 2 === 0;

@@ -1,4 +1,5 @@
 import { BatchMatMul, getKernel, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs";
+
 import { free, runWasm } from "./call.ts";
 
 let stockConfig: KernelConfig | undefined;

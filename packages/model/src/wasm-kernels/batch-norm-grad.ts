@@ -1,4 +1,5 @@
 import type { KernelConfig, TensorInfo } from "@tensorflow/tfjs";
+
 import { kernelFunc, makeOutput } from "./call.ts";
 import { mienKernels, ptr } from "./simd-module.ts";
 

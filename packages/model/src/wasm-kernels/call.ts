@@ -15,7 +15,12 @@ export function makeOutput(backend: KernelBackend, shape: number[], dtype: "floa
  * they compose by calling each other's kernelFunc directly (as tfjs-backend-wasm's own kernels
  * do); every intermediate must be freed with {@link free}.
  */
-export function runWasm(backend: KernelBackend, kernelName: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: Record<string, unknown> = {}): TensorInfo {
+export function runWasm(
+  backend: KernelBackend,
+  kernelName: string,
+  inputs: Record<string, TensorInfo> | TensorInfo[],
+  attrs: Record<string, unknown> = {},
+): TensorInfo {
   const kernel = getKernel(kernelName, "wasm");
   if (!kernel) throw new Error(`The wasm backend has no ${kernelName} kernel.`);
   return kernel.kernelFunc({ inputs: inputs as Record<string, TensorInfo>, backend, attrs: attrs as NamedAttrMap }) as TensorInfo;
@@ -59,7 +64,22 @@ export function dilateSpatial(backend: KernelBackend, x: TensorInfo, strideH: nu
   if (strideH === 1 && strideW === 1) return runWasm(backend, "Identity", { x });
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const six = runWasm(backend, "Reshape", { x }, { shape: [n, h, 1, w, 1, c] });
-  const padded = runWasm(backend, "PadV2", { x: six }, { paddings: [[0, 0], [0, 0], [0, strideH - 1], [0, 0], [0, strideW - 1], [0, 0]], constantValue: 0 });
+  const padded = runWasm(
+    backend,
+    "PadV2",
+    { x: six },
+    {
+      paddings: [
+        [0, 0],
+        [0, 0],
+        [0, strideH - 1],
+        [0, 0],
+        [0, strideW - 1],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
   const flat = runWasm(backend, "Reshape", { x: padded }, { shape: [n, h * strideH, w * strideW, c] });
   const out = runWasm(backend, "Slice", { x: flat }, { begin: [0, 0, 0, 0], size: [n, (h - 1) * strideH + 1, (w - 1) * strideW + 1, c] });
   free(backend, six, padded, flat);

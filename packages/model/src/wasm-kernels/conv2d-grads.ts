@@ -1,4 +1,5 @@
 import { backend_util, Conv2DBackpropFilter, Conv2DBackpropInput, type KernelBackend, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs";
+
 import { cropForNegativePads, dilateSpatial, explicit, free, kernelFunc, makeOutput, runWasm } from "./call.ts";
 import { mienKernels, ptr } from "./simd-module.ts";
 
@@ -22,8 +23,23 @@ function requireNHWC(kernel: string, dataFormat: string | undefined) {
  * forward stride. The output [ci, kh, kw, co] is the gradient, transposed. One XNNPACK
  * convolution does all the work (measured 0.8–1.7× the forward pass at batch 32).
  */
-export function conv2DBackpropFilterWasm(backend: KernelBackend, x: TensorInfo, dy: TensorInfo, filterShape: [number, number, number, number], attrs: GradAttrs, depthwise = false): TensorInfo {
-  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, depthwise);
+export function conv2DBackpropFilterWasm(
+  backend: KernelBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  filterShape: [number, number, number, number],
+  attrs: GradAttrs,
+  depthwise = false,
+): TensorInfo {
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+  );
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: ho, outWidth: wo, inHeight: h, inWidth: w } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
@@ -71,7 +87,13 @@ export function conv2DBackpropFilterWasm(backend: KernelBackend, x: TensorInfo, 
  * P [n·Ho·Wo, kh·kw·ci] is the matMul's weight and dYᵀ [co, n·Ho·Wo] its input, so
  * dWᵀ = dYᵀ·P runs on XNNPACK's fully-connected path.
  */
-function filterGradByIm2col(backend: KernelBackend, x: TensorInfo, dy: TensorInfo, pads: { top: number; bottom: number; left: number; right: number }, info: ReturnType<typeof backend_util.computeConv2DInfo>): TensorInfo {
+function filterGradByIm2col(
+  backend: KernelBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  pads: { top: number; bottom: number; left: number; right: number },
+  info: ReturnType<typeof backend_util.computeConv2DInfo>,
+): TensorInfo {
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: ho, outWidth: wo, outChannels: co } = info;
   const [n, h, w, ci] = x.shape as [number, number, number, number];
   const cols = makeOutput(backend, [n * ho * wo, kh * kw * ci]);
@@ -92,8 +114,23 @@ function filterGradByIm2col(backend: KernelBackend, x: TensorInfo, dy: TensorInf
  * dX is the forward convolution of dY (zero-dilated by the stride) with the filter rotated by
  * 180° and its in/out channels swapped, padded by (k − 1 − p).
  */
-export function conv2DBackpropInputWasm(backend: KernelBackend, dy: TensorInfo, filter: TensorInfo, inputShape: [number, number, number, number], attrs: GradAttrs, depthwise = false): TensorInfo {
-  const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, depthwise);
+export function conv2DBackpropInputWasm(
+  backend: KernelBackend,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  inputShape: [number, number, number, number],
+  attrs: GradAttrs,
+  depthwise = false,
+): TensorInfo {
+  const info = backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+  );
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w } = info;
   const dyD = dilateSpatial(backend, dy, sh, sw);
   const hd = dyD.shape[1]!;

@@ -1,7 +1,8 @@
 import { backend_util, DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, type KernelConfig } from "@tensorflow/tfjs";
+
 import { kernelFunc, makeOutput } from "./call.ts";
-import { mienKernels, ptr } from "./simd-module.ts";
 import { conv2DBackpropFilterWasm, conv2DBackpropInputWasm } from "./conv2d-grads.ts";
+import { mienKernels, ptr } from "./simd-module.ts";
 
 type Attrs = Parameters<typeof conv2DBackpropFilterWasm>[4] & { dilations?: number | [number, number] };
 
@@ -13,7 +14,20 @@ function requireNoDilation(kernel: string, dilations: Attrs["dilations"]) {
 /** Geometry of a depthwise convolution, as the SIMD kernels take it. */
 function geometry(inputShape: [number, number, number, number], filterShape: [number, number, number, number], a: Attrs) {
   const info = backend_util.computeConv2DInfo(inputShape, filterShape, a.strides, 1, a.pad, a.dimRoundingMode, true);
-  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left] as const;
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ] as const;
 }
 
 const filterKernel = kernelFunc(({ inputs, backend, attrs }) => {
@@ -22,7 +36,12 @@ const filterKernel = kernelFunc(({ inputs, backend, attrs }) => {
   // Multiplier 1 (every depthwise layer Mien trains): one SIMD pass; otherwise the XNNPACK route.
   if (a.filterShape[3] !== 1) return conv2DBackpropFilterWasm(backend, inputs.x!, inputs.dy!, a.filterShape, a, true);
   const dw = makeOutput(backend, a.filterShape);
-  mienKernels(backend).depthwiseFilterGrad(ptr(backend, inputs.x!), ptr(backend, inputs.dy!), ptr(backend, dw), ...geometry(inputs.x!.shape as [number, number, number, number], a.filterShape, a));
+  mienKernels(backend).depthwiseFilterGrad(
+    ptr(backend, inputs.x!),
+    ptr(backend, inputs.dy!),
+    ptr(backend, dw),
+    ...geometry(inputs.x!.shape as [number, number, number, number], a.filterShape, a),
+  );
   return dw;
 });
 

@@ -1,5 +1,6 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs";
-import { rememberStockBatchMatMul, batchMatMulConfig } from "./batch-mat-mul.ts";
+
+import { batchMatMulConfig, rememberStockBatchMatMul } from "./batch-mat-mul.ts";
 import { batchNormGradConfig } from "./batch-norm-grad.ts";
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from "./conv2d-grads.ts";
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from "./depthwise-grads.ts";

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { selectNodeBackend } from "../backend.node.ts";
 import { batchNormTrain } from "../cnn/batch-norm.ts";
 import { rng } from "../training/random.ts";
@@ -16,11 +17,22 @@ function randomValues(n: number, seed: number): Float32Array {
 }
 
 /** Runs `f` on both backends with the same inputs and returns each output's values. */
-async function onBoth(inputs: { shape: number[]; seed: number }[], f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
+async function onBoth(
+  inputs: { shape: number[]; seed: number }[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
   const out: Record<string, Float32Array[]> = {};
   for (const backend of ["cpu", "wasm"]) {
     await tf.setBackend(backend);
-    const xs = inputs.map((i) => tf.tensor(randomValues(i.shape.reduce((a, b) => a * b, 1), i.seed), i.shape));
+    const xs = inputs.map((i) =>
+      tf.tensor(
+        randomValues(
+          i.shape.reduce((a, b) => a * b, 1),
+          i.seed,
+        ),
+        i.shape,
+      ),
+    );
     const result = f(...xs);
     out[backend] = (Array.isArray(result) ? result : [result]).map((t) => t.dataSync() as Float32Array);
     tf.dispose([...xs, ...(Array.isArray(result) ? result : [result])]);
@@ -79,18 +91,19 @@ describe("wasm convolution gradients match the cpu backend", () => {
     expectClose(r);
   });
 
-  it.each(
-    CONV_CASES.flatMap((c) => [1, 2].map((m) => ({ ...c, m }))).filter((c) => c.k !== 2 || c.s === 1),
-  )("depthwise n=$n $h×$w c=$ci multiplier $m k=$k stride $s $pad", async (c) => {
-    const r = await onBoth(
-      [
-        { shape: [c.n, c.h, c.w, c.ci], seed: 4 },
-        { shape: [c.k, c.k, c.ci, c.m], seed: 5 },
-      ],
-      (x, w) => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad))))([x!, w!]),
-    );
-    expectClose(r);
-  });
+  it.each(CONV_CASES.flatMap((c) => [1, 2].map((m) => ({ ...c, m }))).filter((c) => c.k !== 2 || c.s === 1))(
+    "depthwise n=$n $h×$w c=$ci multiplier $m k=$k stride $s $pad",
+    async (c) => {
+      const r = await onBoth(
+        [
+          { shape: [c.n, c.h, c.w, c.ci], seed: 4 },
+          { shape: [c.k, c.k, c.ci, c.m], seed: 5 },
+        ],
+        (x, w) => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad))))([x!, w!]),
+      );
+      expectClose(r);
+    },
+  );
 });
 
 describe("wasm pooling, transpose, matMul and batch-norm kernels match the cpu backend", () => {
@@ -99,7 +112,9 @@ describe("wasm pooling, transpose, matMul and batch-norm kernels match the cpu b
     { k: 3, s: 2, pad: "same" as Pad, h: 9 },
     { k: 3, s: 1, pad: "same" as Pad, h: 7 },
   ])("max pool gradient k=$k stride $s $pad", async (c) => {
-    const r = await onBoth([{ shape: [3, c.h, c.h + 1, 5], seed: 6 }], (x) => tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.maxPool(a as tf.Tensor4D, c.k, c.s, c.pad))))(x!));
+    const r = await onBoth([{ shape: [3, c.h, c.h + 1, 5], seed: 6 }], (x) =>
+      tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.maxPool(a as tf.Tensor4D, c.k, c.s, c.pad))))(x!),
+    );
     expectClose(r);
   });
 

@@ -1,16 +1,90 @@
 import { readFileSync } from "node:fs";
+
 import type { KernelBackend, TensorInfo } from "@tensorflow/tfjs";
 
 /** The exports of assembly/kernels.ts (see there for what each does). */
 export interface MienKernels {
-  transpose2d(src: number, dst: number, rows: number, cols: number, srcStride: number, dstStride: number, count: number, srcStep: number, dstStep: number): void;
+  transpose2d(
+    src: number,
+    dst: number,
+    rows: number,
+    cols: number,
+    srcStride: number,
+    dstStride: number,
+    count: number,
+    srcStep: number,
+    dstStep: number,
+  ): void;
   swapOuter(src: number, dst: number, a: number, b: number, c: number): void;
   bnBackwardSums(x: number, dy: number, mean: number, rstd: number, sums: number, rows: number, c: number): void;
   bnBackwardInput(x: number, dy: number, mean: number, rstd: number, scale: number, sums: number, dx: number, rows: number, c: number, inv: number): void;
-  im2col(x: number, dst: number, n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number): void;
-  depthwiseFilterGrad(x: number, dy: number, dw: number, n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number): void;
-  depthwiseInputGrad(dy: number, filter: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number): void;
-  maxPoolGrad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number): void;
+  im2col(
+    x: number,
+    dst: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  depthwiseFilterGrad(
+    x: number,
+    dy: number,
+    dw: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  depthwiseInputGrad(
+    dy: number,
+    filter: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  maxPoolGrad(
+    x: number,
+    dy: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
 }
 
 interface WasmBackendInternals {

@@ -1,4 +1,5 @@
 import { getKernel, Transpose, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs";
+
 import { makeOutput } from "./call.ts";
 import { mienKernels, ptr } from "./simd-module.ts";
 
@@ -9,7 +10,7 @@ export function simplifyPermutation(shape: readonly number[], perm: readonly num
   shape.forEach((_, i) => keep[i] && renumber.set(i, renumber.size));
   let s = shape.filter((_, i) => keep[i]);
   let p = perm.filter((axis) => keep[axis]).map((axis) => renumber.get(axis)!);
-  for (let merged = true; merged; ) {
+  for (let merged = true; merged;) {
     merged = false;
     for (let i = 0; i + 1 < p.length; i++) {
       const a = p[i]!;

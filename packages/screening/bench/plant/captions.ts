@@ -1,4 +1,5 @@
 import sharp from "sharp";
+
 import type { FontFamily } from "./fonts.ts";
 import type { Random } from "./random.ts";
 
@@ -33,7 +34,20 @@ const WORDS = (
 ).split(" ");
 
 const HANDLES = ["@jane_doe", "@photos_by_sam", "@newsdesk", "@m.rivera", "@daily_faces", "#tbt", "#mood", "#blessed"];
-const MARKS = ["© Getty Images", "© 2019 Reuters", "shutterstock", "SAMPLE", "PREVIEW", "AP Photo", "www.example.com", "photo: J. Smith", "istock", "© AFP 2007", "DRAFT", "alamy"];
+const MARKS = [
+  "© Getty Images",
+  "© 2019 Reuters",
+  "shutterstock",
+  "SAMPLE",
+  "PREVIEW",
+  "AP Photo",
+  "www.example.com",
+  "photo: J. Smith",
+  "istock",
+  "© AFP 2007",
+  "DRAFT",
+  "alamy",
+];
 const NUMBERS = ["2019", "1987", "24/7", "100%", "No. 5", "$99", "3:45 PM", "12.04.2016", "#1"];
 
 function words(rng: Random, min: number, max: number): string {
@@ -61,17 +75,61 @@ export function randomCaption(rng: Random, kind: CaptionKind, fonts: readonly Fo
   const base = { kind, family: font.family, bold, italic, opacity: 1 };
   switch (kind) {
     case "meme":
-      return { ...base, text: casing(rng, words(rng, 2, 5), 0.8), size: rng.between(1 / 12, 1 / 7), fill: rng.pick(BRIGHT), outline: rng.pick(["thin", "thick", "thick", "shadow"] as const), where: rng.pick(["top", "bottom"]) };
+      return {
+        ...base,
+        text: casing(rng, words(rng, 2, 5), 0.8),
+        size: rng.between(1 / 12, 1 / 7),
+        fill: rng.pick(BRIGHT),
+        outline: rng.pick(["thin", "thick", "thick", "shadow"] as const),
+        where: rng.pick(["top", "bottom"]),
+      };
     case "plain":
-      return { ...base, text: casing(rng, words(rng, 1, 4), 0.4), size: rng.between(1 / 13, 1 / 8), fill: rng.pick(ANY), outline: rng.pick(["none", "none", "thin", "shadow"] as const), where: rng.pick(["top", "middle", "bottom", "upper", "lower"]) };
+      return {
+        ...base,
+        text: casing(rng, words(rng, 1, 4), 0.4),
+        size: rng.between(1 / 13, 1 / 8),
+        fill: rng.pick(ANY),
+        outline: rng.pick(["none", "none", "thin", "shadow"] as const),
+        where: rng.pick(["top", "middle", "bottom", "upper", "lower"]),
+      };
     case "small":
-      return { ...base, text: casing(rng, rng.chance(0.2) ? rng.pick(HANDLES) : words(rng, 1, 3), 0.4), size: rng.between(1 / 20, 1 / 14), fill: rng.pick(ANY), outline: rng.pick(["none", "thin", "shadow"] as const), where: rng.pick(["top", "middle", "bottom", "corner"]) };
+      return {
+        ...base,
+        text: casing(rng, rng.chance(0.2) ? rng.pick(HANDLES) : words(rng, 1, 3), 0.4),
+        size: rng.between(1 / 20, 1 / 14),
+        fill: rng.pick(ANY),
+        outline: rng.pick(["none", "thin", "shadow"] as const),
+        where: rng.pick(["top", "middle", "bottom", "corner"]),
+      };
     case "watermark":
-      return { ...base, bold: rng.chance(0.3), text: rng.chance(0.7) ? rng.pick(MARKS) : rng.pick(HANDLES), size: rng.between(1 / 17, 1 / 10), fill: rng.pick(["#ffffff", "#ffffff", "#000000", "#cccccc"]), outline: "none", opacity: rng.between(0.5, 0.9), where: "corner" };
+      return {
+        ...base,
+        bold: rng.chance(0.3),
+        text: rng.chance(0.7) ? rng.pick(MARKS) : rng.pick(HANDLES),
+        size: rng.between(1 / 17, 1 / 10),
+        fill: rng.pick(["#ffffff", "#ffffff", "#000000", "#cccccc"]),
+        outline: "none",
+        opacity: rng.between(0.5, 0.9),
+        where: "corner",
+      };
     case "banner":
-      return { ...base, text: casing(rng, words(rng, 2, 5), 0.6), size: rng.between(1 / 14, 1 / 9), fill: rng.pick(["#ffffff", "#ffff00", "#000000"]), outline: "none", where: rng.pick(["top", "bottom", "lower"]) };
+      return {
+        ...base,
+        text: casing(rng, words(rng, 2, 5), 0.6),
+        size: rng.between(1 / 14, 1 / 9),
+        fill: rng.pick(["#ffffff", "#ffff00", "#000000"]),
+        outline: "none",
+        where: rng.pick(["top", "bottom", "lower"]),
+      };
     case "long":
-      return { ...base, text: casing(rng, words(rng, 6, 11), 0.3), size: rng.between(1 / 15, 1 / 10), fill: rng.pick(ANY), outline: rng.pick(["none", "thin", "thick", "shadow"] as const), where: rng.pick(["top", "middle", "bottom"]) };
+      return {
+        ...base,
+        text: casing(rng, words(rng, 6, 11), 0.3),
+        size: rng.between(1 / 15, 1 / 10),
+        fill: rng.pick(ANY),
+        outline: rng.pick(["none", "thin", "thick", "shadow"] as const),
+        where: rng.pick(["top", "middle", "bottom"]),
+      };
   }
 }
 
@@ -90,7 +148,10 @@ function textAttrs(c: Caption, px: number): string {
 async function lineWidth(c: Caption, line: string, px: number): Promise<number> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(px * line.length + 20)}" height="${Math.ceil(px * 2)}">
     <rect width="100%" height="100%" fill="white"/><text x="4" y="${(px * 1.4).toFixed(1)}" ${textAttrs(c, px)} fill="black">${escapeXml(line)}</text></svg>`;
-  const { info } = await sharp(Buffer.from(svg)).trim({ threshold: 10 }).toBuffer({ resolveWithObject: true }).catch(() => ({ info: { width: 0 } }));
+  const { info } = await sharp(Buffer.from(svg))
+    .trim({ threshold: 10 })
+    .toBuffer({ resolveWithObject: true })
+    .catch(() => ({ info: { width: 0 } }));
   return info.width;
 }
 
@@ -115,7 +176,12 @@ export async function drawCaption(rng: Random, image: Buffer, caption: Caption):
   const width = meta.width ?? 160;
   const height = meta.height ?? 160;
   let px = Math.max(6, c.size * width);
-  const lines = c.kind === "long" ? wrap(c.text, rng.int(12, 20)) : c.kind === "meme" && c.text.length > 18 && rng.chance(0.5) ? wrap(c.text, Math.ceil(c.text.length / 2)) : [c.text];
+  const lines =
+    c.kind === "long"
+      ? wrap(c.text, rng.int(12, 20))
+      : c.kind === "meme" && c.text.length > 18 && rng.chance(0.5)
+        ? wrap(c.text, Math.ceil(c.text.length / 2))
+        : [c.text];
   const maxWidth = (c.kind === "watermark" || c.where === "corner" ? 0.7 : 0.94) * width;
   let widest = 0;
   for (let i = 0; i < 8; i++) {
@@ -148,7 +214,12 @@ export async function drawCaption(rng: Random, image: Buffer, caption: Caption):
   if (c.outline === "none" && c.kind !== "banner") {
     const left = Math.min(width - 1, Math.max(0, Math.floor(align === "middle" ? x - widest / 2 : align === "start" ? x : x - widest)));
     const boxTop = Math.min(height - 1, Math.max(0, Math.floor(top)));
-    const region = { left, top: boxTop, width: Math.max(1, Math.min(width - left, Math.ceil(widest))), height: Math.max(1, Math.min(height - boxTop, Math.ceil(block))) };
+    const region = {
+      left,
+      top: boxTop,
+      width: Math.max(1, Math.min(width - left, Math.ceil(widest))),
+      height: Math.max(1, Math.min(height - boxTop, Math.ceil(block))),
+    };
     const behind = (await sharp(image).extract(region).greyscale().stats()).channels[0]!.mean;
     if (c.opacity * Math.abs(luminance(c.fill) - behind) < 60) c = { ...c, fill: behind > 128 ? "#000000" : "#ffffff", opacity: Math.max(c.opacity, 0.75) };
   }
@@ -157,7 +228,9 @@ export async function drawCaption(rng: Random, image: Buffer, caption: Caption):
   const parts: string[] = [];
   if (c.kind === "banner") {
     const bandColour = c.fill === "#000000" ? "#ffffff" : rng.pick(["#000000", "#b00000", "#003080"]);
-    parts.push(`<rect x="0" y="${(top - px * 0.25).toFixed(1)}" width="${width}" height="${(block + px * 0.5).toFixed(1)}" fill="${bandColour}" opacity="${rng.between(0.6, 1).toFixed(2)}"/>`);
+    parts.push(
+      `<rect x="0" y="${(top - px * 0.25).toFixed(1)}" width="${width}" height="${(block + px * 0.5).toFixed(1)}" fill="${bandColour}" opacity="${rng.between(0.6, 1).toFixed(2)}"/>`,
+    );
   }
   lines.forEach((line, i) => {
     const y = top + px * 0.95 + i * lineHeight;
@@ -167,7 +240,10 @@ export async function drawCaption(rng: Random, image: Buffer, caption: Caption):
       const d = Math.max(1, px / 14);
       parts.push(`<text ${attrs} transform="translate(${d.toFixed(1)},${d.toFixed(1)})" fill="${stroke}" opacity="0.8">${body}</text>`);
     }
-    const outline = c.outline === "thin" || c.outline === "thick" ? ` stroke="${stroke}" stroke-width="${strokeWidth.toFixed(2)}" stroke-linejoin="round" paint-order="stroke"` : "";
+    const outline =
+      c.outline === "thin" || c.outline === "thick"
+        ? ` stroke="${stroke}" stroke-width="${strokeWidth.toFixed(2)}" stroke-linejoin="round" paint-order="stroke"`
+        : "";
     parts.push(`<text ${attrs} fill="${c.fill}"${outline}>${body}</text>`);
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><g opacity="${c.opacity.toFixed(2)}">${parts.join("")}</g></svg>`;

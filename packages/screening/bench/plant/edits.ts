@@ -1,4 +1,5 @@
 import sharp from "sharp";
+
 import type { Random } from "./random.ts";
 
 /** Near-duplicate edits: each is one condition of the duplicate benchmark. */
@@ -52,7 +53,10 @@ export async function nearDuplicate(rng: Random, image: Buffer, edit: DuplicateE
 export const BLUR_SIGMAS = [1.5, 2.5, 4] as const;
 
 export async function blurred(rng: Random, image: Buffer, sigma: number): Promise<Buffer> {
-  return sharp(image).blur(sigma).jpeg({ quality: rng.int(80, 95) }).toBuffer();
+  return sharp(image)
+    .blur(sigma)
+    .jpeg({ quality: rng.int(80, 95) })
+    .toBuffer();
 }
 
 /** Images without a face: one condition each. */
@@ -66,7 +70,11 @@ export async function noFace(rng: Random, kind: NoFaceKind, photo: Buffer): Prom
     const w = Math.round(width * rng.between(0.25, 0.35));
     const h = Math.round(height * rng.between(0.2, 0.3));
     const left = rng.chance(0.5) ? 0 : width - w;
-    return sharp(photo).extract({ left, top: 0, width: w, height: h }).resize(160, Math.round((160 * h) / w)).jpeg({ quality: 85 }).toBuffer();
+    return sharp(photo)
+      .extract({ left, top: 0, width: w, height: h })
+      .resize(160, Math.round((160 * h) / w))
+      .jpeg({ quality: 85 })
+      .toBuffer();
   }
   const size = 160;
   const style = rng.pick(["noise", "stripes", "gradient"] as const);

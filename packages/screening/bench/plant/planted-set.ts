@@ -1,6 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+
 import sharp from "sharp";
+
 import { CAPTION_KINDS, drawCaption, randomCaption } from "./captions.ts";
 import { BLUR_SIGMAS, blurred, DUPLICATE_EDITS, nearDuplicate, NO_FACE_KINDS, noFace, SEVERAL_FACES, severalFaces } from "./edits.ts";
 import { fontsOf, registerFonts, type FontPool } from "./fonts.ts";
@@ -77,14 +79,21 @@ export async function plantSet(corpus: string, root: string, o: PlantOptions): P
     }
   }
   for (const sigma of BLUR_SIGMAS) {
-    for (let i = 0; i < o.perCondition; i++) put({ file: `blur-${sigma}-${i}.jpg`, signal: "blur", condition: `sigma ${sigma}` }, await blurred(rng, await take160(), sigma));
+    for (let i = 0; i < o.perCondition; i++)
+      put({ file: `blur-${sigma}-${i}.jpg`, signal: "blur", condition: `sigma ${sigma}` }, await blurred(rng, await take160(), sigma));
   }
   for (const kind of NO_FACE_KINDS) {
     for (let i = 0; i < o.perCondition; i++) put({ file: `noface-${kind}-${i}.jpg`, signal: "no_face", condition: kind }, await noFace(rng, kind, take()));
   }
   for (const count of SEVERAL_FACES) {
     for (let i = 0; i < o.perCondition; i++) {
-      put({ file: `faces-${count}-${i}.jpg`, signal: "several_faces", condition: `${count} faces` }, await severalFaces(rng, Array.from({ length: count }, () => take())));
+      put(
+        { file: `faces-${count}-${i}.jpg`, signal: "several_faces", condition: `${count} faces` },
+        await severalFaces(
+          rng,
+          Array.from({ length: count }, () => take()),
+        ),
+      );
     }
   }
   return cases;

@@ -2,15 +2,18 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { runImport } from "@mien/dataset";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { screeningQueue } from "@mien/jobs";
 import { startPrivateRedis, WorkerProcesses, type PrivateRedis } from "@mien/jobs/testing";
 import { LocalStorage } from "@mien/storage";
+
+import { SCREENING_BACKBONE, SCREENING_MIRRORED } from "../embeddings.ts";
 import { sharedData } from "../testing/index.ts";
 import { startScreening } from "./start-run.ts";
-import { SCREENING_BACKBONE, SCREENING_MIRRORED } from "../embeddings.ts";
 
 // Redis restarted (with the project's append-only file) while a screening run waits, and again
 // while the real screener process is in the middle of it: the run finishes, once, with every image.
@@ -30,7 +33,11 @@ const workers = new WorkerProcesses();
 /** The first PER_CLASS images of each class in the facial-expressions corpus, as class folders. */
 function writeDataSet(root: string): void {
   const corpus = join(sharedData(), "facial-expressions");
-  const rows = readFileSync(join(corpus, "legend.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+  const rows = readFileSync(join(corpus, "legend.csv"), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(","));
   for (const label of CLASSES) {
     mkdirSync(join(root, label), { recursive: true });
     for (const [, image] of rows.filter((r) => r[2] === label).slice(0, PER_CLASS)) copyFileSync(join(corpus, "images", image!), join(root, label, image!));
@@ -107,7 +114,8 @@ describe("Redis restarted during a screening run (append-only file as the projec
     // transaction that writes it, so a batch written twice would push `processed` past the set).
     const stages = await t.db.screeningStage.findMany({ where: { runId }, orderBy: { position: "asc" } });
     expect(stages.map((s) => [s.stage, s.done, s.failed])).toEqual(["duplicates", "faces", "ocr", "embeddings", "mislabel", "flags"].map((s) => [s, true, 0]));
-    for (const s of stages.filter((s) => ["faces", "ocr", "embeddings"].includes(s.stage))) expect([s.stage, s.processed, s.total]).toEqual([s.stage, IMAGES, IMAGES]);
+    for (const s of stages.filter((s) => ["faces", "ocr", "embeddings"].includes(s.stage)))
+      expect([s.stage, s.processed, s.total]).toEqual([s.stage, IMAGES, IMAGES]);
     // Nothing lost: every image carries every signal.
     const images = await t.db.image.findMany({ include: { embeddings: true } });
     expect(images).toHaveLength(IMAGES);
@@ -117,7 +125,9 @@ describe("Redis restarted during a screening run (append-only file as the projec
       expect(image.mislabelScore, image.sourcePath).not.toBeNull();
       // A face gets one embedding of itself and one of its mirror image (keyed by image and
       // backbone, so never twice); images without a face get none.
-      expect(image.embeddings.map((e) => e.backbone).sort(), image.sourcePath).toEqual(image.faceCount! > 0 ? [SCREENING_BACKBONE, SCREENING_MIRRORED].sort() : []);
+      expect(image.embeddings.map((e) => e.backbone).sort(), image.sourcePath).toEqual(
+        image.faceCount! > 0 ? [SCREENING_BACKBONE, SCREENING_MIRRORED].sort() : [],
+      );
     }
 
     screener.child.kill("SIGTERM");

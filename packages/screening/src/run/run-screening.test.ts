@@ -1,13 +1,16 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { runImport } from "@mien/dataset";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { screeningQueue, screeningQueueEvents, type ScreeningProgress } from "@mien/jobs";
 import { WorkerProcesses } from "@mien/jobs/testing";
 import { LocalStorage } from "@mien/storage";
+
 import { corpusImage } from "../testing/index.ts";
 import { THRESHOLDS } from "../thresholds.ts";
 import { startScreener } from "../worker.ts";
@@ -25,16 +28,33 @@ const events = screeningQueueEvents(REDIS_URL, { prefix: PREFIX });
 
 /** Real corpus faces that carry no planted problem, to give the classifier something to learn from. */
 const PLAIN = [
-  "Amber_Frey_0001.jpg", "Bill_Clinton_0001.jpg", "Colin_Powell_0099.jpg", "Angelina_Jolie_0001.jpg", "Ari_Fleischer_0007.jpg",
-  "Alberto_Acosta_0001.jpg", "Andreas_Vinciguerra_0001.jpg", "Barbara_Esbin_0001.jpg", "Bob_Stoops_0004.jpg", "Candie_Kung_0002.jpg",
-  "Christopher_Reeve_0004.jpg", "Claudio_Ranieri_0001.jpg", "Cruz_Bustamante_0003.jpg", "David_Beckham_0001.jpg", "David_Hilt_0001.jpg",
-  "Emmy_Rossum_0001.jpg", "Carlos_Beltran_0001.jpg", "Bill_Hughes_0001.jpg",
+  "Amber_Frey_0001.jpg",
+  "Bill_Clinton_0001.jpg",
+  "Colin_Powell_0099.jpg",
+  "Angelina_Jolie_0001.jpg",
+  "Ari_Fleischer_0007.jpg",
+  "Alberto_Acosta_0001.jpg",
+  "Andreas_Vinciguerra_0001.jpg",
+  "Barbara_Esbin_0001.jpg",
+  "Bob_Stoops_0004.jpg",
+  "Candie_Kung_0002.jpg",
+  "Christopher_Reeve_0004.jpg",
+  "Claudio_Ranieri_0001.jpg",
+  "Cruz_Bustamante_0003.jpg",
+  "David_Beckham_0001.jpg",
+  "David_Hilt_0001.jpg",
+  "Emmy_Rossum_0001.jpg",
+  "Carlos_Beltran_0001.jpg",
+  "Bill_Hughes_0001.jpg",
 ];
 
 async function withCaption(face: Buffer, text: string): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="160"><text x="50%" y="99" text-anchor="middle"
     font-family="DejaVu Sans" font-weight="bold" font-size="18" fill="white" stroke="black" stroke-width="1">${text}</text></svg>`;
-  return sharp(face).composite([{ input: Buffer.from(svg) }]).jpeg({ quality: 90 }).toBuffer();
+  return sharp(face)
+    .composite([{ input: Buffer.from(svg) }])
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /** A class-folder data set of real images with one planted case per signal. */
@@ -163,7 +183,11 @@ describe("resuming a killed screener", () => {
     await t.db.image.updateMany({ data: { faceCount: null, faceScore: null, faceBox: [] } });
     const { runId } = await startScreening(t.db, queue, { actorId: null, options: { stages: ["faces"], batchSize: 2 } });
     // The real screener process, killed with SIGKILL once it has committed a few batches.
-    const { child, output: screenerOutput, exited } = workers.start("screener", {
+    const {
+      child,
+      output: screenerOutput,
+      exited,
+    } = workers.start("screener", {
       DATABASE_URL: t.url,
       MIEN_DATA_DIR: dataDir,
       MIEN_STORAGE: "local",
@@ -186,7 +210,15 @@ describe("resuming a killed screener", () => {
 
     // A fresh screener finds the stalled job once its lock expires, and resumes it.
     const lines: string[] = [];
-    const screener = startScreener({ redisUrl: REDIS_URL, prefix: PREFIX, db: t.db, storage, log: (l) => lines.push(l), lockDuration: 4_000, stalledInterval: 1_000 });
+    const screener = startScreener({
+      redisUrl: REDIS_URL,
+      prefix: PREFIX,
+      db: t.db,
+      storage,
+      log: (l) => lines.push(l),
+      lockDuration: 4_000,
+      stalledInterval: 1_000,
+    });
     try {
       await (await queue.getJob(runId))!.waitUntilFinished(events, 120_000);
     } finally {

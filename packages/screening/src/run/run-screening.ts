@@ -3,6 +3,7 @@ import type { ScreeningProgress, ScreeningStage } from "@mien/jobs";
 import type { ModelSources } from "@mien/model";
 import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
 import type { Storage } from "@mien/storage";
+
 import { runPercent, screeningOptions } from "../options.ts";
 import { throwIfStopping, type GlobalStage, type StageContext } from "../stages/context.ts";
 import { DuplicatesStage } from "../stages/duplicates-stage.ts";

@@ -1,7 +1,9 @@
 import type { Queue } from "bullmq";
+
+import type { Db, Prisma } from "@mien/db";
 import { AppError } from "@mien/errors";
-import type { Prisma, Db } from "@mien/db";
 import type { ScreeningJobPayload } from "@mien/jobs";
+
 import { screeningOptions, type ScreeningOptionsInput } from "../options.ts";
 
 export interface StartResult {
@@ -35,7 +37,10 @@ export async function startScreening(
   args: { actorId: string | null; options?: ScreeningOptionsInput },
 ): Promise<StartResult> {
   const parsed = screeningOptions.safeParse(args.options ?? {});
-  if (!parsed.success) throw new ScreeningOptionsError(`Invalid screening options: ${parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new ScreeningOptionsError(
+      `Invalid screening options: ${parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; ")}`,
+    );
   const options = parsed.data;
 
   const { runId, created } = await db.$transaction(async (tx) => {

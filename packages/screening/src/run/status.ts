@@ -1,6 +1,8 @@
 import type { Queue } from "bullmq";
+
 import type { Db } from "@mien/db";
 import { screeningProgress, type ScreeningJobPayload, type ScreeningProgress } from "@mien/jobs";
+
 import { runPercent } from "../options.ts";
 
 export interface ScreeningStageStatus {

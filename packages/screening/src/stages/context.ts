@@ -2,6 +2,7 @@ import type { Db } from "@mien/db";
 import type { ScreeningStage } from "@mien/jobs";
 import type { ModelSources } from "@mien/model";
 import type { Storage } from "@mien/storage";
+
 import type { ScreeningOptions } from "../options.ts";
 
 /** What every stage of a run gets. */

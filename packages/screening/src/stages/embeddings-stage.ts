@@ -1,4 +1,5 @@
 import { Prisma } from "@mien/db";
+
 import { decodeRgb } from "../decode.ts";
 import { Embedder, encodeVector, faceRegion, SCREENING_BACKBONE, SCREENING_MIRRORED } from "../embeddings.ts";
 import type { StageContext } from "./context.ts";

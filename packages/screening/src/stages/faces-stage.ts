@@ -1,6 +1,7 @@
 import { Prisma } from "@mien/db";
-import { decodeRgb, type RgbImage } from "../decode.ts";
+
 import { sharpness } from "../blur.ts";
+import { decodeRgb, type RgbImage } from "../decode.ts";
 import { FaceCounter, type FaceCount } from "../faces.ts";
 import type { StageContext } from "./context.ts";
 import { readOriginals, type BatchStage, type Done, type ImageRow } from "./image-batches.ts";

@@ -1,4 +1,5 @@
 import { Prisma } from "@mien/db";
+
 import { THRESHOLDS } from "../thresholds.ts";
 import { stageKey, type GlobalStage, type StageContext } from "./context.ts";
 
@@ -50,11 +51,22 @@ export class FlagsStage implements GlobalStage {
         }
         await tx.screeningStage.update({
           where: stageKey(runId, this.name),
-          data: { done: true, finishedAt: new Date(), processed: 1, total: 1, seconds: (performance.now() - started) / 1000, detail: { flags: counts, thresholds: t } },
+          data: {
+            done: true,
+            finishedAt: new Date(),
+            processed: 1,
+            total: 1,
+            seconds: (performance.now() - started) / 1000,
+            detail: { flags: counts, thresholds: t },
+          },
         });
       },
       { timeout: 300_000 },
     );
-    ctx.log(`flags: ${Object.entries(counts).map(([r, n]) => `${r} ${n}`).join(", ")}`);
+    ctx.log(
+      `flags: ${Object.entries(counts)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(", ")}`,
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { Prisma } from "@mien/db";
 import type { ScreeningStage } from "@mien/jobs";
+
 import { stageKey, throwIfStopping, type StageContext } from "./context.ts";
 
 /** The columns per-image stages read. */

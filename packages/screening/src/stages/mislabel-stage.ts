@@ -1,5 +1,6 @@
 import { Prisma } from "@mien/db";
 import { EXPRESSION_CLASSES, FACE_API_EXPRESSION_LABELS } from "@mien/model";
+
 import { decodeVector, Embedder, SCREENING_BACKBONE, SCREENING_MIRRORED } from "../embeddings.ts";
 import { averageProbabilities, calibratedZeroShot, confidentLearning, outOfFoldProbabilities } from "../mislabel.ts";
 import { THRESHOLDS } from "../thresholds.ts";

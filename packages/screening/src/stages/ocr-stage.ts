@@ -1,4 +1,5 @@
 import { Prisma } from "@mien/db";
+
 import { TextReader, type TextReading } from "../ocr.ts";
 import type { StageContext } from "./context.ts";
 import { readOriginals, type BatchStage, type Done, type ImageRow } from "./image-batches.ts";

@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+
 import { isNotFound, type Storage } from "../storage.ts";
 
 /** Behaviour every driver must share; each driver's test file runs it against a real backend. */

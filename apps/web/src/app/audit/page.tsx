@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+
 import { requirePageRole } from "../../auth/require-role.ts";
 import { ReviewerList } from "../../components/curation/reviewer-list.tsx";
 import { SiteHeader } from "../../components/site-header.tsx";
@@ -14,8 +15,8 @@ export default async function AuditPage() {
         <div className="panel-head">
           <h1>Audit</h1>
           <p className="lede">
-            Every decision, flag, undo, resolution, setting and snapshot is an append-only audit row. Pick a reviewer to see
-            everything they did; an image&apos;s own trail is in its history on the review page (key <kbd>h</kbd>).
+            Every decision, flag, undo, resolution, setting and snapshot is an append-only audit row. Pick a reviewer to see everything they did; an
+            image&apos;s own trail is in its history on the review page (key <kbd>h</kbd>).
           </p>
         </div>
         <ReviewerList />

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+
 import { isRole } from "@mien/auth";
+
 import { currentSession } from "../../auth/session.ts";
 import { LearnerList } from "../../components/mentors/learner-list.tsx";
 import { SiteHeader } from "../../components/site-header.tsx";
@@ -21,8 +23,8 @@ export default async function MentorPage() {
         <div className="panel-head">
           <h1>Mentoring</h1>
           <p className="lede">
-            The people who invited you to follow their practice. You see their scores, sessions and plans, never a picture; each time you look is
-            recorded, and they can stop sharing at any time.
+            The people who invited you to follow their practice. You see their scores, sessions and plans, never a picture; each time you look is recorded, and
+            they can stop sharing at any time.
           </p>
         </div>
         <LearnerList />

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+
 import { isRole, roleAtLeast } from "@mien/auth";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
+
 import { currentSession } from "../../auth/session.ts";
 import { ReviewBoard } from "../../components/review/review-board.tsx";
 import { SiteHeader } from "../../components/site-header.tsx";
@@ -22,8 +24,8 @@ export default async function ReviewPage() {
         <div className="panel-head">
           <h1>Review</h1>
           <p className="lede">
-            Keep the clear, correctly labelled faces. Flag unclear images, text over the face, no face or duplicates, and relabel
-            mislabelled ones. Your decisions stay yours until consensus.
+            Keep the clear, correctly labelled faces. Flag unclear images, text over the face, no face or duplicates, and relabel mislabelled ones. Your
+            decisions stay yours until consensus.
           </p>
         </div>
         {/* The class order is the model's output order, which the digit keys follow. */}

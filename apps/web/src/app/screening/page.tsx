@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+
 import { isRole, roleAtLeast } from "@mien/auth";
+
 import { currentSession } from "../../auth/session.ts";
 import { ScreeningPanel } from "../../components/screening/screening-panel.tsx";
 import { SiteHeader } from "../../components/site-header.tsx";
@@ -20,8 +22,8 @@ export default async function ScreeningPage() {
         <div className="panel-head">
           <h1>Screening</h1>
           <p className="lede">
-            Automatic screening looks at every image: near-duplicates, faces, text over the face, and labels a model trained on the
-            rest of the set disagrees with. It flags what it finds; curators decide. Results appear as queues on the Review page.
+            Automatic screening looks at every image: near-duplicates, faces, text over the face, and labels a model trained on the rest of the set disagrees
+            with. It flags what it finds; curators decide. Results appear as queues on the Review page.
           </p>
         </div>
         <ScreeningPanel />

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+
 import { safeNextPath } from "../../auth/next-path.ts";
 import { currentSession } from "../../auth/session.ts";
 import { AuthShell } from "../../components/auth-shell.tsx";
@@ -16,7 +17,8 @@ export default async function SignInPage({ searchParams }: PageProps<"/sign-in">
       title="Sign in"
       footer={
         <>
-          New to Mien? <Link href={next ? `/sign-up?next=${encodeURIComponent(next)}` : "/sign-up"}>Create an account</Link>, or <Link href="/coach">try the coach</Link> without one.
+          New to Mien? <Link href={next ? `/sign-up?next=${encodeURIComponent(next)}` : "/sign-up"}>Create an account</Link>, or{" "}
+          <Link href="/coach">try the coach</Link> without one.
         </>
       }
     >

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+
 import { safeNextPath } from "../../auth/next-path.ts";
 import { currentSession } from "../../auth/session.ts";
 import { AuthShell } from "../../components/auth-shell.tsx";

@@ -41,8 +41,8 @@ export function CalibrationPanel({ coach }: { coach: Coach }) {
       ) : (
         <>
           <p>
-            Everyone&apos;s relaxed face reads a little differently; some read as sad or angry when they are neither. Record three seconds of
-            your relaxed face and Mien will show your expressions relative to it.
+            Everyone&apos;s relaxed face reads a little differently; some read as sad or angry when they are neither. Record three seconds of your relaxed face
+            and Mien will show your expressions relative to it.
           </p>
           <button type="button" className="button" onClick={coach.recordBaseline} disabled={!canRecord}>
             Record my resting face
@@ -63,9 +63,9 @@ export function CalibrationPanel({ coach }: { coach: Coach }) {
       <details className="coach-details">
         <summary>How does this work?</summary>
         <p>
-          While you relax, Mien notes how strongly the model reads each expression on your face, say 45% sadness. Afterwards it divides every
-          reading by that lean, class by class, and scales it so that your relaxed face reads as neutral. A smile still shows as happiness; a
-          mouth that simply turns down at rest no longer shows as sadness.
+          While you relax, Mien notes how strongly the model reads each expression on your face, say 45% sadness. Afterwards it divides every reading by that
+          lean, class by class, and scales it so that your relaxed face reads as neutral. A smile still shows as happiness; a mouth that simply turns down at
+          rest no longer shows as sadness.
         </p>
         <p>The recording is a handful of numbers, kept only in this browser. No picture of you is stored. Reset removes it.</p>
       </details>

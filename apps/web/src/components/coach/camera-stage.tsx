@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+
 import { CAMERA_MESSAGES } from "../../coach/camera.ts";
 import { clearOverlay, drawOverlay } from "./overlay.ts";
 import type { Coach } from "./use-coach.ts";

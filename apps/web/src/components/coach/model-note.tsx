@@ -8,8 +8,8 @@ export function ModelNote({ coach }: { coach: Coach }) {
   return (
     <footer className="coach-about" aria-label="About these readings">
       <p>
-        <strong>For self-discovery, not for reading others.</strong> Mien shows how your own expression comes across, so you can practise. Do
-        not use it to judge anyone else&apos;s face or feelings; a face is not a feeling, and models make mistakes.
+        <strong>For self-discovery, not for reading others.</strong> Mien shows how your own expression comes across, so you can practise. Do not use it to
+        judge anyone else&apos;s face or feelings; a face is not a feeling, and models make mistakes.
       </p>
       {status.kind === "ready" ? (
         <p className="hint" data-testid="coach-model">

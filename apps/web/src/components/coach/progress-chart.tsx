@@ -1,5 +1,6 @@
 import type { ReadAsEntry } from "@mien/api";
 import type { ExpressionClass } from "@mien/model";
+
 import { EXPRESSION_COLOURS } from "./expression-colours.ts";
 
 /** What the chart draws: the learner's own progress (with read-as shares) or a mentor's view of it (scores only). */
@@ -51,7 +52,16 @@ export function ProgressChart({ progress, whose = "your" }: { progress: ChartPro
         </text>
         {n > 1 ? <polyline fill="none" stroke={colour} strokeWidth={2} points={attempts.map((a, i) => `${x(i)},${y(a.score)}`).join(" ")} /> : null}
         {attempts.map((a, i) => (
-          <circle key={a.id} cx={x(i)} cy={y(a.score)} r={4.5} stroke={colour} strokeWidth={2} fill={a.succeeded ? colour : "var(--surface)"} data-score={a.score}>
+          <circle
+            key={a.id}
+            cx={x(i)}
+            cy={y(a.score)}
+            r={4.5}
+            stroke={colour}
+            strokeWidth={2}
+            fill={a.succeeded ? colour : "var(--surface)"}
+            data-score={a.score}
+          >
             <title>{`${dateFormat.format(a.at)}: ${a.score}${a.succeeded ? ", held" : ", not held"}`}</title>
           </circle>
         ))}

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { ProgressChart } from "./progress-chart.tsx";
 
@@ -22,8 +23,8 @@ export function ProgressView() {
     return (
       <section className="panel">
         <p>
-          No practice yet. <Link href="/coach">Open the coach</Link>, start your camera and press <strong>Start practice</strong>: each attempt&apos;s
-          score appears here.
+          No practice yet. <Link href="/coach">Open the coach</Link>, start your camera and press <strong>Start practice</strong>: each attempt&apos;s score
+          appears here.
         </p>
       </section>
     );

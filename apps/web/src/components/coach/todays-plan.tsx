@@ -1,8 +1,10 @@
 "use client";
 
+import Link from "next/link";
+
 import type { PracticePlanView, PracticeSummary } from "@mien/api";
 import type { ExpressionClass } from "@mien/model";
-import Link from "next/link";
+
 import { DEFAULT_PRACTICE } from "../../coach/practice.ts";
 import { capitalise, describePlan } from "../plans/plan-text.ts";
 import type { SavedAttempt } from "./practice-panel.tsx";

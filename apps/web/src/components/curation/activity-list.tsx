@@ -2,6 +2,7 @@
 
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { actionText, changeText } from "./activity-text.ts";
 
@@ -24,7 +25,10 @@ export function ActivityList({ userId }: { userId: string }) {
   return (
     <section aria-labelledby="activity-heading">
       <h2 id="activity-heading">
-        {user.name || user.email} <span className="hint">({user.email}, {user.role})</span>
+        {user.name || user.email}{" "}
+        <span className="hint">
+          ({user.email}, {user.role})
+        </span>
       </h2>
       {items.length === 0 ? (
         <p className="status">No audited actions yet.</p>

@@ -1,4 +1,5 @@
 import type { AuditAction } from "@mien/db";
+
 import { decisionText, resolutionText, type MyDecision } from "../review/review-keys.ts";
 
 type Json = unknown;

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+
 import { useTRPC } from "../../trpc/react.tsx";
 
 const number = new Intl.NumberFormat("en-US");

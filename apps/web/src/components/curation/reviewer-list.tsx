@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+
 import { useTRPC } from "../../trpc/react.tsx";
 
 const number = new Intl.NumberFormat("en-US");

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { ClassBalanceChart } from "./class-balance-chart.tsx";
 import { dropText } from "./snapshot-text.ts";
@@ -27,8 +28,8 @@ export function SnapshotDetail({ id, classes }: { id: string; classes: readonly 
       <div className="panel-head">
         <h1>{s.name}</h1>
         <p className="lede">
-          Frozen {time.format(s.createdAt)} UTC by {s.createdBy.name || s.createdBy.email}. A snapshot never changes: training runs pin
-          it by this id and content hash.
+          Frozen {time.format(s.createdAt)} UTC by {s.createdBy.name || s.createdBy.email}. A snapshot never changes: training runs pin it by this id and
+          content hash.
         </p>
       </div>
       <dl className="stats">

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { dropText } from "./snapshot-text.ts";
 

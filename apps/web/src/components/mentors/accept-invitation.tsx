@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useState, type FormEvent } from "react";
+
 import { useTRPC } from "../../trpc/react.tsx";
 
 /** Where a code from an invitation link waits while its mentor signs in first. */
@@ -70,12 +71,21 @@ export function AcceptInvitation({ signedIn }: { signedIn: boolean }) {
   return (
     <form className="panel form" onSubmit={submit} aria-describedby={redeem.error ? `${id}-error` : undefined}>
       <p>
-        Accepting makes you this person&apos;s mentor: you will see their practice scores, sessions and plan (never a picture), for as long as they
-        choose. They can stop sharing at any time.
+        Accepting makes you this person&apos;s mentor: you will see their practice scores, sessions and plan (never a picture), for as long as they choose. They
+        can stop sharing at any time.
       </p>
       <div className="field">
         <label htmlFor={id}>Invitation code</label>
-        <input id={id} value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" spellCheck={false} required maxLength={100} placeholder="XXXX-XXXX-…" />
+        <input
+          id={id}
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          required
+          maxLength={100}
+          placeholder="XXXX-XXXX-…"
+        />
       </div>
       {redeem.error ? (
         <p id={`${id}-error`} className="notice notice-error" role="alert" data-testid="accept-error">

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { describePlan } from "../plans/plan-text.ts";
 import { browserTimeZone } from "../plans/time-zone.ts";
@@ -39,11 +40,13 @@ export function LearnerList() {
               <p data-testid="learner-plan">{plan ? describePlan(plan) : "No plan yet."}</p>
               {plan ? (
                 <p className="hint">
-                  {summary.sessionsLast7Days} of {plan.sessionsPerWeek} sessions in the last 7 days; streak {summary.streakDays} day{summary.streakDays === 1 ? "" : "s"}.
+                  {summary.sessionsLast7Days} of {plan.sessionsPerWeek} sessions in the last 7 days; streak {summary.streakDays} day
+                  {summary.streakDays === 1 ? "" : "s"}.
                 </p>
               ) : (
                 <p className="hint">
-                  {summary.sessionsLast7Days} session{summary.sessionsLast7Days === 1 ? "" : "s"} in the last 7 days; streak {summary.streakDays} day{summary.streakDays === 1 ? "" : "s"}.
+                  {summary.sessionsLast7Days} session{summary.sessionsLast7Days === 1 ? "" : "s"} in the last 7 days; streak {summary.streakDays} day
+                  {summary.streakDays === 1 ? "" : "s"}.
                 </p>
               )}
             </div>

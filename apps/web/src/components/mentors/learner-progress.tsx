@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { ProgressChart } from "../coach/progress-chart.tsx";
 import { PlanEditor } from "../plans/plan-editor.tsx";
@@ -39,7 +40,9 @@ export function LearnerProgress({ userId, viewerId }: { userId: string; viewerId
     return (
       <div className="panel" data-testid="learner-refused">
         <p className="notice notice-error" role="alert">
-          {refused ? "You can no longer see this person's practice: they stopped sharing it with you, or never invited you." : `Could not load this practice: ${progress.error.message}`}
+          {refused
+            ? "You can no longer see this person's practice: they stopped sharing it with you, or never invited you."
+            : `Could not load this practice: ${progress.error.message}`}
         </p>
         <p>
           <Link href="/mentor">Back to the people you mentor</Link>

@@ -2,6 +2,7 @@
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState } from "react";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { CopyField } from "./copy-field.tsx";
 
@@ -36,7 +37,9 @@ export function SharingView() {
                   <strong>{m.name}</strong> <span className="hint">{m.email}</span>
                   <p className="hint">
                     Since {dateFormat.format(m.since)}.{" "}
-                    {m.views === 0 ? "Has not looked yet." : `Looked ${m.views} time${m.views === 1 ? "" : "s"}, last on ${dateFormat.format(m.lastViewedAt!)}.`}
+                    {m.views === 0
+                      ? "Has not looked yet."
+                      : `Looked ${m.views} time${m.views === 1 ? "" : "s"}, last on ${dateFormat.format(m.lastViewedAt!)}.`}
                   </p>
                 </div>
                 <button
@@ -44,12 +47,7 @@ export function SharingView() {
                   className="button button-quiet"
                   disabled={revoke.isPending}
                   aria-label={`Revoke ${m.name}'s access`}
-                  onClick={() =>
-                    revoke.mutate(
-                      { mentorId: m.mentorId },
-                      { onSuccess: () => setAnnouncement(`${m.name} can no longer see your practice.`) },
-                    )
-                  }
+                  onClick={() => revoke.mutate({ mentorId: m.mentorId }, { onSuccess: () => setAnnouncement(`${m.name} can no longer see your practice.`) })}
                 >
                   Revoke access
                 </button>
@@ -70,8 +68,8 @@ export function SharingView() {
       <section className="panel section" aria-labelledby="invite-heading">
         <h2 id="invite-heading">Invite a mentor</h2>
         <p className="lede">
-          A mentor (a friend, a coach, a therapist) sees your scores per expression over time, your sessions and streak, and your practice plan, and can
-          set the plan with you. They never see a picture or a video frame: none is kept. Each invitation works once, for one person, for 7 days.
+          A mentor (a friend, a coach, a therapist) sees your scores per expression over time, your sessions and streak, and your practice plan, and can set the
+          plan with you. They never see a picture or a video frame: none is kept. Each invitation works once, for one person, for 7 days.
         </p>
         <div className="form-actions">
           <button type="button" className="button" onClick={() => invite.mutate()} disabled={invite.isPending}>
@@ -85,9 +83,7 @@ export function SharingView() {
         ) : null}
         {invite.data && link ? (
           <div className="invitation-made notice" role="status" data-testid="invitation-made">
-            <p>
-              Send this link to your mentor. It is shown only now, and it expires on {dateFormat.format(invite.data.expiresAt)}.
-            </p>
+            <p>Send this link to your mentor. It is shown only now, and it expires on {dateFormat.format(invite.data.expiresAt)}.</p>
             <CopyField label="Invitation link" value={link} testId="invitation-link" />
             <CopyField label="Or the code, to type in" value={invite.data.code} testId="invitation-code" />
           </div>

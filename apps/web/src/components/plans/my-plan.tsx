@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { PlanEditor } from "./plan-editor.tsx";
 import { PlanStatus } from "./plan-status.tsx";
@@ -20,7 +21,10 @@ export function MyPlan({ viewerId }: { viewerId: string }) {
     trpc.coach.setPlan.mutationOptions({
       onSuccess: async () => {
         setEditing(false);
-        await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.coach.plan.queryKey() }), queryClient.invalidateQueries({ queryKey: trpc.coach.summary.queryKey() })]);
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.coach.plan.queryKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.coach.summary.queryKey() }),
+        ]);
       },
     }),
   );
@@ -42,11 +46,20 @@ export function MyPlan({ viewerId }: { viewerId: string }) {
         </p>
       ) : null}
       {editing ? (
-        <PlanEditor plan={plan} whose="your" saving={save.isPending} error={save.error?.message ?? null} onSave={(next) => save.mutate({ plan: next })} onCancel={() => setEditing(false)} />
+        <PlanEditor
+          plan={plan}
+          whose="your"
+          saving={save.isPending}
+          error={save.error?.message ?? null}
+          onSave={(next) => save.mutate({ plan: next })}
+          onCancel={() => setEditing(false)}
+        />
       ) : plan ? (
         <PlanStatus plan={plan} summary={summary.data} viewerId={viewerId} subject="you" />
       ) : (
-        <p data-testid="plan-none">No plan yet. Make one yourself, or invite a mentor from <Link href="/coach/sharing">Sharing</Link> to set one with you.</p>
+        <p data-testid="plan-none">
+          No plan yet. Make one yourself, or invite a mentor from <Link href="/coach/sharing">Sharing</Link> to set one with you.
+        </p>
       )}
     </section>
   );

@@ -1,8 +1,10 @@
 "use client";
 
 import { useId, useState, type FormEvent } from "react";
+
 import type { PracticePlanInput, PracticePlanView } from "@mien/api";
 import { EXPRESSION_CLASSES, type ExpressionClass } from "@mien/model";
+
 import { capitalise, HOLD_CHOICES } from "./plan-text.ts";
 
 export interface PlanEditorProps {
@@ -62,7 +64,16 @@ export function PlanEditor({ plan, whose, saving, error, onSave, onCancel }: Pla
         </div>
         <div className="field">
           <label htmlFor={ids.sessions}>Sessions a week</label>
-          <input id={ids.sessions} className="input-narrow" type="number" inputMode="numeric" min={1} max={21} value={sessions} onChange={(e) => setSessions(e.target.value)} />
+          <input
+            id={ids.sessions}
+            className="input-narrow"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={21}
+            value={sessions}
+            onChange={(e) => setSessions(e.target.value)}
+          />
         </div>
       </div>
       {shown ? (

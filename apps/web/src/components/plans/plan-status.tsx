@@ -1,11 +1,22 @@
 import type { PracticePlanView, PracticeSummary } from "@mien/api";
+
 import { capitalise, describePlan, planAuthor } from "./plan-text.ts";
 
 /**
  * How a plan is going: sessions over the last seven days against the goal, and for each target
  * whether it was held today and the best score this week. Words, not only ticks and colour.
  */
-export function PlanStatus({ plan, summary, viewerId, subject }: { plan: PracticePlanView; summary: PracticeSummary | undefined; viewerId: string; subject: "you" | string }) {
+export function PlanStatus({
+  plan,
+  summary,
+  viewerId,
+  subject,
+}: {
+  plan: PracticePlanView;
+  summary: PracticeSummary | undefined;
+  viewerId: string;
+  subject: "you" | string;
+}) {
   const goal = plan.sessionsPerWeek;
   const done = summary?.sessionsLast7Days;
   return (

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+
 import { FLAG_KEYS, FLAG_TEXT, type FlagReason } from "./review-keys.ts";
 
 /** Asks which reason to flag the selection with; the board also maps u/t/f/d while it is open. */

@@ -2,10 +2,12 @@
 
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
+
 import type { RouterOutputs } from "@mien/api";
+
 import { useTRPC } from "../../trpc/react.tsx";
-import { decisionText } from "./review-keys.ts";
 import { ResolveForm } from "./resolve-form.tsx";
+import { decisionText } from "./review-keys.ts";
 
 type Conflict = RouterOutputs["review"]["conflicts"]["items"][number];
 
@@ -60,7 +62,9 @@ export function ConflictList({ classes }: { classes: readonly string[] }) {
           The queue could not be loaded: {query.error.message} Reload the page to try again.
         </p>
       ) : items.length === 0 ? (
-        <p className="status">{state === "open" ? "No open conflicts: every reviewed image has agreeing decisions or a ruling." : "No image has been resolved yet."}</p>
+        <p className="status">
+          {state === "open" ? "No open conflicts: every reviewed image has agreeing decisions or a ruling." : "No image has been resolved yet."}
+        </p>
       ) : (
         <>
           <p className="hint">

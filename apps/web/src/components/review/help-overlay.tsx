@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+
 import { keyHelp } from "./review-keys.ts";
 
 /** The list of every review key. Esc (handled by the board) or the button closes it. */

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { decisionText, resolutionText, type HistoryEntry } from "./review-keys.ts";
 

@@ -2,6 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { title } from "./review-keys.ts";
 
@@ -28,7 +29,11 @@ export function ResolveForm({ imageId, label, classes, suggested, version, annou
     trpc.review.resolve.mutationOptions({
       onSuccess: (result) => {
         announce(
-          result.outcome === "remove" ? "Resolved: removed from the curated set." : result.outcome === "relabel" ? `Resolved: relabelled ${result.label}.` : `Resolved: kept as ${label}.`,
+          result.outcome === "remove"
+            ? "Resolved: removed from the curated set."
+            : result.outcome === "relabel"
+              ? `Resolved: relabelled ${result.label}.`
+              : `Resolved: kept as ${label}.`,
         );
         void queryClient.invalidateQueries({ queryKey: trpc.review.conflicts.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.review.history.queryKey({ imageId }) });

@@ -2,12 +2,13 @@
 
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { BulkFlagDialog } from "./bulk-flag-dialog.tsx";
 import { HelpOverlay } from "./help-overlay.tsx";
 import { HistoryPanel } from "./history-panel.tsx";
-import { decisionText, FLAG_TEXT, SPLITS, suggestionOf, title, type FlagReason, type KeyAction, type PageInput, type ReviewItem } from "./review-keys.ts";
 import { ReviewFilters } from "./review-filters.tsx";
+import { decisionText, FLAG_TEXT, SPLITS, suggestionOf, title, type FlagReason, type KeyAction, type PageInput, type ReviewItem } from "./review-keys.ts";
 import { ScreeningFacts } from "./screening-facts.tsx";
 import { sortSignal, type ReviewSort } from "./screening-signals.ts";
 import { useReviewActions, type DecisionChoice } from "./use-review-actions.ts";
@@ -39,9 +40,7 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
   const cells = useRef(new Map<number, HTMLButtonElement>());
   const keyMoved = useRef(false);
 
-  const query = useInfiniteQuery(
-    trpc.review.page.infiniteQueryOptions(filters, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
-  );
+  const query = useInfiniteQuery(trpc.review.page.infiniteQueryOptions(filters, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
   const current = items[focus];
   const { sendDecision, failures, retry, dismiss, undo, bulkFlag } = useReviewActions(filters, setMessage);
@@ -250,11 +249,25 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
                   <li key={f.input.imageId}>
                     {f.said}: not recorded, because {f.reason}.{" "}
                     {f.retryable ? (
-                      <button type="button" className="button" onClick={() => { retry(f); refocus(); }}>
+                      <button
+                        type="button"
+                        className="button"
+                        onClick={() => {
+                          retry(f);
+                          refocus();
+                        }}
+                      >
                         Retry
                       </button>
                     ) : null}{" "}
-                    <button type="button" className="button button-quiet" onClick={() => { dismiss(f.input.imageId); refocus(); }}>
+                    <button
+                      type="button"
+                      className="button button-quiet"
+                      onClick={() => {
+                        dismiss(f.input.imageId);
+                        refocus();
+                      }}
+                    >
                       Dismiss
                     </button>
                   </li>
@@ -317,19 +330,25 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
       <p className="review-announcer" role="status" aria-live="polite" data-testid="review-announcer">
         {message}
       </p>
-      {overlay === "help" ? <HelpOverlay
+      {overlay === "help" ? (
+        <HelpOverlay
           classes={classes}
           onClose={() => {
             setOverlay(null);
             refocus();
           }}
-        /> : null}
-      {overlay === "bulk" ? <BulkFlagDialog count={selected.size} onChoose={flagSelection}
+        />
+      ) : null}
+      {overlay === "bulk" ? (
+        <BulkFlagDialog
+          count={selected.size}
+          onChoose={flagSelection}
           onClose={() => {
             setOverlay(null);
             refocus();
           }}
-        /> : null}
+        />
+      ) : null}
     </>
   );
 }

@@ -58,19 +58,11 @@ export function ReviewFilters({
         </select>
       </div>
       <label className="check">
-        <input
-          type="checkbox"
-          checked={value.notReviewedByMe ?? false}
-          onChange={(e) => onChange({ ...value, notReviewedByMe: e.target.checked })}
-        />
+        <input type="checkbox" checked={value.notReviewedByMe ?? false} onChange={(e) => onChange({ ...value, notReviewedByMe: e.target.checked })} />
         Not yet reviewed by me
       </label>
       <label className="check">
-        <input
-          type="checkbox"
-          checked={value.disagreements ?? false}
-          onChange={(e) => onChange({ ...value, disagreements: e.target.checked })}
-        />
+        <input type="checkbox" checked={value.disagreements ?? false} onChange={(e) => onChange({ ...value, disagreements: e.target.checked })} />
         Disagreements
         <span className="visually-hidden">: images you reviewed where another curator decided differently</span>
       </label>

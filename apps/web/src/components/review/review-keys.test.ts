@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { keyAction, keyHelp, reviewKeyTable } from "./review-keys.ts";
 
 const classes = ["anger", "happiness", "sadness"];
@@ -22,7 +23,25 @@ describe("the review key table", () => {
 
   it("lists in the help every key it answers to but Home and End, in the table's order", () => {
     const help = keyHelp(classes);
-    expect(help.map((h) => h.keys)).toEqual(["← → ↑ ↓", "n or j / p or k", "Enter or a", "1", "2", "3", "s", "u", "t", "f", "d", "z", "x", "b", "h", "?", "Esc"]);
+    expect(help.map((h) => h.keys)).toEqual([
+      "← → ↑ ↓",
+      "n or j / p or k",
+      "Enter or a",
+      "1",
+      "2",
+      "3",
+      "s",
+      "u",
+      "t",
+      "f",
+      "d",
+      "z",
+      "x",
+      "b",
+      "h",
+      "?",
+      "Esc",
+    ]);
     expect(help[4]).toEqual({ keys: "2", does: "Relabel as happiness" });
   });
 });

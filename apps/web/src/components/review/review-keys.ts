@@ -27,7 +27,8 @@ export const SPLITS = [
 ] as const;
 
 /** What a key asks the review grid to do. */
-export type ReviewCommand = "help" | "close" | "next" | "previous" | "down" | "up" | "first" | "last" | "accept" | "suggest" | "undo" | "select" | "bulk" | "history";
+export type ReviewCommand =
+  "help" | "close" | "next" | "previous" | "down" | "up" | "first" | "last" | "accept" | "suggest" | "undo" | "select" | "bulk" | "history";
 
 /** What one key press means on the grid. */
 export type KeyAction = { kind: "command"; command: ReviewCommand } | { kind: "relabel"; label: string } | { kind: "flag"; reason: FlagReason };
@@ -51,13 +52,21 @@ const FLAG_HELP: Readonly<Record<FlagReason, string>> = {
 /** The review page's keys, in the order the help overlay lists them: one table for the handler and the help. */
 export function reviewKeyTable(classes: readonly string[]): KeyRow[] {
   return [
-    { help: { keys: "← → ↑ ↓", does: "Move between images" }, actions: { ArrowRight: run("next"), ArrowLeft: run("previous"), ArrowDown: run("down"), ArrowUp: run("up") } },
+    {
+      help: { keys: "← → ↑ ↓", does: "Move between images" },
+      actions: { ArrowRight: run("next"), ArrowLeft: run("previous"), ArrowDown: run("down"), ArrowUp: run("up") },
+    },
     { help: { keys: "n or j / p or k", does: "Next / previous image" }, actions: { n: run("next"), j: run("next"), p: run("previous"), k: run("previous") } },
     { actions: { Home: run("first"), End: run("last") } },
     { help: { keys: "Enter or a", does: "Accept the label" }, actions: { Enter: run("accept"), a: run("accept") } },
-    ...classes.slice(0, 9).map((label, i) => ({ help: { keys: String(i + 1), does: `Relabel as ${label}` }, actions: { [String(i + 1)]: { kind: "relabel", label } as const } })),
+    ...classes
+      .slice(0, 9)
+      .map((label, i) => ({ help: { keys: String(i + 1), does: `Relabel as ${label}` }, actions: { [String(i + 1)]: { kind: "relabel", label } as const } })),
     { help: { keys: "s", does: "Relabel as screening's suggestion (images it flags as mislabelled)" }, actions: { s: run("suggest") } },
-    ...Object.entries(FLAG_KEYS).map(([key, reason]) => ({ help: { keys: key, does: FLAG_HELP[reason] }, actions: { [key]: { kind: "flag", reason } as const } })),
+    ...Object.entries(FLAG_KEYS).map(([key, reason]) => ({
+      help: { keys: key, does: FLAG_HELP[reason] },
+      actions: { [key]: { kind: "flag", reason } as const },
+    })),
     { help: { keys: "z", does: "Undo your last decision on this image" }, actions: { z: run("undo") } },
     { help: { keys: "x", does: "Select or unselect this image" }, actions: { x: run("select") } },
     { help: { keys: "b", does: "Flag every selected image (then choose a reason)" }, actions: { b: run("bulk") } },

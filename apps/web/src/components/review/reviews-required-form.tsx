@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+
 import { useTRPC } from "../../trpc/react.tsx";
 
 /** The admin setting "reviews required per image". */

@@ -32,9 +32,7 @@ export function ScreeningFacts({ item }: { item: ReviewItem }) {
         <dt>Faces found</dt>
         <dd>{item.faceCount === null ? "—" : `${item.faceCount}${item.faceScore !== null ? ` (best ${two(item.faceScore)})` : ""}`}</dd>
         <dt>Text read</dt>
-        <dd data-testid="preview-text">
-          {item.ocrScore === null ? "—" : item.ocrText ? `“${item.ocrText}” (${two(item.ocrScore)})` : "none"}
-        </dd>
+        <dd data-testid="preview-text">{item.ocrScore === null ? "—" : item.ocrText ? `“${item.ocrText}” (${two(item.ocrScore)})` : "none"}</dd>
         <dt>Contrast</dt>
         <dd>{item.contrast.toFixed(0)}</dd>
         <dt>Near-duplicates</dt>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import type { PageInput } from "./review-keys.ts";
 import { applyQueue, currentQueue, queues, SORT_THRESHOLD, SORTS, type ReviewSort } from "./screening-signals.ts";

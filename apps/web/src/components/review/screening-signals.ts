@@ -4,7 +4,17 @@ export type ReviewSort = NonNullable<PageInput["sort"]>;
 type ThresholdField = "maxBlur" | "maxContrast" | "maxFaceScore" | "minText" | "minSuspicion";
 
 /** The screening fields of the page query: changing the queue resets all of them. */
-export const SCREENING_FIELDS = ["sort", "faces", "suggestedDiffers", "inDuplicateGroup", "maxBlur", "maxContrast", "maxFaceScore", "minText", "minSuspicion"] as const;
+export const SCREENING_FIELDS = [
+  "sort",
+  "faces",
+  "suggestedDiffers",
+  "inDuplicateGroup",
+  "maxBlur",
+  "maxContrast",
+  "maxFaceScore",
+  "minText",
+  "minSuspicion",
+] as const;
 
 export const SORTS: ReadonlyArray<{ value: ReviewSort; text: string }> = [
   { value: "id", text: "Stable order" },
@@ -56,7 +66,9 @@ export function applyQueue(value: PageInput, set: Queue["set"]): PageInput {
 /** The queue the current filters amount to, or null ("custom"). */
 export function currentQueue(value: PageInput, all: readonly Queue[]): Queue | null {
   const normal = (v: Partial<PageInput>) =>
-    JSON.stringify(SCREENING_FIELDS.map((f) => (f === "sort" ? (v.sort ?? "id") : f === "suggestedDiffers" || f === "inDuplicateGroup" ? Boolean(v[f]) : (v[f] ?? null))));
+    JSON.stringify(
+      SCREENING_FIELDS.map((f) => (f === "sort" ? (v.sort ?? "id") : f === "suggestedDiffers" || f === "inDuplicateGroup" ? Boolean(v[f]) : (v[f] ?? null))),
+    );
   return all.find((q) => normal(applyQueue(value, q.set)) === normal(value)) ?? null;
 }
 
@@ -73,7 +85,9 @@ export function sortSignal(item: ReviewItem, sort: ReviewSort): { short: string;
             spoken: `suspicion ${two(item.mislabelScore)}${item.suggestedLabel && item.suggestedLabel !== item.label ? `, model suggests ${item.suggestedLabel}` : ""}`,
           };
     case "text":
-      return item.ocrScore === null ? null : { short: two(item.ocrScore), spoken: `text score ${two(item.ocrScore)}${item.ocrText ? `, reads "${item.ocrText}"` : ""}` };
+      return item.ocrScore === null
+        ? null
+        : { short: two(item.ocrScore), spoken: `text score ${two(item.ocrScore)}${item.ocrText ? `, reads "${item.ocrText}"` : ""}` };
     case "least-face":
       return item.faceScore === null ? null : { short: two(item.faceScore), spoken: `face score ${two(item.faceScore)}, ${item.faceCount ?? 0} faces` };
     case "blurriest":
@@ -82,7 +96,10 @@ export function sortSignal(item: ReviewItem, sort: ReviewSort): { short: string;
       return { short: item.contrast.toFixed(0), spoken: `contrast ${item.contrast.toFixed(0)}` };
     case "duplicates":
       return item.duplicateGroup
-        ? { short: item.duplicateGroup === item.id ? "kept" : "dup", spoken: item.duplicateGroup === item.id ? `kept copy of ${item.duplicateCount}` : `duplicate, 1 of ${item.duplicateCount}` }
+        ? {
+            short: item.duplicateGroup === item.id ? "kept" : "dup",
+            spoken: item.duplicateGroup === item.id ? `kept copy of ${item.duplicateCount}` : `duplicate, 1 of ${item.duplicateCount}`,
+          }
         : null;
     default:
       return null;

@@ -2,14 +2,14 @@
 
 import { useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useRef, useState } from "react";
+
 import type { RouterInputs } from "@mien/api";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import type { FlagReason, MyDecision, PageInput, ReviewPage } from "./review-keys.ts";
 
 export type DecisionChoice =
-  | { kind: "accept" }
-  | { kind: "relabel"; label: PageInput["label"] }
-  | { kind: "flag"; flags: FlagReason[]; suggestedLabel?: PageInput["label"] };
+  { kind: "accept" } | { kind: "relabel"; label: PageInput["label"] } | { kind: "flag"; flags: FlagReason[]; suggestedLabel?: PageInput["label"] };
 
 type Pages = InfiniteData<ReviewPage, ReviewPage["nextCursor"]>;
 type DecideInput = RouterInputs["review"]["decide"];
@@ -92,7 +92,10 @@ export function useReviewActions(input: PageInput, announce: (message: string) =
       },
       onError: (error, vars, context) => {
         // Roll back only this image, and only if nothing newer replaced the optimistic decision meanwhile.
-        const item = queryClient.getQueryData<Pages>(key)?.pages.flatMap((p) => p.items).find((i) => i.id === vars.imageId);
+        const item = queryClient
+          .getQueryData<Pages>(key)
+          ?.pages.flatMap((p) => p.items)
+          .find((i) => i.id === vars.imageId);
         if (context && context.previous !== undefined && item?.myDecision === context.shown) setDecisions(new Map([[vars.imageId, context.previous]]));
         const said = sent.current.get(vars)?.said ?? "Your decision";
         const { reason, retryable } = failureOf(error);
@@ -136,9 +139,7 @@ export function useReviewActions(input: PageInput, announce: (message: string) =
       onMutate: async (vars) => {
         const before = await snapshot();
         const items = new Map(before?.pages.flatMap((p) => p.items).map((i) => [i.id, i.myDecision]));
-        setDecisions(
-          new Map(vars.imageIds.map((id) => [id, optimistic({ kind: "flag", flags: vars.flags }, items.get(id) ?? null)])),
-        );
+        setDecisions(new Map(vars.imageIds.map((id) => [id, optimistic({ kind: "flag", flags: vars.flags }, items.get(id) ?? null)])));
         return { before };
       },
       onError: (error, _vars, context) => {

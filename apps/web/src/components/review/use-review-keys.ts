@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, type RefObject } from "react";
+
 import { FLAG_KEYS, keyAction, type FlagReason, type KeyAction } from "./review-keys.ts";
 
 function isTyping(target: EventTarget | null): boolean {

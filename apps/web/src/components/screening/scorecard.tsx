@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+
 import { useTRPC } from "../../trpc/react.tsx";
 
 const SIGNAL_TEXT: Record<string, string> = {
@@ -29,8 +30,8 @@ export function Scorecard() {
     <section className="panel" aria-labelledby="scorecard-heading">
       <h2 id="scorecard-heading">How far the flags can be trusted</h2>
       <p className="hint">
-        Measured by <code>pnpm bench:signals</code> on {c.images} real photos with planted problems ({c.measuredAt}, version {c.commit}): found is the
-        share of planted cases flagged, false flags the share of {c.signals.text?.plainPhotos ?? "the"} plain photos flagged.
+        Measured by <code>pnpm bench:signals</code> on {c.images} real photos with planted problems ({c.measuredAt}, version {c.commit}): found is the share of
+        planted cases flagged, false flags the share of {c.signals.text?.plainPhotos ?? "the"} plain photos flagged.
       </p>
       <div className="table-wrap">
         <table className="data-table" data-testid="screening-scorecard">

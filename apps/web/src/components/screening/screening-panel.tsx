@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { MislabelPrecision } from "./mislabel-precision.tsx";
 import { Scorecard } from "./scorecard.tsx";
@@ -60,7 +61,9 @@ export function ScreeningPanel() {
               {latest.percent.toFixed(latest.percent === 100 ? 0 : 1)}% done
               {active && current
                 ? ` · stage ${latest.stages.indexOf(current) + 1} of ${latest.stages.length}: ${STAGE_TEXT[current.stage] ?? current.stage}` +
-                  (current.total > 1 ? ` (${number.format(latest.live?.stage === current.stage ? latest.live.done : current.processed)} of ${number.format(current.total)})` : "")
+                  (current.total > 1
+                    ? ` (${number.format(latest.live?.stage === current.stage ? latest.live.done : current.processed)} of ${number.format(current.total)})`
+                    : "")
                 : ""}
               {latest.status === "completed" && latest.startedAt && latest.finishedAt
                 ? ` · took ${duration((latest.finishedAt.getTime() - latest.startedAt.getTime()) / 1000)}`

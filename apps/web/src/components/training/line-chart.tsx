@@ -14,7 +14,17 @@ const PAD = { left: 44, right: 12, top: 12, bottom: 28 };
  * A small SVG line chart over epochs, with a legend and the same numbers in a table for screen
  * readers. Drawn without animation, so it respects reduced motion by construction.
  */
-export function LineChart({ title, series, epochs, format }: { title: string; series: readonly Series[]; epochs: readonly number[]; format: (v: number) => string }) {
+export function LineChart({
+  title,
+  series,
+  epochs,
+  format,
+}: {
+  title: string;
+  series: readonly Series[];
+  epochs: readonly number[];
+  format: (v: number) => string;
+}) {
   const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
   const min = all.length ? Math.min(...all) : 0;
   const max = all.length ? Math.max(...all) : 1;

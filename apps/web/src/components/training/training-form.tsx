@@ -4,17 +4,34 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
+
+import {
+  BALANCING,
+  CONV_MODE_DEFAULTS,
+  estimateTrainingMinutes,
+  LR_SCHEDULES,
+  RANDOM_AUGMENTATIONS,
+  TRAINING_MODES,
+  type TrainingConfig,
+  type TrainingMode,
+} from "@mien/jobs/training";
+import { CNN_ARCHITECTURE_IDS, CNN_ARCHITECTURES, FINETUNE_BACKBONE_IDS, FINETUNE_BACKBONES } from "@mien/model/architectures";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
-import { CNN_ARCHITECTURES, CNN_ARCHITECTURE_IDS, FINETUNE_BACKBONES, FINETUNE_BACKBONE_IDS } from "@mien/model/architectures";
-import { BALANCING, CONV_MODE_DEFAULTS, estimateTrainingMinutes, LR_SCHEDULES, RANDOM_AUGMENTATIONS, TRAINING_MODES, type TrainingConfig, type TrainingMode } from "@mien/jobs/training";
+
 import { useTRPC } from "../../trpc/react.tsx";
 
 type Draft = Omit<TrainingConfig, "snapshotId"> & { snapshotId: string };
 
 const MODE_TEXT: Record<TrainingMode, { label: string; hint: string }> = {
-  head: { label: "Head on frozen backbones", hint: "Embeds each image once with pretrained face networks (cached for later jobs) and trains a small dense head. Quickest; curation changes little." },
+  head: {
+    label: "Head on frozen backbones",
+    hint: "Embeds each image once with pretrained face networks (cached for later jobs) and trains a small dense head. Quickest; curation changes little.",
+  },
   finetune: { label: "Fine-tune a face backbone", hint: "The top blocks of a pretrained face network learn too; the frozen blocks below run once per image." },
-  scratch: { label: "CNN from scratch", hint: "A compact convolutional network learns from the face pixels with fresh augmentation every epoch. Slowest; learns most from curation." },
+  scratch: {
+    label: "CNN from scratch",
+    hint: "A compact convolutional network learns from the face pixels with fresh augmentation every epoch. Slowest; learns most from curation.",
+  },
 };
 
 const AUGMENTATION_TEXT: Record<(typeof RANDOM_AUGMENTATIONS)[number], { label: string; unit: string; max: number; step: number }> = {
@@ -61,13 +78,25 @@ export function TrainingForm() {
     }),
   );
 
-  if (options.isPending) return <p className="status" role="status">Loading snapshots and backbones…</p>;
-  if (options.isError) return <p className="notice notice-error" role="alert">The training options could not be loaded: {options.error.message} Reload the page to try again.</p>;
+  if (options.isPending)
+    return (
+      <p className="status" role="status">
+        Loading snapshots and backbones…
+      </p>
+    );
+  if (options.isError)
+    return (
+      <p className="notice notice-error" role="alert">
+        The training options could not be loaded: {options.error.message} Reload the page to try again.
+      </p>
+    );
   const { snapshots, backbones, defaults } = options.data;
   if (!snapshots.length) {
     return (
       <div className="notice" data-testid="training-no-snapshot">
-        <p>No dataset snapshot exists yet. Freeze the curated set as a snapshot first; jobs always train on a snapshot, so what they learn from never changes.</p>
+        <p>
+          No dataset snapshot exists yet. Freeze the curated set as a snapshot first; jobs always train on a snapshot, so what they learn from never changes.
+        </p>
         <p>
           <Link className="button" href="/snapshots">
             Freeze a snapshot
@@ -85,7 +114,12 @@ export function TrainingForm() {
   const otherCount = d.classes.reduce((n, c) => n + (snapshot.classCounts.val?.[c] ?? 0) + (snapshot.classCounts.test?.[c] ?? 0), 0);
   // Conv modes train with SGD and fresh augmentation: switching mode swaps in that mode's schedule.
   const switchMode = (mode: TrainingMode) =>
-    set({ mode, ...(mode === "head" ? pickHead(defaults) : CONV_MODE_DEFAULTS[mode]), augmentations: { ...d.augmentations, copies: mode === "head" ? d.augmentations.copies : 0 }, colour: mode === "scratch" ? "gray" : d.colour });
+    set({
+      mode,
+      ...(mode === "head" ? pickHead(defaults) : CONV_MODE_DEFAULTS[mode]),
+      augmentations: { ...d.augmentations, copies: mode === "head" ? d.augmentations.copies : 0 },
+      colour: mode === "scratch" ? "gray" : d.colour,
+    });
   const toggle = <T,>(list: readonly T[], item: T, on: boolean) => (on ? [...list, item] : list.filter((x) => x !== item));
 
   function submit(event: FormEvent) {
@@ -126,7 +160,12 @@ export function TrainingForm() {
             const n = snapshot.classCounts.train?.[c] ?? 0;
             return (
               <label key={c} className="check">
-                <input type="checkbox" checked={d.classes.includes(c)} disabled={!n} onChange={(e) => set({ classes: toggle(d.classes, c, e.target.checked) })} />
+                <input
+                  type="checkbox"
+                  checked={d.classes.includes(c)}
+                  disabled={!n}
+                  onChange={(e) => set({ classes: toggle(d.classes, c, e.target.checked) })}
+                />
                 {c} <span className="hint">({n} train)</span>
               </label>
             );
@@ -157,7 +196,11 @@ export function TrainingForm() {
         <p className="hint">Estimates are for this snapshot on a 2-core machine running wasm; a GPU worker is much faster.</p>
         {d.mode === "scratch" ? (
           <Field id="conv-arch" label="Architecture">
-            <select id="conv-arch" value={d.conv.architecture} onChange={(e) => set({ conv: { ...d.conv, architecture: e.target.value as Draft["conv"]["architecture"] } })}>
+            <select
+              id="conv-arch"
+              value={d.conv.architecture}
+              onChange={(e) => set({ conv: { ...d.conv, architecture: e.target.value as Draft["conv"]["architecture"] } })}
+            >
               {CNN_ARCHITECTURE_IDS.map((id) => (
                 <option key={id} value={id}>
                   {CNN_ARCHITECTURES[id].label}
@@ -169,7 +212,11 @@ export function TrainingForm() {
         {d.mode === "finetune" ? (
           <div className="form-grid">
             <Field id="conv-backbone" label="Backbone">
-              <select id="conv-backbone" value={d.conv.backbone} onChange={(e) => set({ conv: { ...d.conv, backbone: e.target.value as Draft["conv"]["backbone"] } })}>
+              <select
+                id="conv-backbone"
+                value={d.conv.backbone}
+                onChange={(e) => set({ conv: { ...d.conv, backbone: e.target.value as Draft["conv"]["backbone"] } })}
+              >
                 {FINETUNE_BACKBONE_IDS.map((id) => (
                   <option key={id} value={id}>
                     {FINETUNE_BACKBONES[id].label}
@@ -178,28 +225,76 @@ export function TrainingForm() {
               </select>
             </Field>
             <Field id="conv-blocks" label="Trainable top blocks" hint="The blocks below stay frozen; their output is computed once per image.">
-              <input id="conv-blocks" type="number" min={1} max={FINETUNE_BACKBONES[d.conv.backbone].blocks - 1} value={d.conv.trainableBlocks} onChange={(e) => set({ conv: { ...d.conv, trainableBlocks: Number(e.target.value) } })} aria-describedby="conv-blocks-hint" />
+              <input
+                id="conv-blocks"
+                type="number"
+                min={1}
+                max={FINETUNE_BACKBONES[d.conv.backbone].blocks - 1}
+                value={d.conv.trainableBlocks}
+                onChange={(e) => set({ conv: { ...d.conv, trainableBlocks: Number(e.target.value) } })}
+                aria-describedby="conv-blocks-hint"
+              />
             </Field>
           </div>
         ) : null}
         {d.mode !== "head" ? (
           <div className="form-grid">
             <Field id="conv-dropout" label="Dropout before the classifier">
-              <input id="conv-dropout" type="number" min={0} max={0.9} step={0.05} value={d.conv.dropout} onChange={(e) => set({ conv: { ...d.conv, dropout: Number(e.target.value) } })} />
+              <input
+                id="conv-dropout"
+                type="number"
+                min={0}
+                max={0.9}
+                step={0.05}
+                value={d.conv.dropout}
+                onChange={(e) => set({ conv: { ...d.conv, dropout: Number(e.target.value) } })}
+              />
             </Field>
             <Field id="conv-wd" label="Weight decay">
-              <input id="conv-wd" type="number" min={0} max={0.1} step="any" value={d.conv.weightDecay} onChange={(e) => set({ conv: { ...d.conv, weightDecay: Number(e.target.value) } })} />
+              <input
+                id="conv-wd"
+                type="number"
+                min={0}
+                max={0.1}
+                step="any"
+                value={d.conv.weightDecay}
+                onChange={(e) => set({ conv: { ...d.conv, weightDecay: Number(e.target.value) } })}
+              />
             </Field>
             <Field id="conv-smoothing" label="Label smoothing">
-              <input id="conv-smoothing" type="number" min={0} max={0.5} step={0.05} value={d.conv.labelSmoothing} onChange={(e) => set({ conv: { ...d.conv, labelSmoothing: Number(e.target.value) } })} />
+              <input
+                id="conv-smoothing"
+                type="number"
+                min={0}
+                max={0.5}
+                step={0.05}
+                value={d.conv.labelSmoothing}
+                onChange={(e) => set({ conv: { ...d.conv, labelSmoothing: Number(e.target.value) } })}
+              />
             </Field>
             {d.mode === "scratch" ? (
               <>
                 <Field id="conv-erase" label="Random erasing (probability)">
-                  <input id="conv-erase" type="number" min={0} max={1} step={0.05} value={d.conv.erase} onChange={(e) => set({ conv: { ...d.conv, erase: Number(e.target.value) } })} />
+                  <input
+                    id="conv-erase"
+                    type="number"
+                    min={0}
+                    max={1}
+                    step={0.05}
+                    value={d.conv.erase}
+                    onChange={(e) => set({ conv: { ...d.conv, erase: Number(e.target.value) } })}
+                  />
                 </Field>
                 <Field id="conv-contrast" label="Contrast change (±)">
-                  <input id="conv-contrast" type="number" min={0} max={0.9} step={0.05} value={d.conv.contrast} onChange={(e) => set({ conv: { ...d.conv, contrast: Number(e.target.value) } })} />
+                  <input
+                    id="conv-contrast"
+                    type="number"
+                    min={0}
+                    max={0.9}
+                    step={0.05}
+                    value={d.conv.contrast}
+                    onChange={(e) => set({ conv: { ...d.conv, contrast: Number(e.target.value) } })}
+                  />
                 </Field>
               </>
             ) : null}
@@ -208,23 +303,28 @@ export function TrainingForm() {
       </fieldset>
 
       {d.mode === "head" ? (
-      <fieldset className="fieldset">
-        <legend>Backbones (frozen, concatenated)</legend>
-        <div className="check-list">
-          {backbones.map((b) => (
-            <label key={b.id} className="check check-block">
-              <input type="checkbox" checked={d.backbones.includes(b.id)} onChange={(e) => set({ backbones: toggle(d.backbones, b.id, e.target.checked) })} aria-describedby={`bb-${b.id}`} />
-              <span>
-                <strong>{b.id}</strong>
-                <span className="hint" id={`bb-${b.id}`}>
-                  {" "}
-                  {b.provenance}
+        <fieldset className="fieldset">
+          <legend>Backbones (frozen, concatenated)</legend>
+          <div className="check-list">
+            {backbones.map((b) => (
+              <label key={b.id} className="check check-block">
+                <input
+                  type="checkbox"
+                  checked={d.backbones.includes(b.id)}
+                  onChange={(e) => set({ backbones: toggle(d.backbones, b.id, e.target.checked) })}
+                  aria-describedby={`bb-${b.id}`}
+                />
+                <span>
+                  <strong>{b.id}</strong>
+                  <span className="hint" id={`bb-${b.id}`}>
+                    {" "}
+                    {b.provenance}
+                  </span>
                 </span>
-              </span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+              </label>
+            ))}
+          </div>
+        </fieldset>
       ) : null}
 
       <fieldset className="fieldset">
@@ -240,13 +340,34 @@ export function TrainingForm() {
             return (
               <div key={a} className="aug-row">
                 <label className="check">
-                  <input type="checkbox" checked={value.enabled} onChange={(e) => set({ augmentations: { ...d.augmentations, [a]: { ...value, enabled: e.target.checked }, copies: d.mode === "head" && e.target.checked && !d.augmentations.copies ? 1 : d.augmentations.copies } })} />
+                  <input
+                    type="checkbox"
+                    checked={value.enabled}
+                    onChange={(e) =>
+                      set({
+                        augmentations: {
+                          ...d.augmentations,
+                          [a]: { ...value, enabled: e.target.checked },
+                          copies: d.mode === "head" && e.target.checked && !d.augmentations.copies ? 1 : d.augmentations.copies,
+                        },
+                      })
+                    }
+                  />
                   {t.label}
                 </label>
                 <label className="visually-hidden" htmlFor={`aug-${a}`}>
                   {t.label} strength ({t.unit})
                 </label>
-                <input id={`aug-${a}`} type="number" min={0} max={t.max} step={t.step} value={value.amount} disabled={!value.enabled} onChange={(e) => set({ augmentations: { ...d.augmentations, [a]: { ...value, amount: Number(e.target.value) } } })} />
+                <input
+                  id={`aug-${a}`}
+                  type="number"
+                  min={0}
+                  max={t.max}
+                  step={t.step}
+                  value={value.amount}
+                  disabled={!value.enabled}
+                  onChange={(e) => set({ augmentations: { ...d.augmentations, [a]: { ...value, amount: Number(e.target.value) } } })}
+                />
                 <span className="hint">± {t.unit}</span>
               </div>
             );
@@ -254,7 +375,15 @@ export function TrainingForm() {
         </div>
         {d.mode === "head" ? (
           <Field id="aug-copies" label="Augmented copies per image" hint="Each copy is embedded once and cached; 0 turns random augmentation off.">
-            <input id="aug-copies" type="number" min={0} max={8} value={d.augmentations.copies} onChange={(e) => set({ augmentations: { ...d.augmentations, copies: Number(e.target.value) } })} aria-describedby="aug-copies-hint" />
+            <input
+              id="aug-copies"
+              type="number"
+              min={0}
+              max={8}
+              value={d.augmentations.copies}
+              onChange={(e) => set({ augmentations: { ...d.augmentations, copies: Number(e.target.value) } })}
+              aria-describedby="aug-copies-hint"
+            />
           </Field>
         ) : (
           <p className="hint">Conv training draws a new random augmentation of every image in every epoch.</p>
@@ -265,14 +394,38 @@ export function TrainingForm() {
         <legend>{d.mode === "head" ? "Head and schedule" : "Schedule"}</legend>
         <div className="form-grid">
           {d.mode === "head" ? (
-          <>
-          <Field id="head-hidden" label="Hidden layers" hint='Widths, e.g. "512" or "512,256"; empty for logistic regression.'>
-            <input id="head-hidden" value={d.head.hidden.join(",")} onChange={(e) => set({ head: { ...d.head, hidden: e.target.value.split(",").map((s) => s.trim()).filter(Boolean).map(Number) } })} aria-describedby="head-hidden-hint" />
-          </Field>
-          <Field id="head-dropout" label="Dropout">
-            <input id="head-dropout" type="number" min={0} max={0.9} step={0.05} value={d.head.dropout} onChange={(e) => set({ head: { ...d.head, dropout: Number(e.target.value) } })} />
-          </Field>
-          </>
+            <>
+              <Field id="head-hidden" label="Hidden layers" hint='Widths, e.g. "512" or "512,256"; empty for logistic regression.'>
+                <input
+                  id="head-hidden"
+                  value={d.head.hidden.join(",")}
+                  onChange={(e) =>
+                    set({
+                      head: {
+                        ...d.head,
+                        hidden: e.target.value
+                          .split(",")
+                          .map((s) => s.trim())
+                          .filter(Boolean)
+                          .map(Number),
+                      },
+                    })
+                  }
+                  aria-describedby="head-hidden-hint"
+                />
+              </Field>
+              <Field id="head-dropout" label="Dropout">
+                <input
+                  id="head-dropout"
+                  type="number"
+                  min={0}
+                  max={0.9}
+                  step={0.05}
+                  value={d.head.dropout}
+                  onChange={(e) => set({ head: { ...d.head, dropout: Number(e.target.value) } })}
+                />
+              </Field>
+            </>
           ) : null}
           <Field id="balancing" label="Class balancing">
             <select id="balancing" value={d.balancing} onChange={(e) => set({ balancing: e.target.value as Draft["balancing"] })}>
@@ -290,10 +443,22 @@ export function TrainingForm() {
             <input id="batch-size" type="number" min={8} max={4096} value={d.batchSize} onChange={(e) => set({ batchSize: Number(e.target.value) })} />
           </Field>
           <Field id="lr" label="Learning rate">
-            <input id="lr" type="number" min={0} max={1} step="any" value={d.learningRate.initial} onChange={(e) => set({ learningRate: { ...d.learningRate, initial: Number(e.target.value) } })} />
+            <input
+              id="lr"
+              type="number"
+              min={0}
+              max={1}
+              step="any"
+              value={d.learningRate.initial}
+              onChange={(e) => set({ learningRate: { ...d.learningRate, initial: Number(e.target.value) } })}
+            />
           </Field>
           <Field id="lr-schedule" label="Learning-rate schedule">
-            <select id="lr-schedule" value={d.learningRate.schedule} onChange={(e) => set({ learningRate: { ...d.learningRate, schedule: e.target.value as Draft["learningRate"]["schedule"] } })}>
+            <select
+              id="lr-schedule"
+              value={d.learningRate.schedule}
+              onChange={(e) => set({ learningRate: { ...d.learningRate, schedule: e.target.value as Draft["learningRate"]["schedule"] } })}
+            >
               {LR_SCHEDULES.map((s) => (
                 <option key={s} value={s}>
                   {s}
@@ -319,12 +484,25 @@ export function TrainingForm() {
         </div>
         <div className="check-row">
           <label className="check">
-            <input type="checkbox" checked={d.earlyStopping.enabled} onChange={(e) => set({ earlyStopping: { ...d.earlyStopping, enabled: e.target.checked } })} />
+            <input
+              type="checkbox"
+              checked={d.earlyStopping.enabled}
+              onChange={(e) => set({ earlyStopping: { ...d.earlyStopping, enabled: e.target.checked } })}
+            />
             Early stopping on val loss
           </label>
           <label className="check">
             Patience
-            <input type="number" className="input-narrow" min={1} max={100} value={d.earlyStopping.patience} disabled={!d.earlyStopping.enabled} onChange={(e) => set({ earlyStopping: { ...d.earlyStopping, patience: Number(e.target.value) } })} aria-label="Patience in epochs" />
+            <input
+              type="number"
+              className="input-narrow"
+              min={1}
+              max={100}
+              value={d.earlyStopping.patience}
+              disabled={!d.earlyStopping.enabled}
+              onChange={(e) => set({ earlyStopping: { ...d.earlyStopping, patience: Number(e.target.value) } })}
+              aria-label="Patience in epochs"
+            />
           </label>
         </div>
       </fieldset>

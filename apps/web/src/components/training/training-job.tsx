@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { dec, pct, STAGE_TEXT, when } from "./format.ts";
 import { LineChart } from "./line-chart.tsx";
@@ -28,8 +29,18 @@ export function TrainingJob({ id }: { id: string }) {
   const cancel = useMutation(trpc.training.cancel.mutationOptions({ onSuccess: refresh }));
   const retry = useMutation(trpc.training.retry.mutationOptions({ onSuccess: refresh }));
 
-  if (job.isPending) return <p className="status" role="status">Loading the job…</p>;
-  if (job.isError) return <p className="notice notice-error" role="alert">The job could not be loaded: {job.error.message}</p>;
+  if (job.isPending)
+    return (
+      <p className="status" role="status">
+        Loading the job…
+      </p>
+    );
+  if (job.isError)
+    return (
+      <p className="notice notice-error" role="alert">
+        The job could not be loaded: {job.error.message}
+      </p>
+    );
   const j = job.data;
   const p = j.progress;
   const history = p?.history ?? [];
@@ -48,7 +59,8 @@ export function TrainingJob({ id }: { id: string }) {
         <div>
           <h2 id="job-heading">{j.config.name}</h2>
           <p className="hint">
-            Snapshot {j.snapshot.name} ({j.snapshot.imageCount} images, {j.snapshot.contentHash.slice(0, 12)}) · started by {j.createdBy.name || j.createdBy.email} · {when(j.createdAt)}
+            Snapshot {j.snapshot.name} ({j.snapshot.imageCount} images, {j.snapshot.contentHash.slice(0, 12)}) · started by{" "}
+            {j.createdBy.name || j.createdBy.email} · {when(j.createdAt)}
             {j.backend ? ` · backend ${j.backend}` : ""}
             {j.attempts > 1 ? ` · attempt ${j.attempts}` : ""}
           </p>
@@ -96,7 +108,11 @@ export function TrainingJob({ id }: { id: string }) {
             See version {j.version.number}
           </Link>
         ) : null}
-        {cancel.isError || retry.isError ? <span className="inline-error" role="alert">{(cancel.error ?? retry.error)?.message}</span> : null}
+        {cancel.isError || retry.isError ? (
+          <span className="inline-error" role="alert">
+            {(cancel.error ?? retry.error)?.message}
+          </span>
+        ) : null}
       </div>
 
       {history.length ? (

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { STAGE_TEXT, when } from "./format.ts";
 
@@ -15,8 +16,18 @@ export function TrainingJobs() {
     refetchOnMount: "always",
     refetchInterval: (q) => (q.state.data?.some((j) => ACTIVE.has(j.status)) ? 2000 : false),
   });
-  if (jobs.isPending) return <p className="status" role="status">Loading jobs…</p>;
-  if (jobs.isError) return <p className="notice notice-error" role="alert">The jobs could not be loaded: {jobs.error.message}</p>;
+  if (jobs.isPending)
+    return (
+      <p className="status" role="status">
+        Loading jobs…
+      </p>
+    );
+  if (jobs.isError)
+    return (
+      <p className="notice notice-error" role="alert">
+        The jobs could not be loaded: {jobs.error.message}
+      </p>
+    );
   if (!jobs.data.length) return <p className="status">No training jobs yet.</p>;
   return (
     <div className="table-wrap">
@@ -26,7 +37,9 @@ export function TrainingJobs() {
             <th scope="col">Model</th>
             <th scope="col">Snapshot</th>
             <th scope="col">Status</th>
-            <th scope="col" className="num">Progress</th>
+            <th scope="col" className="num">
+              Progress
+            </th>
             <th scope="col">Version</th>
             <th scope="col">Started</th>
           </tr>

@@ -1,8 +1,8 @@
-import type { Metadata } from "next";
 import { requireAdmin } from "~/auth/require-admin.ts";
 import { SiteHeader } from "~/components/site-header.tsx";
 import { TrainingForm } from "~/components/training/training-form.tsx";
 import { TrainingJobs } from "~/components/training/training-jobs.tsx";
+import type { Metadata } from "next";
 
 export const metadata: Metadata = { title: "Training" };
 

@@ -8,10 +8,7 @@ const DB_TIMEOUT_MS = 2_000;
 export async function GET() {
   let db = false;
   try {
-    await Promise.race([
-      getDb().$queryRaw`SELECT 1`,
-      new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), DB_TIMEOUT_MS)),
-    ]);
+    await Promise.race([getDb().$queryRaw`SELECT 1`, new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), DB_TIMEOUT_MS))]);
     db = true;
   } catch (err) {
     console.error("health: the database did not answer SELECT 1:", (err as Error).message);

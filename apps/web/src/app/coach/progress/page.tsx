@@ -1,12 +1,13 @@
-import type { Metadata } from "next";
-import Link from "next/link";
-import { redirect } from "next/navigation";
-import { isRole } from "@mien/auth";
 import { currentSession } from "~/auth/session.ts";
 import { ProgressView } from "~/components/coach/progress-view.tsx";
 import { MyPlan } from "~/components/plans/my-plan.tsx";
 import { SiteHeader } from "~/components/site-header.tsx";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server.tsx";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+
+import { isRole } from "@mien/auth";
 
 export const metadata: Metadata = { title: "Progress" };
 

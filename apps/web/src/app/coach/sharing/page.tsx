@@ -1,10 +1,11 @@
-import type { Metadata } from "next";
-import { redirect } from "next/navigation";
-import { isRole } from "@mien/auth";
 import { currentSession } from "~/auth/session.ts";
 import { SharingView } from "~/components/mentors/sharing-view.tsx";
 import { SiteHeader } from "~/components/site-header.tsx";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server.tsx";
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+
+import { isRole } from "@mien/auth";
 
 export const metadata: Metadata = { title: "Sharing" };
 

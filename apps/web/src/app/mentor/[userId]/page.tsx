@@ -1,9 +1,10 @@
-import type { Metadata } from "next";
-import { redirect } from "next/navigation";
-import { isRole } from "@mien/auth";
 import { currentSession } from "~/auth/session.ts";
 import { LearnerProgress } from "~/components/mentors/learner-progress.tsx";
 import { SiteHeader } from "~/components/site-header.tsx";
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+
+import { isRole } from "@mien/auth";
 
 export const metadata: Metadata = { title: "Mentoring" };
 

@@ -1,8 +1,9 @@
-import type { Metadata } from "next";
-import { isRole } from "@mien/auth";
 import { currentSession } from "~/auth/session.ts";
 import { AcceptInvitation } from "~/components/mentors/accept-invitation.tsx";
 import { SiteHeader } from "~/components/site-header.tsx";
+import type { Metadata } from "next";
+
+import { isRole } from "@mien/auth";
 
 export const metadata: Metadata = { title: "Accept an invitation", referrer: "no-referrer" };
 

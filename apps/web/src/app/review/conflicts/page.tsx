@@ -1,11 +1,12 @@
-import type { Metadata } from "next";
-import { redirect } from "next/navigation";
-import { isRole, roleAtLeast } from "@mien/auth";
 import { currentSession } from "~/auth/session.ts";
-import { EXPRESSION_CLASSES } from "@mien/model/classes";
 import { ConflictList } from "~/components/review/conflict-list.tsx";
 import { ReviewsRequiredForm } from "~/components/review/reviews-required-form.tsx";
 import { SiteHeader } from "~/components/site-header.tsx";
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+
+import { isRole, roleAtLeast } from "@mien/auth";
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
 
 export const metadata: Metadata = { title: "Review conflicts" };
 
@@ -22,8 +23,8 @@ export default async function ConflictsPage() {
         <div className="panel-head">
           <h1>Review conflicts</h1>
           <p className="lede">
-            Images that enough curators have reviewed but who disagree. Each curator&apos;s decision is shown; your ruling (keep,
-            relabel or remove) decides the image and is kept in its audit trail.
+            Images that enough curators have reviewed but who disagree. Each curator&apos;s decision is shown; your ruling (keep, relabel or remove) decides the
+            image and is kept in its audit trail.
           </p>
         </div>
         <ReviewsRequiredForm />

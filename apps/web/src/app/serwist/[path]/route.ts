@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 
 import { createSerwistRoute } from "@serwist/turbopack";
-
 import { PACKAGED_MODELS, packagedBaseUrl, type PackagedModel } from "~/coach/packaged-models.ts";
 import { coachManifest, MANIFEST_URL } from "~/offline/manifest.ts";
 

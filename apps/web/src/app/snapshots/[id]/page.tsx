@@ -1,9 +1,10 @@
-import type { Metadata } from "next";
-import Link from "next/link";
-import { EXPRESSION_CLASSES } from "@mien/model/classes";
 import { requirePageRole } from "~/auth/require-role.ts";
 import { SnapshotDetail } from "~/components/curation/snapshot-detail.tsx";
 import { SiteHeader } from "~/components/site-header.tsx";
+import type { Metadata } from "next";
+import Link from "next/link";
+
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
 
 export const metadata: Metadata = { title: "Snapshot" };
 

@@ -1,9 +1,9 @@
-import type { Metadata } from "next";
-import Link from "next/link";
-import { notFound } from "next/navigation";
 import { requireAdmin } from "~/auth/require-admin.ts";
 import { SiteHeader } from "~/components/site-header.tsx";
 import { TrainingJob } from "~/components/training/training-job.tsx";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
 
 export const metadata: Metadata = { title: "Training job" };
 

@@ -1,7 +1,8 @@
-import { appRouter, createContext, fetchRequestHandler } from "@mien/api";
-import { getAuth } from "@mien/auth";
 import { MAX_API_BODY_BYTES, readBodyWithin } from "~/request-guards/body-limit.ts";
 import { checkSameOrigin, crossSiteRefusal } from "~/request-guards/cross-site.ts";
+
+import { appRouter, createContext, fetchRequestHandler } from "@mien/api";
+import { getAuth } from "@mien/auth";
 
 function trpc(req: Request) {
   return fetchRequestHandler({

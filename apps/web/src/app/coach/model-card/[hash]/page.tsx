@@ -1,12 +1,13 @@
-import type { Metadata } from "next";
-import Link from "next/link";
-import { notFound } from "next/navigation";
-import { isRole } from "@mien/auth";
-import { getDb } from "@mien/db";
-import { artifactManifest, manifestMembers, type EvaluationReport } from "@mien/model/manifest";
 import { currentSession } from "~/auth/session.ts";
 import { ModelCardLimits } from "~/components/coach/model-card-limits.tsx";
 import { SiteHeader } from "~/components/site-header.tsx";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+
+import { isRole } from "@mien/auth";
+import { getDb } from "@mien/db";
+import { artifactManifest, manifestMembers, type EvaluationReport } from "@mien/model/manifest";
 
 export const metadata: Metadata = { title: "Model card" };
 export const dynamic = "force-dynamic";
@@ -27,7 +28,10 @@ export default async function PublishedModelCard({ params }: { params: Promise<{
   const main = m.metrics.test ?? m.metrics.val;
   // Weakest classes first: what the model most often gets wrong.
   const weakest = main
-    ? m.classes.map((c) => ({ c, r: main.perClass[c] })).filter((x) => x.r).sort((a, b) => a.r!.recall - b.r!.recall)
+    ? m.classes
+        .map((c) => ({ c, r: main.perClass[c] }))
+        .filter((x) => x.r)
+        .sort((a, b) => a.r!.recall - b.r!.recall)
     : [];
 
   return (
@@ -39,12 +43,14 @@ export default async function PublishedModelCard({ params }: { params: Promise<{
             Model card: {m.name} (version {row.number})
           </h1>
           <p className="lede">
-            Trained by Mien on a curated data set snapshot, published {row.createdAt.toISOString().slice(0, 10)}. It runs entirely in your
-            browser: no picture of you is sent anywhere.
+            Trained by Mien on a curated data set snapshot, published {row.createdAt.toISOString().slice(0, 10)}. It runs entirely in your browser: no picture
+            of you is sent anywhere.
           </p>
           <h2>What it is</h2>
           <ul>
-            <li>It knows {m.classes.length} expressions: {m.classes.join(", ")}.</li>
+            <li>
+              It knows {m.classes.length} expressions: {m.classes.join(", ")}.
+            </li>
             {m.backbones.map((b) => (
               <li key={b.id}>
                 Pretrained part <code>{b.id}</code>: {b.provenance}
@@ -61,7 +67,12 @@ export default async function PublishedModelCard({ params }: { params: Promise<{
             <li>
               Faces are cut square at {m.preprocessing.faceBox.scale}× the detected box
               {m.preprocessing.colour === "gray" ? " and turned gray, as its training photos were" : ""}
-              {m.preprocessing.tta === "flip" ? "; each reading averages the face and its mirror image" : m.preprocessing.tta === "flip-shift" ? "; each reading averages the face, its mirror image and slightly shifted copies of both" : ""}.
+              {m.preprocessing.tta === "flip"
+                ? "; each reading averages the face and its mirror image"
+                : m.preprocessing.tta === "flip-shift"
+                  ? "; each reading averages the face, its mirror image and slightly shifted copies of both"
+                  : ""}
+              .
             </li>
             <li>
               Training snapshot <code>{m.snapshot.contentHash.slice(0, 12)}</code>
@@ -99,8 +110,8 @@ export default async function PublishedModelCard({ params }: { params: Promise<{
           <p>
             Its scores are divided by a temperature of {m.calibration.temperature.toFixed(2)} so that its percentages mean what they say. Below{" "}
             {pct(m.calibration.abstainThreshold)} for the top expression the coach says <em>unclear</em>
-            {main?.coverage !== undefined ? `: that happens on ${pct(1 - main.coverage)} of the measured faces` : ""}. Humans agree with FER2013&apos;s
-            labels about 65% of the time.
+            {main?.coverage !== undefined ? `: that happens on ${pct(1 - main.coverage)} of the measured faces` : ""}. Humans agree with FER2013&apos;s labels
+            about 65% of the time.
           </p>
           {weakest.length ? (
             <>
