@@ -16,8 +16,8 @@ results="$(mktemp -d)"
 say "checking that migrations cover schema.prisma"
 node packages/db/scripts/migration-new.mjs --check
 
-say "typecheck and lint"
-pnpm exec turbo run typecheck lint --output-logs=errors-only
+say "typecheck, lint and formatting (Prettier)"
+pnpm exec turbo run typecheck lint format:check --output-logs=errors-only
 
 say "unit and integration tests (vitest)"
 status=0
