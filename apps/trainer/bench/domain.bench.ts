@@ -39,14 +39,18 @@ for (const line of legend) {
   const seen = labelOf.get(image);
   labelOf.set(image, seen === undefined || seen === label ? label : null);
 }
-const hashOf = (name: string) => createHash("sha256").update(name).digest("hex");
-const byClass = new Map<ExpressionClass, string[]>();
-for (const [image, label] of labelOf) if (label) byClass.set(label, [...(byClass.get(label) ?? []), image]);
+const byClass = new Map<ExpressionClass, { image: string; hash: string }[]>();
+for (const [image, label] of labelOf) {
+  if (!label) continue;
+  const names = byClass.get(label) ?? [];
+  names.push({ image, hash: createHash("sha256").update(image).digest("hex") });
+  byClass.set(label, names);
+}
 const sample = [...byClass].flatMap(([label, names]) =>
   names
-    .sort((a, b) => (hashOf(a) < hashOf(b) ? -1 : 1))
+    .sort((a, b) => (a.hash < b.hash ? -1 : 1))
     .slice(0, perClass)
-    .map((image) => ({ image, label })),
+    .map(({ image }) => ({ image, label })),
 );
 
 // ---- the coach's detector, once per photo; photos it finds no single face in are counted and left out

@@ -7,6 +7,7 @@ import { dec, pct } from "../training/format.ts";
 const sign = (x: number) => (x > 0 ? "+" : x < 0 ? "−" : "±");
 const signed = (x: number) => `${sign(x)}${Math.abs(x * 100).toFixed(1)} pt`;
 const signedDec = (x: number) => `${sign(Math.round(x * 1000))}${Math.abs(x).toFixed(3)}`;
+const pValue = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
 const images = (n: number) => `${n} ${n === 1 ? "image" : "images"}`;
 
 /** Two versions on one pinned set: metrics side by side, per-class deltas, McNemar and what it means. */
@@ -32,7 +33,7 @@ export function VersionComparison({ setId, a, b, showFlips = true }: { setId: st
     <div className="comparison" data-testid="comparison">
       {c.bSignificantlyWorse ? (
         <p className="notice notice-error" role="alert" data-testid="worse-warning">
-          {B} is significantly worse than {A} on this set (McNemar p = {c.mcnemar.p < 0.001 ? c.mcnemar.p.toExponential(1) : c.mcnemar.p.toFixed(3)}).
+          {B} is significantly worse than {A} on this set (McNemar p = {pValue(c.mcnemar.p)}).
         </p>
       ) : null}
       <p className="lede" data-testid="comparison-sentence">
@@ -40,7 +41,7 @@ export function VersionComparison({ setId, a, b, showFlips = true }: { setId: st
       </p>
       <p className="hint">
         {images(c.n)}. McNemar&apos;s exact test on the paired outcomes: {images(c.mcnemar.b01)} {A} got wrong and {B} right, {c.mcnemar.b10} the other way round, p ={" "}
-        {c.mcnemar.p < 0.001 ? c.mcnemar.p.toExponential(1) : c.mcnemar.p.toFixed(3)}.
+        {pValue(c.mcnemar.p)}.
         {c.onlyA.length || c.onlyB.length ? ` Only the classes both versions output are scored (${c.classes.join(", ")}); left out: ${[...c.onlyA, ...c.onlyB].join(", ")}.` : ""}
         {left.length ? ` Images left out: ${left.map(([k, n]) => `${k} ${n}`).join(", ")}.` : ""}
       </p>
