@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { keyAction, keyHelp, reviewKeyTable } from "./review-keys.ts";
+import { keyAction, keyActions, keyHelp, reviewKeyTable } from "./review-keys.ts";
 
 const classes = ["anger", "happiness", "sadness"];
 
@@ -19,6 +19,14 @@ describe("the review key table", () => {
     expect(keyAction("t", classes)).toEqual({ kind: "flag", reason: "text_overlay" });
     expect(keyAction("q", classes)).toBeNull();
     expect(keyAction("toString", classes)).toBeNull();
+  });
+
+  it("builds the lookup the grid keeps per class list from the same table", () => {
+    const actions = keyActions(classes);
+    const rows = reviewKeyTable(classes).flatMap((row) => Object.entries(row.actions));
+    expect([...actions.entries()]).toEqual(rows);
+    expect(actions.get("2")).toEqual({ kind: "relabel", label: "happiness" });
+    expect(actions.get("toString")).toBeUndefined();
   });
 
   it("lists in the help every key it answers to but Home and End, in the table's order", () => {

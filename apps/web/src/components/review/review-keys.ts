@@ -76,10 +76,18 @@ export function reviewKeyTable(classes: readonly string[]): KeyRow[] {
   ];
 }
 
+/** Every key the grid uses and what it means, built once per class list (the first row naming a key wins). */
+export function keyActions(classes: readonly string[]): ReadonlyMap<string, KeyAction> {
+  const actions = new Map<string, KeyAction>();
+  for (const row of reviewKeyTable(classes)) {
+    for (const [key, action] of Object.entries(row.actions)) if (!actions.has(key)) actions.set(key, action);
+  }
+  return actions;
+}
+
 /** What `key` means on the grid, or null for a key it does not use. */
 export function keyAction(key: string, classes: readonly string[]): KeyAction | null {
-  for (const row of reviewKeyTable(classes)) if (Object.hasOwn(row.actions, key)) return row.actions[key]!;
-  return null;
+  return keyActions(classes).get(key) ?? null;
 }
 
 /** Every key the review page answers to, as the help overlay lists them. */

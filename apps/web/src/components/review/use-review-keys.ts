@@ -1,8 +1,8 @@
 "use client";
 
-import { useEffect, useRef, type RefObject } from "react";
+import { useEffect, useMemo, useRef, type RefObject } from "react";
 
-import { FLAG_KEYS, keyAction, type FlagReason, type KeyAction } from "./review-keys.ts";
+import { FLAG_KEYS, keyActions, type FlagReason, type KeyAction } from "./review-keys.ts";
 
 function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
@@ -22,14 +22,16 @@ export interface ReviewKeys {
 
 /** The review grid's keyboard: one window listener that reads keys through the key table. */
 export function useReviewKeys(keys: ReviewKeys): void {
-  const latest = useRef(keys);
+  // The key table only changes with the class list, not on every key press or render.
+  const actions = useMemo(() => keyActions(keys.classes), [keys.classes]);
+  const latest = useRef({ ...keys, actions });
   useEffect(() => {
-    latest.current = keys;
+    latest.current = { ...keys, actions };
   });
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
-      const { classes, grid, overlay, closeOverlay, flagSelection, run } = latest.current;
+      const { actions, grid, overlay, closeOverlay, flagSelection, run } = latest.current;
       const key = event.key;
       if (overlay) {
         if (key === "Escape") closeOverlay();
@@ -40,7 +42,7 @@ export function useReviewKeys(keys: ReviewKeys): void {
       }
       const onOtherButton = event.target instanceof HTMLButtonElement && !grid.current?.contains(event.target);
       if (onOtherButton && (key === "Enter" || key === " ")) return;
-      const action = keyAction(key, classes);
+      const action = actions.get(key);
       if (action && run(action)) event.preventDefault();
     }
     window.addEventListener("keydown", onKey);
