@@ -10,7 +10,7 @@ const ROOTS = ["packages", "apps"];
 const UNDER = ["src", "scripts", "research"];
 /** What marks a test as needing services: a database, Redis, a queue, or child processes that use them. */
 const NEEDS_SERVICES =
-  /createTestDatabase|createEmptyDatabase|@mien\/db\/testing|DATABASE_URL|REDIS_URL|createDb\(|from "pg"|ioredis|redis-server|redisConnection|Queue\(|QueueEvents|spawn|fixtures\.testing|callerAs\(/;
+  /createTestDatabase|createEmptyDatabase|@mien\/db\/testing|DATABASE_URL|REDIS_URL|createDb\(|from "pg"|ioredis|redis-server|redisConnection|Queue\(|QueueEvents|spawn|fixtures\.testing|callerAs\(|cliSandbox\(/;
 
 function testFiles(): string[] {
   const files: string[] = [];

@@ -1,33 +1,19 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { mcnemarExact } from "@mien/model";
 
-const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..", "..");
+import { inProcessMien, REPO_ROOT } from "../testing/index.ts";
+
 const DEFAULT_MODEL = join(REPO_ROOT, "models", "default");
 const FER = join(REPO_ROOT, "..", "shared", "data", "fer2013");
 const tmp = mkdtempSync(join(tmpdir(), "mien-cli-compare-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function mien(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void (stdout += `${a.join(" ")}\n`));
-  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void (stderr += `${a.join(" ")}\n`));
-  const commands = { compare: () => import("./compare.ts"), eval: () => import("./eval.ts"), train: () => import("./train.ts") } as const;
-  try {
-    const command = await commands[args[0] as keyof typeof commands]();
-    return { code: await command.run(args.slice(1)), stdout, stderr };
-  } catch (err) {
-    return { code: 1, stdout, stderr: `${stderr}${(err as Error).message}\n` };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const mien = inProcessMien({ compare: () => import("./compare.ts"), eval: () => import("./eval.ts"), train: () => import("./train.ts") });
 
 /** Real FER2013 faces: `<root>/<split>/<class>/`, the first `n` files of each class (the last ones with `fromEnd`). */
 function ferFolder(root: string, split: string, n: number, classes: string[], fromEnd = false): string {

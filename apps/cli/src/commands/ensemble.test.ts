@@ -1,32 +1,19 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 
 import { manifestMembers, parseArtifactManifest } from "@mien/model/manifest";
 
-const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..", "..");
+import { inProcessMien, REPO_ROOT } from "../testing/index.ts";
+
 const DEFAULT_MODEL = join(REPO_ROOT, "models", "default");
 const FER_VAL = join(REPO_ROOT, "..", "shared", "data", "fer2013", "val");
 const tmp = mkdtempSync(join(tmpdir(), "mien-cli-ensemble-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function mien(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void (stdout += `${a.join(" ")}\n`));
-  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void (stderr += `${a.join(" ")}\n`));
-  try {
-    const command = args[0] === "eval" ? await import("./eval.ts") : await import("./ensemble.ts");
-    return { code: await command.run(args.slice(1)), stdout, stderr };
-  } catch (err) {
-    return { code: 1, stdout, stderr: `${stderr}${(err as Error).message}\n` };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const mien = inProcessMien({ ensemble: () => import("./ensemble.ts"), eval: () => import("./eval.ts") });
 
 /** A <root>/val/<class>/ folder of 8 real FER2013 val faces per class. */
 function smallValFolder(): string {

@@ -1,40 +1,15 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 
 import tar from "tar-stream";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import { cliSandbox, inProcessMien, REPO_ROOT, type CliSandbox } from "../testing/index.ts";
 
-const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..", "..");
+const mien = inProcessMien({ import: () => import("./import.ts"), snapshot: () => import("./snapshot.ts") });
 
-let t: TestDatabase;
-const tmp = mkdtempSync(join(tmpdir(), "mien-cli-snapshot-"));
-const dataDir = join(tmp, "data");
-
-/**
- * `pnpm mien snapshot …` in this process (the CLI entry only adds error printing), against the
- * test database; returns the exit code and what it printed.
- */
-async function mien(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void (stdout += `${a.join(" ")}\n`));
-  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void (stderr += `${a.join(" ")}\n`));
-  try {
-    const [verb, ...rest] = args;
-    const command = verb === "import" ? await import("./import.ts") : await import("./snapshot.ts");
-    return { code: await command.run(rest), stdout, stderr };
-  } catch (err) {
-    // What main.ts does with an error a command throws.
-    return { code: 1, stdout, stderr: `${stderr}${(err as Error).message}\n` };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+let sandbox: CliSandbox;
 
 async function untarNames(bytes: Buffer): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
@@ -56,19 +31,14 @@ async function untarNames(bytes: Buffer): Promise<Map<string, Buffer>> {
   return files;
 }
 
-const savedEnv = { ...process.env };
-
 beforeAll(async () => {
-  t = await createTestDatabase("mien_test_cli_snapshot");
-  Object.assign(process.env, { DATABASE_URL: t.url, MIEN_DATA_DIR: dataDir, MIEN_STORAGE: "local" });
+  sandbox = await cliSandbox("snapshot");
   // The demo sample, through the real importer.
   const imported = await mien(["import", join(REPO_ROOT, "data", "demo")]);
   if (imported.code !== 0) throw new Error(`import failed:\n${imported.stderr}`);
 }, 180_000);
 afterAll(async () => {
-  process.env = savedEnv;
-  await t?.drop();
-  rmSync(tmp, { recursive: true, force: true });
+  await sandbox?.close();
 });
 
 describe("pnpm mien snapshot", () => {
@@ -76,12 +46,12 @@ describe("pnpm mien snapshot", () => {
     const noAdmin = await mien(["snapshot", "create"]);
     expect(noAdmin.code).toBe(2);
     expect(noAdmin.stderr).toMatch(/There is no admin/);
-    await t.db.user.create({ data: { id: "boss", email: "boss@example.com", name: "Boss", role: "admin" } });
+    await sandbox.t.db.user.create({ data: { id: "boss", email: "boss@example.com", name: "Boss", role: "admin" } });
 
     const created = await mien(["snapshot", "create", "--name", "CLI freeze"]);
     expect(created.code, created.stderr).toBe(0);
-    const images = await t.db.image.count({ where: { split: { not: null } } });
-    const snapshot = await t.db.datasetSnapshot.findFirstOrThrow();
+    const images = await sandbox.t.db.image.count({ where: { split: { not: null } } });
+    const snapshot = await sandbox.t.db.datasetSnapshot.findFirstOrThrow();
     expect(snapshot).toMatchObject({ name: "CLI freeze", imageCount: images, createdById: "boss" });
     expect(created.stdout).toContain(`Froze snapshot ${snapshot.id} "CLI freeze"`);
     const again = await mien(["snapshot", "create"]);
@@ -92,9 +62,9 @@ describe("pnpm mien snapshot", () => {
       expect.stringMatching(new RegExp(`^${snapshot.id}\t${snapshot.contentHash.slice(0, 12)}\t.*\tboss@example.com\tCLI freeze$`)),
     ]);
 
-    const exported = await mien(["snapshot", "export", snapshot.contentHash.slice(0, 8), "--out", join(tmp, "set.tar")]);
+    const exported = await mien(["snapshot", "export", snapshot.contentHash.slice(0, 8), "--out", join(sandbox.tmp, "set.tar")]);
     expect(exported.code, exported.stderr).toBe(0);
-    const files = await untarNames(readFileSync(join(tmp, "set.tar")));
+    const files = await untarNames(readFileSync(join(sandbox.tmp, "set.tar")));
     expect(files.size).toBe(images + 1);
     expect(createHash("sha256").update(files.get("manifest.tsv")!).digest("hex")).toBe(snapshot.contentHash);
     for (const [name, bytes] of files) {
@@ -105,9 +75,9 @@ describe("pnpm mien snapshot", () => {
       expect(label).toMatch(/^[a-z]+$/);
     }
 
-    const csv = await mien(["snapshot", "export", snapshot.id, "--format", "csv", "--out", join(tmp, "set.csv")]);
+    const csv = await mien(["snapshot", "export", snapshot.id, "--format", "csv", "--out", join(sandbox.tmp, "set.csv")]);
     expect(csv.code, csv.stderr).toBe(0);
-    const lines = readFileSync(join(tmp, "set.csv"), "utf8").trimEnd().split("\n");
+    const lines = readFileSync(join(sandbox.tmp, "set.csv"), "utf8").trimEnd().split("\n");
     expect(lines[0]).toBe("sha256,label,split,file");
     expect(lines).toHaveLength(images + 1);
   }, 120_000);
@@ -127,13 +97,13 @@ describe("pnpm mien snapshot", () => {
       expect(result.stderr).toMatch(message);
     }
     // An export that fails half-way (an original missing from storage) exits 1 and removes its partial file.
-    const snapshot = await t.db.datasetSnapshot.findFirstOrThrow();
-    const image = await t.db.image.findFirstOrThrow({ where: { split: { not: null } }, orderBy: { sha256: "desc" } });
-    rmSync(join(dataDir, "storage", ...image.storageKey.split("/")));
-    const failed = await mien(["snapshot", "export", snapshot.id, "--out", join(tmp, "broken.tar")]);
+    const snapshot = await sandbox.t.db.datasetSnapshot.findFirstOrThrow();
+    const image = await sandbox.t.db.image.findFirstOrThrow({ where: { split: { not: null } }, orderBy: { sha256: "desc" } });
+    rmSync(join(sandbox.dataDir, "storage", ...image.storageKey.split("/")));
+    const failed = await mien(["snapshot", "export", snapshot.id, "--out", join(sandbox.tmp, "broken.tar")]);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(new RegExp(`Image ${image.sha256} is missing from storage`));
-    expect(existsSync(join(tmp, "broken.tar"))).toBe(false);
-    expect(existsSync(join(tmp, "broken.tar.partial"))).toBe(false);
+    expect(existsSync(join(sandbox.tmp, "broken.tar"))).toBe(false);
+    expect(existsSync(join(sandbox.tmp, "broken.tar.partial"))).toBe(false);
   }, 120_000);
 });
