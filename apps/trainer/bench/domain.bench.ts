@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 
 import * as tf from "@tensorflow/tfjs";
 
-import { BlazeFaceDetector, cropFaces, evaluationReport, normalizeLabel, pixelsToBatch, type ExpressionClass } from "@mien/model";
+import { cropFaces, evaluationReport, FaceDetector, normalizeLabel, pixelsToBatch, WEBCAM_FACE_DETECTOR, type ExpressionClass } from "@mien/model";
 import { decodeImageBytes, loadExpressionModelFromDir, nodeModelSources, selectNodeBackend } from "@mien/model/node";
 
 import { FER } from "../src/testing/index.ts";
@@ -56,7 +56,7 @@ const sample = [...byClass].flatMap(([label, names]) =>
 // ---- the coach's detector, once per photo; photos it finds no single face in are counted and left out
 const backend = await selectNodeBackend({ log: () => {} });
 const sources = nodeModelSources();
-const detector = await BlazeFaceDetector.load(sources.human);
+const detector = await FaceDetector.load(sources.human, WEBCAM_FACE_DETECTOR);
 const found: Array<{ image: string; label: ExpressionClass; frame: tf.Tensor3D; box: { x: number; y: number; width: number; height: number } }> = [];
 let noFace = 0;
 for (const { image, label } of sample) {

@@ -14,7 +14,8 @@ import sharp from "sharp";
 import { REPO_ROOT, runMain, SHARED_DATA } from "../scripts/lib/paths.ts";
 import { selectNodeBackend } from "../src/backend.node.ts";
 import { cropFaces, DEFAULT_FACE_BOX } from "../src/face-crop.ts";
-import { BlazeFaceDetector } from "../src/face-detect/blazeface.ts";
+import { WEBCAM_FACE_DETECTOR } from "../src/face-detect/config.ts";
+import { FaceDetector } from "../src/face-detect/detector.ts";
 import { nodeModelSources } from "../src/model-files.node.ts";
 
 const { values } = parseArgs({
@@ -50,7 +51,7 @@ async function tile(pixels: Uint8Array, size: number): Promise<Buffer> {
 runMain(async () => {
   await selectNodeBackend();
   const framing = { scale: Number(values.scale), shiftY: Number(values["shift-y"]) };
-  const detector = await BlazeFaceDetector.load(nodeModelSources().human);
+  const detector = await FaceDetector.load(nodeModelSources().human, WEBCAM_FACE_DETECTOR);
   const photos = join(SHARED_DATA, "facial-expressions/images");
   const names = (await readdir(photos))
     .sort()

@@ -5,12 +5,13 @@ import * as tf from "@tensorflow/tfjs";
 import { loadExpressionModelFromDir } from "../src/artifact/load.node.ts";
 import { selectNodeBackend } from "../src/backend.node.ts";
 import { cropFaces } from "../src/face-crop.ts";
-import { BlazeFaceDetector } from "../src/face-detect/blazeface.ts";
+import { WEBCAM_FACE_DETECTOR } from "../src/face-detect/config.ts";
+import { FaceDetector } from "../src/face-detect/detector.ts";
 import { nodeModelSources } from "../src/model-files.node.ts";
 import { DEMO_IMAGES, webcamFrame } from "../src/testing/webcam-frame.ts";
 
 await selectNodeBackend({ log: () => {} });
-const detector = await BlazeFaceDetector.load(nodeModelSources().human);
+const detector = await FaceDetector.load(nodeModelSources().human, WEBCAM_FACE_DETECTOR);
 const model = await loadExpressionModelFromDir("/work/main/models/default");
 const legend = readFileSync(`${DEMO_IMAGES}../legend.csv`, "utf8")
   .split("\n")

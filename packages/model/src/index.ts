@@ -25,15 +25,9 @@ export { backboneProvenance, HUMAN_EMOTION_PROVENANCE, FACE_API_EXPRESSION_PEER_
 export type { TrainingRecipe, TrainingImage, Split as TrainingSplit } from "./training/recipe.ts";
 export type { EpochResult } from "./training/head-trainer.ts";
 export * from "./face-crop.ts";
-export {
-  BlazeFaceDetector,
-  BLAZEFACE_FILE,
-  BLAZEFACE_INPUT,
-  letterbox,
-  type DetectedFace,
-  type DetectOptions,
-  type Letterbox,
-} from "./face-detect/blazeface.ts";
+export { FaceDetector, faceFractions, type DetectedFace, type DetectOptions, type FaceBox } from "./face-detect/detector.ts";
+export { PHOTO_FACE_DETECTOR, WEBCAM_FACE_DETECTOR, type FaceDetectorConfig } from "./face-detect/config.ts";
+export { letterbox, type Letterbox } from "./face-detect/letterbox.ts";
 export {
   ZERO_SHOT_CLASSES,
   ZERO_SHOT_DESCRIPTION,
@@ -43,7 +37,6 @@ export {
   type RunnableExpressionModel,
 } from "./artifact/zero-shot-expression-model.ts";
 export { CanvasFramer, type DrawableFrame } from "./face-crop-canvas.ts";
-export * from "./detection/short-range-face-detector.ts";
 export { mcnemarExact } from "./evaluation/mcnemar.ts";
 export {
   compareModels,

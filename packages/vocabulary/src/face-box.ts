@@ -11,7 +11,7 @@ export interface FaceBoxFraming {
 }
 
 /**
- * Framing for BlazeFace boxes (see face-detect/blazeface.ts) that makes live crops look like
+ * Framing for BlazeFace boxes (see face-detect/detector.ts) that makes live crops look like
  * FER2013's 48×48 training faces: the face fills the frame, ears at the sides, forehead and chin
  * slightly cut. Chosen by eye against FER2013 val faces on webcam-like frames made from real
  * photos (research/face-crop-sheet.ts); 1.25 left too much below the chin, 1.15 cut the brows.

@@ -5,18 +5,19 @@ import { classifyCanonical, loadZeroShot } from "../backbones/index.ts";
 import { selectNodeBackend } from "../backend.node.ts";
 import { EXPRESSION_CLASSES } from "../classes.ts";
 import { cropFaces } from "../face-crop.ts";
-import { BlazeFaceDetector } from "../face-detect/blazeface.ts";
+import { WEBCAM_FACE_DETECTOR } from "../face-detect/config.ts";
+import { FaceDetector } from "../face-detect/detector.ts";
 import { nodeModelSources } from "../model-files.node.ts";
 import { webcamFrame } from "../testing/webcam-frame.ts";
 import { ZERO_SHOT_CLASSES, ZeroShotExpressionModel } from "./zero-shot-expression-model.ts";
 
-let detector: BlazeFaceDetector;
+let detector: FaceDetector;
 let model: ZeroShotExpressionModel;
 
 beforeAll(async () => {
   await selectNodeBackend({ only: "wasm", log: () => {} });
   const sources = nodeModelSources();
-  detector = await BlazeFaceDetector.load(sources.human);
+  detector = await FaceDetector.load(sources.human, WEBCAM_FACE_DETECTOR);
   model = await ZeroShotExpressionModel.load(sources);
 });
 afterAll(() => {

@@ -32,3 +32,22 @@ export function weightedNms(candidates: readonly Candidate[], iouThreshold: numb
   }
   return kept;
 }
+
+/**
+ * Plain greedy suppression with `tf.image.nonMaxSuppression`'s rules: only scores above `minScore`
+ * count, the best candidate is kept and every candidate overlapping a kept one by `iouThreshold` or
+ * more is dropped; equal scores keep the earlier anchor first, and flipped corners are read as the box they span.
+ */
+export function greedyNms(candidates: readonly Candidate[], iouThreshold: number, maxFaces: number, minScore: number): Candidate[] {
+  const ordered = candidates.filter((c) => c.score > minScore).sort((a, b) => b.score - a.score);
+  const kept: Candidate[] = [];
+  for (const c of ordered) {
+    if (kept.length >= maxFaces) break;
+    if (kept.every((k) => iou(spanned(k.box), spanned(c.box)) < iouThreshold)) kept.push(c);
+  }
+  return kept;
+}
+
+function spanned(b: Candidate["box"]): Candidate["box"] {
+  return [Math.min(b[0], b[2]), Math.min(b[1], b[3]), Math.max(b[0], b[2]), Math.max(b[1], b[3])];
+}

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import * as tf from "@tensorflow/tfjs";
 
-import { BlazeFaceDetector, CanvasFramer } from "@mien/model";
+import { CanvasFramer, FaceDetector, WEBCAM_FACE_DETECTOR } from "@mien/model";
 
 import { lastGoodModel, rememberGoodModel } from "../model-cache.ts";
 import { loadCoachModel, packagedSources, type CoachModel } from "../model-source.ts";
@@ -19,7 +19,7 @@ declare const self: DedicatedWorkerGlobalScope;
 const CROP_SIZE = 112;
 
 let urls: PackagedUrls | null = null;
-let detector: BlazeFaceDetector | null = null;
+let detector: FaceDetector | null = null;
 let current: CoachModel | null = null;
 let framer: CanvasFramer | null = null;
 let switching: Promise<void> = Promise.resolve();
@@ -40,7 +40,7 @@ async function init(message: Extract<ToWorker, { type: "init" }>): Promise<void>
   const sources = packagedSources(urls);
   const packaged = message.urls;
   const [loadedDetector, loaded] = await Promise.all([
-    BlazeFaceDetector.load(sources.human),
+    FaceDetector.load(sources.human, WEBCAM_FACE_DETECTOR),
     lastGoodModel().then((lastGood) => loadCoachModel(message.active, packaged, sources, lastGood)),
   ]);
   if (loaded.ref) void rememberGoodModel(loaded.ref);

@@ -1,5 +1,4 @@
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 
 import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
@@ -7,33 +6,29 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { selectNodeBackend } from "../backend.node.ts";
 import { nodeModelSources } from "../model-files.node.ts";
-import { ShortRangeFaceDetector } from "./short-range-face-detector.ts";
+import { rgbTensor as rgb, sharedData } from "../testing/detector-inputs.ts";
+import { PHOTO_FACE_DETECTOR } from "./config.ts";
+import { FaceDetector, faceFractions, type DetectOptions, type FaceBox } from "./detector.ts";
 
-/** ../shared/data seen from the repository root, found by walking up (the checkout may be a nested worktree). */
-function sharedData(from: string): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, "shared", "data"))) return join(dir, "shared", "data");
-  }
-  throw new Error(`No shared/data folder above ${from}; the tests read real faces from ../shared/data.`);
-}
 const FACES = join(sharedData(import.meta.dirname), "facial-expressions", "images");
 
-async function rgb(input: string | Buffer): Promise<tf.Tensor3D> {
-  const { data, info } = await sharp(input).removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
-  return tf.tensor3d(new Uint8Array(data), [info.height, info.width, 3], "int32");
-}
-
-let detector: ShortRangeFaceDetector;
+let detector: FaceDetector;
 beforeAll(async () => {
   await selectNodeBackend({ log: () => {} });
-  detector = await ShortRangeFaceDetector.load(nodeModelSources().human);
+  detector = await FaceDetector.load(nodeModelSources().human, PHOTO_FACE_DETECTOR);
 });
 afterAll(() => detector?.dispose());
 
-describe("ShortRangeFaceDetector on real faces", () => {
+/** Faces in each image as fractions of it, the form screening keeps. */
+async function detect(images: tf.Tensor3D[], options?: DetectOptions): Promise<FaceBox[][]> {
+  const found = await detector.detectBatch(images, options);
+  return found.map((faces, i) => faces.map((f) => faceFractions(f, images[i]!.shape[1], images[i]!.shape[0])));
+}
+
+describe("FaceDetector with the photo configuration on real faces", () => {
   it("finds the one face of a tight crop once given a border, centred and face-sized", async () => {
     const image = await rgb(`${FACES}/Aaron_Eckhart_0001.jpg`);
-    const [faces] = await detector.detect([image], { margin: 0.25 });
+    const [faces] = await detect([image], { margin: 0.25 });
     image.dispose();
     expect(faces).toHaveLength(1);
     const face = faces![0]!;
@@ -54,7 +49,7 @@ describe("ShortRangeFaceDetector on real faces", () => {
       .png()
       .toBuffer();
     const image = await rgb(pair);
-    const [faces] = await detector.detect([image]);
+    const [faces] = await detect([image]);
     image.dispose();
     expect(faces).toHaveLength(2);
     const centres = faces!.map((f) => f.x + f.width / 2).sort();
@@ -69,7 +64,7 @@ describe("ShortRangeFaceDetector on real faces", () => {
         .toBuffer(),
     );
     const face = await rgb(`${FACES}/Amber_Frey_0001.jpg`);
-    const [none, one] = await detector.detect([flat, face], { margin: 0.25 });
+    const [none, one] = await detect([flat, face], { margin: 0.25 });
     tf.dispose([flat, face]);
     expect(none).toEqual([]);
     expect(one).toHaveLength(1);

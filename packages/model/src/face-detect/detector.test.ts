@@ -5,18 +5,19 @@ import { selectNodeBackend } from "../backend.node.ts";
 import { nodeModelSources } from "../model-files.node.ts";
 import { webcamFrame } from "../testing/webcam-frame.ts";
 import { blazeFaceAnchors } from "./anchors.ts";
-import { BlazeFaceDetector } from "./blazeface.ts";
-import { iou, weightedNms } from "./nms.ts";
+import { WEBCAM_FACE_DETECTOR } from "./config.ts";
+import { FaceDetector } from "./detector.ts";
+import { greedyNms, iou, weightedNms, type Candidate } from "./nms.ts";
 
-let detector: BlazeFaceDetector;
+let detector: FaceDetector;
 
 beforeAll(async () => {
   await selectNodeBackend({ only: "wasm", log: () => {} });
-  detector = await BlazeFaceDetector.load(nodeModelSources().human);
+  detector = await FaceDetector.load(nodeModelSources().human, WEBCAM_FACE_DETECTOR);
 });
 afterAll(() => detector.dispose());
 
-describe("BlazeFaceDetector on real photos", () => {
+describe("FaceDetector with the webcam configuration on real photos", () => {
   it("finds the one face in a webcam-like frame, inside the photo, with eyes above the mouth", async () => {
     const frame = await webcamFrame([{ image: "Abner_Martinez_0001.jpg", left: 170, top: 90, size: 300 }]);
     const faces = await detector.detect(frame);
@@ -95,6 +96,34 @@ describe("anchors and suppression", () => {
     expect(kept[1]!.box).toEqual([50, 50, 60, 60]);
     expect(iou([0, 0, 10, 10], [5, 0, 15, 10])).toBeCloseTo(1 / 3);
     expect(weightedNms(kept, 0.3, 1)).toHaveLength(1);
+  });
+});
+
+describe("greedy suppression", () => {
+  it("keeps what tf.image.nonMaxSuppression keeps, flipped corners and tied scores included", async () => {
+    // Overlapping clusters of boxes, some with swapped corners, scores on a coarse grid so some tie.
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const candidates: Candidate[] = Array.from({ length: 300 }, () => {
+      const cx = Math.floor(random() * 4) * 30 + random() * 12;
+      const cy = Math.floor(random() * 3) * 30 + random() * 12;
+      const w = 8 + random() * 20;
+      const h = 8 + random() * 20;
+      const box: Candidate["box"] = random() < 0.2 ? [cx + w, cy, cx, cy + h] : [cx, cy, cx + w, cy + h];
+      return { box, score: Math.round(random() * 40) / 40, points: [] };
+    });
+    for (const [iouThreshold, maxFaces, minScore] of [
+      [0.3, 10, 0.05],
+      [0.5, 300, 0.5],
+      [0.1, 5, 0.6],
+    ] as const) {
+      const boxes = tf.tensor2d(candidates.map((c) => [c.box[1], c.box[0], c.box[3], c.box[2]]));
+      const scores = tf.tensor1d(candidates.map((c) => c.score));
+      const keep = await tf.image.nonMaxSuppressionAsync(boxes, scores, maxFaces, iouThreshold, minScore);
+      const expected = Array.from(await keep.data(), (i) => candidates[i]!);
+      tf.dispose([boxes, scores, keep]);
+      expect(greedyNms(candidates, iouThreshold, maxFaces, minScore)).toEqual(expected);
+    }
   });
 });
 
