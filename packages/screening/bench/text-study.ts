@@ -73,12 +73,12 @@ async function planted(): Promise<{ dir: string; cases: StudyCase[] }> {
 const { dir, cases } = await planted();
 log(`${cases.length} images in ${dir}`);
 const reader = await TextReader.create(1);
-const readings: Array<StudyCase & TextReading & { words: OcrWord[] }> = [];
+const readings: Array<StudyCase & TextReading & { words: OcrWord[]; lines: unknown[] }> = [];
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();
 for (const c of cases) {
-  const words = await reader.words(readFileSync(join(dir, c.file)));
-  readings.push({ ...c, ...readingOf(words), words });
+  const { words, lines } = await reader.page(readFileSync(join(dir, c.file)));
+  readings.push({ ...c, ...readingOf(words), words, lines });
 }
 const cpu = process.cpuUsage(cpu0);
 const wall = performance.now() - wall0;

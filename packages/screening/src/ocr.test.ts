@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { readingOf, TextReader } from "./ocr.ts";
+import { TextReader } from "./ocr.ts";
 import { corpusImage } from "./testing/index.ts";
 import { THRESHOLDS } from "./thresholds.ts";
 
@@ -66,44 +66,5 @@ describe("text over the face (tesseract.js, offline English data)", () => {
 
   it("refuses bytes that are not an image with a clear error", async () => {
     await expect(reader.read(Buffer.from("not an image"))).rejects.toThrow(/unsupported image format|Input buffer/i);
-  });
-});
-
-describe("readingOf", () => {
-  it("counts the letters read in one line, weighted by confidence, and ignores single characters", () => {
-    const reading = readingOf([
-      { text: "BREAKING", confidence: 20, line: 0 },
-      { text: "news", confidence: 90, line: 0 },
-      { text: "=)(", confidence: 95, line: 0 },
-      { text: "a", confidence: 99, line: 1 },
-      { text: "fan", confidence: 72, line: 2 },
-    ]);
-    // 8 letters at 0.6 + 4 at 0.95 = 8.6 → 0.86; the one-letter and punctuation words count for nothing.
-    expect(reading).toEqual({ score: 0.86, text: "BREAKING news" });
-    // What faces and hair read as: a short fragment, under the flag threshold even when confident.
-    expect(readingOf([{ text: "fan", confidence: 72, line: 0 }]).score).toBeLessThan(THRESHOLDS.ocrScore);
-    expect(
-      readingOf([
-        { text: "I", confidence: 99, line: 0 },
-        { text: "|", confidence: 99, line: 0 },
-      ]),
-    ).toEqual({ score: 0, text: "" });
-    expect(readingOf([])).toEqual({ score: 0, text: "" });
-  });
-
-  it("counts a short word read alike in both strips of one proposal twice, and not when the strips disagree or are unsure", () => {
-    // "old" at 76 and 96: 2.64 + 2.94 = 5.58 → 0.558, where either strip alone gives at most 0.294.
-    const old = [
-      { text: "old", confidence: 76, line: 0, proposal: 0 },
-      { text: "Old,", confidence: 96, line: 1, proposal: 0 },
-    ];
-    expect(readingOf(old)).toEqual({ score: 0.558, text: "old" });
-    expect(readingOf(old).score).toBeGreaterThan(THRESHOLDS.ocrScore);
-    expect(readingOf([old[0]!]).score).toBeLessThan(THRESHOLDS.ocrScore);
-    // Two proposals reading the same fragment are not two strips of one line.
-    expect(readingOf([old[0]!, { ...old[1]!, proposal: 1 }]).score).toBe(0.294);
-    // What faces read: different fragments in the two strips, or the same one unsure.
-    expect(readingOf([old[0]!, { text: "gut", confidence: 90, line: 1, proposal: 0 }]).score).toBe(0.285);
-    expect(readingOf([old[0]!, { ...old[1]!, confidence: 20 }]).score).toBe(0.264);
   });
 });

@@ -4,85 +4,10 @@ import { dirname, join } from "node:path";
 import sharp from "sharp";
 import { createScheduler, createWorker, OEM, PSM, type Scheduler } from "tesseract.js";
 
-import { keyed, localMean, planesOf, proposeLines, type TextLine } from "./text-regions.ts";
+import { readingOf, type OcrWord, type TextReading } from "./text-evidence.ts";
+import { keyed, lineShape, localMean, planesOf, proposeLines, type LineShape, type TextLine } from "./text-regions.ts";
 
-export interface OcrWord {
-  text: string;
-  /** Tesseract's confidence, 0–100. */
-  confidence: number;
-  /** The strip the word was read in (words of one strip count together). */
-  line: number;
-  /** The text-line proposal that strip was cut from (each proposal gives two strips; absent: its own). */
-  proposal?: number;
-}
-
-export interface TextReading {
-  /** Text evidence, 0..1 (see readingOf); 0 when nothing reads as text. */
-  score: number;
-  /** The words of the most text-like line ("" when none). */
-  text: string;
-}
-
-const alnumCount = (text: string) => (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
-
-/**
- * Scores what Tesseract read, line by line. A word counts when it holds 2+ letters or digits
- * and is mostly made of them (single characters and punctuation runs are what faces and hair
- * read as). Each counted character adds 0.5 plus half its word's confidence, and a line's
- * score is that sum over 10 (capped at 1): a caption is evidence by its length even when the
- * LSTM is unsure of each letter, while faces yield short, isolated fragments.
- *
- * Measured on planted sets (bench/plant; 180 captions and 400 plain corpus photos each): the
- * best-word confidence this replaced found 62% of captions at 1% false flags, the line sum
- * 83% (81% on a second set drawn in 11 fonts it was never tuned on). Misread captions
- * ("WISRHWRERD", conf 0) are long; words read into faces ("fan" 72, "Jan" 75) are short.
- *
- * A short caption ("us", "old", "#tbt") is too short for that sum, but it reads the same in
- * both strips of its proposal, which a face's fragments rarely do: a word read alike (letters
- * and digits, case aside, confidence ≥ AGREE_CONFIDENCE) in two strips of one proposal counts
- * in both, so such words add up to a second score per proposal.
- */
-export function readingOf(words: readonly OcrWord[]): TextReading {
-  const lines = new Map<number, { evidence: number; words: string[] }>();
-  const reads = new Map<number, Map<string, Map<number, number>>>();
-  for (const w of words) {
-    const text = w.text.trim();
-    const alnum = alnumCount(text);
-    if (alnum < 2 || alnum < 0.6 * [...text].length) continue;
-    const evidence = alnum * (0.5 + (0.5 * Math.max(0, Math.min(100, w.confidence))) / 100);
-    const line = lines.get(w.line) ?? { evidence: 0, words: [] };
-    line.evidence += evidence;
-    line.words.push(text);
-    lines.set(w.line, line);
-    if (w.confidence < AGREE_CONFIDENCE) continue;
-    const key = text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
-    const proposal = reads.get(w.proposal ?? w.line) ?? new Map<string, Map<number, number>>();
-    const strips = proposal.get(key) ?? new Map<number, number>();
-    strips.set(w.line, Math.max(strips.get(w.line) ?? 0, evidence));
-    proposal.set(key, strips);
-    reads.set(w.proposal ?? w.line, proposal);
-  }
-  const candidates = [...lines.values()];
-  for (const proposal of reads.values()) {
-    const agreed = [...proposal].filter(([, strips]) => strips.size >= 2);
-    if (agreed.length === 0) continue;
-    candidates.push({
-      evidence: agreed.reduce((sum, [, strips]) => sum + [...strips.values()].reduce((a, b) => a + b, 0), 0),
-      words: agreed.map(([key]) => key),
-    });
-  }
-  const best = candidates.sort((a, b) => b.evidence - a.evidence)[0];
-  if (!best) return { score: 0, text: "" };
-  return { score: Math.round(Math.min(1, best.evidence / 10) * 1000) / 1000, text: best.words.join(" ").slice(0, 500) };
-}
-
-/**
- * A word must be read with at least this confidence to count as read alike in two strips. At 30
- * faces read alike too ("INT" 64/66, "Ne" 68/86): on text-study seed 303 (holdout fonts) 3 of
- * 300 plain photos reached 0.40 against 2 without agreement; at 70 seeds 101/202/303 flag 1/2/2
- * of 300 each, as without it, and it still counts confident short reads ("us" 94/81).
- */
-const AGREE_CONFIDENCE = 70;
+export { readingOf, type OcrWord, type TextReading } from "./text-evidence.ts";
 
 /** Proposals are found with the image's longer side at this size (small captions get 2× at 160 px). */
 const PROPOSAL_SIDE = 320;
@@ -176,7 +101,7 @@ function stack(strips: readonly Strip[]): { png: Promise<Buffer>; tops: number[]
 }
 
 /** What Tesseract is given for one image: the proposed lines' strips stacked into one PNG (null when nothing looks like text). */
-export async function ocrPage(bytes: Buffer): Promise<{ png: Buffer; tops: number[]; strips: Strip[]; lines: TextLine[] } | null> {
+export async function ocrPage(bytes: Buffer): Promise<{ png: Buffer; tops: number[]; strips: Strip[]; lines: TextLine[]; shapes: LineShape[] } | null> {
   const { data, info } = await sharp(bytes, { failOn: "error", autoOrient: true })
     .removeAlpha()
     .toColourspace("srgb")
@@ -190,7 +115,8 @@ export async function ocrPage(bytes: Buffer): Promise<{ png: Buffer; tops: numbe
   if (lines.length === 0) return null;
   const strips = await stripsOf(lines, planes);
   const { png, tops } = stack(strips);
-  return { png: await png, tops, strips, lines };
+  const shapes = lines.map((l) => lineShape(l, l.key.startsWith("chroma") ? planes.chroma : planes.grey));
+  return { png: await png, tops, strips, lines, shapes };
 }
 
 function langPath(): string {
@@ -229,15 +155,21 @@ export class TextReader {
 
   /** The words read in one encoded image (any format sharp decodes), each with the proposed line it belongs to. */
   async words(bytes: Buffer): Promise<OcrWord[]> {
+    return (await this.page(bytes)).words;
+  }
+
+  /** The words read, and the shape of each proposed line (indexed by OcrWord.proposal). */
+  async page(bytes: Buffer): Promise<{ words: OcrWord[]; lines: Array<LineShape & { chars: number; height: number; width: number; key: string }> }> {
     const page = await ocrPage(bytes);
-    if (!page) return [];
+    if (!page) return { words: [], lines: [] };
     const { png, tops, strips } = page;
+    const lines = page.lines.map((l, i) => ({ ...page.shapes[i]!, chars: l.chars, height: l.height, width: l.width, key: l.key }));
     const result = await this.scheduler.addJob("recognize", png, {}, { blocks: true, text: false });
     const lineAt = (y: number) => {
       const i = tops.findIndex((top, k) => y >= top - GAP / 2 && y < top + strips[k]!.height + GAP / 2);
       return i < 0 ? -1 : i;
     };
-    return (result.data.blocks ?? []).flatMap((b) =>
+    const words = (result.data.blocks ?? []).flatMap((b) =>
       b.paragraphs.flatMap((p) =>
         p.lines.flatMap((l) =>
           l.words.map((w) => {
@@ -247,10 +179,12 @@ export class TextReader {
         ),
       ),
     );
+    return { words, lines };
   }
 
   async read(bytes: Buffer): Promise<TextReading> {
-    return readingOf(await this.words(bytes));
+    const { words, lines } = await this.page(bytes);
+    return readingOf(words, lines);
   }
 
   async close(): Promise<void> {

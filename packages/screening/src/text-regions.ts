@@ -26,6 +26,17 @@ export interface TextLine {
   key: string;
   /** The line's pixels as keyed (1 = ink), width × height, for OCR. */
   mask: Uint8Array;
+  /** The glyph blobs chained into it, left to right, in image coordinates. */
+  glyphs: Glyph[];
+}
+
+export interface Glyph {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Ink pixels. */
+  area: number;
 }
 
 export interface ProposalOptions {
@@ -185,7 +196,8 @@ export function linesIn(mask: Uint8Array, w: number, h: number, key: string, o: 
       const height = y1 - y0 + 1;
       const lineMask = new Uint8Array(width * height);
       for (let y = 0; y < height; y++) lineMask.set(mask.subarray((y0 + y) * w + x0, (y0 + y) * w + x1 + 1), y * width);
-      return { x: x0, y: y0, width, height, chars: g.length, key, mask: lineMask };
+      const glyphs = [...g].sort((a, b) => a.x0 - b.x0).map((b) => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1, area: b.area }));
+      return { x: x0, y: y0, width, height, chars: g.length, key, mask: lineMask, glyphs };
     })
     .filter((l) => l.width >= 1.2 * l.height);
 }
@@ -225,4 +237,67 @@ function dedupe(lines: TextLine[]): TextLine[] {
     if (!repeat) kept.push(l);
   }
   return kept;
+}
+
+/** How much a proposed line looks like rendered text, before any OCR (see lineShape). */
+export interface LineShape {
+  /** Spread of the glyph heights (std over mean). */
+  heightSpread: number;
+  /** Spread of the glyph bottoms, in median glyph heights (a baseline gives little). */
+  baselineSpread: number;
+  /** Spread of the ink's grey (or colour) level over its contrast with the rest of the line box (a filled letter gives little). */
+  inkSpread: number;
+  /** Contrast between the ink and the rest of the line box, in levels. */
+  inkContrast: number;
+  /** Share of horizontal ink runs within 0.5–2× their median length (strokes of one width). */
+  strokeConsistency: number;
+}
+
+const spread = (v: readonly number[]) => {
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  return Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length) / Math.max(1e-6, Math.abs(mean));
+};
+const median = (v: readonly number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 0;
+
+/** Shape measures of one proposed line on the plane it was keyed from. */
+export function lineShape(line: TextLine, plane: Plane): LineShape {
+  const heights = line.glyphs.map((g) => g.height);
+  const mh = Math.max(1, median(heights));
+  const bottoms = line.glyphs.map((g) => g.y + g.height);
+  const mb = bottoms.reduce((a, b) => a + b, 0) / bottoms.length;
+  let inkSum = 0;
+  let inkSq = 0;
+  let inkN = 0;
+  let bgSum = 0;
+  let bgN = 0;
+  const runs: number[] = [];
+  for (let y = 0; y < line.height; y++) {
+    let run = 0;
+    for (let x = 0; x < line.width; x++) {
+      const v = plane.data[(line.y + y) * plane.width + line.x + x]!;
+      if (line.mask[y * line.width + x]) {
+        inkSum += v;
+        inkSq += v * v;
+        inkN += 1;
+        run += 1;
+      } else {
+        bgSum += v;
+        bgN += 1;
+        if (run) runs.push(run);
+        run = 0;
+      }
+    }
+    if (run) runs.push(run);
+  }
+  const inkMean = inkSum / Math.max(1, inkN);
+  const inkStd = Math.sqrt(Math.max(0, inkSq / Math.max(1, inkN) - inkMean ** 2));
+  const inkContrast = Math.abs(inkMean - bgSum / Math.max(1, bgN));
+  const mr = median(runs);
+  return {
+    heightSpread: spread(heights),
+    baselineSpread: Math.sqrt(bottoms.reduce((a, b) => a + (b - mb) ** 2, 0) / bottoms.length) / mh,
+    inkSpread: inkStd / Math.max(1, inkContrast),
+    inkContrast,
+    strokeConsistency: runs.length ? runs.filter((r) => r >= 0.5 * mr && r <= 2 * mr).length / runs.length : 0,
+  };
 }

@@ -21,16 +21,17 @@ export const THRESHOLDS = {
   /** Detector confidence for counting a face (MediaPipe's own default). */
   faceScore: 0.5,
   /**
-   * OCR text evidence (ocr.ts readingOf: letters read in one proposed line, weighted by
-   * confidence, over 10). 0.3 flagged 1–1.7% of plain corpus photos in planted sets (hair and
-   * teeth read as "fan", "Jan") and 79–83% of planted captions; 0.34 keeps false flags near 1%.
-   * With keyed strips and words read alike in both strips (ocr.ts), 0.34 flagged 84% of planted
-   * captions on bench/text-study.ts seeds 101 and 202 and 4 of their 600 plain photos (0.7%),
-   * but 2 of the 18 plain faces in run-screening.test.ts ("e084 18" 0.394, "KIL EL" 0.343);
-   * 0.40 flags 80% of those captions and 3 of the 600 plain photos (0.5%), and neither face.
-   * bench:signals measures it.
+   * Text over the face (text-evidence.ts readingOf: the text model's probability for the most
+   * text-like proposed line). The model was fitted with bench/text-fit.ts on text-study seeds 101,
+   * 202, 404, 505, 707 and 808 (120 captions and 300 plain photos each, all 19 fonts). At 0.65 it
+   * finds 83.3/85.8/86.7/80.8/77.5/79.2% of their captions with 0/1/0/0/0/1 of 300 plain photos
+   * flagged, and on seeds 303 and 606 (not fitted on; holdout fonts) 85.0/87.5% with 2/0; the letter count it
+   * replaced (0.40) found 77.5/80.0/81.7/80.0/68.3/73.3% with 1/2/1/0/2/1, and 79.2/83.3% with
+   * 2/1. 0.60 would find 2–4 points more with 6 instead of 4 false flags in 2,400, but one of
+   * the 18 plain faces in run-screening.test.ts reads "e084 18 ear" at 0.648. bench:signals
+   * measures it.
    */
-  ocrScore: 0.4,
+  ocrScore: 0.65,
   /**
    * Near-duplicates: candidate pairs within this Hamming distance of their 64-bit pHash…
    * (aligned face crops of different people reach 6–10, so the hash alone is not enough)…
