@@ -3,7 +3,8 @@
 // with the real TextReader (no database), and prints per caption kind the recall at the shipped
 // threshold, the plain photos' false flags, the threshold that would keep false flags at 1%, and
 // the CPU milliseconds per image. Planted sets are cached by seed, so a change to ocr.ts re-reads
-// the same pictures. Usage:
+// the same pictures. `--dump` writes every reading with its words and proposed lines' shapes, the
+// input of bench/text-fit.ts. Usage:
 //   tsx packages/screening/bench/text-study.ts --seed 101 --per 20 --plain 300 [--dump out.json]
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
