@@ -93,6 +93,8 @@ const serverSchema = z.object({
   /** Screener: job lock length and stalled-job check (ms); BullMQ's defaults when unset (tests shorten them). */
   MIEN_SCREENER_LOCK_MS: optionalMs,
   MIEN_SCREENER_STALLED_MS: optionalMs,
+  /** Screener: the reference model's version folder for mislabel screening (default models/fer7-ensemble), or "none". */
+  MIEN_SCREENING_REFERENCE: z.string().min(1).optional(),
 });
 
 type ParsedEnv = z.infer<typeof serverSchema>;

@@ -3,7 +3,9 @@
 // plants label noise, computes out-of-fold probabilities in several ways and prints, per rule
 // and ranking, the scores of bench/mislabel-metrics.ts. Usage:
 //   tsx packages/screening/bench/mislabel-study.ts --cache /tmp/mlc --data fer2013/train-s8
-import { writeFileSync } from "node:fs";
+// The reference-model mixes (variants ref, refoof, avg3, avg3w) read --reference, written by
+// bench/reference-probs.ts for the same dataset.
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 import * as tf from "@tensorflow/tfjs";
@@ -27,6 +29,8 @@ const { values } = parseArgs({
     seed: { type: "string", default: "14" },
     /** A folder to write each setting's probabilities to (JSON). */
     dump: { type: "string" },
+    /** A reference model's probabilities for the same rows (JSON array, n × 8, canonical classes). */
+    reference: { type: "string" },
   },
 });
 await selectNodeBackend({ log: () => {} });
@@ -73,6 +77,7 @@ function withZs(x: Float32Array, zs: Float32Array, dim: number, n: number): Floa
   }
   return out;
 }
+const refLog = values.reference ? Float32Array.from(JSON.parse(readFileSync(values.reference, "utf8")) as number[], (v) => Math.log(Math.max(v, 1e-6))) : null;
 const truth = Int32Array.from(plain.index.labels, (l) => EXPRESSION_CLASSES.indexOf(l));
 const settings: NoiseSetting[] = values
   .settings!.split(",")
@@ -104,6 +109,16 @@ for (const setting of settings) {
         );
       }
       if (variant === "avg") probs = probs.map((v, i) => (v + zsProbs[i]!) / 2);
+      if (variant.startsWith("ref") || variant.startsWith("avg3")) {
+        const refT = fitTemperature(refLog!, labels, k);
+        const ref = softmaxWithTemperature(refLog!, k, refT);
+        console.log(`  reference temperature ${refT.toFixed(2)}`);
+        const base = probs;
+        if (variant === "ref") probs = ref;
+        if (variant === "refoof") probs = base.map((v, i) => (v + ref[i]!) / 2);
+        if (variant === "avg3") probs = base.map((v, i) => (v + zsProbs[i]! + ref[i]!) / 3);
+        if (variant === "avg3w") probs = base.map((v, i) => 0.25 * v + 0.25 * zsProbs[i]! + 0.5 * ref[i]!);
+      }
     }
     console.log(`  zero-shot temperature ${zsT.toFixed(2)}`);
     // Kept so rules can be compared again without recomputing the folds.

@@ -8,7 +8,7 @@ import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
 
 import { decodeRgb } from "./decode.ts";
 import { Embedder } from "./embeddings.ts";
-import { averageProbabilities, calibratedZeroShot, confidentLearning, outOfFoldProbabilities, stratifiedFolds } from "./mislabel.ts";
+import { calibratedZeroShot, confidentLearning, mixProbabilities, outOfFoldProbabilities, stratifiedFolds } from "./mislabel.ts";
 import { sharedData } from "./testing/index.ts";
 
 describe("confidentLearning", () => {
@@ -160,7 +160,11 @@ describe("combining out-of-fold and zero-shot probabilities", () => {
   it("averages known classes and defers to the out-of-fold model on classes the zero-shot model lacks", () => {
     // Class 2 is unknown to the zero-shot model. Row 0: out-of-fold [0.2, 0.3, 0.5], zero-shot [0.9, 0.1, 0].
     // Zero-shot shrinks to 0.5 of the row: [0.45, 0.05, 0.5]; the mean is [0.325, 0.175, 0.5].
-    const p = averageProbabilities(Float32Array.from([0.2, 0.3, 0.5, 0.6, 0.4, 0]), Float32Array.from([0.9, 0.1, 0, 0.5, 0.5, 0]), 3, [true, true, false]);
+    const p = mixProbabilities(
+      Float32Array.from([0.2, 0.3, 0.5, 0.6, 0.4, 0]),
+      [{ probs: Float32Array.from([0.9, 0.1, 0, 0.5, 0.5, 0]), known: [true, true, false], weight: 0.5 }],
+      3,
+    );
     expect(Array.from(p)).toEqual([
       expect.closeTo(0.325, 6),
       expect.closeTo(0.175, 6),
@@ -169,6 +173,24 @@ describe("combining out-of-fold and zero-shot probabilities", () => {
       expect.closeTo(0.45, 6),
       0,
     ]);
+  });
+
+  it("weighs several sources, and a row a source lacks keeps the others' proportions", () => {
+    // Out-of-fold [0.5, 0.5, 0]; zero-shot (weight 0.25) [1, 0, 0]; reference (weight 0.5) [0, 1, 0].
+    // Row 0 has all three: 0.25·0.5 + 0.25·1 + 0 = 0.375 and 0.125 + 0 + 0.5 = 0.625.
+    // Row 1 lacks the reference: out-of-fold and zero-shot at 0.25 / 0.5 each → 0.75 and 0.25.
+    const oof = Float32Array.from([0.5, 0.5, 0, 0.5, 0.5, 0]);
+    const known = [true, true, true];
+    const p = mixProbabilities(
+      oof,
+      [
+        { probs: Float32Array.from([1, 0, 0, 1, 0, 0]), known, weight: 0.25 },
+        { probs: Float32Array.from([0, 1, 0, 0, 1, 0]), known, weight: 0.5, present: Uint8Array.from([1, 0]) },
+      ],
+      3,
+    );
+    expect(Array.from(p)).toEqual([0.375, 0.625, 0, 0.75, 0.25, 0].map((v) => expect.closeTo(v, 6)));
+    expect(() => mixProbabilities(oof, [{ probs: oof, known, weight: 1 }], 3)).toThrow(/sum below 1/);
   });
 
   it("softens an over-confident zero-shot model and leaves its missing classes at 0", () => {

@@ -256,20 +256,40 @@ export function calibratedZeroShot(
   return { probs, temperature };
 }
 
+/** Pretrained probabilities to mix with the out-of-fold ones (see mixProbabilities). */
+export interface ProbabilitySource {
+  /** n × k, in the same rows and classes as the out-of-fold probabilities. */
+  probs: Float32Array;
+  /** Per class, whether this source has it (a missing class's column is ignored). */
+  known: readonly boolean[];
+  /** Its share of the mix; the out-of-fold model gets what the sources leave (1 − their sum). */
+  weight: number;
+  /** Per row, 0 where this source has no probabilities (its share goes to the others); default: every row. */
+  present?: Uint8Array;
+}
+
 /**
- * The mean of out-of-fold and zero-shot probabilities, row by row. For classes the zero-shot model
- * lacks, it defers to the out-of-fold model: those columns take its probability and the zero-shot
- * row shrinks to fill the rest, so a class face-api never heard of (contempt) is not voted down.
+ * A weighted mean of out-of-fold and pretrained probabilities, row by row. For classes a source
+ * lacks, it defers to the out-of-fold model: those columns take its probability and the source's
+ * row shrinks to fill the rest, so a class a pretrained model never heard of (contempt) is not
+ * voted down.
  */
-export function averageProbabilities(outOfFold: Float32Array, zeroShot: Float32Array, k: number, known: readonly boolean[]): Float32Array {
-  if (outOfFold.length !== zeroShot.length) throw new Error(`Cannot average ${outOfFold.length} and ${zeroShot.length} probabilities.`);
+export function mixProbabilities(outOfFold: Float32Array, sources: readonly ProbabilitySource[], k: number): Float32Array {
+  const total = sources.reduce((s, src) => s + src.weight, 0);
+  if (sources.some((src) => !(src.weight > 0)) || !(total < 1))
+    throw new Error(`Source weights must be positive and sum below 1; got ${sources.map((s) => s.weight).join(", ")}.`);
+  for (const src of sources)
+    if (src.probs.length !== outOfFold.length) throw new Error(`Cannot mix ${outOfFold.length} and ${src.probs.length} probabilities.`);
   const out = new Float32Array(outOfFold.length);
-  for (let i = 0; i < outOfFold.length; i += k) {
-    let unknownMass = 0;
-    for (let j = 0; j < k; j++) if (!known[j]) unknownMass += outOfFold[i + j]!;
-    for (let j = 0; j < k; j++) {
-      const z = known[j] ? zeroShot[i + j]! * (1 - unknownMass) : outOfFold[i + j]!;
-      out[i + j] = (outOfFold[i + j]! + z) / 2;
+  for (let r = 0, i = 0; i < outOfFold.length; r++, i += k) {
+    const here = sources.filter((src) => !src.present || src.present[r]);
+    // Rows a source has no say on keep the others' proportions.
+    const scale = 1 / (1 - total + here.reduce((s, src) => s + src.weight, 0));
+    for (let j = 0; j < k; j++) out[i + j] = (1 - total) * scale * outOfFold[i + j]!;
+    for (const src of here) {
+      let unknownMass = 0;
+      for (let j = 0; j < k; j++) if (!src.known[j]) unknownMass += outOfFold[i + j]!;
+      for (let j = 0; j < k; j++) out[i + j]! += src.weight * scale * (src.known[j] ? src.probs[i + j]! * (1 - unknownMass) : outOfFold[i + j]!);
     }
   }
   return out;

@@ -69,3 +69,23 @@ export const THRESHOLDS = {
 } as const;
 
 export type Thresholds = typeof THRESHOLDS;
+
+/**
+ * Shares of the mislabel classifier's probabilities (mislabel.ts mixProbabilities; the
+ * out-of-fold logistic regression gets the rest). Measured with bench/mislabel-study.ts on FER2013
+ * val (3,589 images), 15% uniform flips, seed 14, AUROC of the self-confidence ranking:
+ * out-of-fold + face-api zero-shot, half each, 0.875 (the mix before a reference existed);
+ * the reference model alone (models/fer7-ensemble, 64.3% on these images) 0.920; out-of-fold,
+ * zero-shot and reference a third each 0.904; a quarter, a quarter and a half 0.912; with
+ * models/default (59.8%) as the reference instead 0.896 alone, 0.894 at a half.
+ * The reference was trained on FER2013 train, so train cannot tune this (the reference remembers
+ * its labels) and val chose among these four mixes: a half for the reference, the largest share
+ * that still leaves the set's own labels (the out-of-fold model, the only source that knows
+ * contempt) and the face-api net a say on data sets unlike FER2013. bench:mislabel reports val.
+ */
+export const MISLABEL_MIX = {
+  reference: 0.5,
+  zeroShot: 0.25,
+  /** Without a reference (MIEN_SCREENING_REFERENCE=none): the out-of-fold model and face-api half each. */
+  zeroShotAlone: 0.5,
+} as const;

@@ -9,8 +9,11 @@ import { runImport } from "@mien/dataset";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { screeningQueue, screeningQueueEvents, type ScreeningProgress } from "@mien/jobs";
 import { WorkerProcesses } from "@mien/jobs/testing";
+import { EXPRESSION_CLASSES } from "@mien/model";
 import { LocalStorage } from "@mien/storage";
 
+import { decodeVector } from "../embeddings.ts";
+import { DEFAULT_REFERENCE_DIR, referenceInfo } from "../reference.ts";
 import { corpusImage } from "../testing/index.ts";
 import { THRESHOLDS } from "../thresholds.ts";
 import { startScreener } from "../worker.ts";
@@ -140,9 +143,17 @@ describe("a screening run over real images (BullMQ, PostgreSQL, the real models)
 
     // Every image got embeddings of its face and its mirror and a mislabel verdict; flags follow
     // "suggested label differs" and carry why: both probabilities and the given class's threshold.
+    // The reference model (models/fer7-ensemble by default) scored every face too: a probability
+    // row over the eight classes, 0 for contempt, which it lacks; the mislabel stage used them all.
     const all = await t.db.image.findMany({ include: { flags: { where: { reason: "mislabelled" } }, embeddings: true } });
+    const reference = referenceInfo(DEFAULT_REFERENCE_DIR);
+    const mislabelStage = await t.db.screeningStage.findFirstOrThrow({ where: { stage: "mislabel" } });
+    expect(mislabelStage.detail).toMatchObject({ reference: { key: reference.key, images: all.length } });
     for (const image of all) {
-      expect(image.embeddings.map((e) => e.backbone).sort()).toEqual(["faceapi-expression", "faceapi-expression:mirrored"]);
+      expect(image.embeddings.map((e) => e.backbone).sort()).toEqual(["faceapi-expression", "faceapi-expression:mirrored", reference.key]);
+      const probs = decodeVector(image.embeddings.find((e) => e.backbone === reference.key)!.vector, EXPRESSION_CLASSES.length);
+      expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      expect(probs[EXPRESSION_CLASSES.indexOf("contempt")]).toBe(0);
       expect(image.mislabelScore).toBeGreaterThanOrEqual(0);
       expect(image.mislabelScore).toBeLessThanOrEqual(1);
       expect(image.labelThreshold).toBeGreaterThan(0);

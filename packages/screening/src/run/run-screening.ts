@@ -5,6 +5,7 @@ import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
 import type { Storage } from "@mien/storage";
 
 import { runPercent, screeningOptions } from "../options.ts";
+import { referenceDir } from "../reference.ts";
 import { throwIfStopping, type GlobalStage, type StageContext } from "../stages/context.ts";
 import { DuplicatesStage } from "../stages/duplicates-stage.ts";
 import { EmbeddingsStage } from "../stages/embeddings-stage.ts";
@@ -24,9 +25,11 @@ export interface RunDeps {
   log?: (message: string) => void;
   /** Aborting stops the run between batches with ScreeningInterrupted; it resumes later. */
   signal?: AbortSignal;
+  /** The mislabel stage's reference model folder (reference.ts); default from MIEN_SCREENING_REFERENCE, null for none. */
+  reference?: string | null;
 }
 
-function stageFor(name: ScreeningStage): GlobalStage | BatchStage<unknown> {
+function stageFor(name: ScreeningStage, reference: string | null): GlobalStage | BatchStage<unknown> {
   switch (name) {
     case "duplicates":
       return new DuplicatesStage();
@@ -35,9 +38,9 @@ function stageFor(name: ScreeningStage): GlobalStage | BatchStage<unknown> {
     case "ocr":
       return new OcrStage() as BatchStage<unknown>;
     case "embeddings":
-      return new EmbeddingsStage() as BatchStage<unknown>;
+      return new EmbeddingsStage(reference) as BatchStage<unknown>;
     case "mislabel":
-      return new MislabelStage();
+      return new MislabelStage(reference);
     case "flags":
       return new FlagsStage();
   }
@@ -64,6 +67,7 @@ export async function runScreening(deps: RunDeps, runId: string): Promise<{ runI
   await db.screeningRun.update({ where: { id: runId }, data: { status: "running", startedAt: run.startedAt ?? new Date(), error: null } });
   await selectNodeBackend({ log });
   const models = deps.models ?? nodeModelSources();
+  const reference = deps.reference === undefined ? referenceDir() : deps.reference;
   const progress = run.stages.map((s) => ({ stage: s.stage, done: s.done, processed: s.processed, total: s.total }));
   let lastReport = 0;
 
@@ -96,7 +100,7 @@ export async function runScreening(deps: RunDeps, runId: string): Promise<{ runI
       },
     };
     log(`stage ${index + 1}/${run.stages.length}: ${name}`);
-    const stage = stageFor(name);
+    const stage = stageFor(name, reference);
     if (isBatchStage(stage)) await runBatches(ctx, stage);
     else await stage.run(ctx);
     const finished = await db.screeningStage.findUniqueOrThrow({ where: { runId_stage: { runId, stage: name } } });

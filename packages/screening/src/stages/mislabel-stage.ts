@@ -2,8 +2,9 @@ import { Prisma } from "@mien/db";
 import { EXPRESSION_CLASSES, FACE_API_EXPRESSION_LABELS } from "@mien/model";
 
 import { decodeVector, Embedder, SCREENING_BACKBONE, SCREENING_MIRRORED } from "../embeddings.ts";
-import { averageProbabilities, calibratedZeroShot, confidentLearning, outOfFoldProbabilities } from "../mislabel.ts";
-import { THRESHOLDS } from "../thresholds.ts";
+import { calibratedZeroShot, confidentLearning, mixProbabilities, outOfFoldProbabilities, type ProbabilitySource } from "../mislabel.ts";
+import { referenceInfo, type ReferenceInfo } from "../reference.ts";
+import { MISLABEL_MIX, THRESHOLDS } from "../thresholds.ts";
 import { stageKey, type GlobalStage, type StageContext } from "./context.ts";
 
 const PAGE = 20_000;
@@ -12,21 +13,28 @@ const PAGE = 20_000;
 const ZERO_SHOT_KNOWS = EXPRESSION_CLASSES.map((c) => FACE_API_EXPRESSION_LABELS.includes(c));
 
 /**
- * Confident learning over every embedded image. Probabilities: the mean of (a) out-of-fold
- * probabilities of a k-fold logistic regression on the face embeddings, trained on faces and
- * mirrors and predicting both, and (b) face-api's own expression output for the face and its
- * mirror, temperature-calibrated on the given labels. Then per image the suggested label, the
+ * Confident learning over every embedded image. Probabilities: a weighted mean (MISLABEL_MIX) of
+ * (a) out-of-fold probabilities of a k-fold logistic regression on the face embeddings, trained on
+ * faces and mirrors and predicting both, (b) face-api's own expression output for the face and its
+ * mirror, and (c) the reference model's (reference.ts) when there is one, (b) and (c)
+ * temperature-calibrated on the given labels. Then per image the suggested label, the
  * probabilities of the given and suggested labels, the given class's threshold and the suspicion
  * (1 − the given label's probability), which orders the review queue. See thresholds.ts.
  */
 export class MislabelStage implements GlobalStage {
   readonly name = "mislabel" as const;
+  private readonly reference: ReferenceInfo | null;
+
+  /** `referenceDir`: the reference model whose probabilities the embeddings stage stored, or null for none. */
+  constructor(referenceDir: string | null = null) {
+    this.reference = referenceDir ? referenceInfo(referenceDir) : null;
+  }
 
   async run(ctx: StageContext): Promise<void> {
     const { db, runId, options } = ctx;
     const started = performance.now();
     await db.screeningStage.update({ where: stageKey(runId, this.name), data: { startedAt: new Date() } });
-    const { ids, labels, x, mirrored, dim } = await loadEmbeddings(ctx);
+    const { ids, labels, x, mirrored, dim, reference } = await loadEmbeddings(ctx, this.reference);
     const k = EXPRESSION_CLASSES.length;
     await ctx.progress(0, options.folds, `${ids.length} embedded images`);
     let folds = 0;
@@ -47,7 +55,15 @@ export class MislabelStage implements GlobalStage {
     } finally {
       embedder.dispose();
     }
-    const probs = averageProbabilities(outOfFold, zeroShot.probs, k, ZERO_SHOT_KNOWS);
+    const sources: ProbabilitySource[] = [];
+    let referenceTemperature: number | null = null;
+    if (reference) {
+      const calibrated = calibratedReference(reference, labels, k);
+      referenceTemperature = calibrated.temperature;
+      sources.push({ probs: calibrated.probs, known: reference.known, weight: MISLABEL_MIX.reference, present: reference.present });
+      sources.push({ probs: zeroShot.probs, known: ZERO_SHOT_KNOWS, weight: MISLABEL_MIX.zeroShot });
+    } else sources.push({ probs: zeroShot.probs, known: ZERO_SHOT_KNOWS, weight: MISLABEL_MIX.zeroShotAlone });
+    const probs = mixProbabilities(outOfFold, sources, k);
     const rule = { givenFactor: THRESHOLDS.mislabelGivenFactor, givenCeiling: THRESHOLDS.mislabelGivenCeiling };
     const cl = confidentLearning(probs, labels, k, rule);
     const suggested = Array.from(cl.suggested, (c) => EXPRESSION_CLASSES[c]!);
@@ -56,9 +72,15 @@ export class MislabelStage implements GlobalStage {
     const issues = cl.issue.reduce((n, v) => n + v, 0);
     const detail = {
       backbone: SCREENING_BACKBONE,
+      reference: reference ? { key: this.reference!.key, images: reference.present.reduce((n, v) => n + v, 0) } : null,
       images: ids.length,
       folds: options.folds,
-      rule: { ...rule, zeroShotTemperature: Math.round(zeroShot.temperature * 1000) / 1000 },
+      rule: {
+        ...rule,
+        zeroShotTemperature: Math.round(zeroShot.temperature * 1000) / 1000,
+        ...(referenceTemperature === null ? {} : { referenceTemperature: Math.round(referenceTemperature * 1000) / 1000 }),
+        mix: reference ? { reference: MISLABEL_MIX.reference, zeroShot: MISLABEL_MIX.zeroShot } : { zeroShot: MISLABEL_MIX.zeroShotAlone },
+      },
       suspected: issues,
       // Per class: the self-confidence threshold and how many of its images the model believes are another class.
       classes: Object.fromEntries(
@@ -98,21 +120,54 @@ export class MislabelStage implements GlobalStage {
   }
 }
 
+interface ReferenceRows {
+  /** n × k probabilities over EXPRESSION_CLASSES (zeros where absent). */
+  probs: Float32Array;
+  /** Per row, 1 when the reference's probabilities are stored. */
+  present: Uint8Array;
+  known: boolean[];
+}
+
+/** The reference's probabilities, calibrated on the given labels over the rows that have them. */
+function calibratedReference(reference: ReferenceRows, labels: Int32Array, k: number): { probs: Float32Array; temperature: number } {
+  const rows = Array.from(reference.present.keys()).filter((i) => reference.present[i]);
+  const gathered = new Float32Array(rows.length * k);
+  rows.forEach((r, i) => gathered.set(reference.probs.subarray(r * k, (r + 1) * k), i * k));
+  // Flip TTA is inside the reference's own prediction, so the row is its own mirror.
+  const { probs, temperature } = calibratedZeroShot(
+    gathered,
+    gathered,
+    Int32Array.from(rows, (r) => labels[r]!),
+    k,
+    reference.known,
+  );
+  const out = new Float32Array(reference.probs.length);
+  rows.forEach((r, i) => out.set(probs.subarray(i * k, (i + 1) * k), r * k));
+  return { probs: out, temperature };
+}
+
 /**
- * Every stored embedding of the screening backbone with its mirror and its image's current label,
- * paged by image id. Images embedded before mirrors were stored use their own embedding as the mirror.
+ * Every stored embedding of the screening backbone with its mirror, the reference's probabilities
+ * (when `info` names a reference and any image has them) and its image's current label, paged by
+ * image id. Images embedded before mirrors were stored use their own embedding as the mirror.
  */
-async function loadEmbeddings(ctx: StageContext): Promise<{ ids: string[]; labels: Int32Array; x: Float32Array; mirrored: Float32Array; dim: number }> {
+async function loadEmbeddings(
+  ctx: StageContext,
+  info: ReferenceInfo | null,
+): Promise<{ ids: string[]; labels: Int32Array; x: Float32Array; mirrored: Float32Array; dim: number; reference: ReferenceRows | null }> {
   const ids: string[] = [];
   let dim = 0;
   const labels: number[] = [];
   const chunks: Float32Array[] = [];
   const mirrorChunks: Float32Array[] = [];
+  const k = EXPRESSION_CLASSES.length;
+  const referenceChunks: (Float32Array | null)[] = [];
   let cursor: string | null = null;
   for (;;) {
-    const page: { id: string; label: string; vector: Uint8Array; mirror: Uint8Array | null }[] = await ctx.db.$queryRaw`
-      SELECT e."imageId"::text AS id, i.label, e.vector, m.vector AS mirror FROM image_embedding e JOIN image i ON i.id = e."imageId"
+    const page: { id: string; label: string; vector: Uint8Array; mirror: Uint8Array | null; reference: Uint8Array | null }[] = await ctx.db.$queryRaw`
+      SELECT e."imageId"::text AS id, i.label, e.vector, m.vector AS mirror, r.vector AS reference FROM image_embedding e JOIN image i ON i.id = e."imageId"
       LEFT JOIN image_embedding m ON m."imageId" = e."imageId" AND m.backbone = ${SCREENING_MIRRORED}
+      LEFT JOIN image_embedding r ON r."imageId" = e."imageId" AND r.backbone = ${info?.key ?? ""}
       WHERE e.backbone = ${SCREENING_BACKBONE} ${cursor ? Prisma.sql`AND e."imageId" > ${cursor}::uuid` : Prisma.empty}
       ORDER BY e."imageId" LIMIT ${PAGE}`;
     for (const row of page) {
@@ -122,6 +177,7 @@ async function loadEmbeddings(ctx: StageContext): Promise<{ ids: string[]; label
       const face = decodeVector(row.vector, dim);
       chunks.push(face);
       mirrorChunks.push(row.mirror ? decodeVector(row.mirror, dim) : face);
+      referenceChunks.push(row.reference ? decodeVector(row.reference, k) : null);
     }
     if (page.length < PAGE) break;
     cursor = page.at(-1)!.id;
@@ -130,5 +186,12 @@ async function loadEmbeddings(ctx: StageContext): Promise<{ ids: string[]; label
   const mirrored = new Float32Array(ids.length * dim);
   chunks.forEach((v, i) => x.set(v, i * dim));
   mirrorChunks.forEach((v, i) => mirrored.set(v, i * dim));
-  return { ids, labels: Int32Array.from(labels), x, mirrored, dim };
+  let reference: ReferenceRows | null = null;
+  if (info && referenceChunks.some((r) => r !== null)) {
+    const probs = new Float32Array(ids.length * k);
+    const present = Uint8Array.from(referenceChunks, (r) => (r ? 1 : 0));
+    referenceChunks.forEach((r, i) => r && probs.set(r, i * k));
+    reference = { probs, present, known: info.knows };
+  }
+  return { ids, labels: Int32Array.from(labels), x, mirrored, dim, reference };
 }

@@ -1,0 +1,115 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+import * as tf from "@tensorflow/tfjs";
+
+import { envValue, REPO_ROOT } from "@mien/env";
+import { cropFaces, EXPRESSION_CLASSES, type ExpressionModel } from "@mien/model";
+import { loadExpressionModelFromDir } from "@mien/model/node";
+
+import type { RgbImage } from "./decode.ts";
+import type { RelativeBox } from "./embeddings.ts";
+
+/**
+ * The reference model: a trained expression model that never saw this data set's labels (by
+ * default the repository's models/fer7-ensemble, trained on FER2013 train). Its probabilities join
+ * the mislabel classifier's evidence, because a model that learnt its convolutions from 28k faces
+ * separates expressions better than a logistic regression on the set's own labels can: on FER2013
+ * val with 15% planted flips the self-confidence ranking's AUROC went 0.875 → 0.912 (see
+ * thresholds.ts). A set that contains the reference's own training images (FER2013 train) gets
+ * over-confident votes for them: the reference remembers those labels.
+ */
+export const DEFAULT_REFERENCE_DIR = join(REPO_ROOT, "models", "fer7-ensemble");
+
+/** The configured reference version folder, or null when MIEN_SCREENING_REFERENCE is "none". */
+export function referenceDir(source: NodeJS.ProcessEnv = process.env): string | null {
+  const value = envValue("MIEN_SCREENING_REFERENCE", source);
+  if (value === "none") return null;
+  return value ? resolve(REPO_ROOT, value) : DEFAULT_REFERENCE_DIR;
+}
+
+export interface ReferenceInfo {
+  /**
+   * image_embedding.backbone of its probabilities: its name and a hash of its manifest (which pins
+   * every weight file), so a different reference is computed afresh.
+   */
+  key: string;
+  /** Per class of EXPRESSION_CLASSES, whether the model has it (fer7 models lack contempt). */
+  knows: boolean[];
+}
+
+/** Reads a reference version folder's manifest: what its stored probabilities are called and cover. */
+export function referenceInfo(dir: string): ReferenceInfo {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, "manifest.json"), "utf8");
+  } catch (error) {
+    throw new Error(
+      `The screening reference model ${dir} has no readable manifest.json (${(error as Error).message}); set MIEN_SCREENING_REFERENCE to a model version folder, or to "none".`,
+    );
+  }
+  const manifest = JSON.parse(text) as { name?: unknown; classes?: unknown };
+  if (!Array.isArray(manifest.classes) || !manifest.classes.some((c) => (EXPRESSION_CLASSES as readonly unknown[]).includes(c)))
+    throw new Error(`The screening reference model ${dir} names none of Mien's expression classes in its manifest.`);
+  const classes = manifest.classes as unknown[];
+  const name = typeof manifest.name === "string" ? manifest.name : "model";
+  return {
+    key: `reference:${name}:${createHash("sha256").update(text).digest("hex").slice(0, 12)}`,
+    knows: EXPRESSION_CLASSES.map((c) => classes.includes(c)),
+  };
+}
+
+/** Crop side handed to the model (its members resize to their own inputs), as in the coach. */
+const CROP_SIZE = 112;
+
+export class ReferenceModel {
+  private constructor(private readonly model: ExpressionModel) {}
+
+  static async load(dir: string): Promise<ReferenceModel> {
+    return new ReferenceModel(await loadExpressionModelFromDir(dir));
+  }
+
+  /**
+   * Calibrated probabilities over EXPRESSION_CLASSES (0 for classes the model lacks), rows of the
+   * images in order. Each face is cut the coach's way (the model's own face box around the
+   * detected face); an image without a face is read whole.
+   */
+  async classify(images: readonly RgbImage[], boxes: readonly (RelativeBox | null)[]): Promise<Float32Array> {
+    const k = EXPRESSION_CLASSES.length;
+    const columns = EXPRESSION_CLASSES.map((c) => this.model.classes.indexOf(c));
+    const out = new Float32Array(images.length * k);
+    if (images.length === 0) return out;
+    const { faceBox, colour } = this.model.manifest.preprocessing;
+    const probs = tf.tidy(() => {
+      const crops = images.map((image, i) => {
+        const frame = tf.tensor3d(image.data, [image.height, image.width, 3], "int32");
+        const box = boxes[i];
+        const face =
+          box && box.length === 4
+            ? { x: box[0]! * image.width, y: box[1]! * image.height, width: box[2]! * image.width, height: box[3]! * image.height }
+            : null;
+        // A whole image is cropped as one face box, without the framing's widening.
+        const usable = face && face.width >= 4 && face.height >= 4;
+        return cropFaces(frame, [usable ? face : { x: 0, y: 0, width: image.width, height: image.height }], {
+          size: CROP_SIZE,
+          framing: usable ? faceBox : { scale: 1, shiftY: 0 },
+          colour,
+        });
+      });
+      return this.model.predict(tf.concat(crops) as tf.Tensor4D);
+    });
+    try {
+      const data = (await probs.data()) as Float32Array;
+      const m = this.model.classes.length;
+      for (let i = 0; i < images.length; i++) columns.forEach((c, j) => (out[i * k + j] = c < 0 ? 0 : data[i * m + c]!));
+      return out;
+    } finally {
+      probs.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
