@@ -83,7 +83,7 @@ export class ReferenceModel {
     const columns = EXPRESSION_CLASSES.map((c) => this.model.classes.indexOf(c));
     const out = new Float32Array(images.length * k);
     const { faceBox, colour } = this.model.manifest.preprocessing;
-    for (const [i, image] of images.entries()) {
+    const cuts = images.map((image, i) => {
       const box = boxes[i];
       const face =
         box && box.length === 4 ? { x: box[0]! * image.width, y: box[1]! * image.height, width: box[2]! * image.width, height: box[3]! * image.height } : null;
@@ -98,15 +98,24 @@ export class ReferenceModel {
       const framing = usable ? faceBox : { scale: 1, shiftY: 0 };
       // Cut at the face's own resolution (at most the coach's 112 px): a small image (FER2013's
       // 48 px faces) is not blown up here only to be shrunk again by the model's members.
-      const side = cropRegion(region, framing, image).width;
+      const size = Math.max(16, Math.min(MAX_CROP, Math.round(cropRegion(region, framing, image).width)));
+      return { region, framing, size };
+    });
+    // One prediction per crop size (a FER2013-like set is one batch).
+    for (const size of new Set(cuts.map((c) => c.size))) {
+      const rows = cuts.flatMap((c, i) => (c.size === size ? [i] : []));
       const probs = tf.tidy(() => {
-        const frame = tf.tensor3d(image.data, [image.height, image.width, 3], "int32");
-        const crop = cropFaces(frame, [region], { size: Math.max(16, Math.min(MAX_CROP, Math.round(side))), framing, colour });
-        return this.model.predict(crop);
+        const crops = rows.map((i) => {
+          const image = images[i]!;
+          const frame = tf.tensor3d(image.data, [image.height, image.width, 3], "int32");
+          return cropFaces(frame, [cuts[i]!.region], { size, framing: cuts[i]!.framing, colour });
+        });
+        return this.model.predict(tf.concat(crops) as tf.Tensor4D);
       });
       try {
         const data = (await probs.data()) as Float32Array;
-        columns.forEach((c, j) => (out[i * k + j] = c < 0 ? 0 : data[c]!));
+        const m = this.model.classes.length;
+        rows.forEach((row, r) => columns.forEach((c, j) => (out[row * k + j] = c < 0 ? 0 : data[r * m + c]!)));
       } finally {
         probs.dispose();
       }
