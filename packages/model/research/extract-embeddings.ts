@@ -3,7 +3,8 @@
  * (.data/ml-cache/<dataset>/<backbone>[-flip].bin + .json, and index.json). Resumable: rerun
  * the same command after an interruption. Usage:
  *   pnpm --filter @mien/model research:extract --data fer2013/train --backbones faceapi-expression,faceres --flip both
- * A quick probe subset: --stride 14 --name fer2013/train-s14 (every 14th image).
+ * A quick probe subset: --stride 14 --name fer2013/train-s14 (every 14th image). face-api's
+ * expression net and its grid variants share one forward pass (their img/s is that pass's).
  */
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -12,11 +13,12 @@ import * as tf from "@tensorflow/tfjs";
 
 import { decodeAll, listClassFolders } from "../scripts/lib/class-folders.ts";
 import { ML_CACHE, runMain, SHARED_DATA } from "../scripts/lib/paths.ts";
-import { BACKBONE_IDS, embedImages, isBackboneId, loadBackbone, type BackboneId } from "../src/backbones/index.ts";
+import { BACKBONE_IDS, isBackboneId, type BackboneId } from "../src/backbones/index.ts";
 import { selectNodeBackend } from "../src/backend.node.ts";
 import { nodeModelSources } from "../src/model-files.node.ts";
 import { pixelsToBatch, type PixelImage } from "../src/preprocess.ts";
 import { EmbeddingWriter, hashPaths, readIndex, writeIndex, type DatasetIndex } from "./lib/embedding-cache.node.ts";
+import { loadPass, planPasses } from "./lib/embedding-passes.ts";
 
 const { values } = parseArgs({
   options: {
@@ -65,59 +67,98 @@ runMain(async () => {
   console.error(`${dataset}: ${images.length} images decoded in ${((performance.now() - t0) / 1000).toFixed(1)} s; backend ${backend.name}`);
 
   const sources = nodeModelSources();
-  const summary: Array<{ backbone: string; flip: boolean; dim: number; imgPerSec: number | null; rows: number }> = [];
-  for (const id of ids as BackboneId[]) {
-    const backbone = await loadBackbone(id, sources);
+  const summary: Array<{
+    backbone: string;
+    flip: boolean;
+    dim: number;
+    imgPerSec: number | null;
+    cpuMsPerImage?: number;
+    rows: number;
+    sharedPass?: string[];
+  }> = [];
+  for (const group of planPasses(ids as BackboneId[])) {
+    const pass = await loadPass(group, sources);
+    const shared = group.length > 1 ? { sharedPass: [...group] } : {};
     for (const flip of flips) {
-      const writer = await EmbeddingWriter.open(values.cache!, {
-        dataset,
-        backbone: id,
-        flip,
-        dim: backbone.dim,
-        count: images.length,
-        listHash: index.listHash,
-        input: backbone.input,
+      const writers = await Promise.all(
+        group.map((id, j) =>
+          EmbeddingWriter.open(values.cache!, {
+            dataset,
+            backbone: id,
+            flip,
+            dim: pass.dims[j]!,
+            count: images.length,
+            listHash: index.listHash,
+            input: pass.input,
+          }),
+        ),
+      );
+      const label = `${group.join("+")}${flip ? "-flip" : ""}`;
+      writers.forEach((w, j) => {
+        if (!w.complete) return;
+        console.error(`${group[j]}${flip ? "-flip" : ""}: already complete`);
+        summary.push({ backbone: group[j]!, flip, dim: pass.dims[j]!, imgPerSec: null, rows: w.rowsDone, ...shared });
       });
-      const label = `${id}${flip ? "-flip" : ""}`;
-      if (writer.complete) {
-        console.error(`${label}: already complete`);
-        summary.push({ backbone: id, flip, dim: backbone.dim, imgPerSec: null, rows: writer.rowsDone });
-        continue;
-      }
-      const start = writer.rowsDone;
+      const open = writers.map((_, j) => j).filter((j) => !writers[j]!.complete);
+      if (!open.length) continue;
+      // Writers of one pass may have stopped at different rows; each only takes rows it lacks.
+      const have = writers.map((w) => w.rowsDone);
+      const start = Math.min(...open.map((j) => have[j]!));
       const began = performance.now();
-      let pending: Float32Array[] = [];
-      let pendingRows = 0;
+      // CPU time is steadier than wall time on a shared machine (wasm runs on one thread).
+      const cpuBefore = process.cpuUsage();
+      let logged = start;
+      const pending = writers.map(() => ({ parts: [] as Float32Array[], rows: 0 }));
       for (let i = start; i < images.length; i += batch) {
         const slice: PixelImage[] = images.slice(i, Math.min(i + batch, images.length));
-        const out = tf.tidy(() => embedImages(backbone, pixelsToBatch(slice), { flip }));
-        const rows = (await out.data()) as Float32Array;
-        out.dispose();
-        if (!rows.every(Number.isFinite)) throw new Error(`${label}: non-finite embedding in rows ${i}..${i + slice.length}.`);
-        pending.push(rows);
-        pendingRows += slice.length;
+        const outs = pass.embed(pixelsToBatch(slice), { flip });
         const last = i + batch >= images.length;
-        if (pendingRows >= CHUNK_ROWS || last) {
-          const merged = new Float32Array(pendingRows * backbone.dim);
-          let o = 0;
-          for (const p of pending) {
-            merged.set(p, o);
-            o += p.length;
+        for (const j of open) {
+          const dim = pass.dims[j]!;
+          const rows = (await outs[j]!.data()) as Float32Array;
+          if (!rows.every(Number.isFinite)) throw new Error(`${group[j]}: non-finite embedding in rows ${i}..${i + slice.length}.`);
+          const skip = Math.max(0, have[j]! - i);
+          if (skip < slice.length) {
+            pending[j]!.parts.push(rows.subarray(skip * dim));
+            pending[j]!.rows += slice.length - skip;
+            have[j] = i + slice.length;
           }
-          await writer.append(merged);
-          pending = [];
-          pendingRows = 0;
-          const secs = (performance.now() - began) / 1000;
-          const ips = (writer.rowsDone - start) / secs;
-          const eta = (images.length - writer.rowsDone) / ips;
-          console.error(`${label}: ${writer.rowsDone}/${images.length}  ${ips.toFixed(1)} img/s  ETA ${(eta / 60).toFixed(1)} min`);
+          if (pending[j]!.rows >= CHUNK_ROWS || (last && pending[j]!.rows)) {
+            const merged = new Float32Array(pending[j]!.rows * dim);
+            let o = 0;
+            for (const p of pending[j]!.parts) {
+              merged.set(p, o);
+              o += p.length;
+            }
+            await writers[j]!.append(merged);
+            pending[j] = { parts: [], rows: 0 };
+          }
+        }
+        tf.dispose(outs);
+        const done = i + slice.length;
+        if (done - logged >= CHUNK_ROWS || last) {
+          logged = done;
+          const ips = (done - start) / ((performance.now() - began) / 1000);
+          console.error(`${label}: ${done}/${images.length}  ${ips.toFixed(1)} img/s  ETA ${((images.length - done) / ips / 60).toFixed(1)} min`);
         }
       }
       const ips = (images.length - start) / ((performance.now() - began) / 1000);
-      await writer.finish(ips);
-      summary.push({ backbone: id, flip, dim: backbone.dim, imgPerSec: Math.round(ips * 10) / 10, rows: writer.rowsDone });
+      const cpu = process.cpuUsage(cpuBefore);
+      const cpuMsPerImage = Math.round(((cpu.user + cpu.system) / 1000 / (images.length - start)) * 100) / 100;
+      for (const j of open) {
+        await writers[j]!.finish(ips);
+        summary.push({
+          backbone: group[j]!,
+          flip,
+          dim: pass.dims[j]!,
+          imgPerSec: Math.round(ips * 10) / 10,
+          cpuMsPerImage,
+          rows: writers[j]!.rowsDone,
+          ...shared,
+        });
+      }
     }
-    backbone.dispose();
+    pass.dispose();
   }
   console.log(JSON.stringify({ dataset, backend: backend.name, summary }, null, 2));
 });

@@ -110,8 +110,13 @@ export class FaceFeatureExtractor {
    * which the nets' own global pool throws away. `grids[b]` is the g×g grid for block b (0 = skip).
    */
   gridFeatures(x: tf.Tensor4D, grids: readonly number[]): tf.Tensor2D {
+    return tf.tidy(() => this.gridPool(this.featureMaps(x), grids));
+  }
+
+  /** {@link gridFeatures} from block outputs already computed, so several grids share one pass. */
+  gridPool(maps: readonly tf.Tensor4D[], grids: readonly number[]): tf.Tensor2D {
     return tf.tidy(() => {
-      const maps = this.featureMaps(x);
+      const n = maps[0]!.shape[0];
       const parts = maps.flatMap((m, b) => {
         const g = grids[b] ?? 0;
         if (!g) return [];
@@ -120,7 +125,7 @@ export class FaceFeatureExtractor {
         const size = Math.ceil(side / g);
         const stride = g === 1 ? size : Math.floor((side - size) / (g - 1));
         const pooled = tf.avgPool(m, size, stride, "valid");
-        return [tf.reshape(pooled, [x.shape[0], -1])];
+        return [tf.reshape(pooled, [n, -1])];
       });
       return tf.concat(parts, 1) as tf.Tensor2D;
     });

@@ -37,18 +37,23 @@ export function isBackboneId(value: string): value is BackboneId {
   return (BACKBONE_IDS as readonly string[]).includes(value);
 }
 
+/** The expression net's grid-pooled variants: the g×g grid per dense block (0 = skip). */
+export const FACEAPI_EXPRESSION_GRIDS = {
+  "faceapi-expression-g2": [0, 0, 0, 2],
+  "faceapi-expression-g3": [0, 0, 0, 3],
+  "faceapi-expression-g2x2": [0, 0, 2, 2],
+  "faceapi-expression-g3x3": [0, 0, 3, 3],
+} as const satisfies Partial<Record<BackboneId, readonly number[]>>;
+
 export async function loadBackbone(id: BackboneId, sources: ModelSources): Promise<Backbone> {
   switch (id) {
     case "faceapi-expression":
       return FaceApiExpressionNet.load(sources.faceApi);
     case "faceapi-expression-g2":
-      return FaceApiExpressionGrid.load(sources.faceApi, id, [0, 0, 0, 2]);
     case "faceapi-expression-g3":
-      return FaceApiExpressionGrid.load(sources.faceApi, id, [0, 0, 0, 3]);
     case "faceapi-expression-g2x2":
-      return FaceApiExpressionGrid.load(sources.faceApi, id, [0, 0, 2, 2]);
     case "faceapi-expression-g3x3":
-      return FaceApiExpressionGrid.load(sources.faceApi, id, [0, 0, 3, 3]);
+      return FaceApiExpressionGrid.load(sources.faceApi, id, FACEAPI_EXPRESSION_GRIDS[id]);
     case "faceapi-landmarks":
       return FaceApiLandmarkGeometry.load(sources.faceApi);
     case "faceapi-landmark-features":
