@@ -10,6 +10,7 @@ import { cancelTraining, retryTraining, startTraining } from "@mien/api";
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { trainingQueue, trainingQueueEvents } from "@mien/jobs";
 import { CONV_MODE_DEFAULTS, DEFAULT_TRAINING_CONFIG, trainingProgress, type TrainingProgress } from "@mien/jobs/training";
+import { BACKBONE_IDS, isOfferedBackbone } from "@mien/model";
 import { manifestMembers, parseArtifactManifest } from "@mien/model/manifest";
 import { EmbeddingStore, nodeModelSources, selectNodeBackend } from "@mien/model/node";
 import { readVersionFile } from "@mien/registry";
@@ -180,10 +181,15 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
     expect(await t.db.modelVersion.count()).toBe(versions);
   }, 180_000);
 
-  it("rejects a config naming an unknown backbone or a class the snapshot lacks, before queueing", async () => {
+  it("rejects a config naming an unknown or no longer offered backbone or a class the snapshot lacks, before queueing", async () => {
     const jobs = await t.db.trainingJob.count();
     await expect(startTraining(t.db, queue, { config: config({ backbones: ["imagenet-resnet"] }), actorId: ADMIN })).rejects.toThrow(
       /Unknown backbone\(s\) imagenet-resnet; choose from/,
+    );
+    // Loadable (models on it still work) but not offered for new jobs.
+    const retired = BACKBONE_IDS.find((id) => !isOfferedBackbone(id))!;
+    await expect(startTraining(t.db, queue, { config: config({ backbones: ["faceapi-expression", retired] }), actorId: ADMIN })).rejects.toThrow(
+      new RegExp(`Backbone\\(s\\) ${retired} are no longer offered for new jobs`),
     );
     await expect(startTraining(t.db, queue, { config: config({ classes: ["anger", "contempt"] }), actorId: ADMIN })).rejects.toThrow(
       /no training images of contempt/,

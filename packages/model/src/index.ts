@@ -7,6 +7,7 @@ export * from "./model-files.ts";
 export * from "./metrics.ts";
 export * from "./head.ts";
 export * from "./backbones/index.ts";
+export * from "./backbones/offered.ts";
 export { FACE_API_EXPRESSION_LABELS, FaceApiExpressionNet } from "./backbones/faceapi-expression.ts";
 export { HUMAN_EMOTION_LABELS } from "./backbones/human-emotion.ts";
 export { landmarkGeometry } from "./backbones/faceapi-landmarks.ts";

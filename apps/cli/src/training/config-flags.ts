@@ -52,7 +52,8 @@ export const CONFIG_USAGE = `Training config (defaults are the shipped recipe; s
   --erase P            scratch: random-erasing probability   --shards N   ghost batches per step
   --warmup N           warm-up epochs
   --classes a,b,…      classes to learn (default: all in the data)
-  --backbones a,b      frozen backbones whose embeddings are concatenated (default faceapi-expression)
+  --backbones a,b      frozen backbones whose embeddings are concatenated (default faceapi-expression;
+                       --snapshot jobs take the offered ones, packages/model/research/README.md)
   --balancing none|class-weights|oversample
   --colour gray|rgb    --epochs N   --batch-size N   --lr X   --schedule constant|cosine|step
   --hidden 512[,256]   hidden layer widths ("" for logistic regression)   --dropout X

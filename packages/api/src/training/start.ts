@@ -1,7 +1,7 @@
 import { audit, type Db, type Prisma } from "@mien/db";
 import { AppError } from "@mien/errors";
 import { trainingConfig, unrunnableReason, type TrainingConfig, type TrainingJobPayload } from "@mien/jobs/training";
-import { BACKBONE_IDS, isBackboneId } from "@mien/model";
+import { isBackboneId, isOfferedBackbone, OFFERED_BACKBONES } from "@mien/model";
 
 import type { TrainingQueue } from "./queue.ts";
 
@@ -21,7 +21,15 @@ export async function startTraining(db: Db, queue: TrainingQueue, input: { confi
   }
   const config: TrainingConfig = parsed.data;
   const unknown = config.mode === "head" ? config.backbones.filter((b) => !isBackboneId(b)) : [];
-  if (unknown.length) throw new AppError("BAD_REQUEST", `Unknown backbone(s) ${unknown.join(", ")}; choose from ${BACKBONE_IDS.join(", ")}.`);
+  const offered = OFFERED_BACKBONES.map((b) => b.id).join(", ");
+  if (unknown.length) throw new AppError("BAD_REQUEST", `Unknown backbone(s) ${unknown.join(", ")}; choose from ${offered}.`);
+  // Retries re-queue their stored config and skip this; models on other ids still load.
+  const notOffered = config.mode === "head" ? config.backbones.filter((b) => !isOfferedBackbone(b)) : [];
+  if (notOffered.length)
+    throw new AppError(
+      "BAD_REQUEST",
+      `Backbone(s) ${notOffered.join(", ")} are no longer offered for new jobs (measured not worth it: packages/model/research/README.md); choose from ${offered}.`,
+    );
   const unrunnable = unrunnableReason(config);
   if (unrunnable) throw new AppError("BAD_REQUEST", `No trainer can run this job: ${unrunnable}`);
   const snapshot = await db.datasetSnapshot.findUnique({ where: { id: config.snapshotId }, select: { id: true, name: true, classCounts: true } });

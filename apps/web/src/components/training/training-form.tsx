@@ -305,6 +305,7 @@ export function TrainingForm() {
       {d.mode === "head" ? (
         <fieldset className="fieldset">
           <legend>Backbones (frozen, concatenated)</legend>
+          <p className="hint">Only the backbones worth choosing are offered, with what they measured on FER2013 (packages/model/research/README.md).</p>
           <div className="check-list">
             {backbones.map((b) => (
               <label key={b.id} className="check check-block">
@@ -318,7 +319,7 @@ export function TrainingForm() {
                   <strong>{b.id}</strong>
                   <span className="hint" id={`bb-${b.id}`}>
                     {" "}
-                    {b.provenance}
+                    {b.measured} {b.provenance}
                   </span>
                 </span>
               </label>
