@@ -12,6 +12,7 @@ import { startPrivateRedis, WorkerProcesses, type PrivateRedis } from "@mien/job
 import { LocalStorage } from "@mien/storage";
 
 import { SCREENING_BACKBONE, SCREENING_MIRRORED } from "../embeddings.ts";
+import { DEFAULT_REFERENCE_DIR, referenceInfo } from "../reference.ts";
 import { sharedData } from "../testing/index.ts";
 import { startScreening } from "./start-run.ts";
 
@@ -123,10 +124,10 @@ describe("Redis restarted during a screening run (append-only file as the projec
       expect(image.faceCount, image.sourcePath).not.toBeNull();
       expect(image.ocrScore, image.sourcePath).not.toBeNull();
       expect(image.mislabelScore, image.sourcePath).not.toBeNull();
-      // A face gets one embedding of itself and one of its mirror image (keyed by image and
-      // backbone, so never twice); images without a face get none.
+      // A face gets one embedding of itself, one of its mirror image and the reference model's
+      // probabilities (keyed by image and backbone, so never twice); images without a face get none.
       expect(image.embeddings.map((e) => e.backbone).sort(), image.sourcePath).toEqual(
-        image.faceCount! > 0 ? [SCREENING_BACKBONE, SCREENING_MIRRORED].sort() : [],
+        image.faceCount! > 0 ? [SCREENING_BACKBONE, SCREENING_MIRRORED, referenceInfo(DEFAULT_REFERENCE_DIR).key].sort() : [],
       );
     }
 
