@@ -233,10 +233,13 @@ for (const [name, screen] of Object.entries(SCREENS)) {
     test.setTimeout(90_000);
     const page = await contexts.get(screen.role)!.newPage();
     try {
-      for (const size of WIDTHS) {
+      for (const [i, size] of WIDTHS.entries()) {
         await test.step(`${size.width} px`, async () => {
           await page.setViewportSize(size);
-          await page.goto(screen.path());
+          // The page is loaded once and then narrowed, as a person turns a tablet or narrows a
+          // window: the layout is CSS, so the second width needs no second load (half the time).
+          if (i === 0) await page.goto(screen.path());
+          else await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
           await expect(page).toHaveURL(new RegExp(`${screen.path().replace(/[/?]/g, "\\$&")}$`));
           const main = page.locator("main");
           await expect(screen.ready(page)).toBeVisible({ timeout: 45_000 });
