@@ -19,6 +19,19 @@ export async function decodeRgb(bytes: Buffer, region?: { left: number; top: num
   return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
+/** A rectangle of decoded pixels (in bounds, whole pixels), copied row by row. */
+export function cropRgb(image: RgbImage, region: { left: number; top: number; width: number; height: number }): RgbImage {
+  const { left, top, width, height } = region;
+  if (left < 0 || top < 0 || width < 1 || height < 1 || left + width > image.width || top + height > image.height)
+    throw new Error(`The region ${width}×${height} at (${left}, ${top}) is not inside the ${image.width}×${image.height} image.`);
+  const data = new Uint8Array(width * height * 3);
+  for (let row = 0; row < height; row++) {
+    const from = ((top + row) * image.width + left) * 3;
+    data.set(image.data.subarray(from, from + width * 3), row * width * 3);
+  }
+  return { width, height, data };
+}
+
 /** A square grey `size`×`size` version of an image, for comparing pictures pixel by pixel. */
 export async function greySquare(bytes: Buffer, size: number): Promise<Uint8Array> {
   const data = await sharp(bytes, { failOn: "error", autoOrient: true }).greyscale().resize(size, size, { fit: "fill" }).raw().toBuffer();

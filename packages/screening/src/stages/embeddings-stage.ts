@@ -1,7 +1,7 @@
 import { Prisma } from "@mien/db";
 import { EXPRESSION_CLASSES } from "@mien/model";
 
-import { decodeRgb } from "../decode.ts";
+import { cropRgb, decodeRgb } from "../decode.ts";
 import { Embedder, encodeVector, faceRegion, SCREENING_BACKBONE, SCREENING_MIRRORED } from "../embeddings.ts";
 import { referenceInfo, ReferenceModel } from "../reference.ts";
 import type { StageContext } from "./context.ts";
@@ -44,12 +44,11 @@ export class EmbeddingsStage implements BatchStage<FaceEmbeddings> {
     const decoded = await Promise.all(
       originals.map(async (bytes, i) => {
         if (bytes instanceof Error) return bytes;
-        const image = images[i]!;
         try {
-          const crop = await decodeRgb(bytes, faceRegion(image.width, image.height, boxes[i]!));
-          // The reference cuts its own face box out of the whole image.
-          const whole = this.reference ? await decodeRgb(bytes) : null;
-          return { crop, whole };
+          // Decoded once: the embedder reads the padded face region, the reference cuts its own
+          // face box out of the whole image.
+          const whole = await decodeRgb(bytes);
+          return { crop: cropRgb(whole, faceRegion(whole.width, whole.height, boxes[i]!)), whole };
         } catch (e) {
           return new Error(`could not decode: ${(e as Error).message}`);
         }
@@ -64,7 +63,7 @@ export class EmbeddingsStage implements BatchStage<FaceEmbeddings> {
     const k = EXPRESSION_CLASSES.length;
     const reference = this.reference
       ? await this.reference.classify(
-          ok.map((d) => d.whole!),
+          ok.map((d) => d.whole),
           okRows.map((i) => boxes[i]!),
         )
       : null;
