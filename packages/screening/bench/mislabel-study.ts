@@ -15,6 +15,7 @@ import { nodeModelSources, selectNodeBackend } from "@mien/model/node";
 
 import { readEmbeddings } from "../../model/research/lib/embedding-cache.node.ts";
 import { outOfFoldProbabilities } from "../src/mislabel.ts";
+import { MISLABEL_MIX } from "../src/thresholds.ts";
 import { mislabelScores } from "./mislabel-metrics.ts";
 import { applyRule, RANKINGS, RULES } from "./mislabel-rules.ts";
 import { plantLabelNoise, settingName, type NoiseSetting } from "./plant/label-noise.ts";
@@ -117,7 +118,9 @@ for (const setting of settings) {
         if (variant === "ref") probs = ref;
         if (variant === "refoof") probs = base.map((v, i) => (v + ref[i]!) / 2);
         if (variant === "avg3") probs = base.map((v, i) => (v + zsProbs[i]! + ref[i]!) / 3);
-        if (variant === "avg3w") probs = base.map((v, i) => 0.25 * v + 0.25 * zsProbs[i]! + 0.5 * ref[i]!);
+        // The shipped shares (the out-of-fold model gets what the other two leave).
+        const own = 1 - MISLABEL_MIX.zeroShot - MISLABEL_MIX.reference;
+        if (variant === "avg3w") probs = base.map((v, i) => own * v + MISLABEL_MIX.zeroShot * zsProbs[i]! + MISLABEL_MIX.reference * ref[i]!);
       }
     }
     console.log(`  zero-shot temperature ${zsT.toFixed(2)}`);

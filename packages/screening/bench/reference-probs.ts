@@ -7,8 +7,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-import { EXPRESSION_CLASSES } from "@mien/model";
 import { loadExpressionModelFromDir, predictImages, selectNodeBackend } from "@mien/model/node";
+
+import { toCanonical } from "../src/reference.ts";
 
 const { values } = parseArgs({
   options: {
@@ -23,9 +24,6 @@ const index = JSON.parse(await readFile(join(values.cache!, values.data!, "index
 const model = await loadExpressionModelFromDir(values.model!);
 const started = performance.now();
 const probs = await predictImages(model, index.paths, (path) => readFile(join(index.root, path)));
-const k = EXPRESSION_CLASSES.length;
-const m = model.classes.length;
-const canonical = new Float32Array(index.paths.length * k);
-for (let i = 0; i < index.paths.length; i++) model.classes.forEach((c, j) => (canonical[i * k + EXPRESSION_CLASSES.indexOf(c)] = probs[i * m + j]!));
+const canonical = toCanonical(probs, model.classes);
 await writeFile(values.out!, JSON.stringify(Array.from(canonical)));
 console.log(JSON.stringify({ images: index.paths.length, seconds: Math.round((performance.now() - started) / 100) / 10, out: values.out }));

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "@mien/env";
 import { EXPRESSION_CLASSES } from "@mien/model";
 
-import { DEFAULT_REFERENCE_DIR, referenceDir, referenceInfo } from "./reference.ts";
+import { DEFAULT_REFERENCE_DIR, referenceDir, referenceInfo, toCanonical } from "./reference.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "mien-reference-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -36,5 +36,22 @@ describe("the screening reference model setting", () => {
     const first = referenceInfo(tmp).key;
     writeFileSync(join(tmp, "manifest.json"), JSON.stringify({ name: "m", classes: ["happiness", "neutral"] }));
     expect(referenceInfo(tmp).key).not.toBe(first);
+  });
+});
+
+describe("toCanonical", () => {
+  it("moves each model class's column to Mien's order, zero for classes the model lacks, dropping unknown ones", () => {
+    // Two rows over a model's own order, with a class Mien does not know ("cat").
+    const out = toCanonical([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], ["surprise", "cat", "anger", "happiness"]);
+    const at = (row: number, c: (typeof EXPRESSION_CLASSES)[number]) => out[row * EXPRESSION_CLASSES.length + EXPRESSION_CLASSES.indexOf(c)];
+    expect(out).toHaveLength(2 * EXPRESSION_CLASSES.length);
+    expect([at(0, "surprise"), at(0, "anger"), at(0, "happiness")]).toEqual([0.1, 0.3, 0.4].map(Math.fround));
+    expect([at(1, "surprise"), at(1, "anger"), at(1, "happiness")]).toEqual([0.5, 0.7, 0.8].map(Math.fround));
+    expect(at(0, "contempt")).toBe(0);
+    expect(at(1, "neutral")).toBe(0);
+  });
+
+  it("refuses probabilities that are not whole rows over the classes", () => {
+    expect(() => toCanonical([0.5, 0.5, 0.1], ["anger", "fear"])).toThrow(/3 probabilities are not rows over 2 classes/);
   });
 });

@@ -66,6 +66,21 @@ const WHOLE_IMAGE_SHARE = 0.6;
 /** Largest crop side handed to the model (its members resize to their own inputs), as in the coach. */
 const MAX_CROP = 112;
 
+/**
+ * Rows of probabilities over a model's `classes` as rows over EXPRESSION_CLASSES (0 for the
+ * classes the model lacks; classes Mien does not know are dropped).
+ */
+export function toCanonical(probs: ArrayLike<number>, classes: readonly string[]): Float32Array {
+  const k = EXPRESSION_CLASSES.length;
+  const m = classes.length;
+  if (m === 0 || probs.length % m !== 0) throw new Error(`${probs.length} probabilities are not rows over ${m} classes.`);
+  const columns = EXPRESSION_CLASSES.map((c) => classes.indexOf(c));
+  const rows = probs.length / m;
+  const out = new Float32Array(rows * k);
+  for (let r = 0; r < rows; r++) columns.forEach((c, j) => (out[r * k + j] = c < 0 ? 0 : probs[r * m + c]!));
+  return out;
+}
+
 export class ReferenceModel {
   private constructor(private readonly model: ExpressionModel) {}
 
@@ -80,7 +95,6 @@ export class ReferenceModel {
    */
   async classify(images: readonly RgbImage[], boxes: readonly (RelativeBox | null)[]): Promise<Float32Array> {
     const k = EXPRESSION_CLASSES.length;
-    const columns = EXPRESSION_CLASSES.map((c) => this.model.classes.indexOf(c));
     const out = new Float32Array(images.length * k);
     const { faceBox, colour } = this.model.manifest.preprocessing;
     const cuts = images.map((image, i) => {
@@ -113,9 +127,8 @@ export class ReferenceModel {
         return this.model.predict(tf.concat(crops) as tf.Tensor4D);
       });
       try {
-        const data = (await probs.data()) as Float32Array;
-        const m = this.model.classes.length;
-        rows.forEach((row, r) => columns.forEach((c, j) => (out[row * k + j] = c < 0 ? 0 : data[r * m + c]!)));
+        const canonical = toCanonical((await probs.data()) as Float32Array, this.model.classes);
+        rows.forEach((row, r) => out.set(canonical.subarray(r * k, (r + 1) * k), row * k));
       } finally {
         probs.dispose();
       }
