@@ -5,7 +5,10 @@
 // suggested label on caught flips and the seconds the mislabel + flags stages took. Faces and
 // embeddings do not depend on labels, so they run once; each setting reruns mislabel and flags.
 // Tune on --split train (a stratified --sample); report on --split val (the whole split).
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+// --corpus facial-expressions plants the flips in a sample of the curation corpus instead (at most
+// --per-class images per class), images the screening reference model never saw; --ceilings sweeps
+// the flag's ceiling on the given label's probability (THRESHOLDS.mislabelGivenCeiling).
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -26,7 +29,12 @@ import { Random } from "./plant/random.ts";
 
 const { values } = parseArgs({
   options: {
+    /** fer2013 (its --split) or facial-expressions (its legend.csv, --per-class images per class). */
+    corpus: { type: "string", default: "fer2013" },
     split: { type: "string", default: "val" },
+    "per-class": { type: "string", default: "400" },
+    /** Flag ceilings to sweep (default: the shipped one). */
+    ceilings: { type: "string" },
     /** Images per split, stratified (0: the whole split). */
     sample: { type: "string", default: "0" },
     seed: { type: "string", default: "14" },
@@ -63,9 +71,41 @@ function sampleSplit(root: string, count: number, out: string): string {
   return out;
 }
 
-async function runStages(stages: ScreeningStage[]): Promise<number> {
+/**
+ * A sample of the facial-expressions corpus as a legend.csv layout: at most `perClass` images per
+ * label (seeded), leaving out files the legend names twice with different labels and files it lacks.
+ */
+function sampleCorpus(root: string, perClass: number, out: string): string {
+  const rows = readFileSync(join(root, "legend.csv"), "utf8").trim().split(/\r?\n/).slice(1);
+  const labelOf = new Map<string, string | null>();
+  for (const row of rows) {
+    const [, image, emotion] = row.split(",").map((c) => c.trim());
+    if (!image || !emotion) continue;
+    const label = emotion.toLowerCase();
+    const seen = labelOf.get(image);
+    labelOf.set(image, seen === undefined || seen === label ? label : null);
+  }
+  const byLabel = new Map<string, string[]>();
+  for (const [image, label] of [...labelOf].sort(([a], [b]) => (a < b ? -1 : 1)))
+    if (label && existsSync(join(root, "images", image))) byLabel.set(label, [...(byLabel.get(label) ?? []), image]);
+  const random = new Random(seed);
+  mkdirSync(join(out, "images"), { recursive: true });
+  const picked: string[] = [];
+  for (const [label, images] of [...byLabel].sort(([a], [b]) => (a < b ? -1 : 1)))
+    for (const image of random.shuffle(images).slice(0, perClass)) {
+      copyFileSync(join(root, "images", image), join(out, "images", image));
+      picked.push(`0,${image},${label}`);
+    }
+  writeFileSync(join(out, "legend.csv"), ["user.id,image,emotion", ...picked].join("\n") + "\n");
+  return out;
+}
+
+async function runStages(stages: ScreeningStage[], mislabelCeiling?: number): Promise<number> {
   const run = await t.db.screeningRun.create({
-    data: { options: screeningOptions.parse({ stages }), stages: { create: stages.map((stage, position) => ({ stage, position })) } },
+    data: {
+      options: screeningOptions.parse({ stages, mislabelCeiling }),
+      stages: { create: stages.map((stage, position) => ({ stage, position })) },
+    },
   });
   const t0 = performance.now();
   await runScreening({ db: t.db, storage, log: () => {} }, run.id);
@@ -73,9 +113,17 @@ async function runStages(stages: ScreeningStage[]): Promise<number> {
 }
 
 try {
-  const root = sampleSplit(join(sharedData(), "fer2013", values.split!), Number(values.sample), join(tmp, "set"));
+  const corpus = values.corpus!;
+  if (corpus !== "fer2013" && corpus !== "facial-expressions") throw new Error(`--corpus is fer2013 or facial-expressions; got ${corpus}.`);
+  const root =
+    corpus === "fer2013"
+      ? sampleSplit(join(sharedData(), "fer2013", values.split!), Number(values.sample), join(tmp, "set"))
+      : sampleCorpus(join(sharedData(), "facial-expressions"), Number(values["per-class"]), join(tmp, "set"));
+  const source = corpus === "fer2013" ? values.split : `facial-expressions (≤ ${values["per-class"]} per class)`;
+  const ceilings = values.ceilings?.split(",").map(Number) ?? [undefined];
+  if (ceilings.some((c) => c !== undefined && !(c > 0 && c <= 1))) throw new Error(`--ceilings are numbers in (0, 1]; got ${values.ceilings}.`);
   const imported = await runImport({ db: t.db, storage, root });
-  log(`imported ${imported.imported} images of ${values.split} (${imported.copies} byte-identical copies kept as copies)`);
+  log(`imported ${imported.imported} images of ${source} (${imported.copies} byte-identical copies kept as copies)`);
   const prepareSeconds = await runStages(["faces", "embeddings"]);
   log(`faces and embeddings in ${prepareSeconds.toFixed(1)} s`);
 
@@ -91,44 +139,48 @@ try {
     await t.db.$executeRaw`
       UPDATE image AS i SET label = v.label FROM unnest(${ids}::uuid[], ${Array.from(labels, (y) => EXPRESSION_CLASSES[y]!)}::text[]) AS v(id, label)
       WHERE i.id = v.id`;
-    const seconds = await runStages(["mislabel", "flags"]);
-    const rows = await t.db.image.findMany({
-      select: { id: true, suggestedLabel: true, mislabelScore: true, flags: { where: { reason: "mislabelled" }, select: { id: true } } },
-      orderBy: { id: "asc" },
-    });
-    if (rows.length !== images.length || rows.some((r, i) => r.id !== images[i]!.id)) throw new Error("The images changed between noise settings.");
-    const scores = mislabelScores({
-      flipped,
-      flagged: rows.map((r) => (r.flags.length > 0 ? 1 : 0)),
-      score: rows.map((r) => r.mislabelScore ?? -1),
-      suggested: rows.map((r) => (r.suggestedLabel ? EXPRESSION_CLASSES.indexOf(r.suggestedLabel as (typeof EXPRESSION_CLASSES)[number]) : -1)),
-      truth,
-    });
-    results[settingName(setting)] = { ...scores, seconds: Math.round(seconds * 10) / 10 };
-    log(`${settingName(setting)}: ${JSON.stringify(results[settingName(setting)])}`);
-    if (setting.rate === 0 && values.sheet) {
-      // The clean run's flags, most suspicious first: a person judges how many are real label errors.
-      const flaggedRows = rows.flatMap((r, i) =>
-        r.flags.length > 0 ? [{ image: images[i]!, suggested: r.suggestedLabel ?? "?", score: r.mislabelScore ?? 0 }] : [],
-      );
-      flaggedRows.sort((a, b) => b.score - a.score);
-      const shown = flaggedRows.slice(0, Number(values["sheet-size"]));
-      await contactSheet(
-        shown.map((f) => ({ file: join(root, f.image.sourcePath), caption: `${f.image.label.slice(0, 5)}→${f.suggested.slice(0, 5)}` })),
-        values.sheet,
-      );
-      writeFileSync(
-        `${values.sheet}.json`,
-        JSON.stringify(shown.map((f, i) => ({ n: i + 1, file: f.image.sourcePath, label: f.image.label, suggested: f.suggested, score: f.score }))),
-      );
-      log(`contact sheet of ${shown.length} of the ${flaggedRows.length} clean-run flags: ${values.sheet}`);
+    for (const ceiling of ceilings) {
+      const seconds = await runStages(["mislabel", "flags"], ceiling);
+      const rows = await t.db.image.findMany({
+        select: { id: true, suggestedLabel: true, mislabelScore: true, flags: { where: { reason: "mislabelled" }, select: { id: true } } },
+        orderBy: { id: "asc" },
+      });
+      if (rows.length !== images.length || rows.some((r, i) => r.id !== images[i]!.id)) throw new Error("The images changed between noise settings.");
+      const scores = mislabelScores({
+        flipped,
+        flagged: rows.map((r) => (r.flags.length > 0 ? 1 : 0)),
+        score: rows.map((r) => r.mislabelScore ?? -1),
+        suggested: rows.map((r) => (r.suggestedLabel ? EXPRESSION_CLASSES.indexOf(r.suggestedLabel as (typeof EXPRESSION_CLASSES)[number]) : -1)),
+        truth,
+      });
+      const name = ceiling === undefined ? settingName(setting) : `${settingName(setting)}@${ceiling}`;
+      results[name] = { ...scores, seconds: Math.round(seconds * 10) / 10 };
+      log(`${name}: ${JSON.stringify(results[name])}`);
+      if (setting.rate === 0 && values.sheet && ceiling === ceilings[0]) {
+        // The clean run's flags, most suspicious first: a person judges how many are real label errors.
+        const flaggedRows = rows.flatMap((r, i) =>
+          r.flags.length > 0 ? [{ image: images[i]!, suggested: r.suggestedLabel ?? "?", score: r.mislabelScore ?? 0 }] : [],
+        );
+        flaggedRows.sort((a, b) => b.score - a.score);
+        const shown = flaggedRows.slice(0, Number(values["sheet-size"]));
+        await contactSheet(
+          shown.map((f) => ({ file: join(root, f.image.sourcePath), caption: `${f.image.label.slice(0, 5)}→${f.suggested.slice(0, 5)}` })),
+          values.sheet,
+        );
+        writeFileSync(
+          `${values.sheet}.json`,
+          JSON.stringify(shown.map((f, i) => ({ n: i + 1, file: f.image.sourcePath, label: f.image.label, suggested: f.suggested, score: f.score }))),
+        );
+        log(`contact sheet of ${shown.length} of the ${flaggedRows.length} clean-run flags: ${values.sheet}`);
+      }
     }
   }
   const stage = await t.db.screeningStage.findFirst({ where: { stage: "mislabel", done: true }, orderBy: { finishedAt: "desc" } });
   console.log(
     JSON.stringify({
       bench: "screening.mislabel",
-      split: values.split,
+      corpus,
+      split: corpus === "fer2013" ? values.split : null,
       images: images.length,
       seed,
       mislabel: stage?.detail ? { rule: (stage.detail as { rule?: unknown }).rule ?? null } : null,

@@ -18,6 +18,11 @@ export const screeningOptions = z.object({
   ocrWorkers: z.number().int().min(1).max(16).default(1),
   /** Folds of the out-of-fold classifier behind mislabel suspicion. */
   folds: z.number().int().min(2).max(20).default(5),
+  /**
+   * The mislabel flag's ceiling on the given label's probability, when not THRESHOLDS'
+   * (bench:mislabel --ceilings sweeps it on planted flips).
+   */
+  mislabelCeiling: z.number().gt(0, "The mislabel ceiling must be above 0.").max(1, "The mislabel ceiling must be at most 1.").optional(),
 });
 export type ScreeningOptions = z.output<typeof screeningOptions>;
 export type ScreeningOptionsInput = z.input<typeof screeningOptions>;

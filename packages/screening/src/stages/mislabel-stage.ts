@@ -64,7 +64,7 @@ export class MislabelStage implements GlobalStage {
       sources.push({ probs: zeroShot.probs, known: ZERO_SHOT_KNOWS, weight: MISLABEL_MIX.zeroShot });
     } else sources.push({ probs: zeroShot.probs, known: ZERO_SHOT_KNOWS, weight: MISLABEL_MIX.zeroShotAlone });
     const probs = mixProbabilities(outOfFold, sources, k);
-    const rule = { givenFactor: THRESHOLDS.mislabelGivenFactor, givenCeiling: THRESHOLDS.mislabelGivenCeiling };
+    const rule = { givenFactor: THRESHOLDS.mislabelGivenFactor, givenCeiling: options.mislabelCeiling ?? THRESHOLDS.mislabelGivenCeiling };
     const cl = confidentLearning(probs, labels, k, rule);
     const suggested = Array.from(cl.suggested, (c) => EXPRESSION_CLASSES[c]!);
     const suggestedConfidence = Array.from(cl.otherConfidence, (p, i) => (cl.issue[i] ? p : null));
