@@ -121,10 +121,24 @@ export function maxPoolGrad(
   padTop: i32,
   padLeft: i32,
 ): void {
-  memory.fill(dx, 0, (<usize>(n * h * w * c)) << 2);
+  const vec = c & ~3;
+  const row = (<usize>(w * c)) << 2;
+  const pixel = (<usize>c) << 2;
+  // Windows that tile the image from its corner (2×2 stride 2, the usual case) cover each pixel
+  // at most once, so the gradient is stored, not added, and only the pixels no window covers
+  // (the last row or column of an odd size under "valid") are cleared first.
+  const tiles = sh == kh && sw == kw && padTop == 0 && padLeft == 0;
+  if (!tiles) memory.fill(dx, 0, (<usize>(n * h * w * c)) << 2);
+  const coveredRows = min(oh * kh, h);
+  const coveredCols = min(ow * kw, w);
   for (let b = 0; b < n; b++) {
     const xb = x + ((<usize>(b * h * w * c)) << 2);
     const dxb = dx + ((<usize>(b * h * w * c)) << 2);
+    if (tiles) {
+      if (coveredCols < w)
+        for (let yy = 0; yy < coveredRows; yy++) memory.fill(dxb + <usize>yy * row + <usize>coveredCols * pixel, 0, <usize>(w - coveredCols) * pixel);
+      if (coveredRows < h) memory.fill(dxb + <usize>coveredRows * row, 0, <usize>(h - coveredRows) * row);
+    }
     for (let oy = 0; oy < oh; oy++) {
       const y0 = oy * sh - padTop;
       const ya = max(y0, 0);
@@ -133,24 +147,53 @@ export function maxPoolGrad(
         const x0 = ox * sw - padLeft;
         const xa = max(x0, 0);
         const xbnd = min(x0 + kw, w);
+        if (ya >= yb || xa >= xbnd) continue;
         const g = dy + ((<usize>(((b * oh + oy) * ow + ox) * c)) << 2);
-        for (let k = 0; k < c; k++) {
+        const corner = (<usize>((ya * w + xa) * c)) << 2;
+        // Four channels at a time: the window position of each lane's first maximum (a later
+        // pixel replaces it only when strictly greater, so ties and NaNs keep the earlier one)…
+        for (let k = 0; k < vec; k += 4) {
+          const o = corner + ((<usize>k) << 2);
+          let best = v128.load(xb + o);
+          let at = i32x4.splat(0);
+          let t = 0;
+          for (let yy = ya; yy < yb; yy++) {
+            const r = o + <usize>(yy - ya) * row;
+            for (let xx = xa; xx < xbnd; xx++, t++) {
+              const v = v128.load(xb + r + <usize>(xx - xa) * pixel);
+              const greater = f32x4.gt(v, best);
+              best = v128.bitselect(v, best, greater);
+              at = v128.bitselect(i32x4.splat(t), at, greater);
+            }
+          }
+          // …then each lane's gradient is added at that position.
+          const grad = v128.load(g + ((<usize>k) << 2));
+          t = 0;
+          for (let yy = ya; yy < yb; yy++) {
+            const r = o + <usize>(yy - ya) * row;
+            for (let xx = xa; xx < xbnd; xx++, t++) {
+              const p = dxb + r + <usize>(xx - xa) * pixel;
+              const share = v128.and(grad, i32x4.eq(at, i32x4.splat(t)));
+              v128.store(p, tiles ? share : f32x4.add(v128.load(p), share));
+            }
+          }
+        }
+        for (let k = vec; k < c; k++) {
           let best: f32 = -Infinity;
           let at = -1;
           for (let yy = ya; yy < yb; yy++) {
             for (let xx = xa; xx < xbnd; xx++) {
               const i = (yy * w + xx) * c + k;
               const v = load<f32>(xb + ((<usize>i) << 2));
+              if (tiles) store<f32>(dxb + ((<usize>i) << 2), 0);
               if (v > best || at < 0) {
                 best = v;
                 at = i;
               }
             }
           }
-          if (at >= 0) {
-            const p = dxb + ((<usize>at) << 2);
-            store<f32>(p, load<f32>(p) + load<f32>(g + ((<usize>k) << 2)));
-          }
+          const p = dxb + ((<usize>at) << 2);
+          store<f32>(p, load<f32>(p) + load<f32>(g + ((<usize>k) << 2)));
         }
       }
     }
