@@ -269,7 +269,11 @@ export function depthwiseFilterGrad(
   depthwiseTaps<IntoTaps>(x, dw, dy, n, h, w, c, oh, ow, kh, kw, sh, sw, padTop, padLeft);
 }
 
-/** dX[…, y·sh − padTop + a, x·sw − padLeft + b, k] += W[a, b, k] · dy[…, y, x, k] (a scatter over the forward's taps). */
+/**
+ * dX[…, y·sh − padTop + a, x·sw − padLeft + b, k] += W[a, b, k] · dy[…, y, x, k] (a scatter over
+ * the forward's taps), into a cleared dX, or into dX as it is when `accumulate` (channel
+ * multipliers above 1 add one pass per multiplier).
+ */
 export function depthwiseInputGrad(
   dy: usize,
   filter: usize,
@@ -286,8 +290,9 @@ export function depthwiseInputGrad(
   sw: i32,
   padTop: i32,
   padLeft: i32,
+  accumulate: bool,
 ): void {
-  memory.fill(dx, 0, (<usize>(n * h * w * c)) << 2);
+  if (!accumulate) memory.fill(dx, 0, (<usize>(n * h * w * c)) << 2);
   depthwiseTaps<IntoPixels>(dx, filter, dy, n, h, w, c, oh, ow, kh, kw, sh, sw, padTop, padLeft);
 }
 

@@ -120,17 +120,8 @@ export function conv2DBackpropInputWasm(
   filter: TensorInfo,
   inputShape: [number, number, number, number],
   attrs: GradAttrs,
-  depthwise = false,
 ): TensorInfo {
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    depthwise,
-  );
+  const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w } = info;
   const dyD = dilateSpatial(backend, dy, sh, sw);
   const hd = dyD.shape[1]!;
@@ -140,32 +131,9 @@ export function conv2DBackpropInputWasm(
   const pads = { top, left, bottom: h - hd - top + kh - 1, right: w - wd - left + kw - 1 };
   const fitted = cropForNegativePads(backend, dyD, pads);
   const flipped = runWasm(backend, "Reverse", { x: filter }, { dims: [0, 1] });
-  let out: TensorInfo;
-  if (!depthwise) {
-    const swapped = runWasm(backend, "Transpose", { x: flipped }, { perm: [0, 1, 3, 2] });
-    out = runWasm(backend, "Conv2D", { x: fitted.x, filter: swapped }, { strides: 1, pad: explicit(fitted.pads), dilations: 1, dataFormat: "NHWC" });
-    free(backend, swapped);
-  } else {
-    const [, , c, m] = filter.shape as [number, number, number, number];
-    if (m === 1) {
-      out = runWasm(backend, "DepthwiseConv2dNative", { x: fitted.x, filter: flipped }, { strides: 1, pad: explicit(fitted.pads), dilations: 1 });
-    } else {
-      // With a channel multiplier m, input channel c collects m output channels: a depthwise
-      // pass per multiplier over channels c·m + j, summed.
-      const [n, hh, ww] = fitted.x.shape as [number, number, number, number];
-      const split = runWasm(backend, "Reshape", { x: fitted.x }, { shape: [n, hh, ww, c, m] });
-      const parts: TensorInfo[] = [];
-      for (let j = 0; j < m; j++) {
-        const slice = runWasm(backend, "Slice", { x: split }, { begin: [0, 0, 0, 0, j], size: [n, hh, ww, c, 1] });
-        const dyJ = runWasm(backend, "Reshape", { x: slice }, { shape: [n, hh, ww, c] });
-        const fSlice = runWasm(backend, "Slice", { x: flipped }, { begin: [0, 0, 0, j], size: [kh, kw, c, 1] });
-        parts.push(runWasm(backend, "DepthwiseConv2dNative", { x: dyJ, filter: fSlice }, { strides: 1, pad: explicit(fitted.pads), dilations: 1 }));
-        free(backend, slice, dyJ, fSlice);
-      }
-      out = runWasm(backend, "AddN", parts);
-      free(backend, split, ...parts);
-    }
-  }
+  const swapped = runWasm(backend, "Transpose", { x: flipped }, { perm: [0, 1, 3, 2] });
+  const out = runWasm(backend, "Conv2D", { x: fitted.x, filter: swapped }, { strides: 1, pad: explicit(fitted.pads), dilations: 1, dataFormat: "NHWC" });
+  free(backend, swapped);
   free(backend, dyD, flipped);
   if (fitted.cropped) free(backend, fitted.x);
   return out;

@@ -1,7 +1,7 @@
 import { backend_util, DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, type KernelConfig } from "@tensorflow/tfjs";
 
-import { kernelFunc, makeOutput } from "./call.ts";
-import { conv2DBackpropFilterWasm, conv2DBackpropInputWasm } from "./conv2d-grads.ts";
+import { free, kernelFunc, makeOutput, runWasm } from "./call.ts";
+import { conv2DBackpropFilterWasm } from "./conv2d-grads.ts";
 import { mienKernels, ptr } from "./simd-module.ts";
 
 type Attrs = Parameters<typeof conv2DBackpropFilterWasm>[4] & { dilations?: number | [number, number] };
@@ -49,9 +49,28 @@ const inputKernel = kernelFunc(({ inputs, backend, attrs }) => {
   const a = attrs as unknown as Attrs & { inputShape: [number, number, number, number] };
   requireNoDilation(DepthwiseConv2dNativeBackpropInput, a.dilations);
   const filterShape = inputs.filter!.shape as [number, number, number, number];
-  if (filterShape[3] !== 1) return conv2DBackpropInputWasm(backend, inputs.dy!, inputs.filter!, a.inputShape, a, true);
+  const [kh, kw, c, m] = filterShape;
   const dx = makeOutput(backend, a.inputShape);
-  mienKernels(backend).depthwiseInputGrad(ptr(backend, inputs.dy!), ptr(backend, inputs.filter!), ptr(backend, dx), ...geometry(a.inputShape, filterShape, a));
+  const at = geometry(a.inputShape, filterShape, a);
+  const simd = mienKernels(backend);
+  if (m === 1) {
+    simd.depthwiseInputGrad(ptr(backend, inputs.dy!), ptr(backend, inputs.filter!), ptr(backend, dx), ...at, 0);
+    return dx;
+  }
+  // Multiplier m: output channel k·m + q comes from input channel k through filter column q. With
+  // the multiplier moved outermost (dy as [m, …, c], the filter as [m, kh, kw, c]), each q is a
+  // multiplier-1 gradient over contiguous memory, added into dX.
+  const [n, oh, ow] = inputs.dy!.shape as [number, number, number, number];
+  const dy3 = runWasm(backend, "Reshape", { x: inputs.dy! }, { shape: [n * oh * ow, c, m] });
+  const dyT = runWasm(backend, "Transpose", { x: dy3 }, { perm: [2, 0, 1] });
+  const f2 = runWasm(backend, "Reshape", { x: inputs.filter! }, { shape: [kh * kw * c, m] });
+  const fT = runWasm(backend, "Transpose", { x: f2 }, { perm: [1, 0] });
+  try {
+    for (let q = 0; q < m; q++)
+      simd.depthwiseInputGrad(ptr(backend, dyT) + q * n * oh * ow * c * 4, ptr(backend, fT) + q * kh * kw * c * 4, ptr(backend, dx), ...at, q > 0 ? 1 : 0);
+  } finally {
+    free(backend, dy3, dyT, f2, fT);
+  }
   return dx;
 });
 

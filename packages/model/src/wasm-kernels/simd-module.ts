@@ -67,6 +67,7 @@ export interface MienKernels {
     sw: number,
     padTop: number,
     padLeft: number,
+    accumulate: number,
   ): void;
   maxPoolGrad(
     x: number,
