@@ -201,16 +201,24 @@ export function maxPoolGrad(
 }
 
 // ---------------------------------------------------------------------------------------
-// im2col (NHWC): row (b, oy, ox) of dst holds the kh×kw×c window under output pixel (oy, ox),
-// zeros outside the image. Used for the filter gradient of layers with few input channels.
+// Filter gradient of a convolution with few input channels (the first layer: kh·kw·ci < co).
 
-export function im2col(
+/**
+ * dW[a, b, i, o] = Σ over images and output pixels of x[…, y·sh − padTop + a, x·sw − padLeft + b, i]
+ * · dy[…, y, x, o], four output channels at a time. Each image's sum is gathered in `scratch`
+ * (kh·kw·ci·co floats) and then added to dW, so a long batch does not pile every product into
+ * one float32 running sum.
+ */
+export function filterGradFewChannels(
   x: usize,
-  dst: usize,
+  dy: usize,
+  dw: usize,
+  scratch: usize,
   n: i32,
   h: i32,
   w: i32,
-  c: i32,
+  ci: i32,
+  co: i32,
   oh: i32,
   ow: i32,
   kh: i32,
@@ -220,23 +228,49 @@ export function im2col(
   padTop: i32,
   padLeft: i32,
 ): void {
-  const rowBytes = (<usize>c) << 2;
-  let out = dst;
+  const size = kh * kw * ci * co;
+  const bytes = (<usize>size) << 2;
+  const vec = co & ~3;
+  memory.fill(dw, 0, bytes);
   for (let b = 0; b < n; b++) {
-    const xb = x + ((<usize>(b * h * w * c)) << 2);
+    memory.fill(scratch, 0, bytes);
+    const xb = x + ((<usize>(b * h * w * ci)) << 2);
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++) {
+        const g = dy + ((<usize>(((b * oh + oy) * ow + ox) * co)) << 2);
         for (let a = 0; a < kh; a++) {
           const yy = oy * sh - padTop + a;
+          if (yy < 0 || yy >= h) continue;
           for (let bb = 0; bb < kw; bb++) {
             const xx = ox * sw - padLeft + bb;
-            if (yy < 0 || yy >= h || xx < 0 || xx >= w) memory.fill(out, 0, rowBytes);
-            else if (c == 1) store<f32>(out, load<f32>(xb + ((<usize>(yy * w + xx)) << 2)));
-            else memory.copy(out, xb + ((<usize>((yy * w + xx) * c)) << 2), rowBytes);
-            out += rowBytes;
+            if (xx < 0 || xx >= w) continue;
+            const px = xb + ((<usize>((yy * w + xx) * ci)) << 2);
+            for (let i = 0; i < ci; i++) {
+              const v = load<f32>(px + ((<usize>i) << 2));
+              const vv = f32x4.splat(v);
+              const row = scratch + ((<usize>(((a * kw + bb) * ci + i) * co)) << 2);
+              let o = 0;
+              for (; o < vec; o += 4) {
+                const at = (<usize>o) << 2;
+                v128.store(row + at, f32x4.add(v128.load(row + at), f32x4.mul(vv, v128.load(g + at))));
+              }
+              for (; o < co; o++) {
+                const at = (<usize>o) << 2;
+                store<f32>(row + at, load<f32>(row + at) + v * load<f32>(g + at));
+              }
+            }
           }
         }
       }
+    }
+    let k = 0;
+    for (; k < (size & ~3); k += 4) {
+      const at = (<usize>k) << 2;
+      v128.store(dw + at, f32x4.add(v128.load(dw + at), v128.load(scratch + at)));
+    }
+    for (; k < size; k++) {
+      const at = (<usize>k) << 2;
+      store<f32>(dw + at, load<f32>(dw + at) + load<f32>(scratch + at));
     }
   }
 }

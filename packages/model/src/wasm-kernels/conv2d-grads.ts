@@ -49,9 +49,8 @@ export function conv2DBackpropFilterWasm(
   const fitted = cropForNegativePads(backend, x, pads);
   const n = x.shape[0]!;
   if (!depthwise && kh * kw * x.shape[3]! < filterShape[3]) {
-    const out = filterGradByIm2col(backend, fitted.x, dy, fitted.pads, info);
     if (fitted.cropped) free(backend, fitted.x);
-    return out;
+    return filterGradFewChannels(backend, x, dy, info);
   }
   if (!depthwise) {
     const xT = runWasm(backend, "Transpose", { x: fitted.x }, { perm: [3, 1, 2, 0] });
@@ -81,33 +80,40 @@ export function conv2DBackpropFilterWasm(
 }
 
 /**
- * For few input channels (the first layer: kh·kw·ci < co), packing dY as a filter costs more
- * than the whole product (XNNPACK packs its weight operand at ~15 ns per element, and the
- * operand is new every step). Here the smaller operand is packed instead: the im2col matrix
- * P [n·Ho·Wo, kh·kw·ci] is the matMul's weight and dYᵀ [co, n·Ho·Wo] its input, so
- * dWᵀ = dYᵀ·P runs on XNNPACK's fully-connected path.
+ * For few input channels (the first layer: kh·kw·ci < co), one pass of Mien's SIMD module over
+ * the output pixels and taps. Through XNNPACK the work was dominated by moving data, not by the
+ * product: packing dY as a filter (~15 ns per element, a new operand every step), or an im2col
+ * matrix, dY's transpose and a matMul, 5–7× the forward pass.
  */
-function filterGradByIm2col(
-  backend: KernelBackend,
-  x: TensorInfo,
-  dy: TensorInfo,
-  pads: { top: number; bottom: number; left: number; right: number },
-  info: ReturnType<typeof backend_util.computeConv2DInfo>,
-): TensorInfo {
+function filterGradFewChannels(backend: KernelBackend, x: TensorInfo, dy: TensorInfo, info: ReturnType<typeof backend_util.computeConv2DInfo>): TensorInfo {
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: ho, outWidth: wo, outChannels: co } = info;
   const [n, h, w, ci] = x.shape as [number, number, number, number];
-  const cols = makeOutput(backend, [n * ho * wo, kh * kw * ci]);
-  mienKernels(backend).im2col(ptr(backend, x), ptr(backend, cols), n, h, w, ci, ho, wo, kh, kw, sh, sw, pads.top, pads.left);
-  const p = runWasm(backend, "Reshape", { x: cols }, { shape: [1, n * ho * wo, kh * kw * ci] });
-  const dy2 = runWasm(backend, "Reshape", { x: dy }, { shape: [n * ho * wo, co] });
-  const dyT = runWasm(backend, "Transpose", { x: dy2 }, { perm: [1, 0] });
-  const a3 = runWasm(backend, "Reshape", { x: dyT }, { shape: [1, co, n * ho * wo] });
-  const prod = runWasm(backend, "BatchMatMul", { a: a3, b: p }, { transposeA: false, transposeB: false });
-  const flat = runWasm(backend, "Reshape", { x: prod }, { shape: [co, kh * kw * ci] });
-  const t = runWasm(backend, "Transpose", { x: flat }, { perm: [1, 0] });
-  const out = runWasm(backend, "Reshape", { x: t }, { shape: [kh, kw, ci, co] });
-  free(backend, cols, p, dy2, dyT, a3, prod, flat, t);
-  return out;
+  const dw = makeOutput(backend, [kh, kw, ci, co]);
+  const scratch = makeOutput(backend, [kh * kw * ci * co]);
+  try {
+    mienKernels(backend).filterGradFewChannels(
+      ptr(backend, x),
+      ptr(backend, dy),
+      ptr(backend, dw),
+      ptr(backend, scratch),
+      n,
+      h,
+      w,
+      ci,
+      co,
+      ho,
+      wo,
+      kh,
+      kw,
+      sh,
+      sw,
+      info.padInfo.top,
+      info.padInfo.left,
+    );
+  } finally {
+    free(backend, scratch);
+  }
+  return dw;
 }
 
 /**

@@ -67,7 +67,10 @@ const CONV_CASES: { n: number; h: number; w: number; ci: number; co: number; k: 
 for (const s of [1, 2] as const) {
   for (const pad of ["same", "valid"] as const) {
     CONV_CASES.push({ n: 3, h: 9, w: 7, ci: 5, co: 6, k: 3, s, pad });
-    CONV_CASES.push({ n: 2, h: 8, w: 11, ci: 1, co: 12, k: 3, s, pad }); // few input channels: the im2col path
+    // Few input channels (kh·kw·ci < co): the first layer's filter-gradient pass, with and
+    // without output channels left over from its groups of four.
+    CONV_CASES.push({ n: 2, h: 8, w: 11, ci: 1, co: 12, k: 3, s, pad });
+    CONV_CASES.push({ n: 3, h: 7, w: 9, ci: 2, co: 19, k: 3, s, pad });
     CONV_CASES.push({ n: 2, h: 10, w: 10, ci: 4, co: 3, k: 5, s, pad });
     CONV_CASES.push({ n: 2, h: 6, w: 9, ci: 3, co: 4, k: 2, s, pad }); // even kernel: asymmetric 'same' padding
   }

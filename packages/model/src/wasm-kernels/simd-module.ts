@@ -18,13 +18,16 @@ export interface MienKernels {
   swapOuter(src: number, dst: number, a: number, b: number, c: number): void;
   bnBackwardSums(x: number, dy: number, mean: number, rstd: number, sums: number, rows: number, c: number): void;
   bnBackwardInput(x: number, dy: number, mean: number, rstd: number, scale: number, sums: number, dx: number, rows: number, c: number, inv: number): void;
-  im2col(
+  filterGradFewChannels(
     x: number,
-    dst: number,
+    dy: number,
+    dw: number,
+    scratch: number,
     n: number,
     h: number,
     w: number,
-    c: number,
+    ci: number,
+    co: number,
     oh: number,
     ow: number,
     kh: number,
