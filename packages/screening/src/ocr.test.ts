@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { TextReader } from "./ocr.ts";
+import { readingOf, TextReader } from "./ocr.ts";
 import { corpusImage } from "./testing/index.ts";
 import { THRESHOLDS } from "./thresholds.ts";
 
@@ -61,6 +61,21 @@ describe("text over the face (tesseract.js, offline English data)", () => {
         .toBuffer();
       const reading = await reader.read(bytes);
       expect(reading.score, `read "${reading.text}"`).toBeGreaterThanOrEqual(THRESHOLDS.ocrScore);
+    }
+  });
+
+  it("reads every line at both heights when asked to always, four strips a line, as the text model was fitted", async () => {
+    const always = await TextReader.create(1, "always");
+    try {
+      const bytes = await withCaption(corpusImage("Aaron_Eckhart_0001.jpg"), "BREAKING");
+      const { words, lines } = await always.page(bytes);
+      const caption = words.filter((w) => /BREAK/i.test(w.text));
+      // Strips 4p and 4p+1 are line p at the first height, 4p+2 and 4p+3 at the second.
+      expect(new Set(caption.map((w) => w.line % 4 >= 2))).toEqual(new Set([false, true]));
+      expect(caption.every((w) => Math.floor(w.line / 4) === w.proposal)).toBe(true);
+      expect(readingOf(words, lines).score).toBeGreaterThanOrEqual(THRESHOLDS.ocrScore);
+    } finally {
+      await always.close();
     }
   });
 

@@ -5,7 +5,8 @@ import sharp from "sharp";
 import { createScheduler, createWorker, OEM, PSM, type Scheduler } from "tesseract.js";
 
 import { readingOf, type OcrWord, type TextReading } from "./text-evidence.ts";
-import { keyed, lineShape, localMean, planesOf, proposeLines, type LineShape, type TextLine } from "./text-regions.ts";
+import { keyed, lineShape, localMean, planesOf, proposeLines, type LineShape, type Plane, type TextLine } from "./text-regions.ts";
+import { THRESHOLDS } from "./thresholds.ts";
 
 export { readingOf, type OcrWord, type TextReading } from "./text-evidence.ts";
 
@@ -17,6 +18,16 @@ const CONTRASTS = [28, 60];
 const MAX_LINES = 8;
 /** Each line strip is scaled so the line is this tall: Tesseract's LSTM reads 30–50 px text best. */
 const LINE_HEIGHT = 40;
+/**
+ * An image whose first reading scores from RECHECK_FROM up to the flag threshold is read again:
+ * each line's two strips and two more scaled to this height, in one stack, and scored on what that
+ * reading gives alone (the text model was fitted on it). At another height Tesseract reads other
+ * letters of a small or faint caption ("Big Had": nothing at 40 px, "Bg Hag" at 56), and a
+ * caption reads alike at both. Below RECHECK_FROM (two thirds of plain photos, 2% of captions)
+ * and from the threshold up the first reading stands; about a fifth of the images are read twice.
+ */
+const RECHECK_HEIGHT = 56;
+const RECHECK_FROM = 0.05;
 /** Grey levels a strip pixel must stand out from its surroundings to count as ink (the proposals key at 28 and 60 at half this scale). */
 const STRIP_CONTRAST = 20;
 /** White space between stacked strips, so Tesseract sees separate lines. */
@@ -36,9 +47,9 @@ export interface Strip {
  * threshold for the whole strip it keeps an outlined letter's fill apart from its outline and a
  * caption apart from a face that is brighter at one end.
  */
-function keyedStrip(up: Uint8Array, width: number, height: number, sign: 1 | -1): Uint8Array {
+function keyedStrip(up: Uint8Array, width: number, height: number, sign: 1 | -1, lineHeight: number): Uint8Array {
   const plane = { width, height, data: up };
-  const ink = keyed(plane, localMean(plane, Math.round(LINE_HEIGHT / 2)), sign, STRIP_CONTRAST);
+  const ink = keyed(plane, localMean(plane, Math.round(lineHeight / 2)), sign, STRIP_CONTRAST);
   return ink.map((v) => (v ? 0 : 255));
 }
 
@@ -49,7 +60,7 @@ function keyedStrip(up: Uint8Array, width: number, height: number, sign: 1 | -1)
  * dark surround instead of the letters from the face (bench/text-study.ts, seed 101, 120
  * captions and 300 plain photos: 79% found with 2 false flags before, 84% with 1 after).
  */
-async function stripsOf(lines: readonly TextLine[], planes: ReturnType<typeof planesOf>): Promise<Strip[]> {
+async function stripsOf(lines: readonly TextLine[], planes: Planes, lineHeight: number): Promise<Strip[]> {
   const strips: Strip[] = [];
   for (const [index, l] of lines.entries()) {
     const plane = l.key.startsWith("chroma") ? planes.chroma : planes.grey;
@@ -63,7 +74,7 @@ async function stripsOf(lines: readonly TextLine[], planes: ReturnType<typeof pl
     const ch = y1 - y0;
     const crop = Buffer.alloc(cw * ch);
     for (let y = 0; y < ch; y++) crop.set(plane.data.subarray((y0 + y) * plane.width + x0, (y0 + y) * plane.width + x1), y * cw);
-    const scale = LINE_HEIGHT / l.height;
+    const scale = lineHeight / l.height;
     const width = Math.max(8, Math.min(MAX_STACK_WIDTH - 2 * GAP, Math.round(cw * scale)));
     const height = Math.max(8, Math.round(ch * scale));
     const up = new Uint8Array(
@@ -74,7 +85,7 @@ async function stripsOf(lines: readonly TextLine[], planes: ReturnType<typeof pl
         .toBuffer(),
     );
     const bright = l.key.endsWith("bright");
-    strips.push({ line: index, width, height, pixels: keyedStrip(up, width, height, bright ? 1 : -1) });
+    strips.push({ line: index, width, height, pixels: keyedStrip(up, width, height, bright ? 1 : -1, lineHeight) });
     strips.push({ line: index, width, height, pixels: bright ? up.map((v) => 255 - v) : up });
   }
   return strips;
@@ -100,24 +111,36 @@ function stack(strips: readonly Strip[]): { png: Promise<Buffer>; tops: number[]
   };
 }
 
-/** What Tesseract is given for one image: the proposed lines' strips stacked into one PNG (null when nothing looks like text). */
-export async function ocrPage(bytes: Buffer): Promise<{ png: Buffer; tops: number[]; strips: Strip[]; lines: TextLine[]; shapes: LineShape[] } | null> {
+type Planes = { grey: Plane; chroma: Plane };
+
+/** The proposed lines of one image, most glyphs first, with their shapes and the planes they were keyed from (null when nothing looks like text). */
+export async function proposalsOf(bytes: Buffer): Promise<{ planes: Planes; lines: TextLine[]; shapes: LineShape[] } | null> {
   const { data, info } = await sharp(bytes, { failOn: "error", autoOrient: true })
     .removeAlpha()
     .toColourspace("srgb")
     .resize({ width: PROPOSAL_SIDE, height: PROPOSAL_SIDE, fit: "inside", kernel: "cubic" })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const planes = planesOf(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), info.width, info.height);
+  const planes: Planes = planesOf(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), info.width, info.height);
   const lines = proposeLines(planes, undefined, CONTRASTS)
     .sort((a, b) => b.chars - a.chars)
     .slice(0, MAX_LINES);
   if (lines.length === 0) return null;
-  const strips = await stripsOf(lines, planes);
-  const { png, tops } = stack(strips);
   const shapes = lines.map((l) => lineShape(l, l.key.startsWith("chroma") ? planes.chroma : planes.grey));
-  return { png: await png, tops, strips, lines, shapes };
+  return { planes, lines, shapes };
 }
+
+/** What Tesseract is given first for one image: the proposed lines' strips stacked into one PNG (null when nothing looks like text). */
+export async function ocrPage(bytes: Buffer): Promise<{ png: Buffer; tops: number[]; strips: Strip[]; lines: TextLine[]; shapes: LineShape[] } | null> {
+  const proposals = await proposalsOf(bytes);
+  if (!proposals) return null;
+  const strips = await stripsOf(proposals.lines, proposals.planes, LINE_HEIGHT);
+  const { png, tops } = stack(strips);
+  return { png: await png, tops, strips, lines: proposals.lines, shapes: proposals.shapes };
+}
+
+/** Whether an image is read a second time at RECHECK_HEIGHT: when its first reading is unsure, or always (for fitting the text model). */
+export type ReadAgain = "unsure" | "always";
 
 function langPath(): string {
   // @tesseract.js-data/eng ships the trained data in the npm package: nothing is downloaded.
@@ -132,10 +155,16 @@ function langPath(): string {
  * no OCR at all.
  */
 export class TextReader {
-  private constructor(private readonly scheduler: Scheduler) {}
+  private constructor(
+    private readonly scheduler: Scheduler,
+    private readonly readAgain: ReadAgain,
+  ) {}
 
-  /** `workers` Tesseract threads read images in parallel. */
-  static async create(workers = 1): Promise<TextReader> {
+  /**
+   * `workers` Tesseract threads read images in parallel. `readAgain` "always" reads every image at
+   * both line heights in one pass, the readings bench/text-fit.ts fits the text model on.
+   */
+  static async create(workers = 1, readAgain: ReadAgain = "unsure"): Promise<TextReader> {
     const scheduler = createScheduler();
     try {
       for (let i = 0; i < Math.max(1, workers); i++) {
@@ -150,7 +179,7 @@ export class TextReader {
       await scheduler.terminate();
       throw new Error(`Could not start Tesseract with the English data from @tesseract.js-data/eng: ${(error as Error).message}`, { cause: error });
     }
-    return new TextReader(scheduler);
+    return new TextReader(scheduler, readAgain);
   }
 
   /** The words read in one encoded image (any format sharp decodes), each with the proposed line it belongs to. */
@@ -160,26 +189,41 @@ export class TextReader {
 
   /** The words read, and the shape of each proposed line (indexed by OcrWord.proposal). */
   async page(bytes: Buffer): Promise<{ words: OcrWord[]; lines: Array<LineShape & { chars: number; height: number; width: number; key: string }> }> {
-    const page = await ocrPage(bytes);
-    if (!page) return { words: [], lines: [] };
-    const { png, tops, strips } = page;
-    const lines = page.lines.map((l, i) => ({ ...page.shapes[i]!, chars: l.chars, height: l.height, width: l.width, key: l.key }));
-    const result = await this.scheduler.addJob("recognize", png, {}, { blocks: true, text: false });
-    const lineAt = (y: number) => {
-      const i = tops.findIndex((top, k) => y >= top - GAP / 2 && y < top + strips[k]!.height + GAP / 2);
-      return i < 0 ? -1 : i;
+    const proposals = await proposalsOf(bytes);
+    if (!proposals) return { words: [], lines: [] };
+    const lines = proposals.lines.map((l, i) => ({ ...proposals.shapes[i]!, chars: l.chars, height: l.height, width: l.width, key: l.key }));
+    const first = await stripsOf(proposals.lines, proposals.planes, LINE_HEIGHT);
+    if (this.readAgain === "unsure") {
+      const words = await this.recognise(first, 0);
+      const score = readingOf(words, lines).score;
+      if (score < RECHECK_FROM || score >= THRESHOLDS.ocrScore) return { words, lines };
+    }
+    // Each line's four strips in one stack, both heights and then the next line, as the text model was fitted on.
+    const again = await stripsOf(proposals.lines, proposals.planes, RECHECK_HEIGHT);
+    return {
+      words: await this.recognise(
+        first.flatMap((s, i) => (i % 2 === 0 ? [s, first[i + 1]!, again[i]!, again[i + 1]!] : [])),
+        0,
+      ),
+      lines,
     };
-    const words = (result.data.blocks ?? []).flatMap((b) =>
+  }
+
+  /** The words Tesseract reads in the strips stacked, each with its strip (numbered from `offset`) and proposed line. */
+  private async recognise(strips: readonly Strip[], offset: number): Promise<OcrWord[]> {
+    const { png, tops } = stack(strips);
+    const result = await this.scheduler.addJob("recognize", await png, {}, { blocks: true, text: false });
+    const stripAt = (y: number) => tops.findIndex((top, k) => y >= top - GAP / 2 && y < top + strips[k]!.height + GAP / 2);
+    return (result.data.blocks ?? []).flatMap((b) =>
       b.paragraphs.flatMap((p) =>
         p.lines.flatMap((l) =>
           l.words.map((w) => {
-            const line = lineAt((w.bbox.y0 + w.bbox.y1) / 2);
-            return { text: w.text, confidence: w.confidence, line, proposal: line < 0 ? -1 : strips[line]!.line };
+            const strip = stripAt((w.bbox.y0 + w.bbox.y1) / 2);
+            return { text: w.text, confidence: w.confidence, line: strip < 0 ? -1 : offset + strip, proposal: strip < 0 ? -1 : strips[strip]!.line };
           }),
         ),
       ),
     );
-    return { words, lines };
   }
 
   async read(bytes: Buffer): Promise<TextReading> {

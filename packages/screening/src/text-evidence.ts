@@ -11,7 +11,7 @@ export interface OcrWord {
   confidence: number;
   /** The strip the word was read in (words of one strip count together). */
   line: number;
-  /** The text-line proposal that strip was cut from (each proposal gives two strips; absent: its own). */
+  /** The text-line proposal that strip was cut from (each proposal gives two or four strips; absent: its own). */
   proposal?: number;
 }
 
@@ -125,15 +125,20 @@ export interface TextModel {
 }
 
 /**
- * Fitted by bench/text-fit.ts on text-study dumps of seeds 101, 202, 404, 505, 707 and 808 (707
- * captions, 1,175 proposals read on plain photos); THRESHOLDS.ocrScore gives what it finds. Tried
- * and left out: the glyph count (5 false flags instead of 3 on seed 303), the longest word, the
- * share of words of one case or all digits, and a third strip per line cleared outside the glyph
- * boxes (117 ms of CPU per image, no better on seed 404).
+ * Fitted by bench/text-fit.ts on text-study dumps of seeds 101, 202, 404, 505, 707 and 808 read
+ * with `--read-again always` (every line's four strips, at both heights, as ocr.ts reads an image
+ * it is unsure of); THRESHOLDS.ocrScore gives what it finds. Agreement weighs more than in the
+ * two-strip model it replaced (4.74 against 2.86): a caption reads alike at two heights. Tried and
+ * left out: the glyph count (5 false flags instead of 3 on seed 303), the longest word, the share
+ * of words of one case or all digits, a third strip per line cleared outside the glyph boxes
+ * (117 ms of CPU per image, no better on seed 404); on the two-strip readings also the glyph
+ * heights' and stroke widths' spread, the best word's confidence, letters read per glyph, words
+ * read identically in both strips, and the width per letter of the words' boxes (no recall gained
+ * at the same false flags on seeds 101, 202 and 404).
  */
 export const TEXT_MODEL: TextModel = {
-  bias: -4.57,
-  weights: { strongStrip: 9.02, weakStrip: 6.47, agreement: 2.86, inkSpread: -0.97, contrast: 1.73, baselineSpread: -1.27 },
+  bias: -4.75,
+  weights: { strongStrip: 6.75, weakStrip: 5.11, agreement: 4.74, inkSpread: -0.53, contrast: 1.19, baselineSpread: -1.71 },
 };
 
 export function proposalScore(f: ProposalFeatures, model: TextModel = TEXT_MODEL): number {
