@@ -78,6 +78,8 @@ describe("Redis restarted during training (append-only file as the project runs 
     expect(redis.starts).toBe(3);
 
     await expect.poll(async () => (await row()).status, { timeout: 170_000, interval: 250 }).toBe("completed");
+    // The row turns "completed" inside the job, before the worker logs the job's end.
+    await expect.poll(() => worker.output(), { timeout: 30_000, interval: 100 }).toContain(`training job ${id} completed`);
     const log = worker.output();
     const trace = log
       .split("\n")

@@ -100,6 +100,8 @@ describe("Redis restarted during a screening run (append-only file as the projec
     await expect
       .poll(async () => (await t.db.screeningRun.findUniqueOrThrow({ where: { id: runId } })).status, { timeout: 200_000, interval: 250 })
       .toBe("completed");
+    // The run turns "completed" inside the job, before the screener logs the job's end.
+    await expect.poll(() => screener.output(), { timeout: 30_000, interval: 100 }).toContain(`screening job ${runId} completed`);
     const output = screener.output();
     expect(output, output).toMatch(/screener: lost the Redis connection; reconnecting/);
     expect(output, output).toMatch(/screener: reconnected to Redis/);
