@@ -41,6 +41,7 @@ export function conv2DBackpropFilterWasm(
     depthwise,
   );
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: ho, outWidth: wo, inHeight: h, inWidth: w } = info;
+  if (!depthwise && kh * kw * x.shape[3]! < filterShape[3]) return filterGradFewChannels(backend, x, dy, info);
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   // Padding below and right that makes the output exactly kh × kw (the forward pass may not
@@ -48,10 +49,6 @@ export function conv2DBackpropFilterWasm(
   const pads = { top, left, bottom: kh - h - top + (ho - 1) * sh, right: kw - w - left + (wo - 1) * sw };
   const fitted = cropForNegativePads(backend, x, pads);
   const n = x.shape[0]!;
-  if (!depthwise && kh * kw * x.shape[3]! < filterShape[3]) {
-    if (fitted.cropped) free(backend, fitted.x);
-    return filterGradFewChannels(backend, x, dy, info);
-  }
   if (!depthwise) {
     const xT = runWasm(backend, "Transpose", { x: fitted.x }, { perm: [3, 1, 2, 0] });
     const dyT = runWasm(backend, "Transpose", { x: dy }, { perm: [1, 2, 0, 3] });
@@ -139,8 +136,7 @@ export function conv2DBackpropInputWasm(
   const flipped = runWasm(backend, "Reverse", { x: filter }, { dims: [0, 1] });
   const swapped = runWasm(backend, "Transpose", { x: flipped }, { perm: [0, 1, 3, 2] });
   const out = runWasm(backend, "Conv2D", { x: fitted.x, filter: swapped }, { strides: 1, pad: explicit(fitted.pads), dilations: 1, dataFormat: "NHWC" });
-  free(backend, swapped);
-  free(backend, dyD, flipped);
+  free(backend, swapped, dyD, flipped);
   if (fitted.cropped) free(backend, fitted.x);
   return out;
 }
