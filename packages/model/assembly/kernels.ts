@@ -201,6 +201,47 @@ export function maxPoolGrad(
 }
 
 // ---------------------------------------------------------------------------------------
+// im2col (NHWC): row (b, oy, ox) of dst holds the kh×kw×c window under output pixel (oy, ox),
+// zeros outside the image. Used for the filter gradient of layers with few input channels.
+
+export function im2col(
+  x: usize,
+  dst: usize,
+  n: i32,
+  h: i32,
+  w: i32,
+  c: i32,
+  oh: i32,
+  ow: i32,
+  kh: i32,
+  kw: i32,
+  sh: i32,
+  sw: i32,
+  padTop: i32,
+  padLeft: i32,
+): void {
+  const rowBytes = (<usize>c) << 2;
+  let out = dst;
+  for (let b = 0; b < n; b++) {
+    const xb = x + ((<usize>(b * h * w * c)) << 2);
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        for (let a = 0; a < kh; a++) {
+          const yy = oy * sh - padTop + a;
+          for (let bb = 0; bb < kw; bb++) {
+            const xx = ox * sw - padLeft + bb;
+            if (yy < 0 || yy >= h || xx < 0 || xx >= w) memory.fill(out, 0, rowBytes);
+            else if (c == 1) store<f32>(out, load<f32>(xb + ((<usize>(yy * w + xx)) << 2)));
+            else memory.copy(out, xb + ((<usize>((yy * w + xx) * c)) << 2), rowBytes);
+            out += rowBytes;
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Filter gradient of a convolution with few input channels (the first layer: kh·kw·ci < co).
 
 /**

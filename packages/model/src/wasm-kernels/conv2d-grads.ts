@@ -41,7 +41,7 @@ export function conv2DBackpropFilterWasm(
     depthwise,
   );
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: ho, outWidth: wo, inHeight: h, inWidth: w } = info;
-  if (!depthwise && kh * kw * x.shape[3]! < filterShape[3]) return filterGradFewChannels(backend, x, dy, info);
+  if (!depthwise && kh * kw * x.shape[3]! < filterShape[3] && kh * kw * x.shape[3]! <= FEW_TAPS) return filterGradFewChannels(backend, x, dy, info);
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   // Padding below and right that makes the output exactly kh × kw (the forward pass may not
@@ -49,6 +49,11 @@ export function conv2DBackpropFilterWasm(
   const pads = { top, left, bottom: kh - h - top + (ho - 1) * sh, right: kw - w - left + (wo - 1) * sw };
   const fitted = cropForNegativePads(backend, x, pads);
   const n = x.shape[0]!;
+  if (!depthwise && kh * kw * x.shape[3]! < filterShape[3]) {
+    const out = filterGradByIm2col(backend, fitted.x, dy, fitted.pads, info);
+    if (fitted.cropped) free(backend, fitted.x);
+    return out;
+  }
   if (!depthwise) {
     const xT = runWasm(backend, "Transpose", { x: fitted.x }, { perm: [3, 1, 2, 0] });
     const dyT = runWasm(backend, "Transpose", { x: dy }, { perm: [1, 2, 0, 3] });
@@ -77,7 +82,14 @@ export function conv2DBackpropFilterWasm(
 }
 
 /**
- * For few input channels (the first layer: kh·kw·ci < co), one pass of Mien's SIMD module over
+ * Largest kh·kw·ci the SIMD pass below takes: its per-image sums (kh·kw·ci·co floats) stay in the
+ * L1 cache for a first layer (9 or 27 taps), while a widening 1×1 convolution (128 taps, 256
+ * outputs: 128 KB of sums) belongs to XNNPACK's matMul.
+ */
+const FEW_TAPS = 32;
+
+/**
+ * For few input channels (the first layer: kh·kw·ci < co and ≤ FEW_TAPS), one pass of Mien's SIMD module over
  * the output pixels and taps. Through XNNPACK the work was dominated by moving data, not by the
  * product: packing dY as a filter (~15 ns per element, a new operand every step), or an im2col
  * matrix, dY's transpose and a matMul, 5–7× the forward pass.
@@ -111,6 +123,37 @@ function filterGradFewChannels(backend: KernelBackend, x: TensorInfo, dy: Tensor
     free(backend, scratch);
   }
   return dw;
+}
+
+/**
+ * For fewer input taps than output channels (kh·kw·ci < co) but too many for the pass above (a
+ * 1×1 convolution that widens, e.g. 128 → 256 channels), packing dY as a filter costs more
+ * than the whole product (XNNPACK packs its weight operand at ~15 ns per element, and the
+ * operand is new every step). Here the smaller operand is packed instead: the im2col matrix
+ * P [n·Ho·Wo, kh·kw·ci] is the matMul's weight and dYᵀ [co, n·Ho·Wo] its input, so
+ * dWᵀ = dYᵀ·P runs on XNNPACK's fully-connected path.
+ */
+function filterGradByIm2col(
+  backend: KernelBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  pads: { top: number; bottom: number; left: number; right: number },
+  info: ReturnType<typeof backend_util.computeConv2DInfo>,
+): TensorInfo {
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: ho, outWidth: wo, outChannels: co } = info;
+  const [n, h, w, ci] = x.shape as [number, number, number, number];
+  const cols = makeOutput(backend, [n * ho * wo, kh * kw * ci]);
+  mienKernels(backend).im2col(ptr(backend, x), ptr(backend, cols), n, h, w, ci, ho, wo, kh, kw, sh, sw, pads.top, pads.left);
+  const p = runWasm(backend, "Reshape", { x: cols }, { shape: [1, n * ho * wo, kh * kw * ci] });
+  const dy2 = runWasm(backend, "Reshape", { x: dy }, { shape: [n * ho * wo, co] });
+  const dyT = runWasm(backend, "Transpose", { x: dy2 }, { perm: [1, 0] });
+  const a3 = runWasm(backend, "Reshape", { x: dyT }, { shape: [1, co, n * ho * wo] });
+  const prod = runWasm(backend, "BatchMatMul", { a: a3, b: p }, { transposeA: false, transposeB: false });
+  const flat = runWasm(backend, "Reshape", { x: prod }, { shape: [co, kh * kw * ci] });
+  const t = runWasm(backend, "Transpose", { x: flat }, { perm: [1, 0] });
+  const out = runWasm(backend, "Reshape", { x: t }, { shape: [kh, kw, ci, co] });
+  free(backend, cols, p, dy2, dyT, a3, prod, flat, t);
+  return out;
 }
 
 /**

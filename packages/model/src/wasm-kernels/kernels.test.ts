@@ -71,6 +71,8 @@ for (const s of [1, 2] as const) {
     // without output channels left over from its groups of four.
     CONV_CASES.push({ n: 2, h: 8, w: 11, ci: 1, co: 12, k: 3, s, pad });
     CONV_CASES.push({ n: 3, h: 7, w: 9, ci: 2, co: 19, k: 3, s, pad });
+    // More taps than that pass takes, still fewer than the outputs: the im2col matMul route.
+    CONV_CASES.push({ n: 2, h: 6, w: 5, ci: 5, co: 48, k: 3, s, pad });
     CONV_CASES.push({ n: 2, h: 10, w: 10, ci: 4, co: 3, k: 5, s, pad });
     CONV_CASES.push({ n: 2, h: 6, w: 9, ci: 3, co: 4, k: 2, s, pad }); // even kernel: asymmetric 'same' padding
   }

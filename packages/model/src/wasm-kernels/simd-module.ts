@@ -18,6 +18,22 @@ export interface MienKernels {
   swapOuter(src: number, dst: number, a: number, b: number, c: number): void;
   bnBackwardSums(x: number, dy: number, mean: number, rstd: number, sums: number, rows: number, c: number): void;
   bnBackwardInput(x: number, dy: number, mean: number, rstd: number, scale: number, sums: number, dx: number, rows: number, c: number, inv: number): void;
+  im2col(
+    x: number,
+    dst: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
   filterGradFewChannels(
     x: number,
     dy: number,
