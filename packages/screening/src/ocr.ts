@@ -194,23 +194,20 @@ export class TextReader {
     const lines = proposals.lines.map((l, i) => ({ ...proposals.shapes[i]!, chars: l.chars, height: l.height, width: l.width, key: l.key }));
     const first = await stripsOf(proposals.lines, proposals.planes, LINE_HEIGHT);
     if (this.readAgain === "unsure") {
-      const words = await this.recognise(first, 0);
+      const words = await this.recognise(first);
       const score = readingOf(words, lines).score;
       if (score < RECHECK_FROM || score >= THRESHOLDS.ocrScore) return { words, lines };
     }
     // Each line's four strips in one stack, both heights and then the next line, as the text model was fitted on.
     const again = await stripsOf(proposals.lines, proposals.planes, RECHECK_HEIGHT);
     return {
-      words: await this.recognise(
-        first.flatMap((s, i) => (i % 2 === 0 ? [s, first[i + 1]!, again[i]!, again[i + 1]!] : [])),
-        0,
-      ),
+      words: await this.recognise(first.flatMap((s, i) => (i % 2 === 0 ? [s, first[i + 1]!, again[i]!, again[i + 1]!] : []))),
       lines,
     };
   }
 
-  /** The words Tesseract reads in the strips stacked, each with its strip (numbered from `offset`) and proposed line. */
-  private async recognise(strips: readonly Strip[], offset: number): Promise<OcrWord[]> {
+  /** The words Tesseract reads in the strips stacked, each with its strip's index and proposed line. */
+  private async recognise(strips: readonly Strip[]): Promise<OcrWord[]> {
     const { png, tops } = stack(strips);
     const result = await this.scheduler.addJob("recognize", await png, {}, { blocks: true, text: false });
     const stripAt = (y: number) => tops.findIndex((top, k) => y >= top - GAP / 2 && y < top + strips[k]!.height + GAP / 2);
@@ -219,7 +216,7 @@ export class TextReader {
         p.lines.flatMap((l) =>
           l.words.map((w) => {
             const strip = stripAt((w.bbox.y0 + w.bbox.y1) / 2);
-            return { text: w.text, confidence: w.confidence, line: strip < 0 ? -1 : offset + strip, proposal: strip < 0 ? -1 : strips[strip]!.line };
+            return { text: w.text, confidence: w.confidence, line: strip, proposal: strip < 0 ? -1 : strips[strip]!.line };
           }),
         ),
       ),
