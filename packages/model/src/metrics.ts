@@ -141,3 +141,60 @@ export function fitTemperature(logits: ArrayLike<number>, labels: ArrayLike<numb
   }
   return Math.exp((a + b) / 2);
 }
+
+/**
+ * Each class's share of the training images, add-one smoothed so that a class with no training
+ * image still has a finite prior.
+ */
+export function classShares(labels: ArrayLike<number>, k: number): number[] {
+  const counts = new Array<number>(k).fill(1);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]!]! += 1;
+  const total = labels.length + k;
+  return counts.map((c) => c / total);
+}
+
+/**
+ * Logit offsets that undo part of the training set's class prior (post-hoc logit adjustment,
+ * Menon et al. 2021): −strength · ln(share) per class. At strength 0 nothing changes; at 1 the
+ * model reads every class as if the training set had been balanced.
+ */
+export function priorBias(trainShares: readonly number[], strength: number): number[] {
+  return trainShares.map((s) => -strength * Math.log(s));
+}
+
+/** `logits` with `bias[j]` added to column j of every row. */
+export function addClassBias(logits: ArrayLike<number>, k: number, bias: readonly number[]): Float32Array {
+  if (bias.length !== k) throw new Error(`addClassBias: ${bias.length} offsets for ${k} classes.`);
+  const out = Float32Array.from(logits as ArrayLike<number>);
+  for (let i = 0; i < out.length; i++) out[i]! += bias[i % k]!;
+  return out;
+}
+
+/** The strengths `fitPriorStrength` chooses from. */
+export const PRIOR_STRENGTHS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] as const;
+
+/**
+ * The prior-correction strength with the highest macro-F1 on labelled (val) logits, among the
+ * strengths that cost at most `maxAccuracyLoss` of accuracy against no correction. A coarse grid and
+ * ties going to the weaker correction keep this one number from fitting val's noise; 0 when no
+ * strength helps.
+ */
+export function fitPriorStrength(
+  logits: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  k: number,
+  trainShares: readonly number[],
+  maxAccuracyLoss = 0.01,
+): number {
+  const score = (strength: number) => {
+    const r = report(softmaxWithTemperature(addClassBias(logits, k, priorBias(trainShares, strength)), k), labels, k);
+    return { strength, accuracy: r.accuracy, macroF1: r.macroF1 };
+  };
+  const none = score(0);
+  let best = none;
+  for (const strength of PRIOR_STRENGTHS.slice(1)) {
+    const s = score(strength);
+    if (s.accuracy >= none.accuracy - maxAccuracyLoss && s.macroF1 > best.macroF1 + 1e-9) best = s;
+  }
+  return best.strength;
+}

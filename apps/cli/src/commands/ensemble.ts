@@ -69,12 +69,12 @@ export async function run(argv: string[]): Promise<number> {
   const images = await listFolderDataset(values.data!);
   const classes = new Set(parts[0]!.manifest.classes as string[]);
   const byHash = new Map(images.map((i) => [i.sha256, i.path]));
-  const split = (s: "val" | "test") => images.filter((i) => i.split === s && classes.has(i.label));
+  const split = (s: "train" | "val" | "test") => images.filter((i) => i.split === s && classes.has(i.label));
   const result = await ensembleVersions({
     parts,
     name: values.name!,
     codeVersion: codeVersion(),
-    splits: { val: split("val"), test: split("test") },
+    splits: { train: split("train"), val: split("val"), test: split("test") },
     readImage: async (sha) => new Uint8Array(await readFile(byHash.get(sha)!)),
     sources: nodeModelSources(),
     tta: values.tta as TtaMode,
@@ -98,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
       })),
       val: { accuracy: val.accuracy, macroF1: val.macroF1, top2: val.top2, ece: val.ece, eceBeforeScaling: val.eceBeforeScaling },
       temperature: result.manifest.calibration.temperature,
+      priorCorrection: result.manifest.calibration.priorCorrection?.strength ?? 0,
     }),
   );
   return 0;

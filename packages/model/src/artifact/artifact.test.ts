@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { selectNodeBackend } from "../backend.node.ts";
+import { priorBias, softmaxWithTemperature } from "../metrics.ts";
 import { nodeModelSources } from "../model-files.node.ts";
 import { buildTrainableHead, inferenceHead, type HeadSpec } from "../training/head-model.ts";
 import { headFiles, loadHead } from "./head-files.ts";
@@ -97,6 +98,38 @@ describe("loadExpressionModel", () => {
     const m = (await mirrored.array()) as number[][];
     rows.forEach((row, i) => row.forEach((p, j) => expect(m[i]![j]).toBeCloseTo(p, 4)));
     model.dispose();
+  });
+
+  it("takes the training prior back out with the fitted strength before the temperature", async () => {
+    const { manifest, files } = await versionFiles();
+    const read = async (name: string) => files.get(name)!.slice().buffer;
+    const crops = tf.randomUniform([3, 64, 64, 3], 0, 255, "float32", 6) as tf.Tensor4D;
+    const plain = await loadExpressionModel({ ...manifest, calibration: { temperature: 1, abstainThreshold: 0.4 } }, read, nodeModelSources());
+    const p0 = plain.predict(crops).dataSync();
+    const priorCorrection = { strength: 0.5, trainShares: [0.4, 0.3, 0.2, 0.1] };
+    const corrected = await loadExpressionModel(
+      parseArtifactManifest({ ...manifest, calibration: { temperature: 1.5, abstainThreshold: 0.4, priorCorrection } }),
+      read,
+      nodeModelSources(),
+    );
+    const actual = corrected.predict(crops).dataSync();
+    const bias = priorBias(priorCorrection.trainShares, priorCorrection.strength);
+    const expected = softmaxWithTemperature(
+      Array.from(p0, (p, i) => Math.log(p) + bias[i % 4]!),
+      4,
+      1.5,
+    );
+    expected.forEach((v, i) => expect(actual[i]).toBeCloseTo(v, 5));
+    // The rarest class gains the most.
+    expect(actual[3]! / p0[3]!).toBeGreaterThan(actual[0]! / p0[0]!);
+    plain.dispose();
+    corrected.dispose();
+    expect(() =>
+      parseArtifactManifest({
+        ...manifest,
+        calibration: { temperature: 1, abstainThreshold: 0.4, priorCorrection: { strength: 0.5, trainShares: [0.5, 0.5] } },
+      }),
+    ).toThrow(/calibration\.priorCorrection\.trainShares: calibration\.priorCorrection needs one training share per class/);
   });
 
   it("refuses a tampered or truncated file, and a backbone this build lacks, with a clear message", async () => {

@@ -5,6 +5,7 @@ import { isBackboneId, loadBackbone } from "../backbones/index.ts";
 import type { Backbone } from "../backbones/types.ts";
 import { FINETUNE_BACKBONES, type FinetuneBackboneId } from "../cnn/architectures.ts";
 import { toCropColour } from "../crop-colour.ts";
+import { priorBias } from "../metrics.ts";
 import type { ModelSources, ReadModelFile } from "../model-files.ts";
 import { preprocess, type InputSpec } from "../preprocess.ts";
 import type { ExpressionModel } from "./expression-model.ts";
@@ -68,6 +69,8 @@ export async function loadExpressionModel(
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const memberViews = loaded.map((member) => viewsFor(m.preprocessing.tta, member.seesCrop));
   const temperature = m.calibration.temperature;
+  const prior = m.calibration.priorCorrection;
+  const bias = prior ? priorBias(prior.trainShares, prior.strength) : null;
 
   return {
     manifest: m,
@@ -87,7 +90,7 @@ export async function loadExpressionModel(
             return member.viewLogits(run, views).map((logits) => (share === 1 ? tf.logSoftmax(logits) : tf.mul(tf.logSoftmax(logits), share)));
           });
           const mean = logProbs.length === 1 ? logProbs[0]! : tf.div(tf.addN(logProbs), totalWeight);
-          return tf.softmax(tf.div(mean, temperature)) as tf.Tensor2D;
+          return tf.softmax(tf.div(bias ? tf.add(mean, tf.tensor1d(bias)) : mean, temperature)) as tf.Tensor2D;
         } finally {
           run.dispose();
         }

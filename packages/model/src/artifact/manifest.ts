@@ -137,6 +137,19 @@ const commonFields = {
     temperature: z.number().positive(),
     /** Below this top probability the coach says "unclear". */
     abstainThreshold: z.number().min(0).max(1),
+    /**
+     * Part of the training set's class prior taken back out (fitted on val): −strength · ln(share)
+     * is added to each class's log-probability before the temperature, so that classes the
+     * training set had few of (disgust) are not drowned out by the common ones (happiness).
+     * Absent when no correction helped, and in versions made before it existed.
+     */
+    priorCorrection: z
+      .object({
+        strength: z.number().min(0).max(1),
+        /** Each class's share of the training images, in the model's class order. */
+        trainShares: z.array(z.number().positive().max(1)).min(2),
+      })
+      .optional(),
   }),
   snapshot: z.object({ contentHash: sha256, name: z.string().optional(), imageCount: z.number().int().nonnegative().optional() }),
   training: z.object({
@@ -173,7 +186,12 @@ const manifestV2 = z.object({
   members: z.array(modelMember).min(1).max(8),
 });
 
-export const artifactManifest = z.discriminatedUnion("formatVersion", [manifestV1, manifestV2]);
+export const artifactManifest = z
+  .discriminatedUnion("formatVersion", [manifestV1, manifestV2])
+  .refine((m) => !m.calibration.priorCorrection || m.calibration.priorCorrection.trainShares.length === m.classes.length, {
+    message: "calibration.priorCorrection needs one training share per class.",
+    path: ["calibration", "priorCorrection", "trainShares"],
+  });
 
 /** The members of any version, format 1 read as an ensemble of one head. */
 export function manifestMembers(m: ArtifactManifest): ModelMember[] {

@@ -24,7 +24,8 @@ export interface EnsembleInput {
   parts: readonly EnsemblePart[];
   name: string;
   codeVersion: string;
-  splits: { val: readonly TrainingImage[]; test: readonly TrainingImage[] };
+  /** val calibrates (and fits the weights), test is only scored, train's labels give its class prior. */
+  splits: { train?: readonly TrainingImage[]; val: readonly TrainingImage[]; test: readonly TrainingImage[] };
   readImage(sha256: string): Promise<Uint8Array>;
   sources: ModelSources;
   tta: TtaMode;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 
 import { loadExpressionModel } from "../artifact/load.ts";
 import { parseArtifactManifest, type ArtifactManifest, type ArtifactManifestV2 } from "../artifact/manifest.ts";
-import { fitTemperature, logProbs, softmaxWithTemperature } from "../metrics.ts";
+import { addClassBias, classShares, fitPriorStrength, fitTemperature, logProbs, priorBias, softmaxWithTemperature } from "../metrics.ts";
 import type { ModelSources } from "../model-files.ts";
 import { abstainThreshold, evaluationReport } from "./evaluate.ts";
 import { modelCard } from "./model-card.ts";
@@ -14,8 +14,11 @@ export interface FinalizeInput {
   base: Omit<ArtifactManifestV2, "files" | "metrics" | "calibration">;
   /** Every trained file (model.json, shards…); card.md and manifest.json are added. */
   files: Map<string, Uint8Array>;
-  /** Labelled images to score: val (required, also calibrates) and test (optional). */
-  splits: { val: readonly TrainingImage[]; test: readonly TrainingImage[] };
+  /**
+   * Labelled images to score: val (required, also calibrates) and test (optional). With train's
+   * labels, the correction of its class prior is fitted on val too.
+   */
+  splits: { train?: readonly TrainingImage[]; val: readonly TrainingImage[]; test: readonly TrainingImage[] };
   readImage(sha256: string): Promise<Uint8Array>;
   sources: ModelSources;
   abstainTargetAccuracy: number;
@@ -66,13 +69,26 @@ export async function finalizeVersion(input: FinalizeInput): Promise<FinalizedVe
   }
   const labelsOf = (split: "val" | "test") => Int32Array.from(splits[split], (i) => classes.indexOf(i.label));
   const yVal = labelsOf("val");
-  const temperature = fitTemperature(logProbs(raw.val!), yVal, k);
-  const calibrated = (split: "val" | "test") => softmaxWithTemperature(logProbs(raw[split]!), k, temperature);
+  const trainLabels = (splits.train ?? []).map((i) => classes.indexOf(i.label)).filter((c) => c >= 0);
+  const shares = trainLabels.length ? classShares(trainLabels, k).map((s) => Math.round(s * 1e6) / 1e6) : null;
+  const strength = shares ? fitPriorStrength(logProbs(raw.val!), yVal, k, shares) : 0;
+  const bias = shares && strength > 0 ? priorBias(shares, strength) : new Array<number>(k).fill(0);
+  const adjusted = (split: "val" | "test") => addClassBias(logProbs(raw[split]!), k, bias);
+  const temperature = fitTemperature(adjusted("val"), yVal, k);
+  const calibrated = (split: "val" | "test") => softmaxWithTemperature(adjusted(split), k, temperature);
   const threshold = abstainThreshold(calibrated("val"), yVal, k, input.abstainTargetAccuracy);
   const metrics: ArtifactManifest["metrics"] = {};
   for (const split of evalSplits)
     metrics[split] = evaluationReport(calibrated(split), labelsOf(split), classes, { uncalibrated: raw[split], abstainThreshold: threshold });
-  const withoutFiles = { ...base, calibration: { temperature: Math.round(temperature * 1e6) / 1e6, abstainThreshold: threshold }, metrics };
+  const withoutFiles = {
+    ...base,
+    calibration: {
+      temperature: Math.round(temperature * 1e6) / 1e6,
+      abstainThreshold: threshold,
+      ...(shares && strength > 0 ? { priorCorrection: { strength, trainShares: shares } } : {}),
+    },
+    metrics,
+  };
   files.set("card.md", new TextEncoder().encode(modelCard(withoutFiles)));
   const manifest = parseArtifactManifest({ ...withoutFiles, files: listFiles() });
   const manifestBytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);

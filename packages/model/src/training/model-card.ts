@@ -51,6 +51,16 @@ function knownFailures(report: EvaluationReport, classes: readonly string[]): st
 }
 
 /** The model card shipped with every version (card.md), written from its manifest. */
+/** The card's sentence on the class-prior correction, or "" when the version has none. */
+function priorText(m: Pick<ArtifactManifest, "calibration" | "classes">): string {
+  const prior = m.calibration.priorCorrection;
+  if (!prior) return "";
+  const shares = m.classes.map((c, i) => `${c} ${(prior.trainShares[i]! * 100).toFixed(1)}%`).join(", ");
+  return ` Before that, ${Math.round(prior.strength * 100)}% of the training set's class prior is taken back out (the strength with
+the best macro-F1 on val), so that rare expressions are not drowned out by common ones: each class's
+log-probability gains −${prior.strength} · ln(its training share) (shares: ${shares}).`;
+}
+
 export function modelCard(m: Omit<ArtifactManifest, "files">): string {
   const evalSplit = m.metrics.test ? "test" : "val";
   const main = m.metrics[evalSplit]!;
@@ -70,7 +80,7 @@ expression is not an emotion. Frames stay on the device.
 ## What it outputs
 
 Probabilities over ${m.classes.length} expressions (${m.classes.join(", ")}), calibrated by a
-temperature of ${m.calibration.temperature.toFixed(3)} fitted on val. Below a top probability of
+temperature of ${m.calibration.temperature.toFixed(3)} fitted on val.${priorText(m)} Below a top probability of
 ${m.calibration.abstainThreshold.toFixed(3)} the coach says "unclear" instead of naming an expression:
 on val, predictions at or above that confidence were right ${pct(m.metrics.val?.accuracyWhenConfident)} of the
 time and covered ${pct(m.metrics.val?.coverage)} of the images.
@@ -85,7 +95,7 @@ the abstain threshold${m.metrics.test ? ", and test is only evaluated" : "; the 
 
 Face crop (detector box scaled by ${m.preprocessing.faceBox.scale}, shifted by ${m.preprocessing.faceBox.shiftY} box heights),
 ${m.preprocessing.colour === "gray" ? "converted to gray" : "in colour"}, then ${membersText(m)}${TTA_TEXT[m.preprocessing.tta]}
-Probabilities are softmax(log-probabilities / T).
+Probabilities are softmax(${m.calibration.priorCorrection ? "(log-probabilities + b) / T, b = −strength · ln(training share)" : "log-probabilities / T"}).
 ${m.backbones.length ? `\n${m.backbones.map((b) => `- **${b.id}**: ${b.provenance}`).join("\n")}\n` : ""}
 
 ## Evaluation (of this quantised artifact)

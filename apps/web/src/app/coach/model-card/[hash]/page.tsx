@@ -108,6 +108,9 @@ export default async function PublishedModelCard({ params }: { params: Promise<{
             </section>
           ))}
           <p>
+            {m.calibration.priorCorrection
+              ? `Expressions that were rare in its training photos (such as disgust) get a fixed lift, fitted so that common ones (such as happiness) do not drown them out. `
+              : ""}
             Its scores are divided by a temperature of {m.calibration.temperature.toFixed(2)} so that its percentages mean what they say. Below{" "}
             {pct(m.calibration.abstainThreshold)} for the top expression the coach says <em>unclear</em>
             {main?.coverage !== undefined ? `: that happens on ${pct(1 - main.coverage)} of the measured faces` : ""}. Humans agree with FER2013&apos;s labels
