@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 
 import * as tf from "@tensorflow/tfjs";
 
+import { legendLabels } from "@mien/dataset";
 import { cropFaces, evaluationReport, FaceDetector, normalizeLabel, pixelsToBatch, WEBCAM_FACE_DETECTOR, type ExpressionClass } from "@mien/model";
 import { decodeImageBytes, loadExpressionModelFromDir, nodeModelSources, selectNodeBackend } from "@mien/model/node";
 
@@ -30,15 +31,7 @@ if (!Number.isInteger(perClass) || perClass < 1) throw new Error(`--per-class mu
 const CROP_SIZE = 112;
 
 // ---- the pinned sample: files with one consistent label, the first N per class by the hash of their name
-const legend = (await readFile(join(CORPUS, "legend.csv"), "utf8")).trim().split("\n").slice(1);
-const labelOf = new Map<string, ExpressionClass | null>();
-for (const line of legend) {
-  const [, image, raw] = line.split(",");
-  if (!image || !raw) continue;
-  const label = normalizeLabel(raw.trim());
-  const seen = labelOf.get(image);
-  labelOf.set(image, seen === undefined || seen === label ? label : null);
-}
+const labelOf = await legendLabels(join(CORPUS, "legend.csv"), (raw) => normalizeLabel(raw));
 const byClass = new Map<ExpressionClass, { image: string; hash: string }[]>();
 for (const [image, label] of labelOf) {
   if (!label) continue;

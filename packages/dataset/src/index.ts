@@ -3,6 +3,7 @@ export { runImport, prepareImport } from "./import/run-import.ts";
 export { readSummary } from "./import/summary.ts";
 export { assignMissingSplits } from "./import/splits.ts";
 export { originalKey, thumbKey } from "./import/storage-keys.ts";
+export { legendLabels } from "./layout/csv.ts";
 export { detectLayout, type DetectedLayout } from "./layout/detect.ts";
 export { splitFromFolder } from "./layout/splits.ts";
 export { normalizeLabelMap, type LabelMap } from "./sources/labels.ts";

@@ -8,12 +8,12 @@
 // --corpus facial-expressions plants the flips in a sample of the curation corpus instead (at most
 // --per-class images per class), images the screening reference model never saw; --ceilings sweeps
 // the flag's ceiling on the given label's probability (THRESHOLDS.mislabelGivenCeiling).
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-import { runImport } from "@mien/dataset";
+import { legendLabels, runImport } from "@mien/dataset";
 import { createTestDatabase } from "@mien/db/testing";
 import type { ScreeningStage } from "@mien/jobs";
 import { EXPRESSION_CLASSES } from "@mien/model";
@@ -75,16 +75,8 @@ function sampleSplit(root: string, count: number, out: string): string {
  * A sample of the facial-expressions corpus as a legend.csv layout: at most `perClass` images per
  * label (seeded), leaving out files the legend names twice with different labels and files it lacks.
  */
-function sampleCorpus(root: string, perClass: number, out: string): string {
-  const rows = readFileSync(join(root, "legend.csv"), "utf8").trim().split(/\r?\n/).slice(1);
-  const labelOf = new Map<string, string | null>();
-  for (const row of rows) {
-    const [, image, emotion] = row.split(",").map((c) => c.trim());
-    if (!image || !emotion) continue;
-    const label = emotion.toLowerCase();
-    const seen = labelOf.get(image);
-    labelOf.set(image, seen === undefined || seen === label ? label : null);
-  }
+async function sampleCorpus(root: string, perClass: number, out: string): Promise<string> {
+  const labelOf = await legendLabels(join(root, "legend.csv"), (raw) => raw.toLowerCase());
   const byLabel = new Map<string, string[]>();
   for (const [image, label] of [...labelOf].sort(([a], [b]) => (a < b ? -1 : 1)))
     if (label && existsSync(join(root, "images", image))) byLabel.set(label, [...(byLabel.get(label) ?? []), image]);
@@ -118,7 +110,7 @@ try {
   const root =
     corpus === "fer2013"
       ? sampleSplit(join(sharedData(), "fer2013", values.split!), Number(values.sample), join(tmp, "set"))
-      : sampleCorpus(join(sharedData(), "facial-expressions"), Number(values["per-class"]), join(tmp, "set"));
+      : await sampleCorpus(join(sharedData(), "facial-expressions"), Number(values["per-class"]), join(tmp, "set"));
   const source = corpus === "fer2013" ? values.split : `facial-expressions (≤ ${values["per-class"]} per class)`;
   const ceilings = values.ceilings?.split(",").map(Number) ?? [undefined];
   if (ceilings.some((c) => c !== undefined && !(c > 0 && c <= 1))) throw new Error(`--ceilings are numbers in (0, 1]; got ${values.ceilings}.`);

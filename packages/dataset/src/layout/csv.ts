@@ -135,3 +135,20 @@ export async function* readCsvRows(path: string, columns: CsvColumns): AsyncGene
     parser.destroy();
   }
 }
+
+/**
+ * Each image a CSV legend names, with its label as `normalise` gives it, or null when its rows
+ * disagree (or `normalise` knows none of them). Rows with an empty image or label cell are skipped.
+ * For benches that sample a labelled corpus such as facial_expressions' legend.csv.
+ */
+export async function legendLabels<L>(path: string, normalise: (raw: string) => L | null): Promise<Map<string, L | null>> {
+  const columns = await requireCsvColumns(path);
+  const labels = new Map<string, L | null>();
+  for await (const row of readCsvRows(path, columns)) {
+    if (!row.image || !row.label) continue;
+    const label = normalise(row.label);
+    const seen = labels.get(row.image);
+    labels.set(row.image, seen === undefined || seen === label ? label : null);
+  }
+  return labels;
+}
