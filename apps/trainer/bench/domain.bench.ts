@@ -24,7 +24,7 @@ import { FER } from "../src/testing/index.ts";
 const REPO = resolve(import.meta.dirname, "..", "..", "..");
 const CORPUS = resolve(FER, "..", "facial-expressions");
 const { values } = parseArgs({ options: { model: { type: "string", multiple: true }, "per-class": { type: "string" } } });
-const modelDirs = (values.model?.length ? values.model : ["models/default", "models/fer7-ensemble"]).map((m) => resolve(REPO, m));
+const modelDirs = (values.model?.length ? values.model : ["models/default", "models/fer7-ensemble", "models/fer7-ensemble-v2"]).map((m) => resolve(REPO, m));
 const perClass = Number(values["per-class"] ?? 150);
 if (!Number.isInteger(perClass) || perClass < 1) throw new Error(`--per-class must be a positive whole number; got ${values["per-class"]}.`);
 /** The coach's crop side (the face-api family's input; other models resize in their own preprocessing). */

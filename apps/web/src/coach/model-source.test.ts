@@ -108,18 +108,21 @@ describe("loadCoachModel", () => {
     return { manifest, active: { version: 1, contentHash, name: manifest.name, baseUrl: `${base}/registry/${contentHash}/` } };
   }
 
-  it.each(["default", "fer7-ensemble"])("runs a promoted version (the committed %s model) through the same loader as mien eval", async (name) => {
-    const { manifest, active } = await publishDefault({}, join(MODELS, name));
-    const { info, model } = await loadCoachModel(active, urls, packagedSources(urls));
-    expect(info).toMatchObject({ source: "registry", key: active.contentHash, version: "1", classes: manifest.classes });
-    expect(info.fallbackReason).toBeUndefined();
-    const p = model.predict(tf.fill([2, 96, 96, 3], 128) as tf.Tensor4D);
-    const rows = (await p.array()) as number[][];
-    expect(rows).toHaveLength(2);
-    for (const row of rows) expect(row.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 4);
-    tf.dispose(p);
-    model.dispose();
-  });
+  it.each(["default", "fer7-ensemble", "fer7-ensemble-v2"])(
+    "runs a promoted version (the committed %s model) through the same loader as mien eval",
+    async (name) => {
+      const { manifest, active } = await publishDefault({}, join(MODELS, name));
+      const { info, model } = await loadCoachModel(active, urls, packagedSources(urls));
+      expect(info).toMatchObject({ source: "registry", key: active.contentHash, version: "1", classes: manifest.classes });
+      expect(info.fallbackReason).toBeUndefined();
+      const p = model.predict(tf.fill([2, 96, 96, 3], 128) as tf.Tensor4D);
+      const rows = (await p.array()) as number[][];
+      expect(rows).toHaveLength(2);
+      for (const row of rows) expect(row.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 4);
+      tf.dispose(p);
+      model.dispose();
+    },
+  );
 
   it("falls back to the packaged model when a promoted version's weights are corrupt, and says which file", async () => {
     const corrupt = Buffer.from(await readFile(join(DEFAULT_DIR, "weights.bin")));
