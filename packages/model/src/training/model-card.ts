@@ -50,7 +50,6 @@ function knownFailures(report: EvaluationReport, classes: readonly string[]): st
   return lines;
 }
 
-/** The model card shipped with every version (card.md), written from its manifest. */
 /** The card's sentence on the class-prior correction, or "" when the version has none. */
 function priorText(m: Pick<ArtifactManifest, "calibration" | "classes">): string {
   const prior = m.calibration.priorCorrection;
@@ -61,6 +60,7 @@ the best macro-F1 on val), so that rare expressions are not drowned out by commo
 log-probability gains −${prior.strength} · ln(its training share) (shares: ${shares}).`;
 }
 
+/** The model card shipped with every version (card.md), written from its manifest. */
 export function modelCard(m: Omit<ArtifactManifest, "files">): string {
   const evalSplit = m.metrics.test ? "test" : "val";
   const main = m.metrics[evalSplit]!;
@@ -88,7 +88,7 @@ time and covered ${pct(m.metrics.val?.coverage)} of the images.
 ## Data
 
 Dataset snapshot \`${m.snapshot.contentHash}\`${m.snapshot.name ? ` ("${m.snapshot.name}")` : ""}${counts}: the
-train split trains the model, val chooses the epoch (early stopping) and fits the temperature and
+train split trains the model, val chooses the epoch (early stopping) and fits the temperature${m.calibration.priorCorrection ? ", the prior correction" : ""} and
 the abstain threshold${m.metrics.test ? ", and test is only evaluated" : "; the snapshot has no test split, so the figures below are on val, which also made choices, and are optimistic"}.
 
 ## Architecture and provenance
