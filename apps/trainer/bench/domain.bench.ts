@@ -31,7 +31,7 @@ if (!Number.isInteger(perClass) || perClass < 1) throw new Error(`--per-class mu
 const CROP_SIZE = 112;
 
 // ---- the pinned sample: files with one consistent label, the first N per class by the hash of their name
-const labelOf = await legendLabels(join(CORPUS, "legend.csv"), (raw) => normalizeLabel(raw));
+const labelOf = await legendLabels(join(CORPUS, "legend.csv"), normalizeLabel);
 const byClass = new Map<ExpressionClass, { image: string; hash: string }[]>();
 for (const [image, label] of labelOf) {
   if (!label) continue;

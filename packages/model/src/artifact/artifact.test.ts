@@ -106,13 +106,22 @@ describe("loadExpressionModel", () => {
     const crops = tf.randomUniform([3, 64, 64, 3], 0, 255, "float32", 6) as tf.Tensor4D;
     const plain = await loadExpressionModel({ ...manifest, calibration: { temperature: 1, abstainThreshold: 0.4 } }, read, nodeModelSources());
     const p0 = plain.predict(crops).dataSync();
+    plain.dispose();
+    await new Promise((done) => setImmediate(done));
     const priorCorrection = { strength: 0.5, trainShares: [0.4, 0.3, 0.2, 0.1] };
+    const tensorsBefore = tf.memory().numTensors;
     const corrected = await loadExpressionModel(
       parseArtifactManifest({ ...manifest, calibration: { temperature: 1.5, abstainThreshold: 0.4, priorCorrection } }),
       read,
       nodeModelSources(),
     );
-    const actual = corrected.predict(crops).dataSync();
+    const out = corrected.predict(crops);
+    const actual = out.dataSync();
+    // The offsets are made once at load: a frame's prediction leaves nothing behind but its output.
+    const afterOne = tf.memory().numTensors;
+    corrected.predict(crops).dispose();
+    expect(tf.memory().numTensors).toBe(afterOne);
+    out.dispose();
     const bias = priorBias(priorCorrection.trainShares, priorCorrection.strength);
     const expected = softmaxWithTemperature(
       Array.from(p0, (p, i) => Math.log(p) + bias[i % 4]!),
@@ -122,8 +131,9 @@ describe("loadExpressionModel", () => {
     expected.forEach((v, i) => expect(actual[i]).toBeCloseTo(v, 5));
     // The rarest class gains the most.
     expect(actual[3]! / p0[3]!).toBeGreaterThan(actual[0]! / p0[0]!);
-    plain.dispose();
     corrected.dispose();
+    await new Promise((done) => setImmediate(done));
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
     expect(() =>
       parseArtifactManifest({
         ...manifest,

@@ -70,7 +70,8 @@ export async function loadExpressionModel(
   const memberViews = loaded.map((member) => viewsFor(m.preprocessing.tta, member.seesCrop));
   const temperature = m.calibration.temperature;
   const prior = m.calibration.priorCorrection;
-  const bias = prior ? priorBias(prior.trainShares, prior.strength) : null;
+  // The prior correction's offsets, made once: predict() runs for every coach frame.
+  const bias = prior ? tf.keep(tf.tensor1d(priorBias(prior.trainShares, prior.strength))) : null;
 
   return {
     manifest: m,
@@ -90,7 +91,7 @@ export async function loadExpressionModel(
             return member.viewLogits(run, views).map((logits) => (share === 1 ? tf.logSoftmax(logits) : tf.mul(tf.logSoftmax(logits), share)));
           });
           const mean = logProbs.length === 1 ? logProbs[0]! : tf.div(tf.addN(logProbs), totalWeight);
-          return tf.softmax(tf.div(bias ? tf.add(mean, tf.tensor1d(bias)) : mean, temperature)) as tf.Tensor2D;
+          return tf.softmax(tf.div(bias ? tf.add(mean, bias) : mean, temperature)) as tf.Tensor2D;
         } finally {
           run.dispose();
         }
@@ -99,6 +100,7 @@ export async function loadExpressionModel(
     dispose() {
       loaded.forEach((l) => l.dispose());
       shared.dispose();
+      bias?.dispose();
     },
   };
 }

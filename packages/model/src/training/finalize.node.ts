@@ -71,11 +71,12 @@ export async function finalizeVersion(input: FinalizeInput): Promise<FinalizedVe
   const yVal = labelsOf("val");
   const trainLabels = (splits.train ?? []).map((i) => classes.indexOf(i.label)).filter((c) => c >= 0);
   const shares = trainLabels.length ? classShares(trainLabels, k).map((s) => Math.round(s * 1e6) / 1e6) : null;
-  const strength = shares ? fitPriorStrength(logProbs(raw.val!), yVal, k, shares) : 0;
+  const valLogProbs = logProbs(raw.val!);
+  const strength = shares ? fitPriorStrength(valLogProbs, yVal, k, shares) : 0;
   const bias = shares && strength > 0 ? priorBias(shares, strength) : new Array<number>(k).fill(0);
-  const adjusted = (split: "val" | "test") => addClassBias(logProbs(raw[split]!), k, bias);
-  const temperature = fitTemperature(adjusted("val"), yVal, k);
-  const calibrated = (split: "val" | "test") => softmaxWithTemperature(adjusted(split), k, temperature);
+  const adjusted = { val: addClassBias(valLogProbs, k, bias), test: raw.test ? addClassBias(logProbs(raw.test), k, bias) : null };
+  const temperature = fitTemperature(adjusted.val, yVal, k);
+  const calibrated = (split: "val" | "test") => softmaxWithTemperature(adjusted[split]!, k, temperature);
   const threshold = abstainThreshold(calibrated("val"), yVal, k, input.abstainTargetAccuracy);
   const metrics: ArtifactManifest["metrics"] = {};
   for (const split of evalSplits)
