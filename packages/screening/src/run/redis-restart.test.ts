@@ -91,11 +91,13 @@ describe("Redis restarted during a screening run (append-only file as the projec
     const stage = (name: string) => t.db.screeningStage.findUniqueOrThrow({ where: { runId_stage: { runId, stage: name } } });
     await expect.poll(async () => (await stage("ocr")).processed, { timeout: 150_000, interval: 100 }).toBeGreaterThanOrEqual(4);
     expect(await queue.getJobState(runId)).toBe("active");
+    // Redis goes down while OCR is under way (how far it gets while Redis is down depends on how fast
+    // this machine reads text, so only the start is pinned)…
+    expect((await stage("ocr")).processed).toBeLessThan(IMAGES);
     await redis.restart({ how: "sigterm", downMs: 2_000 });
     expect(redis.starts).toBe(3);
-    // Still mid-run when Redis came back.
+    // …and the run is still going when it is back.
     expect((await t.db.screeningRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe("running");
-    expect((await stage("ocr")).processed).toBeLessThan(IMAGES);
 
     await expect
       .poll(async () => (await t.db.screeningRun.findUniqueOrThrow({ where: { id: runId } })).status, { timeout: 200_000, interval: 250 })
