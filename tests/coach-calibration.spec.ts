@@ -59,6 +59,8 @@ test("recording the resting face changes the readout to neutral, explains it, su
 
   await page.getByRole("button", { name: "Reset" }).click();
   await expect(page.getByTestId("coach-baseline")).toHaveCount(0);
-  await expect.poll(() => verdictOf(page), { timeout: 10_000 }).toBe("sadness");
+  // The resting face reads sadness just above the abstain threshold, so, as after the first start,
+  // the smoothed reading may take a while on a busy machine to settle above it.
+  await expect.poll(() => verdictOf(page), { timeout: 30_000 }).toBe("sadness");
   expect(await page.evaluate(() => localStorage.getItem("mien.coach.baseline"))).toBeNull();
 });
