@@ -253,6 +253,12 @@ describe("flip-shift TTA", () => {
     expect(new Set(views.map((v) => `${v.flip}:${v.shift ?? "0,0"}`)).size).toBe(10);
   });
 
+  it("flip-crop mirrors only for members that see the crop; face-api members read it once", async () => {
+    const { viewsFor } = await import("./load.ts");
+    expect(viewsFor("flip-crop", true)).toEqual([{ flip: false }, { flip: true }]);
+    expect(viewsFor("flip-crop", false)).toEqual([{ flip: false }]);
+  });
+
   it("averages a conv member over the shifted crops, their borders mirrored", async () => {
     const { preprocess } = await import("../preprocess.ts");
     const { toCropColour } = await import("../crop-colour.ts");

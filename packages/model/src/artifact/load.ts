@@ -71,7 +71,7 @@ export async function loadExpressionModel(
   const temperature = m.calibration.temperature;
   const prior = m.calibration.priorCorrection;
   // The prior correction's offsets, made once: predict() runs for every coach frame.
-  const bias = prior ? tf.keep(tf.tensor1d(priorBias(prior.trainShares, prior.strength))) : null;
+  const bias = prior ? tf.tensor1d(priorBias(prior.trainShares, prior.strength)) : null;
 
   return {
     manifest: m,
@@ -115,9 +115,9 @@ const SHIFT_PX = 2;
 
 /** The views a member averages under a TTA mode (see the manifest's `preprocessing.tta`). */
 export function viewsFor(tta: TtaMode, seesCrop: boolean): View[] {
-  if (tta === "none") return [{ flip: false }];
+  if (tta === "none" || (tta === "flip-crop" && !seesCrop)) return [{ flip: false }];
   const flips: View[] = [{ flip: false }, { flip: true }];
-  if (tta === "flip" || !seesCrop) return flips;
+  if (tta === "flip" || tta === "flip-crop" || !seesCrop) return flips;
   const shifts = [
     [SHIFT_PX, 0],
     [-SHIFT_PX, 0],

@@ -58,7 +58,7 @@ export const backboneRef = z.object({
   provenance: z.string().min(1),
 });
 
-export const TTA_MODES = ["none", "flip", "flip-shift"] as const;
+export const TTA_MODES = ["none", "flip", "flip-shift", "flip-crop"] as const;
 export type TtaMode = (typeof TTA_MODES)[number];
 
 const quantizationKind = z.enum(["float16", "uint8", "none"]);
@@ -128,7 +128,9 @@ const commonFields = {
      * Test-time augmentation. flip: average with the mirrored crop. flip-shift: members that see
      * the crop itself (conv members without a trunk, cheap at 48 px) also average the crop and its
      * mirror shifted by 2 px (1/24 of the side) up, down, left and right; members on face-api's
-     * blocks keep flip only (each view costs them a 112 px pass).
+     * blocks keep flip only (each view costs them a 112 px pass). flip-crop: members that see the
+     * crop average it with its mirror; members on face-api's blocks read the crop once (the
+     * mirror would cost them a second 112 px pass on every coach frame).
      */
     tta: z.enum(TTA_MODES),
   }),

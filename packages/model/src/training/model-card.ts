@@ -129,6 +129,7 @@ const TTA_TEXT: Record<ArtifactManifest["preprocessing"]["tta"], string> = {
   flip: " The same is done for the mirrored crop and averaged.",
   "flip-shift":
     " The same is done for the mirrored crop and averaged; models that see the crop itself also average it and its mirror shifted by 2 px up, down, left and right.",
+  "flip-crop": " Models that see the crop itself do the same for the mirrored crop and average; models on face-api's features read the crop once.",
 };
 
 /** One sentence per member of the version, and how they are combined. */

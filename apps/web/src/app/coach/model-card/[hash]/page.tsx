@@ -71,7 +71,9 @@ export default async function PublishedModelCard({ params }: { params: Promise<{
                 ? "; each reading averages the face and its mirror image"
                 : m.preprocessing.tta === "flip-shift"
                   ? "; each reading averages the face, its mirror image and slightly shifted copies of both"
-                  : ""}
+                  : m.preprocessing.tta === "flip-crop"
+                    ? "; the networks trained on faces average the face and its mirror image"
+                    : ""}
               .
             </li>
             <li>
