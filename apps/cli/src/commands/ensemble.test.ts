@@ -56,11 +56,41 @@ describe("pnpm mien ensemble", () => {
     expect(pair.n).toBe(56);
   }, 300_000);
 
+  it("fits a weight per network when a version is itself an ensemble", async () => {
+    const data = smallValFolder();
+    const pair = join(tmp, "pair-of-two");
+    expect((await mien(["ensemble", "--model", DEFAULT_MODEL, "--model", DEFAULT_MODEL, "--data", data, "--out", pair, "--name", "pair"])).code).toBe(0);
+    const out = join(tmp, "trio");
+    const r = await mien(["ensemble", "--model", pair, "--model", DEFAULT_MODEL, "--data", data, "--out", out, "--name", "trio", "--tta", "flip-crop"]);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    const manifest = parseArtifactManifest(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
+    expect(manifest.preprocessing.tta).toBe("flip-crop");
+    // Three networks, each with its own share: the pair's two are not held at half between them.
+    // All three predict alike, so no share beats equal ones.
+    expect(manifestMembers(manifest).map((m) => m.weight)).toEqual([0.3333, 0.3333, 0.3333]);
+    const own = JSON.parse(readFileSync(join(DEFAULT_MODEL, "manifest.json"), "utf8"));
+    const recorded = manifest.training.config.ensemble as { name: string; config: Record<string, unknown>; valAccuracy?: number }[];
+    // The pair's networks keep the name, config and val accuracy the pair recorded for them.
+    expect(recorded.map((p) => p.name)).toEqual([own.name, own.name, own.name]);
+    expect(recorded[0]!.config).toEqual(own.training.config);
+    expect(recorded[0]!.valAccuracy).toBe(own.metrics.val.accuracy);
+    expect(JSON.parse(r.stdout).members).toHaveLength(3);
+
+    // One ensemble alone is fitted again (here under another TTA).
+    const again = join(tmp, "pair-again");
+    const refit = await mien(["ensemble", "--model", pair, "--data", data, "--out", again, "--name", "pair", "--tta", "none"]);
+    expect(refit.code).toBe(0);
+    const refitted = parseArtifactManifest(JSON.parse(readFileSync(join(again, "manifest.json"), "utf8")));
+    expect(refitted.preprocessing.tta).toBe("none");
+    expect(manifestMembers(refitted).map((m) => m.weight)).toEqual([0.5, 0.5]);
+  }, 300_000);
+
   it("refuses one version, or versions it cannot average, with the reason", async () => {
     const data = smallValFolder();
     const one = await mien(["ensemble", "--model", DEFAULT_MODEL, "--data", data, "--out", join(tmp, "x"), "--name", "x"]);
     expect(one.code).toBe(2);
-    expect(one.stderr).toMatch(/two or more --model/);
+    expect(one.stderr).toMatch(/at least two networks/);
     const other = join(tmp, "other-classes");
     cpSync(DEFAULT_MODEL, other, { recursive: true });
     const m = JSON.parse(readFileSync(join(other, "manifest.json"), "utf8"));
@@ -68,7 +98,7 @@ describe("pnpm mien ensemble", () => {
     const { writeFileSync } = await import("node:fs");
     writeFileSync(join(other, "manifest.json"), JSON.stringify(m));
     const r = await mien(["ensemble", "--model", DEFAULT_MODEL, "--model", other, "--data", data, "--out", join(tmp, "y"), "--name", "y"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/predict different classes/);
   }, 60_000);
 });

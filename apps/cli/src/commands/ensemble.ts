@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
 import { TTA_MODES, type TtaMode } from "@mien/model/manifest";
-import { codeVersion, ensembleVersions, listFolderDataset, nodeModelSources, partFromFiles, selectNodeBackend } from "@mien/model/node";
+import { codeVersion, ensembleMismatch, ensembleVersions, listFolderDataset, nodeModelSources, partFromFiles, selectNodeBackend } from "@mien/model/node";
 
 import { writeVersionFolder } from "../training/train-folder.ts";
 import { parseCommandArgs } from "./args.ts";
@@ -13,7 +13,8 @@ Combines trained versions into one whose prediction averages every member's log-
 then calibrates it (temperature, abstain threshold) on val and scores val and test, on the
 quantised files, as training does.
 
-  --model DIR   a version folder (manifest.json and its files); give two or more
+  --model DIR   a version folder (manifest.json and its files); give two or more, or one
+                ensemble to fit its networks' weights again (e.g. under another --tta)
   --data DIR    the <root>/<split>/<class>/ images the versions were trained on (val calibrates)
   --out DIR     where the new version folder goes (written whole, then swapped in)
   --name NAME   the new version's name
@@ -21,8 +22,9 @@ quantised files, as training does.
                 that see the crop also average 2 px shifts of it and its mirror; flip-crop:
                 only members that see the crop average it with its mirror (members on
                 face-api's features read it once, which saves a 112 px pass per frame); none
-  --weights     fit: each version's share is chosen on val (lowest NLL after temperature
-                scaling); equal: every member counts the same (default fit)`;
+  --weights     fit: each network's share is chosen on val (lowest NLL after temperature
+                scaling; a version that is itself an ensemble gives each of its networks a
+                share of its own); equal: every network counts the same (default fit)`;
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(
@@ -43,9 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
   const models = values.model ?? [];
-  const missing = [models.length < 2 ? "two or more --model" : "", values.data ? "" : "--data", values.out ? "" : "--out", values.name ? "" : "--name"].filter(
-    Boolean,
-  );
+  const missing = [models.length < 1 ? "--model" : "", values.data ? "" : "--data", values.out ? "" : "--out", values.name ? "" : "--name"].filter(Boolean);
   if (missing.length) {
     console.error(`Missing ${missing.join(", ")}.\n\n${USAGE}`);
     return 2;
@@ -68,6 +68,11 @@ export async function run(argv: string[]): Promise<number> {
       return partFromFiles(manifest, async (name) => new Uint8Array(await readFile(join(root, name))));
     }),
   );
+  const mismatch = ensembleMismatch(parts);
+  if (mismatch) {
+    console.error(`${mismatch}\n\n${USAGE}`);
+    return 2;
+  }
   const images = await listFolderDataset(values.data!);
   const classes = new Set(parts[0]!.manifest.classes as string[]);
   const byHash = new Map(images.map((i) => [i.sha256, i.path]));
@@ -93,10 +98,10 @@ export async function run(argv: string[]): Promise<number> {
     JSON.stringify({
       out: resolve(values.out!),
       contentHash: result.contentHash,
-      members: parts.map((p, i) => ({
-        name: p.manifest.name,
-        val: p.manifest.metrics.val?.accuracy,
-        weight: (result.manifest.training.config.ensemble as { weight: number }[])[i]!.weight,
+      members: (result.manifest.training.config.ensemble as { name: string; valAccuracy?: number; weight: number }[]).map((p) => ({
+        name: p.name,
+        val: p.valAccuracy,
+        weight: p.weight,
       })),
       val: { accuracy: val.accuracy, macroF1: val.macroF1, top2: val.top2, ece: val.ece, eceBeforeScaling: val.eceBeforeScaling },
       temperature: result.manifest.calibration.temperature,

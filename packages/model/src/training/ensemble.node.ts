@@ -18,6 +18,39 @@ import type { TrainingImage } from "./recipe.ts";
 export interface EnsemblePart {
   manifest: ArtifactManifest;
   readFile(name: string): Promise<Uint8Array>;
+  /** For one network taken out of a larger version: its val accuracy as that version recorded it. */
+  valAccuracy?: number;
+}
+
+interface RecordedPart {
+  name?: string;
+  config?: Record<string, unknown>;
+  valAccuracy?: number;
+}
+
+/**
+ * The networks of a version, each as a part of its own (the version's files, one member, no
+ * weight), so that combining an ensemble with more networks fits a weight per network rather than
+ * keeping the ensemble's own shares. A member keeps the name, config and val accuracy the
+ * ensemble recorded for it. A single-network version is returned as it is.
+ */
+export function memberParts(part: EnsemblePart): EnsemblePart[] {
+  const members = manifestMembers(part.manifest);
+  if (members.length === 1) return [part];
+  const config = part.manifest.training.config as { ensemble?: RecordedPart[] };
+  const recorded = config.ensemble?.length === members.length ? config.ensemble : undefined;
+  return members.map((member, i) => {
+    const { weight: _weight, ...alone } = member;
+    const from = recorded?.[i];
+    const manifest = parseArtifactManifest({
+      ...part.manifest,
+      name: from?.name ?? `${part.manifest.name} #${i + 1}`,
+      members: [alone],
+      training: { ...part.manifest.training, config: from?.config ?? { from: part.manifest.name, member: i } },
+      metrics: {},
+    });
+    return { manifest, readFile: part.readFile, ...(from?.valAccuracy === undefined ? {} : { valAccuracy: from.valAccuracy }) };
+  });
 }
 
 export interface EnsembleInput {
@@ -45,7 +78,8 @@ interface LayersJson {
 
 /** Reason these versions cannot be averaged, or null. */
 export function ensembleMismatch(parts: readonly EnsemblePart[]): string | null {
-  if (parts.length < 2) return "An ensemble needs at least two versions.";
+  if (parts.reduce((n, p) => n + manifestMembers(p.manifest).length, 0) < 2)
+    return "An ensemble needs at least two networks: give two or more versions, or one that is itself an ensemble (to fit its weights again).";
   const [first, ...rest] = parts.map((p) => p.manifest);
   for (const m of rest) {
     if (m.classes.join(",") !== first!.classes.join(","))
@@ -60,13 +94,15 @@ export function ensembleMismatch(parts: readonly EnsemblePart[]): string | null 
 }
 
 /**
- * One version whose members are every member of `parts`, their log-probabilities averaged: the
- * files are renamed per member (m0.json + m0-0.bin, …), then the ensemble is calibrated and
- * evaluated as any version is (finalizeVersion, on the quantised files).
+ * One version whose members are every member of `parts`, their log-probabilities averaged, with a
+ * weight per network (see memberParts): the files are renamed per member (m0.json + m0-0.bin, …),
+ * then the ensemble is calibrated and evaluated as any version is (finalizeVersion, on the
+ * quantised files).
  */
-export async function ensembleVersions(input: EnsembleInput): Promise<FinalizedVersion> {
-  const mismatch = ensembleMismatch(input.parts);
+export async function ensembleVersions(versions: EnsembleInput): Promise<FinalizedVersion> {
+  const mismatch = ensembleMismatch(versions.parts);
   if (mismatch) throw new Error(mismatch);
+  const input = { ...versions, parts: versions.parts.flatMap(memberParts) };
   const partWeights = input.weights === "fit" ? await fitPartWeights(input) : input.parts.map(() => 1);
   const files = new Map<string, Uint8Array>();
   const members: ModelMember[] = [];
@@ -114,7 +150,7 @@ export async function ensembleVersions(input: EnsembleInput): Promise<FinalizedV
           name: p.manifest.name,
           weight: partWeights[i],
           config: p.manifest.training.config,
-          valAccuracy: p.manifest.metrics.val?.accuracy,
+          valAccuracy: p.manifest.metrics.val?.accuracy ?? p.valAccuracy,
         })),
       },
       backend: [...new Set(input.parts.map((p) => p.manifest.training.backend))].join("+"),
