@@ -92,7 +92,8 @@ for (const dir of modelDirs) {
   const labels = Int32Array.from(rows, (r) => classes.indexOf(r.label));
   const threshold = model.manifest.calibration.abstainThreshold;
   const report = evaluationReport(probs, labels, classes, { abstainThreshold: threshold });
-  results[model.manifest.name] = {
+  // Keyed by name, or by folder when two versions share a name (a version refitted under another TTA).
+  results[model.manifest.name in results ? dir : model.manifest.name] = {
     model: dir,
     fer2013_val_accuracy: model.manifest.metrics.val?.accuracy,
     images: rows.length,
