@@ -76,6 +76,9 @@ describe("pnpm mien ensemble", () => {
     expect(recorded[0]!.config).toEqual(own.training.config);
     expect(recorded[0]!.valAccuracy).toBe(own.metrics.val.accuracy);
     expect(JSON.parse(r.stdout).members).toHaveLength(3);
+    // Training time is the given versions' (the pair's once, not once per network).
+    const seconds = (dir: string) => JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).training.seconds;
+    expect(manifest.training.seconds).toBeCloseTo(seconds(pair) + seconds(DEFAULT_MODEL), 1);
 
     // One ensemble alone is fitted again (here under another TTA).
     const again = join(tmp, "pair-again");

@@ -153,8 +153,9 @@ export async function ensembleVersions(versions: EnsembleInput): Promise<Finaliz
           valAccuracy: p.manifest.metrics.val?.accuracy ?? p.valAccuracy,
         })),
       },
-      backend: [...new Set(input.parts.map((p) => p.manifest.training.backend))].join("+"),
-      seconds: Math.round(input.parts.reduce((s, p) => s + p.manifest.training.seconds, 0) * 10) / 10,
+      // Of the versions as given: a version split into its networks took its time once.
+      backend: [...new Set(versions.parts.map((p) => p.manifest.training.backend))].join("+"),
+      seconds: Math.round(versions.parts.reduce((s, p) => s + p.manifest.training.seconds, 0) * 10) / 10,
     },
   };
   return finalizeVersion({
