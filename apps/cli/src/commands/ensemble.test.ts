@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -89,6 +89,22 @@ describe("pnpm mien ensemble", () => {
     expect(manifestMembers(refitted).map((m) => m.weight)).toEqual([0.5, 0.5]);
   }, 300_000);
 
+  it("fits weights on what it averages: the members' log-probabilities without their own prior correction", async () => {
+    const data = smallValFolder();
+    // The same network, once with a strong prior correction of its own: averaged, both give the same
+    // raw log-probabilities, so neither share should beat equal ones.
+    const corrected = join(tmp, "corrected");
+    cpSync(DEFAULT_MODEL, corrected, { recursive: true });
+    const m = JSON.parse(readFileSync(join(corrected, "manifest.json"), "utf8"));
+    m.calibration.priorCorrection = { strength: 1, trainShares: [0.3, 0.01, 0.1, 0.3, 0.15, 0.1, 0.04] };
+    writeFileSync(join(corrected, "manifest.json"), JSON.stringify(m));
+    const out = join(tmp, "same-twice");
+    const r = await mien(["ensemble", "--model", DEFAULT_MODEL, "--model", corrected, "--data", data, "--out", out, "--name", "same"]);
+    expect(r.code).toBe(0);
+    const manifest = parseArtifactManifest(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
+    expect(manifestMembers(manifest).map((x) => x.weight)).toEqual([0.5, 0.5]);
+  }, 300_000);
+
   it("refuses one version, or versions it cannot average, with the reason", async () => {
     const data = smallValFolder();
     const one = await mien(["ensemble", "--model", DEFAULT_MODEL, "--data", data, "--out", join(tmp, "x"), "--name", "x"]);
@@ -98,7 +114,6 @@ describe("pnpm mien ensemble", () => {
     cpSync(DEFAULT_MODEL, other, { recursive: true });
     const m = JSON.parse(readFileSync(join(other, "manifest.json"), "utf8"));
     m.classes = [...m.classes].reverse();
-    const { writeFileSync } = await import("node:fs");
     writeFileSync(join(other, "manifest.json"), JSON.stringify(m));
     const r = await mien(["ensemble", "--model", DEFAULT_MODEL, "--model", other, "--data", data, "--out", join(tmp, "y"), "--name", "y"]);
     expect(r.code).toBe(2);

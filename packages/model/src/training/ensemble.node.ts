@@ -169,10 +169,15 @@ export async function ensembleVersions(versions: EnsembleInput): Promise<Finaliz
   });
 }
 
-/** Each part's uncalibrated log-probabilities on val, with the ensemble's TTA. */
+/**
+ * Each part's uncalibrated log-probabilities on val, with the ensemble's TTA: no temperature and
+ * no prior correction of its own, since the ensemble averages its members' raw log-probabilities
+ * and fits one correction for the whole.
+ */
 async function partLogProbs(part: EnsemblePart, input: EnsembleInput): Promise<Float32Array> {
   const m = part.manifest;
-  const manifest = parseArtifactManifest({ ...m, preprocessing: { ...m.preprocessing, tta: input.tta }, calibration: { ...m.calibration, temperature: 1 } });
+  const { priorCorrection: _own, ...calibration } = m.calibration;
+  const manifest = parseArtifactManifest({ ...m, preprocessing: { ...m.preprocessing, tta: input.tta }, calibration: { ...calibration, temperature: 1 } });
   const model = await loadExpressionModel(
     manifest,
     async (name) => {
