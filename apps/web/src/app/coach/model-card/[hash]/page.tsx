@@ -72,7 +72,7 @@ export default async function PublishedModelCard({ params }: { params: Promise<{
                 : m.preprocessing.tta === "flip-shift"
                   ? "; each reading averages the face, its mirror image and slightly shifted copies of both"
                   : m.preprocessing.tta === "flip-crop"
-                    ? "; the networks trained on faces average the face and its mirror image"
+                    ? "; the networks that read the crop directly average the face and its mirror image"
                     : ""}
               .
             </li>
