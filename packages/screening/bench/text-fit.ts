@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 
 import { format, resolveConfig } from "prettier";
 
-import { FEATURES, proposalFeatures, proposalScore, type OcrWord, type ProposedLine, type TextModel } from "../src/text-evidence.ts";
+import { FEATURES, proposalFeatures, proposalScore, type OcrWord, type ProposalFeatures, type ProposedLine, type TextModel } from "../src/text-evidence.ts";
 import { Random } from "./plant/random.ts";
 
 const { values } = parseArgs({
@@ -42,7 +42,7 @@ interface Reading {
   words: OcrWord[];
   lines: ProposedLine[];
 }
-type Example = { file: string; kind: string; note: string; text: boolean; proposals: Array<{ x: Float64Array; words: string }> };
+type Example = { file: string; kind: string; note: string; text: boolean; proposals: Array<{ features: ProposalFeatures; x: Float64Array; words: string }> };
 
 const load = (path: string): Example[] =>
   (JSON.parse(readFileSync(path, "utf8")) as Reading[]).map((r) => {
@@ -53,7 +53,11 @@ const load = (path: string): Example[] =>
       kind: r.kind,
       note: r.note ?? "",
       text: r.kind !== "plain photo",
-      proposals: proposalFeatures(r.words, r.lines).map((p) => ({ x: Float64Array.from(FEATURES, (n) => p.features[n]), words: p.words.join(" ") })),
+      proposals: proposalFeatures(r.words, r.lines).map((p) => ({
+        features: p.features,
+        x: Float64Array.from(FEATURES, (n) => p.features[n]),
+        words: p.words.join(" "),
+      })),
     };
   });
 
@@ -151,8 +155,7 @@ for (let round = 0; round < 2; round++) {
 }
 
 const model = toModel();
-const score = (r: Example) =>
-  Math.max(0, ...r.proposals.map((p) => Math.round(proposalScore(Object.fromEntries(FEATURES.map((n, i) => [n, p.x[i]!])) as never, model) * 1000) / 1000));
+const score = (r: Example) => Math.max(0, ...r.proposals.map((p) => Math.round(proposalScore(p.features, model) * 1000) / 1000));
 const plainScores = trainSets
   .flat()
   .filter((r) => !r.text)

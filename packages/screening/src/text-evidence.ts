@@ -24,7 +24,6 @@ export interface TextReading {
   text: string;
 }
 
-/** What one proposed line gives the model. */
 /**
  * A proposed line as TextReader.page describes it: its shape (text-regions.ts lineShape), its
  * glyph count, where it lies in the frame the proposals were found in (PROPOSAL_SIDE), and which
