@@ -107,29 +107,25 @@ export async function ensembleVersions(versions: EnsembleInput): Promise<Finaliz
   const files = new Map<string, Uint8Array>();
   const members: ModelMember[] = [];
   const backbones = new Map<string, { id: string; provenance: string }>();
-  for (const part of input.parts) {
+  for (const [k, part] of input.parts.entries()) {
     for (const b of part.manifest.backbones) backbones.set(b.id, b);
-    const partMembers = manifestMembers(part.manifest);
-    const partWeight = partWeights[input.parts.indexOf(part)]!;
-    const within = partMembers.reduce((sum, m) => sum + (m.weight ?? 1), 0);
-    for (const member of partMembers) {
-      const k = members.length;
-      const json = JSON.parse(new TextDecoder().decode(await part.readFile(member.modelFile))) as LayersJson;
-      let shard = 0;
-      for (const group of json.weightsManifest) {
-        group.paths = await Promise.all(
-          group.paths.map(async (path) => {
-            const renamed = `m${k}-${shard++}.bin`;
-            files.set(renamed, await part.readFile(path));
-            return renamed;
-          }),
-        );
-      }
-      const modelFile = `m${k}.json`;
-      files.set(modelFile, new TextEncoder().encode(JSON.stringify(json)));
-      const weight = input.weights === "fit" ? Math.round(((partWeight * (member.weight ?? 1)) / within) * 1e4) / 1e4 : member.weight;
-      members.push({ ...member, modelFile, ...(weight === undefined ? {} : { weight }) });
+    // memberParts leaves one network per part.
+    const member = manifestMembers(part.manifest)[0]!;
+    const json = JSON.parse(new TextDecoder().decode(await part.readFile(member.modelFile))) as LayersJson;
+    let shard = 0;
+    for (const group of json.weightsManifest) {
+      group.paths = await Promise.all(
+        group.paths.map(async (path) => {
+          const renamed = `m${k}-${shard++}.bin`;
+          files.set(renamed, await part.readFile(path));
+          return renamed;
+        }),
+      );
     }
+    const modelFile = `m${k}.json`;
+    files.set(modelFile, new TextEncoder().encode(JSON.stringify(json)));
+    const weight = input.weights === "fit" ? Math.round(partWeights[k]! * 1e4) / 1e4 : member.weight;
+    members.push({ ...member, modelFile, ...(weight === undefined ? {} : { weight }) });
   }
   const first = input.parts[0]!.manifest;
   const base: Omit<ArtifactManifestV2, "files" | "metrics" | "calibration"> = {
