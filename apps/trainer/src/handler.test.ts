@@ -13,13 +13,14 @@ import { CONV_MODE_DEFAULTS, DEFAULT_TRAINING_CONFIG, trainingProgress, type Tra
 import { BACKBONE_IDS, isOfferedBackbone } from "@mien/model";
 import { manifestMembers, parseArtifactManifest } from "@mien/model/manifest";
 import { EmbeddingStore, nodeModelSources, selectNodeBackend } from "@mien/model/node";
-import { readVersionFile } from "@mien/registry";
+import { readVersionFile, registerVersionDir } from "@mien/registry";
 import { LocalStorage } from "@mien/storage";
 
 import { checkpointKey } from "./checkpoints.ts";
 import { createSnapshot, ferSubset, importFolder } from "./testing/index.ts";
 import { startTrainer } from "./worker.ts";
 
+const DEFAULT_MODEL_DIR = new URL("../../../models/default", import.meta.url).pathname;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `mien-test-${randomBytes(4).toString("hex")}`;
 let t: TestDatabase;
@@ -144,6 +145,26 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
     expect(manifest.metrics.val!.n).toBe(16);
     const row = await t.db.trainingJob.findUniqueOrThrow({ where: { id } });
     expect(trainingProgress.parse(row.progress).history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+  }, 180_000);
+
+  it("distils a scratch CNN from a registered version, and refuses a teacher that is not one before queueing", async () => {
+    const teacher = await registerVersionDir(t.db, storage, DEFAULT_MODEL_DIR);
+    const distilled = (over: Record<string, unknown>) =>
+      config({ ...CONV_MODE_DEFAULTS.scratch, mode: "scratch", epochs: 2, batchSize: 8, name: "distil-test", ...over });
+    await expect(startTraining(t.db, queue, { config: distilled({ conv: { distill: { teacher: "v999", weight: 0.5 } } }), actorId: ADMIN })).rejects.toThrow(
+      /The teacher “v999” is not a registered model version/,
+    );
+    const { id } = await startTraining(t.db, queue, {
+      config: distilled({ conv: { distill: { teacher: teacher.contentHash, weight: 0.6 } } }),
+      actorId: ADMIN,
+    });
+    const result = (await (await queue.getJob(id))!.waitUntilFinished(events, 170_000)) as { status: string; contentHash: string };
+    expect(result.status).toBe("completed");
+    const file = await readVersionFile(t.db, storage, result.contentHash, "manifest.json");
+    const manifest = parseArtifactManifest(JSON.parse((file as { body: Buffer }).body.toString("utf8")));
+    expect(manifestMembers(manifest)[0]!.architecture).toMatch(
+      new RegExp(`distilled from fer7-faceapi-mlp \\(${teacher.contentHash.slice(0, 12)}, weight 0.6\\)`),
+    );
   }, 180_000);
 
   it("fine-tunes the top block of face-api's expression net on wasm and publishes a version with its trunk", async () => {

@@ -2,14 +2,15 @@ import { UnrecoverableError, type Job } from "bullmq";
 
 import type { Db, Prisma } from "@mien/db";
 import { trainingJobPayload, trainingProgress, type TrainingConfig, type TrainingProgress } from "@mien/jobs/training";
-import type { ModelSources } from "@mien/model";
+import { loadExpressionModel, type ModelSources } from "@mien/model";
 import { runTrainingPipeline, TrainingInputError, type EmbeddingStore, type PipelineProgress } from "@mien/model/node";
-import { publishVersion } from "@mien/registry";
+import { findVersion, publishVersion } from "@mien/registry";
 import type { Storage } from "@mien/storage";
 
 import { jobCheckpoints } from "./checkpoints.ts";
 import { JobCancelledError, LockLostError } from "./errors.ts";
 import { loadSnapshotSource } from "./snapshot-source.ts";
+import { versionFiles } from "./version-files.ts";
 
 export interface TrainerDeps {
   db: Db;
@@ -112,6 +113,12 @@ export function createTrainingHandler(deps: TrainerDeps) {
         threads: deps.threads,
         codeVersion: deps.codeVersion,
         config: config as unknown as Record<string, unknown>,
+        loadTeacher: async (ref) => {
+          const version = await findVersion(db, ref);
+          if (!version) throw new TrainingInputError(`The teacher “${ref}” is not a registered model version (any more); pick another and retrain.`);
+          const model = await loadExpressionModel(version.manifest, versionFiles(storage, version.contentHash), deps.sources);
+          return { ref: `v${version.number}`, contentHash: version.contentHash, model };
+        },
         hooks: {
           progress,
           checkStop,

@@ -71,6 +71,17 @@ export const convConfig = z.object({
    * statistics), spread over the worker's threads. The result depends on shards, not threads.
    */
   shards: z.number().int().min(1).max(16).default(2),
+  /**
+   * scratch: knowledge distillation. Each training image's target mixes its label with a trained
+   * model's calibrated probabilities for it: (1 − weight) · label + weight · teacher.
+   */
+  distill: z
+    .object({
+      /** The teacher: a registered version (id or content hash) for the worker, or a version folder for `mien train --data`. */
+      teacher: z.string().trim().min(1, "Name the teacher model.").max(500),
+      weight: z.number().min(0).max(1).default(0.5),
+    })
+    .optional(),
 });
 export type ConvConfig = z.infer<typeof convConfig>;
 
@@ -195,6 +206,7 @@ export function unrunnableReason(config: TrainingConfig): string | null {
       return `${config.conv.backbone} has ${backbone.blocks} blocks; fine-tune at most ${backbone.blocks - 1} so that at least one stays frozen.`;
     }
   }
+  if (config.conv.distill && config.mode !== "scratch") return "Distillation trains a CNN from scratch; set mode to scratch or drop the teacher.";
   if (config.mode === "scratch" && config.colour !== "gray") return "Training from scratch learns from gray faces; set colour to gray.";
   if (config.mode !== "head" && config.augmentations.copies > 0)
     return "Augmented copies are for head training (cached embeddings); conv modes draw new augmentations every epoch. Set copies to 0.";

@@ -50,3 +50,22 @@ export async function readVersionFile(db: Db, storage: Storage, contentHash: str
     throw error;
   }
 }
+
+export interface VersionRow {
+  id: string;
+  number: number;
+  contentHash: string;
+  manifest: ArtifactManifest;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A registered version named the ways admins name one: its number ("3" or "v3"), id or content hash; null when none matches. */
+export async function findVersion(db: Db, ref: string): Promise<VersionRow | null> {
+  const r = ref.trim();
+  const number = /^v?(\d{1,9})$/i.exec(r);
+  const where = number ? { number: Number(number[1]) } : SHA256_RE.test(r) ? { contentHash: r } : UUID_RE.test(r) ? { id: r.toLowerCase() } : null;
+  if (!where) return null;
+  const row = await db.modelVersion.findFirst({ where, select: { id: true, number: true, contentHash: true, manifest: true } });
+  return row && { ...row, manifest: row.manifest as unknown as ArtifactManifest };
+}

@@ -47,6 +47,16 @@ describe("mien train config flags", () => {
     expect(() => configFromFlags({ mode: "scratch", architecture: "resnet-152" }, base)).toThrow(/conv.architecture/);
   });
 
+  it("distil a scratch CNN from a teacher, and refuse a teacher anywhere else", () => {
+    const c = configFromFlags({ mode: "scratch", teacher: "models/fer7-ensemble-v2", "distill-weight": "0.6" }, base);
+    expect(c.conv.distill).toEqual({ teacher: "models/fer7-ensemble-v2", weight: 0.6 });
+    expect(configFromFlags({ mode: "scratch", teacher: "v" }, base).conv.distill).toEqual({ teacher: "v", weight: 0.5 });
+    expect(configFromFlags({ mode: "scratch" }, base).conv.distill).toBeUndefined();
+    expect(() => configFromFlags({ mode: "head", teacher: "v" }, base)).toThrow(/Distillation trains a CNN from scratch/);
+    expect(() => configFromFlags({ mode: "scratch", "distill-weight": "0.5" }, base)).toThrow(/--distill-weight needs --teacher/);
+    expect(() => configFromFlags({ mode: "scratch", teacher: "v", "distill-weight": "1.5" }, base)).toThrow(/conv.distill.weight/);
+  });
+
   it("say which field is wrong", () => {
     expect(() => configFromFlags({ epochs: "0" }, base)).toThrow(/epochs: Too small/);
     expect(() => configFromFlags({ augment: "blur" }, base)).toThrow(/Unknown augmentation\(s\) blur/);

@@ -22,6 +22,8 @@ export const CONFIG_OPTIONS = {
   "label-smoothing": { type: "string" },
   erase: { type: "string" },
   shards: { type: "string" },
+  teacher: { type: "string" },
+  "distill-weight": { type: "string" },
   warmup: { type: "string" },
   classes: { type: "string" },
   backbones: { type: "string" },
@@ -50,6 +52,8 @@ export const CONFIG_USAGE = `Training config (defaults are the shipped recipe; s
   --architecture cnn-s|cnn-m     scratch: the CNN   --finetune-backbone faceapi-expression
   --trainable-blocks N finetune: top blocks that train   --weight-decay X   --label-smoothing X
   --erase P            scratch: random-erasing probability   --shards N   ghost batches per step
+  --teacher DIR        scratch: distil from this version folder (or, with --snapshot, a registered version)
+  --distill-weight X   the teacher's share of each target (default 0.5)
   --warmup N           warm-up epochs
   --classes a,b,…      classes to learn (default: all in the data)
   --backbones a,b      frozen backbones whose embeddings are concatenated (default faceapi-expression;
@@ -121,6 +125,10 @@ export function configFromFlags(values: Values, base: Partial<TrainingConfigInpu
   setConv("labelSmoothing", num(values["label-smoothing"]));
   setConv("erase", num(values.erase));
   setConv("shards", num(values.shards));
+  if (values.teacher !== undefined || values["distill-weight"] !== undefined) {
+    if (values.teacher === undefined) throw new Error("--distill-weight needs --teacher.");
+    setConv("distill", { teacher: values.teacher, weight: num(values["distill-weight"]) });
+  }
   if (mode !== "head" && values.dropout !== undefined) setConv("dropout", num(values.dropout));
   if (Object.keys(conv).length) input.conv = conv;
   if (values.patience !== undefined) input.earlyStopping = { enabled: true, patience: num(values.patience) };

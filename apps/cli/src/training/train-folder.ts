@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 
@@ -5,7 +6,16 @@ import { buildManifest } from "@mien/dataset";
 import { loadServerEnv } from "@mien/env";
 import type { TrainingConfig } from "@mien/jobs/training";
 import { EXPRESSION_CLASSES, isBackboneId, loadBackbone } from "@mien/model";
-import { codeVersion, EmbeddingStore, importMlCache, listFolderDataset, nodeModelSources, runTrainingPipeline, selectNodeBackend } from "@mien/model/node";
+import {
+  codeVersion,
+  EmbeddingStore,
+  importMlCache,
+  listFolderDataset,
+  loadExpressionModelFromDir,
+  nodeModelSources,
+  runTrainingPipeline,
+  selectNodeBackend,
+} from "@mien/model/node";
 
 export interface FolderTrainingOptions {
   data: string;
@@ -72,6 +82,13 @@ export async function trainFromFolder(options: FolderTrainingOptions): Promise<R
     threads: env.MIEN_TRAINER_THREADS,
     codeVersion: codeVersion(),
     config: { ...recorded, source: `folder ${basename(root)}` },
+    loadTeacher: async (ref) => {
+      const dir = resolve(ref);
+      const manifest = await readFile(join(dir, "manifest.json")).catch(() => {
+        throw new Error(`The teacher ${ref} is not a version folder (no manifest.json).`);
+      });
+      return { ref, contentHash: createHash("sha256").update(manifest).digest("hex"), model: await loadExpressionModelFromDir(dir) };
+    },
     hooks: {
       progress: async (p) => {
         if (p.message) console.error(`[${p.stage} ${p.percent.toFixed(0)}%] ${p.message}`);

@@ -5,8 +5,9 @@ import { evaluationJobPayload, type EvaluationJobPayload } from "@mien/jobs";
 import { isExpressionClass, loadExpressionModel, scoreModel, type ExpressionClass, type ModelSources } from "@mien/model";
 import type { ArtifactManifest } from "@mien/model/manifest";
 import { predictImages } from "@mien/model/node";
-import { versionFileKey } from "@mien/registry";
 import type { Storage } from "@mien/storage";
+
+import { versionFiles } from "../version-files.ts";
 
 export interface EvaluationDeps {
   db: Db;
@@ -17,7 +18,6 @@ export interface EvaluationDeps {
 }
 
 const asJson = (value: unknown) => value as Prisma.InputJsonValue;
-const arrayBuffer = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 /**
  * Scores one published version on one pinned set, through the same loader the coach uses, and
@@ -55,7 +55,7 @@ export function createEvaluationHandler(deps: EvaluationDeps) {
 
     const manifest = row.version.manifest as unknown as ArtifactManifest;
     const hash = row.version.contentHash;
-    const model = await loadExpressionModel(manifest, async (name) => arrayBuffer(await storage.get(versionFileKey(hash, name))), deps.sources);
+    const model = await loadExpressionModel(manifest, versionFiles(storage, hash), deps.sources);
     let probs: Float32Array;
     try {
       probs = await predictImages(

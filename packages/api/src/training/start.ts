@@ -2,6 +2,7 @@ import { audit, type Db, type Prisma } from "@mien/db";
 import { AppError } from "@mien/errors";
 import { trainingConfig, unrunnableReason, type TrainingConfig, type TrainingJobPayload } from "@mien/jobs/training";
 import { isBackboneId, isOfferedBackbone, OFFERED_BACKBONES } from "@mien/model";
+import { findVersion } from "@mien/registry";
 
 import type { TrainingQueue } from "./queue.ts";
 
@@ -32,6 +33,9 @@ export async function startTraining(db: Db, queue: TrainingQueue, input: { confi
     );
   const unrunnable = unrunnableReason(config);
   if (unrunnable) throw new AppError("BAD_REQUEST", `No trainer can run this job: ${unrunnable}`);
+  const teacher = config.conv.distill?.teacher;
+  if (teacher !== undefined && !(await findVersion(db, teacher)))
+    throw new AppError("BAD_REQUEST", `The teacher “${teacher}” is not a registered model version; name one by its number (e.g. v3), id or content hash.`);
   const snapshot = await db.datasetSnapshot.findUnique({ where: { id: config.snapshotId }, select: { id: true, name: true, classCounts: true } });
   if (!snapshot) throw new AppError("NOT_FOUND", "That dataset snapshot does not exist. Pick one from the list.");
   const counts = snapshot.classCounts as SplitCounts;

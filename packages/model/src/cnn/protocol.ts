@@ -10,6 +10,9 @@ export interface ShardRef {
   draws: Float32Array | null;
   classWeights: Float32Array | null;
   labelSmoothing: number;
+  /** Distillation targets for these images ([n × classes]) and their share of the target. */
+  soft?: Float32Array | null;
+  softWeight?: number;
   batchTotal: number;
   dropoutSeed: number;
 }

@@ -23,6 +23,9 @@ export interface ShardTask {
   /** Loss weight per class (null: all 1). */
   classWeights: Float32Array | null;
   labelSmoothing: number;
+  /** Distillation: a teacher's probabilities for these n images, [n × classes], mixed into the target with `softWeight`. */
+  soft?: Float32Array | null;
+  softWeight?: number;
   /** Images in the whole step: shard losses are sums divided by this, so shard gradients add up. */
   batchTotal: number;
   dropoutSeed: number;
@@ -73,11 +76,19 @@ export function shardInput(task: Pick<ShardTask, "rows" | "n" | "draws">, layout
   });
 }
 
-/** Weighted, label-smoothed cross-entropy summed over the shard (divided by batchTotal). */
+/**
+ * Weighted cross-entropy summed over the shard (divided by batchTotal), against the label-smoothed
+ * one-hot target, or with distillation (1 − w) · that + w · the teacher's probabilities.
+ */
 function shardLoss(logits: tf.Tensor2D, task: ShardTask, classes: number): tf.Scalar {
   return tf.tidy(() => {
     const eps = task.labelSmoothing;
-    const target = tf.add(tf.mul(tf.oneHot(tf.tensor1d(task.labels, "int32"), classes), 1 - eps), eps / classes);
+    let target = tf.add(tf.mul(tf.oneHot(tf.tensor1d(task.labels, "int32"), classes), 1 - eps), eps / classes);
+    const w = task.softWeight ?? 0;
+    if (task.soft && w > 0) {
+      if (task.soft.length !== task.n * classes) throw new Error(`Expected ${task.n * classes} teacher probabilities, got ${task.soft.length}.`);
+      target = tf.add(tf.mul(target, 1 - w), tf.mul(tf.tensor2d(task.soft, [task.n, classes]), w));
+    }
     const perImage = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1));
     const weighted = task.classWeights ? tf.mul(perImage, tf.gather(tf.tensor1d(task.classWeights), tf.tensor1d(task.labels, "int32"))) : perImage;
     return tf.div(tf.sum(weighted), task.batchTotal) as tf.Scalar;

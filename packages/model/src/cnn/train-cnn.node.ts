@@ -23,6 +23,8 @@ export interface CnnTrainingOptions {
   momentum: number;
   weightDecay: number;
   labelSmoothing: number;
+  /** Distillation: the share of each target that is the teacher's (CnnSplit.soft); 0 for none. */
+  distillWeight?: number;
   classWeights: Float32Array | null;
   augment: ImageAugmentation;
   /** BN running averages: running = m·running + (1 − m)·batch. */
@@ -35,6 +37,8 @@ export interface CnnSplit {
   labels: Int32Array;
   /** Another row of each image (its mirrored copy's features): each epoch picks one of the two per image. */
   alternates?: Int32Array;
+  /** Distillation: a teacher's probabilities for each position, [positions × classes]. */
+  soft?: Float32Array;
 }
 
 /** Everything needed to continue after an epoch, and the best epoch so far. */
@@ -77,6 +81,13 @@ export class TrainingDivergedError extends Error {
     super(message);
     this.name = "TrainingDivergedError";
   }
+}
+
+/** Rows `positions` of a row-major [rows × width] array. */
+function gatherRows(values: Float32Array, positions: Int32Array, width: number): Float32Array {
+  const out = new Float32Array(positions.length * width);
+  positions.forEach((p, i) => out.set(values.subarray(p * width, (p + 1) * width), i * width));
+  return out;
 }
 
 const copy = (arrays: readonly Float32Array[]) => arrays.map((a) => a.slice());
@@ -158,6 +169,9 @@ export async function trainCnn(
       velocity = params.map((p) => new Float32Array(p.length));
       best = { epoch: 0, valAccuracy: -1, params: copy(params), state: copy(state) };
     }
+    const softWeight = train.soft ? (o.distillWeight ?? 0) : 0;
+    if (train.soft && train.soft.length !== train.indices.length * classes)
+      throw new Error(`The teacher gave ${train.soft.length / classes} rows of probabilities for ${train.indices.length} training images.`);
     const stateIndex = new Map(workers.stateNames.map((n, i) => [n, i]));
     const n = train.indices.length;
     const stepsPerEpoch = Math.ceil(n / o.batchSize);
@@ -188,6 +202,8 @@ export async function trainCnn(
             draws: data.kind === "pixels" ? drawAugmentations(indices.length, data.side, o.augment, seedOf(`${o.seed}/aug/${step}/${s}`)) : null,
             classWeights: o.classWeights,
             labelSmoothing: o.labelSmoothing,
+            soft: softWeight > 0 ? gatherRows(train.soft!, pos, classes) : null,
+            softWeight,
             batchTotal: batch.length,
             dropoutSeed: seedOf(`${o.seed}/drop/${step}/${s}`),
           });

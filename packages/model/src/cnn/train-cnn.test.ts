@@ -103,6 +103,26 @@ describe("data-parallel conv training", () => {
     expect(resumed.params).toEqual(full.params);
   }, 120_000);
 
+  it("distils: a teacher that says what the smoothed labels say trains as no teacher does, another teacher changes the result", async () => {
+    const { data, train, val } = await smallFer();
+    const k = 7;
+    const eps = 0.1;
+    // The smoothed one-hot target of every train position, as a teacher's probabilities.
+    const agreeing = new Float32Array(train.labels.length * k).map((_, j) => (train.labels[Math.floor(j / k)] === j % k ? 1 - eps : 0) + eps / k);
+    const plain = await trainCnn(data, train, val, options({ labelSmoothing: eps }), { fingerprint: "d" });
+    const taught = await trainCnn(data, { ...train, soft: agreeing }, val, options({ labelSmoothing: eps, distillWeight: 0.7 }), { fingerprint: "d" });
+    taught.params.forEach((p, i) => p.forEach((v, j) => expect(Math.abs(v - plain.params[i]![j]!)).toBeLessThanOrEqual(1e-5)));
+    // A teacher that puts most weight on the next class over: the targets and so the weights differ.
+    const other = new Float32Array(train.labels.length * k).map((_, j) => ((train.labels[Math.floor(j / k)]! + 1) % k === j % k ? 0.8 : 0.2 / (k - 1)));
+    const misled = await trainCnn(data, { ...train, soft: other }, val, options({ labelSmoothing: eps, distillWeight: 0.7 }), { fingerprint: "d" });
+    expect(misled.history[0]!.loss).not.toBeCloseTo(plain.history[0]!.loss, 3);
+    expect(misled.params[0]).not.toEqual(plain.params[0]);
+    // Rows that do not match the training positions are refused before any step.
+    await expect(trainCnn(data, { ...train, soft: agreeing.subarray(k) }, val, options({ distillWeight: 0.5 }), { fingerprint: "d" })).rejects.toThrow(
+      /teacher gave \d+ rows of probabilities for \d+ training images/,
+    );
+  }, 180_000);
+
   it("stops with a clear error when the loss explodes, after saving only finished epochs", async () => {
     const { data, train, val } = await smallFer();
     const saved: number[] = [];

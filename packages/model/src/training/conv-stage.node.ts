@@ -8,6 +8,8 @@ import { scratchCnnToLayersModel } from "../cnn/export.ts";
 import { loadPixelDataset } from "../cnn/pixels.node.ts";
 import { SCRATCH_INPUT_MEAN, SCRATCH_INPUT_SCALE, type ScratchCnnSpec } from "../cnn/scratch-cnn.ts";
 import { trainCnn, type CnnCheckpoint } from "../cnn/train-cnn.node.ts";
+import { teacherTargets } from "./distill.node.ts";
+import { TrainingInputError } from "./errors.ts";
 import { balancedClassWeights } from "./features.ts";
 import { permutation } from "./random.ts";
 import type { TrainingRecipe } from "./recipe.ts";
@@ -66,16 +68,59 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   const decodeSeconds = (performance.now() - decodeStarted) / 1000;
   hooks.log(`pixels: ${ids.length} images decoded at ${spec.inputSize} px in ${decodeSeconds.toFixed(1)} s`);
   const nTrain = splits.train.length;
-  let train = { indices: Int32Array.from({ length: nTrain }, (_, i) => i), labels: Int32Array.from(splits.train, (i) => classes.indexOf(i.label)) };
+  // ---- distillation: the teacher's probabilities for every train image, computed once per run
+  const distill = recipe.conv.distill;
+  let soft: Float32Array | undefined;
+  let teacherHash: string | undefined;
+  let teacherName = "";
+  if (distill) {
+    if (!input.loadTeacher) throw new TrainingInputError(`This trainer cannot load teacher models, so it cannot distil from ${distill.teacher}.`);
+    const teacher = await input.loadTeacher(distill.teacher);
+    teacherHash = teacher.contentHash;
+    teacherName = `${teacher.model.manifest.name.slice(0, 60)} (${teacherHash.slice(0, 12)}`;
+    const teacherStarted = performance.now();
+    try {
+      soft = await teacherTargets(
+        teacher,
+        classes,
+        splits.train.map((i) => i.sha256),
+        input.readImage,
+        async (done, total) => {
+          await hooks.checkStop();
+          await ctx.report(
+            { stage: "preparing", percent: 3, batch: done, batches: total, message: `Teacher ${teacher.model.manifest.name}: ${done} of ${total} images` },
+            done === total,
+          );
+        },
+      );
+    } finally {
+      teacher.model.dispose();
+    }
+    hooks.log(`teacher ${teacher.ref} (${teacherHash.slice(0, 12)}): ${nTrain} train images in ${((performance.now() - teacherStarted) / 1000).toFixed(1)} s`);
+  }
+  let train: { indices: Int32Array; labels: Int32Array; soft?: Float32Array } = {
+    indices: Int32Array.from({ length: nTrain }, (_, i) => i),
+    labels: Int32Array.from(splits.train, (i) => classes.indexOf(i.label)),
+    soft,
+  };
   if (recipe.balancing === "oversample") {
     const picked = oversampleIndices(train.labels, k, recipe.seed);
-    train = { indices: Int32Array.from(picked, (i) => train.indices[i]!), labels: Int32Array.from(picked, (i) => train.labels[i]!) };
+    const rows = soft && Float32Array.from({ length: picked.length * k }, (_, j) => soft[picked[Math.floor(j / k)]! * k + (j % k)]!);
+    train = { indices: Int32Array.from(picked, (i) => train.indices[i]!), labels: Int32Array.from(picked, (i) => train.labels[i]!), soft: rows };
   }
   const val = { indices: Int32Array.from(splits.val, (_, i) => nTrain + i), labels: Int32Array.from(splits.val, (i) => classes.indexOf(i.label)) };
 
   // ---- training, resumable from the last epoch checkpoint
   const fingerprint = createHash("sha256")
-    .update(JSON.stringify({ recipe: { ...recipe, name: undefined }, snapshot: input.snapshot.contentHash, train: nTrain, val: val.indices.length }))
+    .update(
+      JSON.stringify({
+        recipe: { ...recipe, name: undefined },
+        snapshot: input.snapshot.contentHash,
+        train: nTrain,
+        val: val.indices.length,
+        teacher: teacherHash,
+      }),
+    )
     .digest("hex");
   let resume: CnnCheckpoint | null = null;
   const stored = await hooks.loadCheckpoint();
@@ -117,6 +162,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
       momentum: 0.9,
       weightDecay: recipe.conv.weightDecay,
       labelSmoothing: recipe.conv.labelSmoothing,
+      distillWeight: distill?.weight ?? 0,
       classWeights: recipe.balancing === "class-weights" ? Float32Array.from(balancedClassWeights(train.labels, k)) : null,
       augment: {
         flip: a.flip,
@@ -165,7 +211,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   const member: ModelMember = {
     kind: "conv",
     input: { size: spec.inputSize, channels: 1, mean: SCRATCH_INPUT_MEAN, scale: SCRATCH_INPUT_SCALE },
-    architecture: `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch`,
+    architecture: `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${distill ? `, distilled from ${teacherName}, weight ${distill.weight})` : ""}`,
     modelFile: "model.json",
     quantization: recipe.quantization,
   };

@@ -8,8 +8,10 @@ import { fitStandardizer, standardize } from "../head.ts";
 import type { ModelSources } from "../model-files.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";
 import { convStage } from "./conv-stage.node.ts";
+import type { Teacher } from "./distill.node.ts";
 import { embedMissing, openTables } from "./embed-dataset.node.ts";
 import type { EmbeddingStore } from "./embedding-store.node.ts";
+import { TrainingInputError } from "./errors.ts";
 import { assembleFeatures, balancedClassWeights, oversample } from "./features.ts";
 import { finalizeVersion } from "./finalize.node.ts";
 import { finetuneStage } from "./finetune-stage.node.ts";
@@ -34,14 +36,7 @@ export interface PipelineProgress {
   message?: string;
 }
 
-/** A problem with the job itself (config, data): retrying cannot help. */
-export class TrainingInputError extends Error {
-  readonly retryable = false;
-  constructor(message: string) {
-    super(message);
-    this.name = "TrainingInputError";
-  }
-}
+export { TrainingInputError } from "./errors.ts";
 
 export interface PipelineHooks {
   progress(p: PipelineProgress): Promise<void>;
@@ -67,6 +62,8 @@ export interface TrainingPipelineInput {
   codeVersion: string;
   /** The full job config, recorded in the manifest. */
   config: Record<string, unknown>;
+  /** Distillation (recipe.conv.distill): loads the teacher the recipe names. Without it such a job is refused. */
+  loadTeacher?(ref: string): Promise<Teacher>;
   hooks: PipelineHooks;
 }
 

@@ -46,6 +46,8 @@ export interface TrainingRecipe {
     contrast: number;
     /** Ghost batches per step (data-parallel shards); results depend on this, not on threads. */
     shards: number;
+    /** scratch: mix a teacher model's probabilities into each target, (1 − weight) · label + weight · teacher. */
+    distill?: { teacher: string; weight: number };
   };
   seed: number;
 }
