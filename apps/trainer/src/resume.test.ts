@@ -7,11 +7,13 @@ import type { TestDatabase } from "@mien/db/testing";
 import { trainingQueue } from "@mien/jobs";
 import { WorkerProcesses } from "@mien/jobs/testing";
 import { CONV_MODE_DEFAULTS, trainingProgress } from "@mien/jobs/training";
+import { registerVersionDir } from "@mien/registry";
 import type { LocalStorage } from "@mien/storage";
 
 import { checkpointKey } from "./checkpoints.ts";
 import { createSnapshot, smallJobConfig, workerTestData, type WorkerTestData } from "./testing/index.ts";
 
+const DEFAULT_MODEL_DIR = new URL("../../../models/default", import.meta.url).pathname;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `mien-test-${randomBytes(4).toString("hex")}`;
 const EPOCHS = 150;
@@ -85,6 +87,9 @@ describe("a worker killed mid-training (SIGKILL)", () => {
       const snapshot = (await t.db.datasetSnapshot.findFirst()) ?? (await createSnapshot(t.db, storage, "fer-resume", "admin"));
       const epochs = 14;
       const config = { ...smallJobConfig(`resume-${mode}`, snapshot.id, epochs), ...CONV_MODE_DEFAULTS[mode], epochs, batchSize: 8, mode };
+      // The scratch job distils from a registered version: its teacher's targets are kept in the checkpoint.
+      const teacher = mode === "scratch" ? ((await t.db.modelVersion.findFirst()) ?? (await registerVersionDir(t.db, storage, DEFAULT_MODEL_DIR))) : null;
+      if (teacher) Object.assign(config, { conv: { distill: { teacher: `v${teacher.number}`, weight: 0.5 } } });
       const versionsBefore = await t.db.modelVersion.count();
       const first = startWorker();
       const { id } = await startTraining(t.db, queue, { config, actorId: "admin" });
@@ -100,6 +105,10 @@ describe("a worker killed mid-training (SIGKILL)", () => {
         .poll(async () => (await t.db.trainingJob.findUniqueOrThrow({ where: { id } })).status, { timeout: 170_000, interval: 250 })
         .toBe("completed");
       expect(second.output()).toMatch(/resuming after epoch \d+/);
+      if (teacher) {
+        expect(first.output()).toMatch(new RegExp(`teacher v${teacher.number} \\(\\w{12}\\): \\d+ train images`));
+        expect(second.output()).not.toMatch(/teacher v\d+ \(/);
+      }
       const row = await t.db.trainingJob.findUniqueOrThrow({ where: { id }, include: { version: true } });
       const progress = trainingProgress.parse(row.progress);
       expect(progress.resumedFrom).toBeGreaterThanOrEqual(killedAt);

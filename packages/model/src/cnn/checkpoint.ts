@@ -30,6 +30,7 @@ export function encodeCnnCheckpoint(c: CnnCheckpoint): Uint8Array {
     state: records(c.state, "s"),
     bestParams: records(c.best.params, "p"),
     bestState: records(c.best.state, "s"),
+    teacher: c.teacher ? records([c.teacher], "t") : [],
   });
 }
 
@@ -45,5 +46,6 @@ export function decodeCnnCheckpoint(bytes: Uint8Array): CnnCheckpoint {
     velocity: arrays(groups.velocity),
     state: arrays(groups.state),
     best: { ...header.best, params: arrays(groups.bestParams), state: arrays(groups.bestState) },
+    teacher: groups.teacher?.[0]?.values,
   };
 }

@@ -51,6 +51,8 @@ export interface CnnCheckpoint {
   best: { epoch: number; valAccuracy: number; params: Float32Array[]; state: Float32Array[] };
   history: EpochResult[];
   finished: boolean;
+  /** Distillation: the teacher's targets the run trains with, per train image (kept so a resumed run need not recompute them). */
+  teacher?: Float32Array;
 }
 
 export interface CnnTrainingHooks {

@@ -8,7 +8,7 @@ import { scratchCnnToLayersModel } from "../cnn/export.ts";
 import { loadPixelDataset } from "../cnn/pixels.node.ts";
 import { SCRATCH_INPUT_MEAN, SCRATCH_INPUT_SCALE, type ScratchCnnSpec } from "../cnn/scratch-cnn.ts";
 import { trainCnn, type CnnCheckpoint } from "../cnn/train-cnn.node.ts";
-import { teacherTargets } from "./distill.node.ts";
+import { teacherTargets, type Teacher } from "./distill.node.ts";
 import { TrainingInputError } from "./errors.ts";
 import { balancedClassWeights } from "./features.ts";
 import { permutation } from "./random.ts";
@@ -40,6 +40,29 @@ function oversampleIndices(labels: Int32Array, k: number, seed: number): Int32Ar
   return Int32Array.from(out);
 }
 
+/** The teacher's probabilities for every train image, in the recipe's classes (once per run). */
+async function distillTargets(ctx: StageContext, teacher: Teacher): Promise<Float32Array> {
+  const { input, splits } = ctx;
+  const started = performance.now();
+  const soft = await teacherTargets(
+    teacher,
+    input.recipe.classes,
+    splits.train.map((i) => i.sha256),
+    input.readImage,
+    async (done, total) => {
+      await input.hooks.checkStop();
+      await ctx.report(
+        { stage: "preparing", percent: 3, batch: done, batches: total, message: `Teacher ${teacher.model.manifest.name}: ${done} of ${total} images` },
+        done === total,
+      );
+    },
+  );
+  input.hooks.log(
+    `teacher ${teacher.ref} (${teacher.contentHash.slice(0, 12)}): ${splits.train.length} train images in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return soft;
+}
+
 /**
  * Mode "scratch": a conv network trained from the images
  * themselves, with fresh augmentations every epoch, data-parallel over worker threads,
@@ -68,49 +91,12 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   const decodeSeconds = (performance.now() - decodeStarted) / 1000;
   hooks.log(`pixels: ${ids.length} images decoded at ${spec.inputSize} px in ${decodeSeconds.toFixed(1)} s`);
   const nTrain = splits.train.length;
-  // ---- distillation: the teacher's probabilities for every train image, computed once per run
-  const distill = recipe.conv.distill;
-  let soft: Float32Array | undefined;
-  let teacherHash: string | undefined;
-  let teacherName = "";
-  if (distill) {
-    if (!input.loadTeacher) throw new TrainingInputError(`This trainer cannot load teacher models, so it cannot distil from ${distill.teacher}.`);
-    const teacher = await input.loadTeacher(distill.teacher);
-    teacherHash = teacher.contentHash;
-    teacherName = `${teacher.model.manifest.name.slice(0, 60)} (${teacherHash.slice(0, 12)}`;
-    const teacherStarted = performance.now();
-    try {
-      soft = await teacherTargets(
-        teacher,
-        classes,
-        splits.train.map((i) => i.sha256),
-        input.readImage,
-        async (done, total) => {
-          await hooks.checkStop();
-          await ctx.report(
-            { stage: "preparing", percent: 3, batch: done, batches: total, message: `Teacher ${teacher.model.manifest.name}: ${done} of ${total} images` },
-            done === total,
-          );
-        },
-      );
-    } finally {
-      teacher.model.dispose();
-    }
-    hooks.log(`teacher ${teacher.ref} (${teacherHash.slice(0, 12)}): ${nTrain} train images in ${((performance.now() - teacherStarted) / 1000).toFixed(1)} s`);
-  }
-  let train: { indices: Int32Array; labels: Int32Array; soft?: Float32Array } = {
-    indices: Int32Array.from({ length: nTrain }, (_, i) => i),
-    labels: Int32Array.from(splits.train, (i) => classes.indexOf(i.label)),
-    soft,
-  };
-  if (recipe.balancing === "oversample") {
-    const picked = oversampleIndices(train.labels, k, recipe.seed);
-    const rows = soft && Float32Array.from({ length: picked.length * k }, (_, j) => soft[picked[Math.floor(j / k)]! * k + (j % k)]!);
-    train = { indices: Int32Array.from(picked, (i) => train.indices[i]!), labels: Int32Array.from(picked, (i) => train.labels[i]!), soft: rows };
-  }
   const val = { indices: Int32Array.from(splits.val, (_, i) => nTrain + i), labels: Int32Array.from(splits.val, (i) => classes.indexOf(i.label)) };
+  const distill = recipe.conv.distill;
+  if (distill && !input.loadTeacher) throw new TrainingInputError(`This trainer cannot load teacher models, so it cannot distil from ${distill.teacher}.`);
+  const teacher = distill ? await input.loadTeacher!(distill.teacher) : null;
 
-  // ---- training, resumable from the last epoch checkpoint
+  // ---- training, resumable from the last epoch checkpoint (which also keeps the teacher's targets)
   const fingerprint = createHash("sha256")
     .update(
       JSON.stringify({
@@ -118,7 +104,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
         snapshot: input.snapshot.contentHash,
         train: nTrain,
         val: val.indices.length,
-        teacher: teacherHash,
+        teacher: teacher?.contentHash,
       }),
     )
     .digest("hex");
@@ -130,6 +116,26 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
     } catch (error) {
       hooks.log(`checkpoint unreadable, starting over: ${(error as Error).message}`);
     }
+  }
+  const teacherName = teacher ? `${teacher.model.manifest.name.slice(0, 60)} (${teacher.contentHash.slice(0, 12)}` : "";
+  let soft: Float32Array | undefined;
+  if (teacher) {
+    const kept = resume?.fingerprint === fingerprint ? resume.teacher : undefined;
+    try {
+      soft = kept?.length === nTrain * k ? kept : await distillTargets(ctx, teacher);
+    } finally {
+      teacher.model.dispose();
+    }
+  }
+  let train: { indices: Int32Array; labels: Int32Array; soft?: Float32Array } = {
+    indices: Int32Array.from({ length: nTrain }, (_, i) => i),
+    labels: Int32Array.from(splits.train, (i) => classes.indexOf(i.label)),
+    soft,
+  };
+  if (recipe.balancing === "oversample") {
+    const picked = oversampleIndices(train.labels, k, recipe.seed);
+    const rows = soft && Float32Array.from({ length: picked.length * k }, (_, j) => soft[picked[Math.floor(j / k)]! * k + (j % k)]!);
+    train = { indices: Int32Array.from(picked, (i) => train.indices[i]!), labels: Int32Array.from(picked, (i) => train.labels[i]!), soft: rows };
   }
   const resumedFrom = resume && resume.fingerprint === fingerprint ? resume.epoch : undefined;
   ctx.resumed = resumedFrom;
@@ -187,7 +193,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
       },
       onEpoch: async (r, checkpoint) => {
         await hooks.checkStop();
-        await hooks.saveCheckpoint(encodeCnnCheckpoint(checkpoint), r.epoch);
+        await hooks.saveCheckpoint(encodeCnnCheckpoint({ ...checkpoint, teacher: soft }), r.epoch);
         ctx.history = checkpoint.history;
         await ctx.report({
           stage: "training",
