@@ -156,3 +156,23 @@ test("an admin trains on the demo snapshot from the UI, watches it, promotes the
   await expect(page.getByTestId("active-version")).toHaveText(/^Active: version 1 /);
   expect(await activeVersion(page)).toBe(1);
 });
+
+test("the form offers distillation for a scratch CNN only: registered versions as teachers, and their share", async ({ page }) => {
+  await signIn(page);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Training" }).click();
+  await expect(page.getByRole("heading", { name: "Training", level: 1 })).toBeVisible();
+  const teacher = page.getByLabel("Learn from a trained model (distillation)");
+  await expect(teacher).toHaveCount(0);
+  const scratch = page.getByRole("radio", { name: /^CNN from scratch/ });
+  await scratch.check();
+  // Version 1 is the committed default (bootstrap registers it).
+  await expect(teacher.locator("option", { hasText: /^v1 · fer7-faceapi-mlp · 59\.\d% val$/ })).toHaveCount(1);
+  await expect(page.getByLabel("Teacher's share of each target")).toHaveCount(0);
+  await teacher.selectOption("v1");
+  await expect(page.getByLabel("Teacher's share of each target")).toHaveValue("0.5");
+  // Leaving scratch drops the teacher (no other mode can use one), so the job stays runnable.
+  await page.getByRole("radio", { name: /^Head on frozen backbones/ }).check();
+  await expect(teacher).toHaveCount(0);
+  await scratch.check();
+  await expect(teacher).toHaveValue("");
+});

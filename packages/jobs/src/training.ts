@@ -293,6 +293,8 @@ export const MEASURED_THROUGHPUT = {
    */
   trunkPerSecond: 170,
   finetuneImagesPerSecond: 409,
+  /** Distillation: the teacher's predictions per second, once per job (fer7-ensemble-v2, a head and two CNNs with flip TTA, in the main thread). */
+  teacherImagesPerSecond: 30,
 } as const;
 
 /** A rough duration in minutes for `config` on `trainImages` training and `otherImages` val/test images, cold caches. */
@@ -307,6 +309,7 @@ export function estimateTrainingMinutes(config: TrainingConfig, trainImages: num
     seconds = embedded / t.embedPerSecond + (config.epochs * trainImages * variants * t.headSecondsPer1000ImageEpochs) / 1000;
   } else if (config.mode === "scratch") {
     seconds = all / 400 + (config.epochs * trainImages) / t.convImagesPerSecond[config.conv.architecture];
+    if (config.conv.distill) seconds += trainImages / t.teacherImagesPerSecond;
   } else {
     seconds = (trainImages * 2 + otherImages) / t.trunkPerSecond + (config.epochs * trainImages) / t.finetuneImagesPerSecond;
   }

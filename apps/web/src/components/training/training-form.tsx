@@ -90,7 +90,7 @@ export function TrainingForm() {
         The training options could not be loaded: {options.error.message} Reload the page to try again.
       </p>
     );
-  const { snapshots, backbones, defaults } = options.data;
+  const { snapshots, backbones, defaults, teachers } = options.data;
   if (!snapshots.length) {
     return (
       <div className="notice" data-testid="training-no-snapshot">
@@ -119,6 +119,8 @@ export function TrainingForm() {
       ...(mode === "head" ? pickHead(defaults) : CONV_MODE_DEFAULTS[mode]),
       augmentations: { ...d.augmentations, copies: mode === "head" ? d.augmentations.copies : 0 },
       colour: mode === "scratch" ? "gray" : d.colour,
+      // Only a scratch CNN learns from a teacher.
+      conv: mode === "scratch" ? d.conv : { ...d.conv, distill: undefined },
     });
   const toggle = <T,>(list: readonly T[], item: T, on: boolean) => (on ? [...list, item] : list.filter((x) => x !== item));
 
@@ -195,19 +197,57 @@ export function TrainingForm() {
         </div>
         <p className="hint">Estimates are for this snapshot on a 2-core machine running wasm; a GPU worker is much faster.</p>
         {d.mode === "scratch" ? (
-          <Field id="conv-arch" label="Architecture">
-            <select
-              id="conv-arch"
-              value={d.conv.architecture}
-              onChange={(e) => set({ conv: { ...d.conv, architecture: e.target.value as Draft["conv"]["architecture"] } })}
+          <div className="form-grid">
+            <Field id="conv-arch" label="Architecture">
+              <select
+                id="conv-arch"
+                value={d.conv.architecture}
+                onChange={(e) => set({ conv: { ...d.conv, architecture: e.target.value as Draft["conv"]["architecture"] } })}
+              >
+                {CNN_ARCHITECTURE_IDS.map((id) => (
+                  <option key={id} value={id}>
+                    {CNN_ARCHITECTURES[id].label}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field
+              id="conv-teacher"
+              label="Learn from a trained model (distillation)"
+              hint="Each face's target mixes its label with this version's probabilities for it; the teacher reads every training face once first."
             >
-              {CNN_ARCHITECTURE_IDS.map((id) => (
-                <option key={id} value={id}>
-                  {CNN_ARCHITECTURES[id].label}
-                </option>
-              ))}
-            </select>
-          </Field>
+              <select
+                id="conv-teacher"
+                value={d.conv.distill?.teacher ?? ""}
+                aria-describedby="conv-teacher-hint"
+                onChange={(e) =>
+                  set({ conv: { ...d.conv, distill: e.target.value ? { teacher: e.target.value, weight: d.conv.distill?.weight ?? 0.5 } : undefined } })
+                }
+              >
+                <option value="">No teacher: labels only</option>
+                {teachers.map((v) => (
+                  <option key={v.ref} value={v.ref}>
+                    {v.ref} · {v.name}
+                    {v.valAccuracy === null ? "" : ` · ${(v.valAccuracy * 100).toFixed(1)}% val`}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            {d.conv.distill ? (
+              <Field id="conv-distill-weight" label="Teacher's share of each target" hint="0: the label only; 1: the teacher only.">
+                <input
+                  id="conv-distill-weight"
+                  type="number"
+                  min={0}
+                  max={1}
+                  step={0.05}
+                  value={d.conv.distill.weight}
+                  aria-describedby="conv-distill-weight-hint"
+                  onChange={(e) => set({ conv: { ...d.conv, distill: { ...d.conv.distill!, weight: Number(e.target.value) } } })}
+                />
+              </Field>
+            ) : null}
+          </div>
         ) : null}
         {d.mode === "finetune" ? (
           <div className="form-grid">
