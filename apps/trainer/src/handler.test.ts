@@ -154,6 +154,13 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
     await expect(startTraining(t.db, queue, { config: distilled({ conv: { distill: { teacher: "v999", weight: 0.5 } } }), actorId: ADMIN })).rejects.toThrow(
       /The teacher “v999” is not a registered model version/,
     );
+    // The committed default learnt FER2013's 7 classes: it cannot teach contempt.
+    await expect(
+      startTraining(t.db, queue, {
+        config: distilled({ classes: ["contempt", "happiness"], conv: { distill: { teacher: `v${teacher.number}`, weight: 0.5 } } }),
+        actorId: ADMIN,
+      }),
+    ).rejects.toThrow(new RegExp(`The teacher v${teacher.number} \\(fer7-faceapi-mlp\\) does not know contempt`));
     const { id } = await startTraining(t.db, queue, {
       config: distilled({ conv: { distill: { teacher: teacher.contentHash, weight: 0.6 } } }),
       actorId: ADMIN,

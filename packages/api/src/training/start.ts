@@ -33,9 +33,18 @@ export async function startTraining(db: Db, queue: TrainingQueue, input: { confi
     );
   const unrunnable = unrunnableReason(config);
   if (unrunnable) throw new AppError("BAD_REQUEST", `No trainer can run this job: ${unrunnable}`);
-  const teacher = config.conv.distill?.teacher;
-  if (teacher !== undefined && !(await findVersion(db, teacher)))
-    throw new AppError("BAD_REQUEST", `The teacher “${teacher}” is not a registered model version; name one by its number (e.g. v3), id or content hash.`);
+  const teacherRef = config.conv.distill?.teacher;
+  if (teacherRef !== undefined) {
+    const teacher = await findVersion(db, teacherRef);
+    if (!teacher)
+      throw new AppError("BAD_REQUEST", `The teacher “${teacherRef}” is not a registered model version; name one by its number (e.g. v3), id or content hash.`);
+    const unknown = config.classes.filter((c) => !teacher.manifest.classes.includes(c));
+    if (unknown.length)
+      throw new AppError(
+        "BAD_REQUEST",
+        `The teacher v${teacher.number} (${teacher.manifest.name}) does not know ${unknown.join(", ")}; pick a teacher with every class of the job, or untick ${unknown.length === 1 ? "it" : "them"}.`,
+      );
+  }
   const snapshot = await db.datasetSnapshot.findUnique({ where: { id: config.snapshotId }, select: { id: true, name: true, classCounts: true } });
   if (!snapshot) throw new AppError("NOT_FOUND", "That dataset snapshot does not exist. Pick one from the list.");
   const counts = snapshot.classCounts as SplitCounts;
