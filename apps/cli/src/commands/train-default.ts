@@ -5,6 +5,7 @@ import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 
+import { REPO_ROOT } from "@mien/env";
 import { codeVersion, ensembleVersions, listFolderDataset, nodeModelSources, partFromFiles, selectNodeBackend } from "@mien/model/node";
 
 import { configFromFlags } from "../training/config-flags.ts";
@@ -56,7 +57,6 @@ Parts: ${DEFAULT_PARTS.map(
       .join(" ")})`,
 ).join("; ")}`;
 
-const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..", "..");
 const MAIN = join(import.meta.dirname, "..", "main.ts");
 
 export async function run(argv: string[]): Promise<number> {

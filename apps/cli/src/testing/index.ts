@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 
 import { vi } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 
-export const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..", "..");
+export { REPO_ROOT } from "@mien/env";
 
 /** What a CLI command module exports. */
 interface Command {
