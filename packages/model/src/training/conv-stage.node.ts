@@ -109,7 +109,10 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
     )
     .digest("hex");
   let resume: CnnCheckpoint | null = null;
-  const stored = await hooks.loadCheckpoint();
+  const stored = await hooks.loadCheckpoint().catch((error: unknown) => {
+    teacher?.model.dispose();
+    throw error;
+  });
   if (stored) {
     try {
       resume = decodeCnnCheckpoint(stored);
@@ -117,7 +120,9 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
       hooks.log(`checkpoint unreadable, starting over: ${(error as Error).message}`);
     }
   }
-  const teacherName = teacher ? `${teacher.model.manifest.name.slice(0, 60)} (${teacher.contentHash.slice(0, 12)}` : "";
+  // What the model card says it learnt from (the manifest caps the description's length).
+  const taughtBy =
+    teacher && distill ? `, distilled from ${teacher.model.manifest.name.slice(0, 60)} (${teacher.contentHash.slice(0, 12)}, weight ${distill.weight})` : "";
   let soft: Float32Array | undefined;
   if (teacher) {
     const kept = resume?.fingerprint === fingerprint ? resume.teacher : undefined;
@@ -217,7 +222,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   const member: ModelMember = {
     kind: "conv",
     input: { size: spec.inputSize, channels: 1, mean: SCRATCH_INPUT_MEAN, scale: SCRATCH_INPUT_SCALE },
-    architecture: `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${distill ? `, distilled from ${teacherName}, weight ${distill.weight})` : ""}`,
+    architecture: `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtBy}`,
     modelFile: "model.json",
     quantization: recipe.quantization,
   };
