@@ -85,8 +85,8 @@ export class TrainingDivergedError extends Error {
   }
 }
 
-/** Rows `positions` of a row-major [rows × width] array. */
-function gatherRows(values: Float32Array, positions: Int32Array, width: number): Float32Array {
+/** Rows `positions` of a row-major [rows × width] array, in that order. */
+export function selectRows(values: Float32Array, positions: Int32Array, width: number): Float32Array {
   const out = new Float32Array(positions.length * width);
   positions.forEach((p, i) => out.set(values.subarray(p * width, (p + 1) * width), i * width));
   return out;
@@ -204,7 +204,7 @@ export async function trainCnn(
             draws: data.kind === "pixels" ? drawAugmentations(indices.length, data.side, o.augment, seedOf(`${o.seed}/aug/${step}/${s}`)) : null,
             classWeights: o.classWeights,
             labelSmoothing: o.labelSmoothing,
-            soft: softWeight > 0 ? gatherRows(train.soft!, pos, classes) : null,
+            soft: softWeight > 0 ? selectRows(train.soft!, pos, classes) : null,
             softWeight,
             batchTotal: batch.length,
             dropoutSeed: seedOf(`${o.seed}/drop/${step}/${s}`),

@@ -7,7 +7,7 @@ import { decodeCnnCheckpoint, encodeCnnCheckpoint } from "../cnn/checkpoint.ts";
 import { scratchCnnToLayersModel } from "../cnn/export.ts";
 import { loadPixelDataset } from "../cnn/pixels.node.ts";
 import { SCRATCH_INPUT_MEAN, SCRATCH_INPUT_SCALE, type ScratchCnnSpec } from "../cnn/scratch-cnn.ts";
-import { trainCnn, type CnnCheckpoint } from "../cnn/train-cnn.node.ts";
+import { selectRows, trainCnn, type CnnCheckpoint } from "../cnn/train-cnn.node.ts";
 import { teacherTargets, type Teacher } from "./distill.node.ts";
 import { TrainingInputError } from "./errors.ts";
 import { balancedClassWeights } from "./features.ts";
@@ -139,8 +139,11 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   };
   if (recipe.balancing === "oversample") {
     const picked = oversampleIndices(train.labels, k, recipe.seed);
-    const rows = soft && Float32Array.from({ length: picked.length * k }, (_, j) => soft[picked[Math.floor(j / k)]! * k + (j % k)]!);
-    train = { indices: Int32Array.from(picked, (i) => train.indices[i]!), labels: Int32Array.from(picked, (i) => train.labels[i]!), soft: rows };
+    train = {
+      indices: Int32Array.from(picked, (i) => train.indices[i]!),
+      labels: Int32Array.from(picked, (i) => train.labels[i]!),
+      soft: soft && selectRows(soft, picked, k),
+    };
   }
   const resumedFrom = resume && resume.fingerprint === fingerprint ? resume.epoch : undefined;
   ctx.resumed = resumedFrom;
