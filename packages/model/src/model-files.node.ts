@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
-import type { ModelSources, ReadModelFile } from "./model-files.ts";
+import { ownBuffer, type ModelSources, type ReadModelFile } from "./model-files.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -16,8 +16,7 @@ export function modelDirs(): { faceApi: string; human: string } {
 
 export function folderModelFiles(dir: string): ReadModelFile {
   return async (name) => {
-    const buf = await readFile(join(dir, name));
-    return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+    return ownBuffer(await readFile(join(dir, name)));
   };
 }
 

@@ -19,6 +19,11 @@ export function urlModelFiles(baseUrl: string): ReadModelFile {
   };
 }
 
+/** The bytes of a view as an ArrayBuffer of their own (a Node Buffer is often a window on a larger pool). */
+export function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
 export async function readJson<T>(read: ReadModelFile, name: string): Promise<T> {
   return JSON.parse(new TextDecoder().decode(await read(name))) as T;
 }

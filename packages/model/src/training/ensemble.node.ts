@@ -9,7 +9,7 @@ import {
   type TtaMode,
 } from "../artifact/manifest.ts";
 import { fitTemperature, logProbs, softmaxWithTemperature } from "../metrics.ts";
-import type { ModelSources } from "../model-files.ts";
+import { ownBuffer, type ModelSources } from "../model-files.ts";
 import { finalizeVersion, type FinalizedVersion } from "./finalize.node.ts";
 import { predictImages } from "./predict-images.node.ts";
 import type { TrainingImage } from "./recipe.ts";
@@ -178,7 +178,7 @@ async function partLogProbs(part: EnsemblePart, input: EnsembleInput): Promise<F
     manifest,
     async (name) => {
       const bytes = await part.readFile(name);
-      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      return ownBuffer(bytes);
     },
     input.sources,
   );

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { loadExpressionModel } from "../artifact/load.ts";
 import { parseArtifactManifest, type ArtifactManifest, type ArtifactManifestV2 } from "../artifact/manifest.ts";
 import { addClassBias, classShares, fitPriorStrength, fitTemperature, logProbs, priorBias, softmaxWithTemperature } from "../metrics.ts";
-import type { ModelSources } from "../model-files.ts";
+import { ownBuffer, type ModelSources } from "../model-files.ts";
 import { abstainThreshold, evaluationReport } from "./evaluate.ts";
 import { modelCard } from "./model-card.ts";
 import { predictImages } from "./predict-images.node.ts";
@@ -47,7 +47,7 @@ export async function finalizeVersion(input: FinalizeInput): Promise<FinalizedVe
   const readFromMemory = async (name: string) => {
     const bytes = files.get(name);
     if (!bytes) throw new Error(`No file ${name} in the new version.`);
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    return ownBuffer(bytes);
   };
   const provisional = parseArtifactManifest({ ...base, calibration: { temperature: 1, abstainThreshold: 0 }, metrics: {}, files: listFiles() });
   const model = await loadExpressionModel(provisional, readFromMemory, input.sources);
