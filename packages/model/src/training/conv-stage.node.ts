@@ -3,11 +3,10 @@ import { createHash } from "node:crypto";
 import { headFiles } from "../artifact/head-files.ts";
 import type { ModelMember } from "../artifact/manifest.ts";
 import { CNN_ARCHITECTURES, SCRATCH_INPUT_SIZE } from "../cnn/architectures.ts";
-import { decodeCnnCheckpoint, encodeCnnCheckpoint } from "../cnn/checkpoint.ts";
 import { scratchCnnToLayersModel } from "../cnn/export.ts";
-import { loadPixelDataset } from "../cnn/pixels.node.ts";
 import { SCRATCH_INPUT_MEAN, SCRATCH_INPUT_SCALE, type ScratchCnnSpec } from "../cnn/scratch-cnn.ts";
-import { selectRows, trainCnn, type CnnCheckpoint } from "../cnn/train-cnn.node.ts";
+import { selectRows, trainCnn } from "../cnn/train-cnn.node.ts";
+import { decodeImages, epochHooks, resumeFrom } from "./conv-run.node.ts";
 import { teacherTargets, type Teacher } from "./distill.node.ts";
 import { TrainingInputError } from "./errors.ts";
 import { balancedClassWeights } from "./features.ts";
@@ -80,14 +79,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   // ---- pixels: train then val, decoded once into memory the worker threads share
   const ids = [...splits.train, ...splits.val].map((i) => i.sha256);
   const decodeStarted = performance.now();
-  await ctx.report({ stage: "preparing", percent: 1, message: `Decoding ${ids.length} images` });
-  const data = await loadPixelDataset(ids, input.readImage, spec.inputSize, recipe.colour, async (done, total) => {
-    await hooks.checkStop();
-    await ctx.report(
-      { stage: "preparing", percent: 1 + 2 * (done / total), batch: done, batches: total, message: `Decoded ${done} of ${total} images` },
-      done === total,
-    );
-  });
+  const data = await decodeImages(ctx, ids, spec.inputSize);
   const decodeSeconds = (performance.now() - decodeStarted) / 1000;
   hooks.log(`pixels: ${ids.length} images decoded at ${spec.inputSize} px in ${decodeSeconds.toFixed(1)} s`);
   const nTrain = splits.train.length;
@@ -108,24 +100,16 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
       }),
     )
     .digest("hex");
-  let resume: CnnCheckpoint | null = null;
-  const stored = await hooks.loadCheckpoint().catch((error: unknown) => {
+  const resume = await resumeFrom(ctx, fingerprint).catch((error: unknown) => {
     teacher?.model.dispose();
     throw error;
   });
-  if (stored) {
-    try {
-      resume = decodeCnnCheckpoint(stored);
-    } catch (error) {
-      hooks.log(`checkpoint unreadable, starting over: ${(error as Error).message}`);
-    }
-  }
   // What the model card says it learnt from (the manifest caps the description's length).
   const taughtBy =
     teacher && distill ? `, distilled from ${teacher.model.manifest.name.slice(0, 60)} (${teacher.contentHash.slice(0, 12)}, weight ${distill.weight})` : "";
   let soft: Float32Array | undefined;
   if (teacher) {
-    const kept = resume?.fingerprint === fingerprint ? resume.teacher : undefined;
+    const kept = resume.resumedFrom !== undefined ? resume.checkpoint?.teacher : undefined;
     try {
       soft = kept?.length === nTrain * k ? kept : await distillTargets(ctx, teacher);
     } finally {
@@ -145,9 +129,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
       soft: soft && selectRows(soft, picked, k),
     };
   }
-  const resumedFrom = resume && resume.fingerprint === fingerprint ? resume.epoch : undefined;
-  ctx.resumed = resumedFrom;
-  if (resume && resumedFrom !== undefined) ctx.history = [...resume.history];
+  const { resumedFrom } = resume;
   const a = recipe.augmentations;
   const epochs = recipe.epochs;
   await ctx.report({
@@ -191,28 +173,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
       bnMomentum: 0.99,
       seed: recipe.seed,
     },
-    {
-      fingerprint,
-      resume,
-      log: hooks.log,
-      onBatch: async (epoch, batch, batches) => {
-        await hooks.checkStop();
-        await ctx.report({ stage: "training", percent: percent(epoch - 1 + batch / batches), epoch, epochs, batch, batches, resumedFrom }, false);
-      },
-      onEpoch: async (r, checkpoint) => {
-        await hooks.checkStop();
-        await hooks.saveCheckpoint(encodeCnnCheckpoint({ ...checkpoint, teacher: soft }), r.epoch);
-        ctx.history = checkpoint.history;
-        await ctx.report({
-          stage: "training",
-          percent: percent(r.epoch),
-          epoch: r.epoch,
-          epochs,
-          resumedFrom,
-          message: `Epoch ${r.epoch}: val accuracy ${(r.valAccuracy * 100).toFixed(1)}%`,
-        });
-      },
-    },
+    epochHooks(ctx, { fingerprint, resume, epochs, percent, extra: { teacher: soft } }),
   );
   ctx.history = result.history;
   hooks.log(`conv training: ${result.imagesPerSecond.toFixed(0)} images/s on ${input.threads ?? 2} thread(s), best epoch ${result.bestEpoch}`);

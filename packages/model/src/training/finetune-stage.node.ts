@@ -5,12 +5,11 @@ import type { ModelMember } from "../artifact/manifest.ts";
 import { FACE_API_112_INPUT } from "../backbones/faceapi-feature-extractor.ts";
 import { FINETUNE_BACKBONES } from "../cnn/architectures.ts";
 import { NO_AUGMENTATION } from "../cnn/augment-draws.ts";
-import { decodeCnnCheckpoint, encodeCnnCheckpoint } from "../cnn/checkpoint.ts";
 import { allocateFeatureDataset } from "../cnn/dataset-buffer.ts";
 import { faceApiTopToLayersModel, faceApiTrunkShape, type FaceApiTopSpec } from "../cnn/faceapi-top.ts";
 import { GradientWorkers } from "../cnn/gradient-workers.node.ts";
-import { loadPixelDataset } from "../cnn/pixels.node.ts";
-import { trainCnn, type CnnCheckpoint } from "../cnn/train-cnn.node.ts";
+import { trainCnn } from "../cnn/train-cnn.node.ts";
+import { decodeImages, epochHooks, resumeFrom } from "./conv-run.node.ts";
 import { balancedClassWeights } from "./features.ts";
 import { backboneProvenance } from "./provenance.ts";
 import type { StageContext, StageResult } from "./stage.ts";
@@ -36,14 +35,7 @@ export async function finetuneStage(ctx: StageContext): Promise<StageResult> {
   const nVal = splits.val.length;
   const ids = [...splits.train, ...splits.val].map((i) => i.sha256);
   const started = performance.now();
-  await ctx.report({ stage: "preparing", percent: 1, message: `Decoding ${ids.length} images` });
-  const pixels = await loadPixelDataset(ids, input.readImage, FACE_API_112_INPUT.size, recipe.colour, async (done, total) => {
-    await hooks.checkStop();
-    await ctx.report(
-      { stage: "preparing", percent: 1 + 2 * (done / total), batch: done, batches: total, message: `Decoded ${done} of ${total} images` },
-      done === total,
-    );
-  });
+  const pixels = await decodeImages(ctx, ids, FACE_API_112_INPUT.size);
 
   // ---- the frozen trunk, once: originals, then mirrored copies of the training images
   const flips = recipe.augmentations.flip ? nTrain : 0;
@@ -82,18 +74,8 @@ export async function finetuneStage(ctx: StageContext): Promise<StageResult> {
     const fingerprint = createHash("sha256")
       .update(JSON.stringify({ recipe: { ...recipe, name: undefined }, snapshot: input.snapshot.contentHash, train: nTrain, val: nVal }))
       .digest("hex");
-    let resume: CnnCheckpoint | null = null;
-    const stored = await hooks.loadCheckpoint();
-    if (stored) {
-      try {
-        resume = decodeCnnCheckpoint(stored);
-      } catch (error) {
-        hooks.log(`checkpoint unreadable, starting over: ${(error as Error).message}`);
-      }
-    }
-    const resumedFrom = resume && resume.fingerprint === fingerprint ? resume.epoch : undefined;
-    ctx.resumed = resumedFrom;
-    if (resume && resumedFrom !== undefined) ctx.history = [...resume.history];
+    const resume = await resumeFrom(ctx, fingerprint);
+    const { resumedFrom } = resume;
     const epochs = recipe.epochs;
     const percent = (epochDone: number) => Math.round((23 + 65 * Math.min(1, epochDone / epochs)) * 10) / 10;
     await ctx.report({
@@ -126,28 +108,7 @@ export async function finetuneStage(ctx: StageContext): Promise<StageResult> {
         bnMomentum: 0.99,
         seed: recipe.seed,
       },
-      {
-        fingerprint,
-        resume,
-        log: hooks.log,
-        onBatch: async (epoch, batch, batches) => {
-          await hooks.checkStop();
-          await ctx.report({ stage: "training", percent: percent(epoch - 1 + batch / batches), epoch, epochs, batch, batches, resumedFrom }, false);
-        },
-        onEpoch: async (r, checkpoint) => {
-          await hooks.checkStop();
-          await hooks.saveCheckpoint(encodeCnnCheckpoint(checkpoint), r.epoch);
-          ctx.history = checkpoint.history;
-          await ctx.report({
-            stage: "training",
-            percent: percent(r.epoch),
-            epoch: r.epoch,
-            epochs,
-            resumedFrom,
-            message: `Epoch ${r.epoch}: val accuracy ${(r.valAccuracy * 100).toFixed(1)}%`,
-          });
-        },
-      },
+      epochHooks(ctx, { fingerprint, resume, epochs, percent }),
       workers,
     );
     ctx.history = result.history;

@@ -1,0 +1,93 @@
+import { decodeCnnCheckpoint, encodeCnnCheckpoint } from "../cnn/checkpoint.ts";
+import type { PixelDataset } from "../cnn/dataset-buffer.ts";
+import { loadPixelDataset } from "../cnn/pixels.node.ts";
+import type { CnnCheckpoint, CnnTrainingHooks } from "../cnn/train-cnn.node.ts";
+import type { StageContext } from "./stage.ts";
+
+/**
+ * What the conv modes (finetune, scratch) share around `trainCnn`: decoding the faces with
+ * progress, picking up the last epoch's checkpoint, and reporting and checkpointing every epoch.
+ */
+
+/** Every image decoded once at `size` px, reported as the "preparing" stage's first 3%. */
+export async function decodeImages(ctx: StageContext, ids: string[], size: number): Promise<PixelDataset> {
+  const { input } = ctx;
+  await ctx.report({ stage: "preparing", percent: 1, message: `Decoding ${ids.length} images` });
+  return loadPixelDataset(ids, input.readImage, size, input.recipe.colour, async (done, total) => {
+    await input.hooks.checkStop();
+    await ctx.report(
+      { stage: "preparing", percent: 1 + 2 * (done / total), batch: done, batches: total, message: `Decoded ${done} of ${total} images` },
+      done === total,
+    );
+  });
+}
+
+export interface Resumption {
+  /** The stored checkpoint, if one could be read (its fingerprint may be another run's). */
+  checkpoint: CnnCheckpoint | null;
+  /** The epoch this run continues after, when the checkpoint is this run's. */
+  resumedFrom: number | undefined;
+}
+
+/**
+ * The last checkpoint, if it belongs to the run with this fingerprint; an unreadable one is
+ * logged and ignored (the run starts over). The context's history continues from it.
+ */
+export async function resumeFrom(ctx: StageContext, fingerprint: string): Promise<Resumption> {
+  const { hooks } = ctx.input;
+  const stored = await hooks.loadCheckpoint();
+  let checkpoint: CnnCheckpoint | null = null;
+  if (stored) {
+    try {
+      checkpoint = decodeCnnCheckpoint(stored);
+    } catch (error) {
+      hooks.log(`checkpoint unreadable, starting over: ${(error as Error).message}`);
+    }
+  }
+  const resumedFrom = checkpoint?.fingerprint === fingerprint ? checkpoint.epoch : undefined;
+  ctx.resumed = resumedFrom;
+  if (checkpoint && resumedFrom !== undefined) ctx.history = [...checkpoint.history];
+  return { checkpoint, resumedFrom };
+}
+
+/**
+ * `trainCnn`'s hooks: stop when asked, progress after every batch, and after every epoch a
+ * checkpoint (with `extra` kept beside the weights) and the epoch's val accuracy.
+ */
+export function epochHooks(
+  ctx: StageContext,
+  run: {
+    fingerprint: string;
+    resume: Resumption;
+    epochs: number;
+    /** The pipeline's percentage once `epochDone` (fractional) epochs are done. */
+    percent(epochDone: number): number;
+    extra?: Pick<CnnCheckpoint, "teacher">;
+  },
+): CnnTrainingHooks {
+  const { hooks } = ctx.input;
+  const { epochs, percent } = run;
+  const { resumedFrom } = run.resume;
+  return {
+    fingerprint: run.fingerprint,
+    resume: run.resume.checkpoint,
+    log: hooks.log,
+    onBatch: async (epoch, batch, batches) => {
+      await hooks.checkStop();
+      await ctx.report({ stage: "training", percent: percent(epoch - 1 + batch / batches), epoch, epochs, batch, batches, resumedFrom }, false);
+    },
+    onEpoch: async (r, checkpoint) => {
+      await hooks.checkStop();
+      await hooks.saveCheckpoint(encodeCnnCheckpoint({ ...checkpoint, ...run.extra }), r.epoch);
+      ctx.history = checkpoint.history;
+      await ctx.report({
+        stage: "training",
+        percent: percent(r.epoch),
+        epoch: r.epoch,
+        epochs,
+        resumedFrom,
+        message: `Epoch ${r.epoch}: val accuracy ${(r.valAccuracy * 100).toFixed(1)}%`,
+      });
+    },
+  };
+}
