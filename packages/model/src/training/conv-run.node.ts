@@ -1,12 +1,12 @@
-import { decodeCnnCheckpoint, encodeCnnCheckpoint } from "../cnn/checkpoint.ts";
+import { encodeCnnCheckpoint } from "../cnn/checkpoint.ts";
 import type { PixelDataset } from "../cnn/dataset-buffer.ts";
 import { loadPixelDataset } from "../cnn/pixels.node.ts";
 import type { CnnCheckpoint, CnnTrainingHooks } from "../cnn/train-cnn.node.ts";
-import type { StageContext } from "./stage.ts";
+import type { Resumption, StageContext } from "./stage.ts";
 
 /**
  * What the conv modes (finetune, scratch) share around `trainCnn`: decoding the faces with
- * progress, picking up the last epoch's checkpoint, and reporting and checkpointing every epoch.
+ * progress, and reporting and checkpointing every epoch.
  */
 
 /** Every image decoded once at `size` px, reported as the "preparing" stage's first 3%. */
@@ -22,34 +22,6 @@ export async function decodeImages(ctx: StageContext, ids: string[], size: numbe
   });
 }
 
-export interface Resumption {
-  /** The stored checkpoint, if one could be read (its fingerprint may be another run's). */
-  checkpoint: CnnCheckpoint | null;
-  /** The epoch this run continues after, when the checkpoint is this run's. */
-  resumedFrom: number | undefined;
-}
-
-/**
- * The last checkpoint, if it belongs to the run with this fingerprint; an unreadable one is
- * logged and ignored (the run starts over). The context's history continues from it.
- */
-export async function resumeFrom(ctx: StageContext, fingerprint: string): Promise<Resumption> {
-  const { hooks } = ctx.input;
-  const stored = await hooks.loadCheckpoint();
-  let checkpoint: CnnCheckpoint | null = null;
-  if (stored) {
-    try {
-      checkpoint = decodeCnnCheckpoint(stored);
-    } catch (error) {
-      hooks.log(`checkpoint unreadable, starting over: ${(error as Error).message}`);
-    }
-  }
-  const resumedFrom = checkpoint?.fingerprint === fingerprint ? checkpoint.epoch : undefined;
-  ctx.resumed = resumedFrom;
-  if (checkpoint && resumedFrom !== undefined) ctx.history = [...checkpoint.history];
-  return { checkpoint, resumedFrom };
-}
-
 /**
  * `trainCnn`'s hooks: stop when asked, progress after every batch, and after every epoch a
  * checkpoint (with `extra` kept beside the weights) and the epoch's val accuracy.
@@ -58,7 +30,7 @@ export function epochHooks(
   ctx: StageContext,
   run: {
     fingerprint: string;
-    resume: Resumption;
+    resume: Resumption<CnnCheckpoint>;
     epochs: number;
     /** The pipeline's percentage once `epochDone` (fractional) epochs are done. */
     percent(epochDone: number): number;

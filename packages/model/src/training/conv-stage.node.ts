@@ -3,16 +3,17 @@ import { createHash } from "node:crypto";
 import { headFiles } from "../artifact/head-files.ts";
 import type { ModelMember } from "../artifact/manifest.ts";
 import { CNN_ARCHITECTURES, SCRATCH_INPUT_SIZE } from "../cnn/architectures.ts";
+import { decodeCnnCheckpoint } from "../cnn/checkpoint.ts";
 import { scratchCnnToLayersModel } from "../cnn/export.ts";
 import { SCRATCH_INPUT_MEAN, SCRATCH_INPUT_SCALE, type ScratchCnnSpec } from "../cnn/scratch-cnn.ts";
 import { selectRows, trainCnn } from "../cnn/train-cnn.node.ts";
-import { decodeImages, epochHooks, resumeFrom } from "./conv-run.node.ts";
+import { decodeImages, epochHooks } from "./conv-run.node.ts";
 import { teacherTargets, type Teacher } from "./distill.node.ts";
 import { TrainingInputError } from "./errors.ts";
 import { balancedClassWeights } from "./features.ts";
 import { permutation } from "./random.ts";
 import type { TrainingRecipe } from "./recipe.ts";
-import type { StageContext, StageResult } from "./stage.ts";
+import { resumeFrom, type StageContext, type StageResult } from "./stage.ts";
 
 export function scratchSpec(recipe: TrainingRecipe): ScratchCnnSpec {
   const arch = CNN_ARCHITECTURES[recipe.conv.architecture];
@@ -100,7 +101,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
       }),
     )
     .digest("hex");
-  const resume = await resumeFrom(ctx, fingerprint).catch((error: unknown) => {
+  const resume = await resumeFrom(ctx, fingerprint, decodeCnnCheckpoint).catch((error: unknown) => {
     teacher?.model.dispose();
     throw error;
   });

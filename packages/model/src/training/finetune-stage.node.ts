@@ -5,14 +5,15 @@ import type { ModelMember } from "../artifact/manifest.ts";
 import { FACE_API_112_INPUT } from "../backbones/faceapi-feature-extractor.ts";
 import { FINETUNE_BACKBONES } from "../cnn/architectures.ts";
 import { NO_AUGMENTATION } from "../cnn/augment-draws.ts";
+import { decodeCnnCheckpoint } from "../cnn/checkpoint.ts";
 import { allocateFeatureDataset } from "../cnn/dataset-buffer.ts";
 import { faceApiTopToLayersModel, faceApiTrunkShape, type FaceApiTopSpec } from "../cnn/faceapi-top.ts";
 import { GradientWorkers } from "../cnn/gradient-workers.node.ts";
 import { trainCnn } from "../cnn/train-cnn.node.ts";
-import { decodeImages, epochHooks, resumeFrom } from "./conv-run.node.ts";
+import { decodeImages, epochHooks } from "./conv-run.node.ts";
 import { balancedClassWeights } from "./features.ts";
 import { backboneProvenance } from "./provenance.ts";
-import type { StageContext, StageResult } from "./stage.ts";
+import { resumeFrom, type StageContext, type StageResult } from "./stage.ts";
 
 /**
  * Mode "finetune": the top blocks of a pretrained face backbone train, with a new classifier.
@@ -74,7 +75,7 @@ export async function finetuneStage(ctx: StageContext): Promise<StageResult> {
     const fingerprint = createHash("sha256")
       .update(JSON.stringify({ recipe: { ...recipe, name: undefined }, snapshot: input.snapshot.contentHash, train: nTrain, val: nVal }))
       .digest("hex");
-    const resume = await resumeFrom(ctx, fingerprint);
+    const resume = await resumeFrom(ctx, fingerprint, decodeCnnCheckpoint);
     const { resumedFrom } = resume;
     const epochs = recipe.epochs;
     const percent = (epochDone: number) => Math.round((23 + 65 * Math.min(1, epochDone / epochs)) * 10) / 10;

@@ -19,7 +19,7 @@ import { inferenceHead, type HeadSpec } from "./head-model.ts";
 import { evaluateHead, trainHeadWithCheckpoints, type EpochResult } from "./head-trainer.ts";
 import { backboneProvenance } from "./provenance.ts";
 import type { Split, TrainingImage, TrainingRecipe } from "./recipe.ts";
-import type { StageContext, StageResult } from "./stage.ts";
+import { resumeFrom, type StageContext, type StageResult } from "./stage.ts";
 import { PLAIN, variantsFor, type Variant } from "./variants.ts";
 
 export type PipelineStage = "preparing" | "embedding" | "training" | "evaluating";
@@ -285,18 +285,7 @@ async function headStage(ctx: StageContext): Promise<StageResult> {
       seed: recipe.seed,
     };
     const fingerprint = sha256(JSON.stringify({ recipe: { ...recipe, name: undefined }, snapshot: input.snapshot.contentHash, rows: train.y.length, dim }));
-    const stored = await hooks.loadCheckpoint();
-    let resume = null;
-    if (stored) {
-      try {
-        resume = decodeCheckpoint(stored);
-      } catch (error) {
-        hooks.log(`checkpoint unreadable, starting over: ${(error as Error).message}`);
-      }
-    }
-    const resumedFrom = resume && resume.fingerprint === fingerprint ? resume.epoch : undefined;
-    ctx.resumed = resumedFrom;
-    if (resume && resumedFrom !== undefined) ctx.history = [...resume.history];
+    const { checkpoint: resume, resumedFrom } = await resumeFrom(ctx, fingerprint, decodeCheckpoint);
     await ctx.report({
       stage: "training",
       percent: percentIn("training", (resumedFrom ?? 0) / recipe.epochs),

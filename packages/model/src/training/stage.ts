@@ -26,3 +26,43 @@ export interface StageResult {
   bestEpoch: number;
   stats: { embedded: number; cachedEmbeddings: number; embedSeconds: number; imagesPerSecond?: number };
 }
+
+/** What every mode's checkpoint carries to be resumed: whose run it is, where it stopped, what came before. */
+export interface ResumableCheckpoint {
+  fingerprint: string;
+  epoch: number;
+  history: EpochResult[];
+}
+
+export interface Resumption<C extends ResumableCheckpoint> {
+  /** The stored checkpoint, if one could be read (its fingerprint may be another run's). */
+  checkpoint: C | null;
+  /** The epoch this run continues after, when the checkpoint is this run's. */
+  resumedFrom: number | undefined;
+}
+
+/**
+ * The last checkpoint, read with the mode's own `decode`, if it belongs to the run with this
+ * fingerprint; an unreadable one is logged and ignored (the run starts over). The context's
+ * history continues from it.
+ */
+export async function resumeFrom<C extends ResumableCheckpoint>(
+  ctx: StageContext,
+  fingerprint: string,
+  decode: (bytes: Uint8Array) => C,
+): Promise<Resumption<C>> {
+  const { hooks } = ctx.input;
+  const stored = await hooks.loadCheckpoint();
+  let checkpoint: C | null = null;
+  if (stored) {
+    try {
+      checkpoint = decode(stored);
+    } catch (error) {
+      hooks.log(`checkpoint unreadable, starting over: ${(error as Error).message}`);
+    }
+  }
+  const resumedFrom = checkpoint?.fingerprint === fingerprint ? checkpoint.epoch : undefined;
+  ctx.resumed = resumedFrom;
+  if (checkpoint && resumedFrom !== undefined) ctx.history = [...checkpoint.history];
+  return { checkpoint, resumedFrom };
+}
