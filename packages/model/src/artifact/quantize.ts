@@ -64,7 +64,8 @@ export function quantizeWeights(weights: ReadonlyArray<{ name: string; shape: nu
       parts.push(out);
       specs.push({ name, shape, dtype: "float32", quantization: { dtype: "uint8", min, scale } });
     } else {
-      parts.push(new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)));
+      // A view: the bytes are copied once, into `data` below.
+      parts.push(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
       specs.push({ name, shape, dtype: "float32" });
     }
   }

@@ -174,14 +174,7 @@ async function partLogProbs(part: EnsemblePart, input: EnsembleInput): Promise<F
   const m = part.manifest;
   const { priorCorrection: _own, ...calibration } = m.calibration;
   const manifest = parseArtifactManifest({ ...m, preprocessing: { ...m.preprocessing, tta: input.tta }, calibration: { ...calibration, temperature: 1 } });
-  const model = await loadExpressionModel(
-    manifest,
-    async (name) => {
-      const bytes = await part.readFile(name);
-      return ownBuffer(bytes);
-    },
-    input.sources,
-  );
+  const model = await loadExpressionModel(manifest, async (name) => ownBuffer(await part.readFile(name)), input.sources);
   try {
     return logProbs(
       await predictImages(
