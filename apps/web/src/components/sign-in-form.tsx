@@ -1,33 +1,23 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
 
 import { authClient } from "../auth/client.ts";
-import { authErrorMessage } from "../auth/messages.ts";
+import { useAuthSubmit } from "../auth/use-auth-submit.ts";
 
 /** `next`: where to go once signed in (a checked path on this site), else home. */
 export function SignInForm({ next }: { next?: string | null }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { error, pending, submit } = useAuthSubmit(next);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setPending(true);
-    setError(null);
-    const { error: failure } = await authClient.signIn.email({
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
-    });
-    if (failure) {
-      setPending(false);
-      setError(authErrorMessage(failure));
-      return;
-    }
-    router.replace(next ?? "/");
-    router.refresh();
+    await submit(() =>
+      authClient.signIn.email({
+        email: String(form.get("email") ?? ""),
+        password: String(form.get("password") ?? ""),
+      }),
+    );
   }
 
   return (

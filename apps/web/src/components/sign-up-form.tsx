@@ -1,18 +1,15 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
 
 import { authClient } from "../auth/client.ts";
-import { authErrorMessage } from "../auth/messages.ts";
+import { useAuthSubmit } from "../auth/use-auth-submit.ts";
 
 const MIN_PASSWORD = 8;
 
 /** `next`: where to go once signed in (a checked path on this site), else home. */
 export function SignUpForm({ next }: { next?: string | null }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { error, setError, pending, submit } = useAuthSubmit(next);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -24,17 +21,8 @@ export function SignUpForm({ next }: { next?: string | null }) {
       setError(`The password is too short: use at least ${MIN_PASSWORD} characters.`);
       return;
     }
-    setPending(true);
-    setError(null);
     // Every new account is a plain user; only an admin can grant curator or admin.
-    const { error: failure } = await authClient.signUp.email({ email, password, name: name || email.split("@")[0]! });
-    if (failure) {
-      setPending(false);
-      setError(authErrorMessage(failure));
-      return;
-    }
-    router.replace(next ?? "/");
-    router.refresh();
+    await submit(() => authClient.signUp.email({ email, password, name: name || email.split("@")[0]! }));
   }
 
   return (
