@@ -13,7 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   },
   train: { summary: "train --snapshot ID | --data DIR --out DIR   train an expression model (--help for options)", load: () => import("./commands/train.ts") },
   "train-default": {
-    summary: "train-default [--data DIR] [--out DIR]   reproduce models/fer7-ensemble-v2 (its parts, then their ensemble)",
+    summary: "train-default [--target NAME] [--data DIR]   reproduce a committed version (default fer7-ensemble-v2) and all it needs",
     load: () => import("./commands/train-default.ts"),
   },
   ensemble: {

@@ -1,10 +1,12 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
 import { inProcessMien, REPO_ROOT } from "../testing/index.ts";
+import { buildOrder, DEFAULT_RECIPE, runRecipe, type Recipe } from "./train-default.ts";
 
 const FER = join(REPO_ROOT, "..", "shared", "data", "fer2013");
 const tmp = mkdtempSync(join(tmpdir(), "mien-cli-train-default-"));
@@ -18,6 +20,22 @@ afterAll(() => {
 });
 
 const mien = inProcessMien({ "train-default": () => import("./train-default.ts") });
+
+/**
+ * The committed recipe's shape in miniature (a cnn-s and a head, their ensemble, a cnn-s distilled
+ * from it) at one epoch each, so that the test runs the same steps in seconds rather than hours.
+ */
+const ONE_EPOCH_CNN = { mode: "scratch", architecture: "cnn-s", epochs: "1", "batch-size": "32" };
+const TINY: Recipe = {
+  parts: [
+    { name: "cnn", flags: ONE_EPOCH_CNN },
+    { name: "head", flags: { epochs: "1", "batch-size": "32" } },
+    { name: "student", flags: { ...ONE_EPOCH_CNN, seed: "2", "distill-weight": "0.8" }, teacher: "pair" },
+  ],
+  ensembles: [{ name: "pair", members: ["cnn", "head"] }],
+  target: "student",
+};
+const tinyMien = inProcessMien({ "train-default": async () => ({ run: (argv: string[]) => runRecipe(argv, TINY) }) });
 
 /** <root>/{train,val}/<class>/ with a few real FER2013 faces per class. */
 function smallFolder(perClass: number): string {
@@ -34,36 +52,83 @@ function smallFolder(perClass: number): string {
   return root;
 }
 
+describe("the training recipe's build order", () => {
+  it("puts every teacher and member before what needs it, once each", () => {
+    const order = buildOrder("fer7-ensemble-v3")!;
+    expect(order.parts.map((p) => p.name)).toEqual(["fer7-cnn-s", "fer7-cnn-s-b", "fer7-faceapi-mlp", "fer7-cnn-s-kd36"]);
+    expect(order.ensembles.map((e) => e.name)).toEqual(["fer7-ensemble-v2", "fer7-ensemble-v3"]);
+    expect(buildOrder("fer7-faceapi-mlp")).toEqual({ parts: [DEFAULT_RECIPE.parts.find((p) => p.name === "fer7-faceapi-mlp")], ensembles: [] });
+    expect(buildOrder("fer7-cnn-xl")).toBeNull();
+    // Every committed recipe resolves: no part names a teacher, and no ensemble a member, that is missing.
+    for (const e of DEFAULT_RECIPE.ensembles) expect(buildOrder(e.name)).not.toBeNull();
+    for (const p of DEFAULT_RECIPE.parts) expect(buildOrder(p.name)).not.toBeNull();
+  });
+
+  it("cannot resolve a recipe whose part names a teacher that is not in it", () => {
+    expect(buildOrder("s", { parts: [{ name: "s", flags: {}, teacher: "gone" }], ensembles: [], target: "s" })).toBeNull();
+  });
+});
+
 describe("pnpm mien train-default", () => {
-  it("refuses an unknown part or a bad --jobs before training anything", async () => {
+  it("refuses an unknown target or a bad --jobs before training anything", async () => {
     const work = join(tmp, "refused");
-    const unknown = await mien(["train-default", "--work", work, "--only", "fer7-cnn-xl"]);
+    const unknown = await mien(["train-default", "--work", work, "--target", "fer7-cnn-xl"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/Unknown part\(s\) fer7-cnn-xl/);
+    expect(unknown.stderr).toMatch(/Unknown target "fer7-cnn-xl"/);
     for (const jobs of ["0", "two"]) {
-      const bad = await mien(["train-default", "--work", work, "--only", "fer7-faceapi-mlp", "--jobs", jobs]);
+      const bad = await mien(["train-default", "--work", work, "--target", "fer7-faceapi-mlp", "--jobs", jobs]);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain(`--jobs takes a whole number of at least 1; got "${jobs}"`);
     }
     expect(existsSync(work)).toBe(false);
   });
 
-  it("trains a part in its own process, prefixes its log, and reuses it when run again", { timeout: 240_000 }, async () => {
-    const data = smallFolder(6);
-    const work = join(tmp, "parts");
-    const first = await mien(["train-default", "--data", data, "--work", work, "--only", "fer7-faceapi-mlp"]);
-    expect(first.stderr).not.toMatch(/stopped|Error/);
-    expect(first.code).toBe(0);
-    expect(first.stderr).toMatch(/^\[fer7-faceapi-mlp\] .*Epoch 1/m);
-    const trained = (JSON.parse(first.stdout) as { parts: Record<string, unknown>[] }).parts;
-    expect(trained).toHaveLength(1);
-    expect(trained[0]).toMatchObject({ part: "fer7-faceapi-mlp", threads: expect.any(Number) });
-    expect(trained[0]!.wallMinutes).toBeGreaterThan(0);
-    expect(existsSync(join(work, "fer7-faceapi-mlp", "manifest.json"))).toBe(true);
+  it(
+    "builds a distilled part after its teacher ensemble, each part in its own process, and reuses all of it when run again",
+    { timeout: 300_000 },
+    async () => {
+      const data = smallFolder(4);
+      const work = join(tmp, "parts");
+      const out = join(tmp, "student");
+      const args = ["train-default", "--data", data, "--work", work, "--out", out];
+      const first = await tinyMien(args);
+      expect(first.stderr).not.toMatch(/stopped|Error/);
+      expect(first.code).toBe(0);
+      expect(first.stderr).toMatch(/^\[head\] .*Epoch 1/m);
+      expect(first.stderr).toMatch(/^pair: averaging cnn, head$/m);
+      const trained = (JSON.parse(first.stdout) as { target: string; parts: { part: string }[] }).parts;
+      expect(trained.map((p) => p.part).sort()).toEqual(["cnn", "head", "student"]);
+      for (const p of trained) expect(p).toMatchObject({ threads: expect.any(Number), wallMinutes: expect.any(Number) });
+      // The student learnt from the ensemble built before it, named by its manifest's hash.
+      const teacherHash = createHash("sha256")
+        .update(readFileSync(join(work, "pair", "manifest.json")))
+        .digest("hex");
+      const student = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { name: string; members: { architecture: string }[] };
+      expect(student.name).toBe("student");
+      expect(student.members[0]!.architecture).toContain(`distilled from pair (${teacherHash.slice(0, 12)}, weight 0.8)`);
+      expect(readFileSync(join(out, "manifest.json"))).toEqual(readFileSync(join(work, "student", "manifest.json")));
 
-    const again = await mien(["train-default", "--data", data, "--work", work, "--only", "fer7-faceapi-mlp"]);
-    expect(again.code).toBe(0);
-    expect(again.stderr).toMatch(/fer7-faceapi-mlp: already trained/);
-    expect((JSON.parse(again.stdout) as { parts: Record<string, unknown>[] }).parts[0]).toMatchObject({ part: "fer7-faceapi-mlp", reused: true });
-  });
+      const again = await tinyMien(args);
+      expect(again.code).toBe(0);
+      expect(again.stderr).toMatch(/^pair: already built from these parts/m);
+      expect(again.stderr).toMatch(/^student: already trained/m);
+      const reused = (JSON.parse(again.stdout) as { parts: { part: string; reused?: boolean }[] }).parts;
+      expect(reused.map((p) => [p.part, p.reused])).toEqual([
+        ["cnn", true],
+        ["head", true],
+        ["student", true],
+      ]);
+
+      // A member trained again (its folder newer than the ensemble's) rebuilds the ensemble, and the student learns again from the new one.
+      rmSync(join(work, "head"), { recursive: true });
+      const third = await tinyMien(args);
+      expect(third.code).toBe(0);
+      expect(third.stderr).toMatch(/^pair: averaging cnn, head$/m);
+      expect((JSON.parse(third.stdout) as { parts: { part: string; reused?: boolean }[] }).parts.map((p) => [p.part, p.reused ?? false])).toEqual([
+        ["cnn", true],
+        ["head", false],
+        ["student", false],
+      ]);
+    },
+  );
 });

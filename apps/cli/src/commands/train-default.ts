@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -12,62 +13,128 @@ import { configFromFlags } from "../training/config-flags.ts";
 import { writeVersionFolder } from "../training/train-folder.ts";
 import { parseCommandArgs } from "./args.ts";
 
+/** One network of the recipe, trained from the folder by `mien train` in its own process. */
+export interface RecipePart {
+  name: string;
+  flags: Record<string, string>;
+  /** An ensemble of this recipe that the part is distilled from (`--teacher`), built first. */
+  teacher?: string;
+}
+
+/** A version that averages parts of the recipe (`mien ensemble`, weights fitted on val). */
+export interface RecipeEnsemble {
+  name: string;
+  members: readonly string[];
+}
+
 /**
- * The recipe of models/fer7-ensemble-v2: each part is trained from the folder by the same pipeline as a
- * training job (checkpointed after every epoch, so a killed run resumes), then the parts are
- * averaged into one calibrated version. Changing a part's flags retrains only that part.
+ * The recipes of the committed versions: each part is trained from the folder by the same
+ * pipeline as a training job (checkpointed after every epoch, so a killed run resumes), and
+ * ensembles average parts into one calibrated version. A target is built with everything it
+ * needs, in order: a distilled part waits for its teacher ensemble, an ensemble for its parts.
+ * Changing a part's flags retrains only that part and what learnt from it.
  *
- * Two cnn-s of different seeds, 22 epochs each, rather than one of 30 (models/fer7-ensemble): each
- * reached the 30-epoch run's val accuracy (63.0% and 63.6% against 63.3%), and two fit the
- * 120-minute budget on 2 cores when trained side by side (111 min for all three parts here).
- * A fine-tuned face-api top is not a part: trained here (`--mode finetune --trainable-blocks 1
- * --label-smoothing 0.1`, 20 epochs, 109 min on the shared machine of which 46 computing the frozen
- * trunk) it reached 59.3% val, under the head's 59.7%, and `mien ensemble` fitted it a weight of
- * 0.05 beside the cnn-s and the head (64.16% against 64.19% val), so it would cost half an hour
- * for nothing.
+ * fer7-ensemble-v2: two cnn-s of different seeds, 22 epochs each, rather than one of 30
+ * (models/fer7-ensemble): each reached the 30-epoch run's val accuracy (63.0% and 63.6% against
+ * 63.3%), and two fit the 120-minute budget on 2 cores when trained side by side (111 min for all
+ * three parts here). A fine-tuned face-api top is not a part: trained here (`--mode finetune
+ * --trainable-blocks 1 --label-smoothing 0.1`, 20 epochs, 109 min on the shared machine of which
+ * 46 computing the frozen trunk) it reached 59.3% val, under the head's 59.7%, and `mien ensemble`
+ * fitted it a weight of 0.05 beside the cnn-s and the head (64.16% against 64.19% val), so it
+ * would cost half an hour for nothing.
+ *
+ * fer7-cnn-s-kd36: one cnn-s distilled from fer7-ensemble-v2 for 36 epochs (65.3% val alone,
+ * 117 minutes after its teacher's 111); fer7-ensemble-v3 adds it to v2's networks (65.7%).
  */
 const CNN_S = { mode: "scratch", architecture: "cnn-s", epochs: "22", "batch-size": "128", lr: "0.1", warmup: "1", "label-smoothing": "0.1" };
-export const DEFAULT_PARTS: readonly { name: string; flags: Record<string, string> }[] = [
+/** Parts, the ensembles made of them, and what to build when no --target is given. */
+export interface Recipe {
+  parts: readonly RecipePart[];
+  ensembles: readonly RecipeEnsemble[];
+  target: string;
+}
+
+const DEFAULT_PARTS: readonly RecipePart[] = [
   { name: "fer7-cnn-s", flags: CNN_S },
   { name: "fer7-cnn-s-b", flags: { ...CNN_S, seed: "2" } },
   { name: "fer7-faceapi-mlp", flags: { epochs: "16", patience: "4", "batch-size": "512" } },
+  { name: "fer7-cnn-s-kd36", flags: { ...CNN_S, epochs: "36", seed: "5", "distill-weight": "0.8" }, teacher: "fer7-ensemble-v2" },
+];
+const DEFAULT_ENSEMBLES: readonly RecipeEnsemble[] = [
+  { name: "fer7-ensemble-v2", members: ["fer7-cnn-s", "fer7-cnn-s-b", "fer7-faceapi-mlp"] },
+  { name: "fer7-ensemble-v3", members: ["fer7-cnn-s", "fer7-cnn-s-b", "fer7-faceapi-mlp", "fer7-cnn-s-kd36"] },
 ];
 
-/** The version's name. */
-const NAME = "fer7-ensemble-v2";
+export const DEFAULT_RECIPE: Recipe = { parts: DEFAULT_PARTS, ensembles: DEFAULT_ENSEMBLES, target: "fer7-ensemble-v2" };
 
-const USAGE = `Usage: pnpm --silent mien train-default [--data DIR] [--out DIR] [--work DIR] [--only name,name] [--jobs N]
+const usage = ({
+  parts,
+  ensembles,
+  target,
+}: Recipe) => `Usage: pnpm --silent mien train-default [--target NAME] [--data DIR] [--out DIR] [--work DIR] [--jobs N]
 
-Reproduces models/fer7-ensemble-v2: trains each part of its recipe from the folder (resuming from
-checkpoints after a kill, skipping parts already trained with the same config), then averages
-them into one version, calibrated on val. Prints JSON with each part's val figures and minutes.
+Reproduces a committed version (default ${target}) from the folder: trains each part it
+needs (resuming from checkpoints after a kill, skipping parts already trained with the same config
+and teacher), builds the ensembles it needs (calibrated on val), in order, and prints JSON with
+each part's val figures and minutes.
 
-  --data DIR   <root>/<split>/<class>/ images (default ../shared/data/fer2013)
-  --out DIR    the version folder to write (default models/fer7-ensemble-v2)
-  --work DIR   where the parts are kept (default <data dir>/default-parts)
-  --only LIST  train or reuse only these parts (their names below), e.g. for a study
-  --jobs N     parts trained at once, each in its own process with its share of the cores
-               (default: the number of cores, at most the parts to train). A part's weights do
-               not depend on its thread count, so this changes only the time.
+  --target NAME  the part or ensemble to build, with everything it needs (names below)
+  --data DIR     <root>/<split>/<class>/ images (default ../shared/data/fer2013)
+  --out DIR      where the target's version folder goes (default models/<target> for an
+                 ensemble; a part stays in --work unless --out is given)
+  --work DIR     where the parts and ensembles are kept (default <data dir>/default-parts)
+  --jobs N       parts trained at once, each in its own process with its share of the cores
+                 (default: the number of cores, at most the parts ready to train). A part's
+                 weights do not depend on its thread count, so this changes only the time.
 
-Parts: ${DEFAULT_PARTS.map(
-  (p) =>
-    `${p.name} (${Object.entries(p.flags)
-      .map(([k, v]) => `--${k} ${v}`)
-      .join(" ")})`,
-).join("; ")}`;
+Parts: ${parts
+  .map(
+    (p) =>
+      `${p.name} (${Object.entries(p.flags)
+        .map(([k, v]) => `--${k} ${v}`)
+        .join(" ")}${p.teacher ? ` --teacher ${p.teacher}` : ""})`,
+  )
+  .join("; ")}
+Ensembles: ${ensembles.map((e) => `${e.name} (${e.members.join(" + ")})`).join("; ")}`;
+
+/** The parts and ensembles `target` needs, each after what it needs; null for an unknown name. */
+export function buildOrder(target: string, { parts, ensembles }: Recipe = DEFAULT_RECIPE): { parts: RecipePart[]; ensembles: RecipeEnsemble[] } | null {
+  const order = { parts: [] as RecipePart[], ensembles: [] as RecipeEnsemble[] };
+  const seen = new Set<string>();
+  const visit = (name: string): boolean => {
+    if (seen.has(name)) return true;
+    seen.add(name);
+    const part = parts.find((p) => p.name === name);
+    if (part) {
+      if (part.teacher && !visit(part.teacher)) return false;
+      order.parts.push(part);
+      return true;
+    }
+    const ensemble = ensembles.find((e) => e.name === name);
+    if (!ensemble || !ensemble.members.every(visit)) return false;
+    order.ensembles.push(ensemble);
+    return true;
+  };
+  return visit(target) ? order : null;
+}
 
 const MAIN = join(import.meta.dirname, "..", "main.ts");
 
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): Promise<number> {
+  return runRecipe(argv, DEFAULT_RECIPE);
+}
+
+/** The command for any recipe (tests build a small one the same way). */
+export async function runRecipe(argv: string[], recipe: Recipe): Promise<number> {
+  const USAGE = usage(recipe);
   const parsed = parseCommandArgs(
     {
       args: argv,
       options: {
+        target: { type: "string", default: recipe.target },
         data: { type: "string" },
         out: { type: "string" },
         work: { type: "string" },
-        only: { type: "string" },
         jobs: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -76,96 +143,79 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
-  const { loadServerEnv } = await import("@mien/env");
-  const env = loadServerEnv();
-  const data = resolve(values.data ?? join(REPO_ROOT, "..", "shared", "data", "fer2013"));
-  const out = resolve(values.out ?? join(REPO_ROOT, "models", NAME));
-  const work = resolve(values.work ?? join(env.dataDir, "default-parts"));
-  const only = values.only?.split(",").map((s) => s.trim());
-  const unknown = only?.filter((n) => !DEFAULT_PARTS.some((p) => p.name === n)) ?? [];
-  if (unknown.length) {
-    console.error(`Unknown part(s) ${unknown.join(", ")}.\n\n${USAGE}`);
+  const target = values.target!;
+  const order = buildOrder(target, recipe);
+  if (!order) {
+    console.error(`Unknown target "${target}".\n\n${USAGE}`);
     return 2;
   }
-  const parts = DEFAULT_PARTS.filter((p) => !only || only.includes(p.name));
-  const started = performance.now();
-  const summary: Record<string, unknown>[] = [];
-  const toTrain: (typeof DEFAULT_PARTS)[number][] = [];
-  for (const part of parts) {
-    const dir = join(work, part.name);
-    const config = configFromFlags({ ...part.flags, name: part.name }, { name: part.name, snapshotId: "00000000-0000-4000-8000-000000000000" });
-    const { snapshotId: _s, ...recorded } = config;
-    const manifestFile = join(dir, "manifest.json");
-    const existing = existsSync(manifestFile)
-      ? (JSON.parse(readFileSync(manifestFile, "utf8")) as { training: { config: Record<string, unknown> }; metrics: { val?: { accuracy: number } } })
-      : null;
-    // The name does not change what is learnt; the folder it came from and its classes are fixed by --data.
-    const comparable = (c: Record<string, unknown>) => JSON.stringify({ ...c, name: undefined, source: undefined, classes: undefined });
-    if (existing && comparable(existing.training.config) === comparable(recorded)) {
-      console.error(`${part.name}: already trained (val accuracy ${existing.metrics.val?.accuracy}), reusing ${dir}`);
-      summary.push({ part: part.name, reused: true, val: existing.metrics.val?.accuracy });
-    } else toTrain.push(part);
-  }
-  const jobs = values.jobs === undefined ? Math.max(1, Math.min(toTrain.length, availableParallelism())) : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) {
+  const jobsFlag = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobsFlag !== undefined && !(Number.isInteger(jobsFlag) && jobsFlag >= 1)) {
     console.error(`--jobs takes a whole number of at least 1; got "${values.jobs}".\n\n${USAGE}`);
     return 2;
   }
-  const threads = Math.max(1, Math.floor(availableParallelism() / jobs));
-  const queue = [...toTrain];
-  const failures: string[] = [];
-  await Promise.all(
-    Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-      for (let part = queue.shift(); part; part = queue.shift()) {
-        const partStarted = performance.now();
-        try {
-          const result = await trainPart(part, data, join(work, part.name), threads);
-          summary.push({ part: part.name, wallMinutes: Math.round((performance.now() - partStarted) / 6000) / 10, threads, ...result });
-        } catch (error) {
-          failures.push((error as Error).message);
+  const { loadServerEnv } = await import("@mien/env");
+  const env = loadServerEnv();
+  const data = resolve(values.data ?? join(REPO_ROOT, "..", "shared", "data", "fer2013"));
+  const work = resolve(values.work ?? join(env.dataDir, "default-parts"));
+  const isEnsemble = order.ensembles.at(-1)?.name === target;
+  const out = values.out ? resolve(values.out) : isEnsemble ? join(REPO_ROOT, "models", target) : undefined;
+  const started = performance.now();
+  const summary: Record<string, unknown>[] = [];
+  let pendingParts = order.parts;
+  let pendingEnsembles = order.ensembles;
+  const built = new Set<string>();
+  let images: Awaited<ReturnType<typeof listFolderDataset>> | undefined;
+  let last: { contentHash: string; val?: Record<string, number | undefined>; weights?: Record<string, number> } | undefined;
+
+  while (pendingParts.length || pendingEnsembles.length) {
+    const ready = pendingParts.filter((p) => !p.teacher || built.has(p.teacher));
+    pendingParts = pendingParts.filter((p) => !ready.includes(p));
+    const toTrain: TrainTask[] = [];
+    for (const part of ready) {
+      const task = partTask(part, work);
+      const reused = reusablePart(task);
+      if (reused) {
+        console.error(`${part.name}: already trained (val accuracy ${reused.val}), reusing ${task.dir}`);
+        summary.push({ part: part.name, reused: true, val: reused.val });
+      } else toTrain.push(task);
+    }
+    if (toTrain.length && !(await trainAll(toTrain, data, jobsFlag, summary))) {
+      console.error(`Parts and ensembles built so far are kept in ${work}; run the command again to resume.`);
+      return 1;
+    }
+    for (const part of ready) built.add(part.name);
+
+    const blendable = pendingEnsembles.filter((e) => e.members.every((m) => built.has(m)));
+    pendingEnsembles = pendingEnsembles.filter((e) => !blendable.includes(e));
+    for (const ensemble of blendable) {
+      const dir = join(work, ensemble.name);
+      const reusedHash = reusableEnsemble(ensemble, work);
+      if (reusedHash) {
+        console.error(`${ensemble.name}: already built from these parts, reusing ${dir}`);
+        last = { contentHash: reusedHash };
+      } else {
+        console.error(`${ensemble.name}: averaging ${ensemble.members.join(", ")}`);
+        if (!images) {
+          await selectNodeBackend({ log: () => {} });
+          images = await listFolderDataset(data);
         }
+        last = await blend(ensemble, work, images);
       }
-    }),
-  );
-  if (failures.length) {
-    console.error(`${failures.join("\n")}\nParts trained so far are kept in ${work}; run the command again to resume.`);
-    return 1;
+      built.add(ensemble.name);
+    }
+    // buildOrder lists every teacher and member before what needs it, so each round makes progress.
+    if (!ready.length && !blendable.length) throw new Error("The training recipe has a cycle.");
   }
-  if (only) {
-    console.log(JSON.stringify({ parts: summary }, null, 2));
-    return 0;
-  }
-  await selectNodeBackend({ log: () => {} });
-  const images = await listFolderDataset(data);
-  const byHash = new Map(images.map((i) => [i.sha256, i.path]));
-  const versions = await Promise.all(
-    DEFAULT_PARTS.map(async (p) => {
-      const dir = join(work, p.name);
-      return partFromFiles(await readFile(join(dir, "manifest.json"), "utf8"), async (name) => new Uint8Array(await readFile(join(dir, name))));
-    }),
-  );
-  const classes = new Set(versions[0]!.manifest.classes as string[]);
-  const split = (s: "train" | "val" | "test") => images.filter((i) => i.split === s && classes.has(i.label));
-  const result = await ensembleVersions({
-    parts: versions,
-    name: NAME,
-    codeVersion: codeVersion(),
-    splits: { train: split("train"), val: split("val"), test: split("test") },
-    readImage: async (sha) => new Uint8Array(await readFile(byHash.get(sha)!)),
-    sources: nodeModelSources(),
-    tta: "flip",
-    weights: "fit",
-    abstainTargetAccuracy: 0.8,
-  });
-  await writeVersionFolder(out, result.files);
-  const val = result.manifest.metrics.val!;
+
+  const targetDir = join(work, target);
+  if (out) await copyVersionFolder(targetDir, out);
   console.log(
     JSON.stringify(
       {
-        out,
-        contentHash: result.contentHash,
-        val: { accuracy: val.accuracy, macroF1: val.macroF1, top2: val.top2, ece: val.ece, eceBeforeScaling: val.eceBeforeScaling },
-        weights: Object.fromEntries(DEFAULT_PARTS.map((p, i) => [p.name, (result.manifest.training.config.ensemble as { weight: number }[])[i]!.weight])),
+        target,
+        out: out ?? targetDir,
+        ...(isEnsemble && last ? { contentHash: last.contentHash, val: last.val, weights: last.weights } : {}),
         parts: summary,
         wallMinutes: Math.round((performance.now() - started) / 6000) / 10,
       },
@@ -176,13 +226,133 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
+interface TrainTask {
+  part: RecipePart;
+  dir: string;
+  /** The flags `mien train` gets, with the teacher as its folder in the work dir. */
+  flags: Record<string, string>;
+}
+
+function partTask(part: RecipePart, work: string): TrainTask {
+  return { part, dir: join(work, part.name), flags: part.teacher ? { ...part.flags, teacher: join(work, part.teacher) } : part.flags };
+}
+
+type PartManifest = { training: { config: Record<string, unknown> }; metrics: { val?: { accuracy: number } }; members?: { architecture?: string }[] };
+
+const readJson = <T>(file: string): T | null => (existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : null);
+
+/** A teacher's identity as the trainer records it: the hash of its manifest.json. */
+const manifestHash = (dir: string) =>
+  createHash("sha256")
+    .update(readFileSync(join(dir, "manifest.json")))
+    .digest("hex");
+
+// The name does not change what is learnt; the folder it came from and its classes are fixed by --data.
+const comparable = (c: Record<string, unknown>) => JSON.stringify({ ...c, name: undefined, source: undefined, classes: undefined });
+
+/** The part's existing folder, if it was trained with these flags (and from this very teacher). */
+function reusablePart(task: TrainTask): { val: number | undefined } | null {
+  const existing = readJson<PartManifest>(join(task.dir, "manifest.json"));
+  if (!existing) return null;
+  const config = configFromFlags({ ...task.flags, name: task.part.name }, { name: task.part.name, snapshotId: "00000000-0000-4000-8000-000000000000" });
+  const { snapshotId: _s, ...recorded } = config;
+  if (comparable(existing.training.config) !== comparable(recorded)) return null;
+  if (task.part.teacher) {
+    // The trainer names its teacher by hash in the member's description ("distilled from NAME (hash12, weight W)").
+    const taughtBy = /distilled from .+ \(([0-9a-f]{12}), weight /.exec(existing.members?.[0]?.architecture ?? "")?.[1];
+    if (taughtBy !== manifestHash(join(task.dir, "..", task.part.teacher)).slice(0, 12)) return null;
+  }
+  return { val: existing.metrics.val?.accuracy };
+}
+
+/**
+ * The ensemble's content hash, if its folder was built from its members as they are now: the same
+ * networks in the same order, written after every member's manifest (as make would judge it).
+ */
+function reusableEnsemble(ensemble: RecipeEnsemble, work: string): string | null {
+  const dir = join(work, ensemble.name);
+  const existing = readJson<{ training: { config: { ensemble?: { name: string; config: Record<string, unknown> }[] } } }>(join(dir, "manifest.json"));
+  const networks = existing?.training.config.ensemble;
+  if (!networks || networks.length !== ensemble.members.length) return null;
+  const builtAt = statSync(join(dir, "manifest.json")).mtimeMs;
+  for (const [i, name] of ensemble.members.entries()) {
+    const member = readJson<PartManifest>(join(work, name, "manifest.json"));
+    if (!member || networks[i]!.name !== name || comparable(networks[i]!.config) !== comparable(member.training.config)) return null;
+    if (statSync(join(work, name, "manifest.json")).mtimeMs > builtAt) return null;
+  }
+  return manifestHash(dir);
+}
+
+/** Trains the tasks, `jobs` at a time, each with its share of the cores; false if any failed. */
+async function trainAll(tasks: TrainTask[], data: string, jobsFlag: number | undefined, summary: Record<string, unknown>[]): Promise<boolean> {
+  const jobs = jobsFlag ?? Math.max(1, Math.min(tasks.length, availableParallelism()));
+  const threads = Math.max(1, Math.floor(availableParallelism() / jobs));
+  const queue = [...tasks];
+  const failures: string[] = [];
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+      for (let task = queue.shift(); task; task = queue.shift()) {
+        const partStarted = performance.now();
+        try {
+          const result = await trainPart(task, data, threads);
+          summary.push({ part: task.part.name, wallMinutes: Math.round((performance.now() - partStarted) / 6000) / 10, threads, ...result });
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+      }
+    }),
+  );
+  if (failures.length) console.error(failures.join("\n"));
+  return failures.length === 0;
+}
+
+/** Averages the ensemble's parts into `<work>/<name>`, calibrated on val. */
+async function blend(ensemble: RecipeEnsemble, work: string, images: Awaited<ReturnType<typeof listFolderDataset>>) {
+  const byHash = new Map(images.map((i) => [i.sha256, i.path]));
+  const versions = await Promise.all(
+    ensemble.members.map(async (name) => {
+      const dir = join(work, name);
+      return partFromFiles(await readFile(join(dir, "manifest.json"), "utf8"), async (file) => new Uint8Array(await readFile(join(dir, file))));
+    }),
+  );
+  const classes = new Set(versions[0]!.manifest.classes as string[]);
+  const split = (s: "train" | "val" | "test") => images.filter((i) => i.split === s && classes.has(i.label));
+  const result = await ensembleVersions({
+    parts: versions,
+    name: ensemble.name,
+    codeVersion: codeVersion(),
+    splits: { train: split("train"), val: split("val"), test: split("test") },
+    readImage: async (sha) => new Uint8Array(await readFile(byHash.get(sha)!)),
+    sources: nodeModelSources(),
+    tta: "flip",
+    weights: "fit",
+    abstainTargetAccuracy: 0.8,
+  });
+  await writeVersionFolder(join(work, ensemble.name), result.files);
+  const val = result.manifest.metrics.val!;
+  const networks = result.manifest.training.config.ensemble as { name: string; weight: number }[];
+  return {
+    contentHash: result.contentHash,
+    val: { accuracy: val.accuracy, macroF1: val.macroF1, top2: val.top2, ece: val.ece, eceBeforeScaling: val.eceBeforeScaling },
+    weights: Object.fromEntries(networks.map((n) => [n.name, n.weight])),
+  };
+}
+
+/** Copies a built version folder to `out` (written whole, then swapped in). */
+async function copyVersionFolder(dir: string, out: string): Promise<void> {
+  const files = new Map<string, Uint8Array>();
+  for (const name of await readdir(dir)) files.set(name, new Uint8Array(await readFile(join(dir, name))));
+  await writeVersionFolder(out, files);
+}
+
 /**
  * Trains one part in its own process (`mien train --data … --out …`, the same pipeline and
  * checkpoints as in-process training) with `threads` training threads, its log lines prefixed
  * with its name. Resolves with the part's summary; rejects with its last log lines.
  */
-function trainPart(part: (typeof DEFAULT_PARTS)[number], data: string, dir: string, threads: number): Promise<Record<string, unknown>> {
-  const flags = Object.entries(part.flags).flatMap(([k, v]) => [`--${k}`, v]);
+function trainPart(task: TrainTask, data: string, threads: number): Promise<Record<string, unknown>> {
+  const { part, dir } = task;
+  const flags = Object.entries(task.flags).flatMap(([k, v]) => [`--${k}`, v]);
   console.error(`${part.name}: training on ${threads} thread(s) (${flags.join(" ")})`);
   const child = spawn(process.execPath, ["--import", "tsx", MAIN, "train", "--data", data, "--out", dir, "--name", part.name, ...flags], {
     cwd: REPO_ROOT,
