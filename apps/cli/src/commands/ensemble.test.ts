@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -119,4 +119,39 @@ describe("pnpm mien ensemble", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/predict different classes/);
   }, 60_000);
+
+  it("leaves out the networks named with --without, and refuses a name that is no network's or too few left", async () => {
+    const data = smallValFolder();
+    const v2 = join(REPO_ROOT, "models", "fer7-ensemble-v2");
+    const kd36 = join(REPO_ROOT, "models", "fer7-cnn-s-kd36");
+    const base = ["ensemble", "--model", v2, "--model", kd36, "--data", data];
+    const out = join(tmp, "head-and-student");
+    const r = await mien([...base, "--out", out, "--name", "hs", "--without", "fer7-cnn-s", "--without", "fer7-cnn-s-b"]);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    const manifest = parseArtifactManifest(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
+    expect((manifest.training.config.ensemble as { name: string }[]).map((p) => p.name)).toEqual(["fer7-faceapi-mlp", "fer7-cnn-s-kd36"]);
+    expect(manifestMembers(manifest).map((m) => m.kind)).toEqual(["head", "conv"]);
+    expect(manifest.files.filter((f) => /^m\d+\.json$/.test(f.path))).toHaveLength(2);
+
+    const unknown = await mien([...base, "--out", join(tmp, "u"), "--name", "u", "--without", "fer7-cnn-xl"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/No network is named "fer7-cnn-xl"; the versions hold fer7-cnn-s, fer7-cnn-s-b, fer7-faceapi-mlp, fer7-cnn-s-kd36\./);
+    const alone = await mien([
+      ...base,
+      "--out",
+      join(tmp, "a"),
+      "--name",
+      "a",
+      "--without",
+      "fer7-cnn-s",
+      "--without",
+      "fer7-cnn-s-b",
+      "--without",
+      "fer7-faceapi-mlp",
+    ]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/leaves 1 network\(s\); an ensemble needs at least two/);
+    expect(existsSync(join(tmp, "u")) || existsSync(join(tmp, "a"))).toBe(false);
+  }, 300_000);
 });

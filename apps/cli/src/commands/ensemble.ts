@@ -2,7 +2,16 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
 import { TTA_MODES, type TtaMode } from "@mien/model/manifest";
-import { codeVersion, ensembleMismatch, ensembleVersions, listFolderDataset, nodeModelSources, partFromFiles, selectNodeBackend } from "@mien/model/node";
+import {
+  codeVersion,
+  ensembleMismatch,
+  ensembleVersions,
+  listFolderDataset,
+  nodeModelSources,
+  partFromFiles,
+  selectNetworks,
+  selectNodeBackend,
+} from "@mien/model/node";
 
 import { writeVersionFolder } from "../training/train-folder.ts";
 import { parseCommandArgs } from "./args.ts";
@@ -22,6 +31,8 @@ quantised files, as training does.
                 that see the crop also average 2 px shifts of it and its mirror; flip-crop:
                 only members that see the crop average it with its mirror (members on
                 face-api's features read it once, which saves a 112 px pass per frame); none
+  --without NAME  leave out this network of the versions (repeatable; names as in their
+                manifests' training.config.ensemble), e.g. the weaker members of an earlier ensemble
   --weights     fit: each network's share is chosen on val (lowest NLL after temperature
                 scaling; a version that is itself an ensemble gives each of its networks a
                 share of its own); equal: every network counts the same (default fit)`;
@@ -37,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
         name: { type: "string" },
         tta: { type: "string", default: "flip" },
         weights: { type: "string", default: "fit" },
+        without: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     },
@@ -68,8 +80,8 @@ export async function run(argv: string[]): Promise<number> {
       return partFromFiles(manifest, async (name) => new Uint8Array(await readFile(join(root, name))));
     }),
   );
-  const mismatch = ensembleMismatch(parts);
-  if (mismatch) {
+  const mismatch = ensembleMismatch(parts) ?? selectNetworks(parts, values.without);
+  if (typeof mismatch === "string") {
     console.error(`${mismatch}\n\n${USAGE}`);
     return 2;
   }
@@ -86,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
     sources: nodeModelSources(),
     tta: values.tta as TtaMode,
     weights: values.weights,
+    without: values.without,
     abstainTargetAccuracy: 0.8,
     onProgress: async (done, total, s) => {
       if (done === total || done % 1024 === 0) process.stderr.write(`\r${s} ${done}/${total}`);

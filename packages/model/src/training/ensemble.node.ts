@@ -67,6 +67,8 @@ export interface EnsembleInput {
    * after temperature scaling, on a 0.05 grid); "equal": every member counts the same.
    */
   weights: "fit" | "equal";
+  /** Networks (by name) of the versions to leave out, e.g. the weaker members of an earlier ensemble. */
+  without?: readonly string[];
   abstainTargetAccuracy: number;
   onProgress?(done: number, total: number, split: "val" | "test"): Promise<void>;
 }
@@ -94,7 +96,21 @@ export function ensembleMismatch(parts: readonly EnsemblePart[]): string | null 
 }
 
 /**
- * One version whose members are every member of `parts`, their log-probabilities averaged, with a
+ * Every network of the versions (an ensemble split into its own) but those named in `without`,
+ * or why that cannot be an ensemble: a name that is no network's, or fewer than two left.
+ */
+export function selectNetworks(parts: readonly EnsemblePart[], without: readonly string[] = []): EnsemblePart[] | string {
+  const networks = parts.flatMap(memberParts);
+  const names = networks.map((n) => n.manifest.name);
+  const unknown = without.filter((w) => !names.includes(w));
+  if (unknown.length) return `No network is named ${unknown.map((u) => `"${u}"`).join(", ")}; the versions hold ${names.join(", ")}.`;
+  const kept = networks.filter((n) => !without.includes(n.manifest.name));
+  if (kept.length < 2) return `Leaving out ${without.join(", ")} leaves ${kept.length} network(s); an ensemble needs at least two.`;
+  return kept;
+}
+
+/**
+ * One version whose members are every member of `parts` (but those left `without`), their log-probabilities averaged, with a
  * weight per network (see memberParts): the files are renamed per member (m0.json + m0-0.bin, …),
  * then the ensemble is calibrated and evaluated as any version is (finalizeVersion, on the
  * quantised files).
@@ -102,7 +118,9 @@ export function ensembleMismatch(parts: readonly EnsemblePart[]): string | null 
 export async function ensembleVersions(versions: EnsembleInput): Promise<FinalizedVersion> {
   const mismatch = ensembleMismatch(versions.parts);
   if (mismatch) throw new Error(mismatch);
-  const input = { ...versions, parts: versions.parts.flatMap(memberParts) };
+  const networks = selectNetworks(versions.parts, versions.without);
+  if (typeof networks === "string") throw new Error(networks);
+  const input = { ...versions, parts: networks };
   const partWeights = input.weights === "fit" ? await fitPartWeights(input) : input.parts.map(() => 1);
   const files = new Map<string, Uint8Array>();
   const members: ModelMember[] = [];
