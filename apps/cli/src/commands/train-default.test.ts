@@ -57,6 +57,9 @@ describe("the training recipe's build order", () => {
     const order = buildOrder("fer7-ensemble-v3")!;
     expect(order.parts.map((p) => p.name)).toEqual(["fer7-cnn-s", "fer7-cnn-s-b", "fer7-faceapi-mlp", "fer7-cnn-s-kd36"]);
     expect(order.ensembles.map((e) => e.name)).toEqual(["fer7-ensemble-v2", "fer7-ensemble-v3"]);
+    const v4 = buildOrder("fer7-ensemble-v4")!;
+    expect(v4.parts.map((p) => p.name)).toEqual(["fer7-faceapi-mlp", "fer7-cnn-s", "fer7-cnn-s-b", "fer7-cnn-s-kd36", "fer7-cnn-s-kd2"]);
+    expect(v4.ensembles.map((e) => e.name)).toEqual(["fer7-ensemble-v2", "fer7-ensemble-v3", "fer7-ensemble-v4"]);
     expect(buildOrder("fer7-faceapi-mlp")).toEqual({ parts: [DEFAULT_RECIPE.parts.find((p) => p.name === "fer7-faceapi-mlp")], ensembles: [] });
     expect(buildOrder("fer7-cnn-xl")).toBeNull();
     // Every committed recipe resolves: no part names a teacher, and no ensemble a member, that is missing.
