@@ -114,6 +114,15 @@ describe("pnpm mien train-default", () => {
       const again = await tinyMien(args);
       expect(again.code).toBe(0);
       expect(again.stderr).toMatch(/^pair: already built from these parts/m);
+      // An ensemble as the target, already built: copied to --out, with its hash, val figures and weights.
+      const pairOut = join(tmp, "pair-out");
+      const pair = await tinyMien(["train-default", "--target", "pair", "--data", data, "--work", work, "--out", pairOut]);
+      expect(pair.code).toBe(0);
+      const printed = JSON.parse(pair.stdout) as { contentHash: string; val: { accuracy: number }; weights: Record<string, number> };
+      const pairManifest = JSON.parse(readFileSync(join(pairOut, "manifest.json"), "utf8")) as { metrics: { val: { accuracy: number } } };
+      expect(printed.contentHash).toBe(teacherHash);
+      expect(printed.val.accuracy).toBe(pairManifest.metrics.val.accuracy);
+      expect(Object.keys(printed.weights)).toEqual(["cnn", "head"]);
       expect(again.stderr).toMatch(/^student: already trained/m);
       const reused = (JSON.parse(again.stdout) as { parts: { part: string; reused?: boolean }[] }).parts;
       expect(reused.map((p) => [p.part, p.reused])).toEqual([

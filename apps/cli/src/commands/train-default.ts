@@ -170,7 +170,7 @@ export async function runRecipe(argv: string[], recipe: Recipe): Promise<number>
   let pendingEnsembles = order.ensembles;
   const built = new Set<string>();
   let images: Awaited<ReturnType<typeof listFolderDataset>> | undefined;
-  let last: { contentHash: string; val?: Record<string, number | undefined>; weights?: Record<string, number> } | undefined;
+  let last: BlendResult | undefined;
 
   while (pendingParts.length || pendingEnsembles.length) {
     const ready = pendingParts.filter((p) => !p.teacher || built.has(p.teacher));
@@ -194,10 +194,10 @@ export async function runRecipe(argv: string[], recipe: Recipe): Promise<number>
     pendingEnsembles = pendingEnsembles.filter((e) => !blendable.includes(e));
     for (const ensemble of blendable) {
       const dir = join(work, ensemble.name);
-      const reusedHash = reusableEnsemble(ensemble, work);
-      if (reusedHash) {
+      const reused = reusableEnsemble(ensemble, work);
+      if (reused) {
         console.error(`${ensemble.name}: already built from these parts, reusing ${dir}`);
-        last = { contentHash: reusedHash };
+        last = reused;
       } else {
         console.error(`${ensemble.name}: averaging ${ensemble.members.join(", ")}`);
         if (!images) {
@@ -270,12 +270,16 @@ function reusablePart(task: TrainTask): { val: number | undefined } | null {
 }
 
 /**
- * The ensemble's content hash, if its folder was built from its members as they are now: the same
- * networks in the same order, written after every member's manifest (as make would judge it).
+ * The ensemble's hash, val figures and weights, if its folder was built from its members as they
+ * are now: the same networks in the same order, written after every member's manifest (as make
+ * would judge it).
  */
-function reusableEnsemble(ensemble: RecipeEnsemble, work: string): string | null {
+function reusableEnsemble(ensemble: RecipeEnsemble, work: string): BlendResult | null {
   const dir = join(work, ensemble.name);
-  const existing = readJson<{ training: { config: { ensemble?: { name: string; config: Record<string, unknown> }[] } } }>(join(dir, "manifest.json"));
+  const existing = readJson<{
+    training: { config: { ensemble?: { name: string; weight: number; config: Record<string, unknown> }[] } };
+    metrics: { val?: Record<string, number> };
+  }>(join(dir, "manifest.json"));
   const networks = existing?.training.config.ensemble;
   if (!networks || networks.length !== ensemble.members.length) return null;
   const builtAt = statSync(join(dir, "manifest.json")).mtimeMs;
@@ -284,7 +288,19 @@ function reusableEnsemble(ensemble: RecipeEnsemble, work: string): string | null
     if (!member || networks[i]!.name !== name || comparable(networks[i]!.config) !== comparable(member.training.config)) return null;
     if (statSync(join(work, name, "manifest.json")).mtimeMs > builtAt) return null;
   }
-  return manifestHash(dir);
+  const val = existing!.metrics.val;
+  return {
+    contentHash: manifestHash(dir),
+    val: val && { accuracy: val.accuracy, macroF1: val.macroF1, top2: val.top2, ece: val.ece, eceBeforeScaling: val.eceBeforeScaling },
+    weights: Object.fromEntries(networks.map((n) => [n.name, n.weight])),
+  };
+}
+
+/** What the command prints of an ensemble it built or reused. */
+interface BlendResult {
+  contentHash: string;
+  val?: Record<string, number | undefined>;
+  weights: Record<string, number>;
 }
 
 /** Trains the tasks, `jobs` at a time, each with its share of the cores; false if any failed. */
@@ -311,7 +327,7 @@ async function trainAll(tasks: TrainTask[], data: string, jobsFlag: number | und
 }
 
 /** Averages the ensemble's parts into `<work>/<name>`, calibrated on val. */
-async function blend(ensemble: RecipeEnsemble, work: string, images: Awaited<ReturnType<typeof listFolderDataset>>) {
+async function blend(ensemble: RecipeEnsemble, work: string, images: Awaited<ReturnType<typeof listFolderDataset>>): Promise<BlendResult> {
   const byHash = new Map(images.map((i) => [i.sha256, i.path]));
   const versions = await Promise.all(
     ensemble.members.map(async (name) => {
