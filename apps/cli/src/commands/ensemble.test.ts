@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,6 +50,11 @@ describe("pnpm mien ensemble", () => {
     ).toEqual(members.map((m) => m.modelFile).sort());
     expect(manifest.files.some((f) => f.path === "card.md")).toBe(true);
     expect(manifest.metrics.val!.n).toBe(56);
+    // Each network is recorded with the content hash of the version it was trained as.
+    const ownHash = createHash("sha256")
+      .update(readFileSync(join(DEFAULT_MODEL, "manifest.json")))
+      .digest("hex");
+    expect((manifest.training.config.ensemble as { contentHash?: string }[]).map((p) => p.contentHash)).toEqual([ownHash, ownHash]);
     // Two copies of one model predict what the model predicts: same accuracy on the same images.
     const single = JSON.parse((await mien(["eval", "--model", DEFAULT_MODEL, "--data", join(data, "val"), "--json"])).stdout);
     const pair = JSON.parse((await mien(["eval", "--model", out, "--data", join(data, "val"), "--json"])).stdout);
@@ -75,6 +81,11 @@ describe("pnpm mien ensemble", () => {
     expect(recorded.map((p) => p.name)).toEqual([own.name, own.name, own.name]);
     expect(recorded[0]!.config).toEqual(own.training.config);
     expect(recorded[0]!.valAccuracy).toBe(own.metrics.val.accuracy);
+    // and the content hash of the version each was trained as, so all three name the default's.
+    const ownHash = createHash("sha256")
+      .update(readFileSync(join(DEFAULT_MODEL, "manifest.json")))
+      .digest("hex");
+    expect((manifest.training.config.ensemble as { contentHash?: string }[]).map((p) => p.contentHash)).toEqual([ownHash, ownHash, ownHash]);
     expect(JSON.parse(r.stdout).members).toHaveLength(3);
     // Training time is the given versions' (the pair's once, not once per network).
     const seconds = (dir: string) => JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).training.seconds;

@@ -1,19 +1,9 @@
-import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 
 import { TTA_MODES, type TtaMode } from "@mien/model/manifest";
-import {
-  codeVersion,
-  ensembleMismatch,
-  ensembleVersions,
-  listFolderDataset,
-  nodeModelSources,
-  partFromFiles,
-  selectNetworks,
-  selectNodeBackend,
-} from "@mien/model/node";
+import { listFolderDataset, selectNodeBackend } from "@mien/model/node";
 
-import { writeVersionFolder } from "../training/train-folder.ts";
+import { ensembleFolders, valFigures, writeVersionFolder } from "../training/version-folder.ts";
 import { parseCommandArgs } from "./args.ts";
 
 const USAGE = `Usage: pnpm --silent mien ensemble --model DIR --model DIR [--model DIR …] --data DIR --out DIR --name NAME [--tta flip|flip-shift|flip-crop|none]
@@ -71,42 +61,23 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   await selectNodeBackend({ log: () => {} });
-  const parts = await Promise.all(
-    models.map(async (dir) => {
-      const root = resolve(dir);
-      const manifest = await readFile(join(root, "manifest.json"), "utf8").catch(() => {
-        throw new Error(`${root} has no manifest.json; --model takes a version folder.`);
-      });
-      return partFromFiles(manifest, async (name) => new Uint8Array(await readFile(join(root, name))));
-    }),
-  );
-  const mismatch = ensembleMismatch(parts) ?? selectNetworks(parts, values.without);
-  if (typeof mismatch === "string") {
-    console.error(`${mismatch}\n\n${USAGE}`);
-    return 2;
-  }
-  const images = await listFolderDataset(values.data!);
-  const classes = new Set(parts[0]!.manifest.classes as string[]);
-  const byHash = new Map(images.map((i) => [i.sha256, i.path]));
-  const split = (s: "train" | "val" | "test") => images.filter((i) => i.split === s && classes.has(i.label));
-  const result = await ensembleVersions({
-    parts,
+  const result = await ensembleFolders({
+    dirs: models,
+    images: () => listFolderDataset(values.data!),
     name: values.name!,
-    codeVersion: codeVersion(),
-    splits: { train: split("train"), val: split("val"), test: split("test") },
-    readImage: async (sha) => new Uint8Array(await readFile(byHash.get(sha)!)),
-    sources: nodeModelSources(),
     tta: values.tta as TtaMode,
     weights: values.weights,
     without: values.without,
-    abstainTargetAccuracy: 0.8,
     onProgress: async (done, total, s) => {
       if (done === total || done % 1024 === 0) process.stderr.write(`\r${s} ${done}/${total}`);
     },
   });
+  if (typeof result === "string") {
+    console.error(`${result}\n\n${USAGE}`);
+    return 2;
+  }
   process.stderr.write("\n");
   await writeVersionFolder(resolve(values.out!), result.files);
-  const val = result.manifest.metrics.val!;
   console.log(
     JSON.stringify({
       out: resolve(values.out!),
@@ -116,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
         val: p.valAccuracy,
         weight: p.weight,
       })),
-      val: { accuracy: val.accuracy, macroF1: val.macroF1, top2: val.top2, ece: val.ece, eceBeforeScaling: val.eceBeforeScaling },
+      val: valFigures(result.manifest.metrics.val),
       temperature: result.manifest.calibration.temperature,
       priorCorrection: result.manifest.calibration.priorCorrection?.strength ?? 0,
     }),

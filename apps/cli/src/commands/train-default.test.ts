@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -106,8 +106,13 @@ describe("pnpm mien train-default", () => {
       const teacherHash = createHash("sha256")
         .update(readFileSync(join(work, "pair", "manifest.json")))
         .digest("hex");
-      const student = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { name: string; members: { architecture: string }[] };
+      const student = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
+        name: string;
+        members: { architecture: string }[];
+        training: { teacher?: { name: string; contentHash: string } };
+      };
       expect(student.name).toBe("student");
+      expect(student.training.teacher).toEqual({ name: "pair", contentHash: teacherHash });
       expect(student.members[0]!.architecture).toContain(`distilled from pair (${teacherHash.slice(0, 12)}, weight 0.8)`);
       expect(readFileSync(join(out, "manifest.json"))).toEqual(readFileSync(join(work, "student", "manifest.json")));
 
@@ -131,7 +136,16 @@ describe("pnpm mien train-default", () => {
         ["student", true],
       ]);
 
-      // A member trained again (its folder newer than the ensemble's) rebuilds the ensemble, and the student learns again from the new one.
+      // Parts are judged by content, not file times: a member's manifest touched (as a copy without
+      // kept times would do) leaves everything reused.
+      const later = new Date(Date.now() + 60_000);
+      utimesSync(join(work, "head", "manifest.json"), later, later);
+      const touched = await tinyMien(args);
+      expect(touched.code).toBe(0);
+      expect(touched.stderr).toMatch(/^pair: already built from these parts/m);
+      expect(touched.stderr).toMatch(/^student: already trained/m);
+
+      // A member trained again rebuilds the ensemble, and the student learns again from the new one.
       rmSync(join(work, "head"), { recursive: true });
       const third = await tinyMien(args);
       expect(third.code).toBe(0);

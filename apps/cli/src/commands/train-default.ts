@@ -1,16 +1,15 @@
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 
 import { REPO_ROOT } from "@mien/env";
-import { codeVersion, ensembleVersions, listFolderDataset, nodeModelSources, partFromFiles, selectNodeBackend } from "@mien/model/node";
+import type { EvaluationReport } from "@mien/model/manifest";
+import { listFolderDataset, selectNodeBackend, type FolderImage } from "@mien/model/node";
 
 import { configFromFlags } from "../training/config-flags.ts";
-import { writeVersionFolder } from "../training/train-folder.ts";
+import { copyVersionFolder, ensembleFolders, valFigures, versionHash, writeVersionFolder } from "../training/version-folder.ts";
 import { parseCommandArgs } from "./args.ts";
 
 /** One network of the recipe, trained from the folder by `mien train` in its own process. */
@@ -169,7 +168,9 @@ export async function runRecipe(argv: string[], recipe: Recipe): Promise<number>
   let pendingParts = order.parts;
   let pendingEnsembles = order.ensembles;
   const built = new Set<string>();
-  let images: Awaited<ReturnType<typeof listFolderDataset>> | undefined;
+  // Listed once, when the first ensemble is built.
+  let listing: Promise<FolderImage[]> | undefined;
+  const images = () => (listing ??= selectNodeBackend({ log: () => {} }).then(() => listFolderDataset(data)));
   let last: BlendResult | undefined;
 
   while (pendingParts.length || pendingEnsembles.length) {
@@ -178,7 +179,7 @@ export async function runRecipe(argv: string[], recipe: Recipe): Promise<number>
     const toTrain: TrainTask[] = [];
     for (const part of ready) {
       const task = partTask(part, work);
-      const reused = reusablePart(task);
+      const reused = await reusablePart(task);
       if (reused) {
         console.error(`${part.name}: already trained (val accuracy ${reused.val}), reusing ${task.dir}`);
         summary.push({ part: part.name, reused: true, val: reused.val });
@@ -194,16 +195,12 @@ export async function runRecipe(argv: string[], recipe: Recipe): Promise<number>
     pendingEnsembles = pendingEnsembles.filter((e) => !blendable.includes(e));
     for (const ensemble of blendable) {
       const dir = join(work, ensemble.name);
-      const reused = reusableEnsemble(ensemble, work);
+      const reused = await reusableEnsemble(ensemble, work);
       if (reused) {
         console.error(`${ensemble.name}: already built from these parts, reusing ${dir}`);
         last = reused;
       } else {
         console.error(`${ensemble.name}: averaging ${ensemble.members.join(", ")}`);
-        if (!images) {
-          await selectNodeBackend({ log: () => {} });
-          images = await listFolderDataset(data);
-        }
         last = await blend(ensemble, work, images);
       }
       built.add(ensemble.name);
@@ -241,57 +238,51 @@ function partTask(part: RecipePart, work: string): TrainTask {
   return { part, dir: join(work, part.name), flags: part.teacher ? { ...part.flags, teacher: join(work, part.teacher) } : part.flags };
 }
 
-type PartManifest = { training: { config: Record<string, unknown> }; metrics: { val?: { accuracy: number } }; members?: { architecture?: string }[] };
+type PartManifest = {
+  training: { config: Record<string, unknown>; teacher?: { contentHash: string } };
+  metrics: { val?: { accuracy: number } };
+};
 
-const readJson = <T>(file: string): T | null => (existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : null);
-
-/** A teacher's identity as the trainer records it: the hash of its manifest.json. */
-const manifestHash = (dir: string) =>
-  createHash("sha256")
-    .update(readFileSync(join(dir, "manifest.json")))
-    .digest("hex");
+const readJson = async <T>(file: string): Promise<T | null> =>
+  readFile(file, "utf8").then(
+    (text) => JSON.parse(text) as T,
+    () => null,
+  );
 
 // The name does not change what is learnt; the folder it came from and its classes are fixed by --data.
 const comparable = (c: Record<string, unknown>) => JSON.stringify({ ...c, name: undefined, source: undefined, classes: undefined });
 
-/** The part's existing folder, if it was trained with these flags (and from this very teacher). */
-function reusablePart(task: TrainTask): { val: number | undefined } | null {
-  const existing = readJson<PartManifest>(join(task.dir, "manifest.json"));
+/** The part's existing folder, if it was trained with these flags (and from this very teacher, by the hash its training recorded). */
+async function reusablePart(task: TrainTask): Promise<{ val: number | undefined } | null> {
+  const existing = await readJson<PartManifest>(join(task.dir, "manifest.json"));
   if (!existing) return null;
   const config = configFromFlags({ ...task.flags, name: task.part.name }, { name: task.part.name, snapshotId: "00000000-0000-4000-8000-000000000000" });
   const { snapshotId: _s, ...recorded } = config;
   if (comparable(existing.training.config) !== comparable(recorded)) return null;
-  if (task.part.teacher) {
-    // The trainer names its teacher by hash in the member's description ("distilled from NAME (hash12, weight W)").
-    const taughtBy = /distilled from .+ \(([0-9a-f]{12}), weight /.exec(existing.members?.[0]?.architecture ?? "")?.[1];
-    if (taughtBy !== manifestHash(join(task.dir, "..", task.part.teacher)).slice(0, 12)) return null;
-  }
+  if (task.part.teacher && existing.training.teacher?.contentHash !== (await versionHash(join(task.dir, "..", task.part.teacher)))) return null;
   return { val: existing.metrics.val?.accuracy };
 }
 
 /**
  * The ensemble's hash, val figures and weights, if its folder was built from its members as they
- * are now: the same networks in the same order, written after every member's manifest (as make
- * would judge it).
+ * are now: the same networks in the same order, each recorded with the content hash its folder
+ * has now.
  */
-function reusableEnsemble(ensemble: RecipeEnsemble, work: string): BlendResult | null {
+async function reusableEnsemble(ensemble: RecipeEnsemble, work: string): Promise<BlendResult | null> {
   const dir = join(work, ensemble.name);
-  const existing = readJson<{
-    training: { config: { ensemble?: { name: string; weight: number; config: Record<string, unknown> }[] } };
-    metrics: { val?: Record<string, number> };
+  const existing = await readJson<{
+    training: { config: { ensemble?: { name: string; weight: number; contentHash?: string }[] } };
+    metrics: { val?: EvaluationReport };
   }>(join(dir, "manifest.json"));
   const networks = existing?.training.config.ensemble;
   if (!networks || networks.length !== ensemble.members.length) return null;
-  const builtAt = statSync(join(dir, "manifest.json")).mtimeMs;
   for (const [i, name] of ensemble.members.entries()) {
-    const member = readJson<PartManifest>(join(work, name, "manifest.json"));
-    if (!member || networks[i]!.name !== name || comparable(networks[i]!.config) !== comparable(member.training.config)) return null;
-    if (statSync(join(work, name, "manifest.json")).mtimeMs > builtAt) return null;
+    const hash = await versionHash(join(work, name)).catch(() => null);
+    if (networks[i]!.name !== name || !hash || networks[i]!.contentHash !== hash) return null;
   }
-  const val = existing!.metrics.val;
   return {
-    contentHash: manifestHash(dir),
-    val: val && { accuracy: val.accuracy, macroF1: val.macroF1, top2: val.top2, ece: val.ece, eceBeforeScaling: val.eceBeforeScaling },
+    contentHash: await versionHash(dir),
+    val: valFigures(existing!.metrics.val),
     weights: Object.fromEntries(networks.map((n) => [n.name, n.weight])),
   };
 }
@@ -299,7 +290,7 @@ function reusableEnsemble(ensemble: RecipeEnsemble, work: string): BlendResult |
 /** What the command prints of an ensemble it built or reused. */
 interface BlendResult {
   contentHash: string;
-  val?: Record<string, number | undefined>;
+  val: ReturnType<typeof valFigures>;
   weights: Record<string, number>;
 }
 
@@ -327,42 +318,17 @@ async function trainAll(tasks: TrainTask[], data: string, jobsFlag: number | und
 }
 
 /** Averages the ensemble's parts into `<work>/<name>`, calibrated on val. */
-async function blend(ensemble: RecipeEnsemble, work: string, images: Awaited<ReturnType<typeof listFolderDataset>>): Promise<BlendResult> {
-  const byHash = new Map(images.map((i) => [i.sha256, i.path]));
-  const versions = await Promise.all(
-    ensemble.members.map(async (name) => {
-      const dir = join(work, name);
-      return partFromFiles(await readFile(join(dir, "manifest.json"), "utf8"), async (file) => new Uint8Array(await readFile(join(dir, file))));
-    }),
-  );
-  const classes = new Set(versions[0]!.manifest.classes as string[]);
-  const split = (s: "train" | "val" | "test") => images.filter((i) => i.split === s && classes.has(i.label));
-  const result = await ensembleVersions({
-    parts: versions,
-    name: ensemble.name,
-    codeVersion: codeVersion(),
-    splits: { train: split("train"), val: split("val"), test: split("test") },
-    readImage: async (sha) => new Uint8Array(await readFile(byHash.get(sha)!)),
-    sources: nodeModelSources(),
-    tta: "flip",
-    weights: "fit",
-    abstainTargetAccuracy: 0.8,
-  });
+async function blend(ensemble: RecipeEnsemble, work: string, images: () => Promise<readonly FolderImage[]>): Promise<BlendResult> {
+  const result = await ensembleFolders({ dirs: ensemble.members.map((name) => join(work, name)), images, name: ensemble.name, tta: "flip", weights: "fit" });
+  // The recipe's parts are trained from one folder with one set of classes.
+  if (typeof result === "string") throw new Error(`${ensemble.name}: ${result}`);
   await writeVersionFolder(join(work, ensemble.name), result.files);
-  const val = result.manifest.metrics.val!;
   const networks = result.manifest.training.config.ensemble as { name: string; weight: number }[];
   return {
     contentHash: result.contentHash,
-    val: { accuracy: val.accuracy, macroF1: val.macroF1, top2: val.top2, ece: val.ece, eceBeforeScaling: val.eceBeforeScaling },
+    val: valFigures(result.manifest.metrics.val),
     weights: Object.fromEntries(networks.map((n) => [n.name, n.weight])),
   };
-}
-
-/** Copies a built version folder to `out` (written whole, then swapped in). */
-async function copyVersionFolder(dir: string, out: string): Promise<void> {
-  const files = new Map<string, Uint8Array>();
-  for (const name of await readdir(dir)) files.set(name, new Uint8Array(await readFile(join(dir, name))));
-  await writeVersionFolder(out, files);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 
@@ -16,6 +15,8 @@ import {
   runTrainingPipeline,
   selectNodeBackend,
 } from "@mien/model/node";
+
+import { valFigures, versionHash, writeVersionFolder } from "./version-folder.ts";
 
 export interface FolderTrainingOptions {
   data: string;
@@ -84,10 +85,10 @@ export async function trainFromFolder(options: FolderTrainingOptions): Promise<R
     config: { ...recorded, source: `folder ${basename(root)}` },
     loadTeacher: async (ref) => {
       const dir = resolve(ref);
-      const manifest = await readFile(join(dir, "manifest.json")).catch(() => {
+      const contentHash = await versionHash(dir).catch(() => {
         throw new Error(`The teacher ${ref} is not a version folder (no manifest.json).`);
       });
-      return { ref, contentHash: createHash("sha256").update(manifest).digest("hex"), model: await loadExpressionModelFromDir(dir) };
+      return { ref, contentHash, model: await loadExpressionModelFromDir(dir) };
     },
     hooks: {
       progress: async (p) => {
@@ -116,25 +117,9 @@ export async function trainFromFolder(options: FolderTrainingOptions): Promise<R
     backend: backend.name,
     seconds: Math.round(result.stats.seconds),
     stats: result.stats,
-    val: m.metrics.val && {
-      accuracy: m.metrics.val.accuracy,
-      macroF1: m.metrics.val.macroF1,
-      top2: m.metrics.val.top2,
-      ece: m.metrics.val.ece,
-      eceBeforeScaling: m.metrics.val.eceBeforeScaling,
-    },
+    val: valFigures(m.metrics.val),
     test: m.metrics.test && { accuracy: m.metrics.test.accuracy, macroF1: m.metrics.test.macroF1, ece: m.metrics.test.ece },
     temperature: m.calibration.temperature,
     abstainThreshold: m.calibration.abstainThreshold,
   };
-}
-
-/** Writes a version's files next to `out`, then swaps, so `out` is never half-written. */
-export async function writeVersionFolder(out: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
-  const staging = `${out}.tmp-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
-  for (const [name, bytes] of files) await writeFile(join(staging, name), bytes);
-  await rm(out, { recursive: true, force: true });
-  await rename(staging, out);
 }

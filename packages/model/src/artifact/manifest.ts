@@ -159,6 +159,8 @@ const commonFields = {
     config: z.record(z.string(), z.unknown()),
     backend: z.string(),
     seconds: z.number().nonnegative(),
+    /** The version a distilled network learnt from: its name and content hash (sha256 of its manifest.json). */
+    teacher: z.object({ name: z.string(), contentHash: sha256 }).optional(),
   }),
   /** Keyed by split name: "val" always, "test" when the snapshot has one. */
   metrics: z.record(z.string(), evaluationReport),

@@ -105,9 +105,10 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
     teacher?.model.dispose();
     throw error;
   });
-  // What the model card says it learnt from (the manifest caps the description's length).
-  const taughtBy =
-    teacher && distill ? `, distilled from ${teacher.model.manifest.name.slice(0, 60)} (${teacher.contentHash.slice(0, 12)}, weight ${distill.weight})` : "";
+  // What it learnt from: exactly in the training record, and in words for the model card (the manifest caps a description's length).
+  const taughtBy = teacher && { name: teacher.model.manifest.name, contentHash: teacher.contentHash };
+  const taughtByText =
+    taughtBy && distill ? `, distilled from ${taughtBy.name.slice(0, 60)} (${taughtBy.contentHash.slice(0, 12)}, weight ${distill.weight})` : "";
   let soft: Float32Array | undefined;
   if (teacher) {
     const kept = resume.resumedFrom !== undefined ? resume.checkpoint?.teacher : undefined;
@@ -187,7 +188,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   const member: ModelMember = {
     kind: "conv",
     input: { size: spec.inputSize, channels: 1, mean: SCRATCH_INPUT_MEAN, scale: SCRATCH_INPUT_SCALE },
-    architecture: `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtBy}`,
+    architecture: `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtByText}`,
     modelFile: "model.json",
     quantization: recipe.quantization,
   };
@@ -200,5 +201,6 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
     history: result.history,
     bestEpoch: result.bestEpoch,
     stats: { embedded: 0, cachedEmbeddings: 0, embedSeconds: decodeSeconds, imagesPerSecond: result.imagesPerSecond },
+    ...(taughtBy ? { teacher: taughtBy } : {}),
   };
 }

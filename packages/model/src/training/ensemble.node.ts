@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 import { loadExpressionModel } from "../artifact/load.ts";
 import {
   ARTIFACT_FORMAT,
@@ -20,12 +22,18 @@ export interface EnsemblePart {
   readFile(name: string): Promise<Uint8Array>;
   /** For one network taken out of a larger version: its val accuracy as that version recorded it. */
   valAccuracy?: number;
+  /**
+   * The content hash (sha256 of manifest.json) of the version the network came from, recorded
+   * in the ensemble so that a later build can tell whether its parts changed.
+   */
+  contentHash?: string;
 }
 
 interface RecordedPart {
   name?: string;
   config?: Record<string, unknown>;
   valAccuracy?: number;
+  contentHash?: string;
 }
 
 /**
@@ -49,7 +57,12 @@ export function memberParts(part: EnsemblePart): EnsemblePart[] {
       training: { ...part.manifest.training, config: from?.config ?? { from: part.manifest.name, member: i } },
       metrics: {},
     });
-    return { manifest, readFile: part.readFile, ...(from?.valAccuracy === undefined ? {} : { valAccuracy: from.valAccuracy }) };
+    return {
+      manifest,
+      readFile: part.readFile,
+      ...(from?.valAccuracy === undefined ? {} : { valAccuracy: from.valAccuracy }),
+      ...(from?.contentHash === undefined ? {} : { contentHash: from.contentHash }),
+    };
   });
 }
 
@@ -165,6 +178,7 @@ export async function ensembleVersions(versions: EnsembleInput): Promise<Finaliz
           weight: partWeights[i],
           config: p.manifest.training.config,
           valAccuracy: p.manifest.metrics.val?.accuracy ?? p.valAccuracy,
+          ...(p.contentHash === undefined ? {} : { contentHash: p.contentHash }),
         })),
       },
       // Of the versions as given: a version split into its networks took its time once.
@@ -253,7 +267,7 @@ export async function fitPartWeights(input: Pick<EnsembleInput, "parts" | "split
   return best.weights;
 }
 
-/** Parses a version folder's manifest (for the CLI). */
+/** Parses a version folder's manifest (for the CLI), keeping its content hash. */
 export function partFromFiles(manifestJson: string, readFile: (name: string) => Promise<Uint8Array>): EnsemblePart {
-  return { manifest: parseArtifactManifest(JSON.parse(manifestJson)), readFile };
+  return { manifest: parseArtifactManifest(JSON.parse(manifestJson)), readFile, contentHash: createHash("sha256").update(manifestJson).digest("hex") };
 }

@@ -171,7 +171,7 @@ export async function runTrainingPipeline(input: TrainingPipelineInput): Promise
     preprocessing: { colour: recipe.colour, faceBox: { ...recipe.faceBox }, tta: recipe.tta },
     members: trained.members,
     snapshot: { ...input.snapshot },
-    training: { config: input.config, backend: input.backend, seconds: 0 },
+    training: { config: input.config, backend: input.backend, seconds: 0, ...(trained.teacher ? { teacher: trained.teacher } : {}) },
   };
   const evalTotal = splits.val.length + splits.test.length;
   const finalized = await finalizeVersion({

@@ -25,6 +25,8 @@ export interface StageResult {
   history: EpochResult[];
   bestEpoch: number;
   stats: { embedded: number; cachedEmbeddings: number; embedSeconds: number; imagesPerSecond?: number };
+  /** The version the network was distilled from, recorded in the manifest's training record. */
+  teacher?: { name: string; contentHash: string };
 }
 
 /** What every mode's checkpoint carries to be resumed: whose run it is, where it stopped, what came before. */
