@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -6,36 +6,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { mcnemarExact } from "@mien/model";
 
-import { inProcessMien, REPO_ROOT } from "../testing/index.ts";
+import { ferFolder, inProcessMien, REPO_ROOT } from "../testing/index.ts";
 
 const DEFAULT_MODEL = join(REPO_ROOT, "models", "default");
-const FER = join(REPO_ROOT, "..", "shared", "data", "fer2013");
 const tmp = mkdtempSync(join(tmpdir(), "mien-cli-compare-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const mien = inProcessMien({ compare: () => import("./compare.ts"), eval: () => import("./eval.ts"), train: () => import("./train.ts") });
 
-/** Real FER2013 faces: `<root>/<split>/<class>/`, the first `n` files of each class (the last ones with `fromEnd`). */
-function ferFolder(root: string, split: string, n: number, classes: string[], fromEnd = false): string {
-  for (const cls of classes) {
-    mkdirSync(join(root, split, cls), { recursive: true });
-    const names = readdirSync(join(FER, split, cls)).sort();
-    for (const f of fromEnd ? names.slice(-n) : names.slice(0, n)) cpSync(join(FER, split, cls, f), join(root, split, cls, f));
-  }
-  return root;
-}
-
-const ALL = ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"];
 const FOUR = ["angry", "happy", "neutral", "surprise"];
 const data = join(tmp, "eval", "val");
 const small = join(tmp, "small-model");
 
 beforeAll(async () => {
-  ferFolder(join(tmp, "eval"), "val", 10, ALL);
+  ferFolder(join(tmp, "eval"), "val", 10);
   // A second, real and different version: a 4-class head trained here on other FER2013 images.
   const train = join(tmp, "train");
-  ferFolder(train, "train", 15, FOUR, true);
-  ferFolder(train, "val", 4, FOUR, true);
+  ferFolder(train, "train", 15, { classes: FOUR, fromEnd: true });
+  ferFolder(train, "val", 4, { classes: FOUR, fromEnd: true });
   const r = await mien(["train", "--data", train, "--out", small, "--epochs", "2", "--copies", "0", "--cache", join(tmp, "cache"), "--name", "small4"]);
   if (r.code !== 0) throw new Error(`training the small model failed: ${r.stderr.slice(-2000)}`);
 }, 600_000);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -7,24 +7,16 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { manifestMembers, parseArtifactManifest } from "@mien/model/manifest";
 
-import { inProcessMien, REPO_ROOT } from "../testing/index.ts";
+import { ferFolder, inProcessMien, REPO_ROOT } from "../testing/index.ts";
 
 const DEFAULT_MODEL = join(REPO_ROOT, "models", "default");
-const FER_VAL = join(REPO_ROOT, "..", "shared", "data", "fer2013", "val");
 const tmp = mkdtempSync(join(tmpdir(), "mien-cli-ensemble-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const mien = inProcessMien({ ensemble: () => import("./ensemble.ts"), eval: () => import("./eval.ts") });
 
 /** A <root>/val/<class>/ folder of 8 real FER2013 val faces per class. */
-function smallValFolder(): string {
-  const root = join(tmp, "fer-small");
-  for (const cls of readdirSync(FER_VAL)) {
-    mkdirSync(join(root, "val", cls), { recursive: true });
-    for (const f of readdirSync(join(FER_VAL, cls)).sort().slice(0, 8)) cpSync(join(FER_VAL, cls, f), join(root, "val", cls, f));
-  }
-  return root;
-}
+const smallValFolder = () => ferFolder(join(tmp, "fer-small"), "val", 8);
 
 describe("pnpm mien ensemble", () => {
   it("averages versions into one version whose members are theirs, calibrated and scored on val", async () => {

@@ -1,14 +1,13 @@
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import { inProcessMien, REPO_ROOT } from "../testing/index.ts";
+import { ferFolder, inProcessMien } from "../testing/index.ts";
 import { buildOrder, DEFAULT_RECIPE, runRecipe, type Recipe } from "./train-default.ts";
 
-const FER = join(REPO_ROOT, "..", "shared", "data", "fer2013");
 const tmp = mkdtempSync(join(tmpdir(), "mien-cli-train-default-"));
 const previousDataDir = process.env.MIEN_DATA_DIR;
 // The parts' embedding caches go to this test's folder, in this process and in the parts' processes.
@@ -40,15 +39,7 @@ const tinyMien = inProcessMien({ "train-default": async () => ({ run: (argv: str
 /** <root>/{train,val}/<class>/ with a few real FER2013 faces per class. */
 function smallFolder(perClass: number): string {
   const root = join(tmp, "fer-small");
-  for (const split of ["train", "val"]) {
-    for (const cls of readdirSync(join(FER, split))) {
-      mkdirSync(join(root, split, cls), { recursive: true });
-      for (const f of readdirSync(join(FER, split, cls))
-        .sort()
-        .slice(0, perClass))
-        cpSync(join(FER, split, cls, f), join(root, split, cls, f));
-    }
-  }
+  for (const split of ["train", "val"]) ferFolder(root, split, perClass);
   return root;
 }
 

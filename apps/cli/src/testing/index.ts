@@ -1,12 +1,34 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { vi } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
+import { REPO_ROOT } from "@mien/env";
 
-export { REPO_ROOT } from "@mien/env";
+export { REPO_ROOT };
+
+/** FER2013 as ../shared/data holds it: `<split>/<class>/<image>`. */
+export const FER = join(REPO_ROOT, "..", "shared", "data", "fer2013");
+
+/**
+ * Copies real FER2013 faces into `<root>/<split>/<class>/`: the first `n` files of each class in
+ * name order (the last `n` with `fromEnd`), of every class unless `classes` names some. Returns `root`.
+ */
+export function ferFolder(
+  root: string,
+  split: string,
+  n: number,
+  { classes, fromEnd = false }: { classes?: readonly string[]; fromEnd?: boolean } = {},
+): string {
+  for (const cls of classes ?? readdirSync(join(FER, split))) {
+    mkdirSync(join(root, split, cls), { recursive: true });
+    const names = readdirSync(join(FER, split, cls)).sort();
+    for (const f of fromEnd ? names.slice(-n) : names.slice(0, n)) cpSync(join(FER, split, cls, f), join(root, split, cls, f));
+  }
+  return root;
+}
 
 /** What a CLI command module exports. */
 interface Command {
