@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import tar from "tar-stream";
+
+import { readTarExport } from "@mien/api/snapshots/tar";
 
 import { type Credentials } from "./e2e-env.ts";
 import { query, state } from "./e2e-helpers.ts";
@@ -170,26 +171,6 @@ test("two curators disagree without seeing each other's decision, an admin resol
   }
 });
 
-async function untar(bytes: Buffer): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const extract = tar.extract();
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on("entry", (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c) => chunks.push(c as Buffer));
-      stream.on("end", () => {
-        files.set(header.name, Buffer.concat(chunks));
-        next();
-      });
-    });
-    extract.on("finish", resolve);
-    extract.on("error", reject);
-  });
-  extract.end(bytes);
-  await done;
-  return files;
-}
-
 test("an admin freezes a snapshot, sees its class balance chart, and exports it", async ({ browser }, testInfo) => {
   const { admin, secondCurator: curator } = state();
   const boss = await signIn(browser, admin);
@@ -233,7 +214,7 @@ test("an admin freezes a snapshot, sees its class balance chart, and exports it"
   // Export as class folders: every image under <split>/<class>/<sha256>.<ext>, plus the manifest that hashes to the snapshot.
   const [tarDownload] = await Promise.all([boss.waitForEvent("download"), boss.getByRole("link", { name: "Download class folders (.tar)" }).click()]);
   expect(tarDownload.suggestedFilename()).toBe(`mien-snapshot-${row!.contentHash.slice(0, 12)}.tar`);
-  const files = await untar(readFileSync(await tarDownload.path()));
+  const files = await readTarExport(readFileSync(await tarDownload.path()));
   expect(files.size).toBe(row!.imageCount + 1);
   const manifest = files.get("manifest.tsv")!;
   expect(createHash("sha256").update(manifest).digest("hex")).toBe(row!.contentHash);

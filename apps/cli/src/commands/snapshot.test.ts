@@ -2,34 +2,15 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
-import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { readTarExport } from "@mien/api/snapshots/tar";
 
 import { cliSandbox, inProcessMien, REPO_ROOT, type CliSandbox } from "../testing/index.ts";
 
 const mien = inProcessMien({ import: () => import("./import.ts"), snapshot: () => import("./snapshot.ts") });
 
 let sandbox: CliSandbox;
-
-async function untarNames(bytes: Buffer): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const extract = tar.extract();
-  const done = new Promise<void>((res, rej) => {
-    extract.on("entry", (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c) => chunks.push(c as Buffer));
-      stream.on("end", () => {
-        files.set(header.name, Buffer.concat(chunks));
-        next();
-      });
-    });
-    extract.on("finish", res);
-    extract.on("error", rej);
-  });
-  extract.end(bytes);
-  await done;
-  return files;
-}
 
 beforeAll(async () => {
   sandbox = await cliSandbox("snapshot");
@@ -64,7 +45,7 @@ describe("pnpm mien snapshot", () => {
 
     const exported = await mien(["snapshot", "export", snapshot.contentHash.slice(0, 8), "--out", join(sandbox.tmp, "set.tar")]);
     expect(exported.code, exported.stderr).toBe(0);
-    const files = await untarNames(readFileSync(join(sandbox.tmp, "set.tar")));
+    const files = await readTarExport(readFileSync(join(sandbox.tmp, "set.tar")));
     expect(files.size).toBe(images + 1);
     expect(createHash("sha256").update(files.get("manifest.tsv")!).digest("hex")).toBe(snapshot.contentHash);
     for (const [name, bytes] of files) {

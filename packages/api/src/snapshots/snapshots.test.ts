@@ -3,7 +3,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Role } from "@mien/auth";
@@ -13,6 +12,7 @@ import { LocalStorage } from "@mien/storage";
 
 import { callerAs, seedUsers } from "../testing/index.ts";
 import { exportSnapshot } from "./export.ts";
+import { readTarExport } from "./tar.ts";
 
 let t: TestDatabase;
 let dir: string;
@@ -64,26 +64,6 @@ async function drain(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   for await (const chunk of body) chunks.push(chunk);
   return Buffer.concat(chunks);
-}
-
-async function untar(bytes: Buffer): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const extract = tar.extract();
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on("entry", (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c) => chunks.push(c as Buffer));
-      stream.on("end", () => {
-        files.set(header.name, Buffer.concat(chunks));
-        next();
-      });
-    });
-    extract.on("finish", resolve);
-    extract.on("error", reject);
-  });
-  extract.end(bytes);
-  await done;
-  return files;
 }
 
 const images: Record<string, { id: string; sha256: string; bytes: Buffer }> = {};
@@ -201,7 +181,7 @@ describe("exportSnapshot", () => {
     const [first] = (await as("ada", "admin").snapshots.list()).slice(-1);
     const out = await exportSnapshot(t.db, storage, first!.id, "tar");
     expect(out.fileName).toBe(`mien-snapshot-${first!.contentHash.slice(0, 12)}.tar`);
-    const files = await untar(await drain(out.body));
+    const files = await readTarExport(await drain(out.body));
     const manifest = files.get("manifest.tsv")!;
     expect(createHash("sha256").update(manifest).digest("hex")).toBe(first!.contentHash);
     expect([...files.keys()].sort()).toEqual(
