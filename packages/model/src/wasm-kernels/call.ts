@@ -1,4 +1,12 @@
-import { getKernel, type KernelBackend, type KernelFunc, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from "@tensorflow/tfjs";
+import {
+  getKernel,
+  type backend_util,
+  type KernelBackend,
+  type KernelFunc,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from "@tensorflow/tfjs";
 
 /** A kernel function with the backend typed (TF.js types it as an empty object). */
 export function kernelFunc(f: (args: { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: NamedAttrMap }) => TensorInfo | TensorInfo[]): KernelFunc {
@@ -84,4 +92,25 @@ export function dilateSpatial(backend: KernelBackend, x: TensorInfo, strideH: nu
   const out = runWasm(backend, "Slice", { x: flat }, { begin: [0, 0, 0, 0], size: [n, (h - 1) * strideH + 1, (w - 1) * strideW + 1, c] });
   free(backend, six, padded, flat);
   return out;
+}
+
+/**
+ * A sliding window's geometry as the SIMD module's windowed kernels take it: batch, input height,
+ * width and channels, output height and width, window height and width, strides, top and left padding.
+ */
+export function windowArgs(info: backend_util.Conv2DInfo) {
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ] as const;
 }

@@ -1,6 +1,6 @@
 import { backend_util, DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, type KernelConfig } from "@tensorflow/tfjs";
 
-import { free, kernelFunc, makeOutput, runWasm } from "./call.ts";
+import { free, kernelFunc, makeOutput, runWasm, windowArgs } from "./call.ts";
 import { conv2DBackpropFilterWasm } from "./conv2d-grads.ts";
 import { mienKernels, ptr } from "./simd-module.ts";
 
@@ -13,21 +13,7 @@ function requireNoDilation(kernel: string, dilations: Attrs["dilations"]) {
 
 /** Geometry of a depthwise convolution, as the SIMD kernels take it. */
 function geometry(inputShape: [number, number, number, number], filterShape: [number, number, number, number], a: Attrs) {
-  const info = backend_util.computeConv2DInfo(inputShape, filterShape, a.strides, 1, a.pad, a.dimRoundingMode, true);
-  return [
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-  ] as const;
+  return windowArgs(backend_util.computeConv2DInfo(inputShape, filterShape, a.strides, 1, a.pad, a.dimRoundingMode, true));
 }
 
 const filterKernel = kernelFunc(({ inputs, backend, attrs }) => {

@@ -1,6 +1,6 @@
 import { backend_util, MaxPoolGrad, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs";
 
-import { kernelFunc, makeOutput } from "./call.ts";
+import { kernelFunc, makeOutput, windowArgs } from "./call.ts";
 import { mienKernels, ptr } from "./simd-module.ts";
 
 type PoolPad = Parameters<typeof backend_util.computePool2DInfo>[4];
@@ -16,23 +16,7 @@ const maxPoolGradKernel = kernelFunc(({ inputs, backend, attrs }) => {
   };
   const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
   const dx = makeOutput(backend, input.shape);
-  mienKernels(backend).maxPoolGrad(
-    ptr(backend, input),
-    ptr(backend, dy),
-    ptr(backend, dx),
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-  );
+  mienKernels(backend).maxPoolGrad(ptr(backend, input), ptr(backend, dy), ptr(backend, dx), ...windowArgs(info));
   return dx;
 });
 
