@@ -121,6 +121,12 @@ describe("pnpm mien ensemble", () => {
     const r = await mien(["ensemble", "--model", DEFAULT_MODEL, "--model", other, "--data", data, "--out", join(tmp, "y"), "--name", "y"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/predict different classes/);
+    // A folder that is not a version: named, and nothing written.
+    const notAVersion = join(tmp, "fer-small");
+    const bad = await mien(["ensemble", "--model", DEFAULT_MODEL, "--model", notAVersion, "--data", data, "--out", join(tmp, "z"), "--name", "z"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${notAVersion} has no manifest.json; a version folder is expected.`);
+    expect(existsSync(join(tmp, "z"))).toBe(false);
   }, 60_000);
 
   it("leaves out the networks named with --without, and refuses a name that is no network's or too few left", async () => {
