@@ -1,22 +1,13 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { ferFolder, inProcessMien } from "../testing/index.ts";
+import { ferFolder, inProcessMien, tempDataDir } from "../testing/index.ts";
 import { buildOrder, DEFAULT_RECIPE, runRecipe, type Recipe } from "./train-default.ts";
 
-const tmp = mkdtempSync(join(tmpdir(), "mien-cli-train-default-"));
-const previousDataDir = process.env.MIEN_DATA_DIR;
-// The parts' embedding caches go to this test's folder, in this process and in the parts' processes.
-process.env.MIEN_DATA_DIR = join(tmp, "data");
-afterAll(() => {
-  if (previousDataDir === undefined) delete process.env.MIEN_DATA_DIR;
-  else process.env.MIEN_DATA_DIR = previousDataDir;
-  rmSync(tmp, { recursive: true, force: true });
-});
+const tmp = tempDataDir("train-default");
 
 const mien = inProcessMien({ "train-default": () => import("./train-default.ts") });
 

@@ -1,20 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { ferFolder, inProcessMien } from "../testing/index.ts";
+import { ferFolder, inProcessMien, tempDataDir } from "../testing/index.ts";
 
-const tmp = mkdtempSync(join(tmpdir(), "mien-cli-train-"));
-const previousDataDir = process.env.MIEN_DATA_DIR;
-// Checkpoints and caches go to this test's folder.
-process.env.MIEN_DATA_DIR = join(tmp, "data");
-afterAll(() => {
-  if (previousDataDir === undefined) delete process.env.MIEN_DATA_DIR;
-  else process.env.MIEN_DATA_DIR = previousDataDir;
-  rmSync(tmp, { recursive: true, force: true });
-});
+const tmp = tempDataDir("train");
 
 const mien = inProcessMien({ train: () => import("./train.ts") });
 

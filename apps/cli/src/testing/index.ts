@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { vi } from "vitest";
+import { afterAll, vi } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 import { REPO_ROOT } from "@mien/env";
@@ -28,6 +28,22 @@ export function ferFolder(
     for (const f of fromEnd ? names.slice(-n) : names.slice(0, n)) cpSync(join(FER, split, cls, f), join(root, split, cls, f));
   }
   return root;
+}
+
+/**
+ * A temporary folder for a test file, with MIEN_DATA_DIR (checkpoints, caches) at its `data/`, in
+ * this process and in the processes it starts; both are undone after the file's tests.
+ */
+export function tempDataDir(name: string): string {
+  const tmp = mkdtempSync(join(tmpdir(), `mien-cli-${name}-`));
+  const previous = process.env.MIEN_DATA_DIR;
+  process.env.MIEN_DATA_DIR = join(tmp, "data");
+  afterAll(() => {
+    if (previous === undefined) delete process.env.MIEN_DATA_DIR;
+    else process.env.MIEN_DATA_DIR = previous;
+    rmSync(tmp, { recursive: true, force: true });
+  });
+  return tmp;
 }
 
 /** What a CLI command module exports. */
