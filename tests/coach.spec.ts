@@ -28,7 +28,9 @@ test("live predictions appear for a visitor and change between two expressions, 
   await expect(top).toHaveCount(3);
   // The three items read in one step: allInnerTexts takes the items first and reads them after, so
   // a re-render that reorders them in between (a new frame) would mix two readings.
-  const shares = await page.getByTestId("coach-top").evaluate((list) => Array.from(list.querySelectorAll("li"), (li) => Number(/(\d+)%/.exec(li.innerText)?.[1])));
+  const shares = await page
+    .getByTestId("coach-top")
+    .evaluate((list) => Array.from(list.querySelectorAll("li"), (li) => Number(/(\d+)%/.exec(li.innerText)?.[1])));
   expect(shares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(101);
   expect(shares).toEqual([...shares].sort((a, b) => b - a));
 
