@@ -5,8 +5,8 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 
 import { REPO_ROOT } from "@mien/env";
-import type { EvaluationReport } from "@mien/model/manifest";
-import { listFolderDataset, selectNodeBackend, type FolderImage } from "@mien/model/node";
+import { parseArtifactManifest, type ArtifactManifest } from "@mien/model/manifest";
+import { contentHashOf, listFolderDataset, selectNodeBackend, type FolderImage } from "@mien/model/node";
 
 import { configFromFlags } from "../training/config-flags.ts";
 import { copyVersionFolder, ensembleFolders, valFigures, versionHash, writeVersionFolder } from "../training/version-folder.ts";
@@ -269,23 +269,21 @@ async function reusablePart(task: TrainTask): Promise<{ val: number | undefined 
  * has now.
  */
 async function reusableEnsemble(ensemble: RecipeEnsemble, work: string): Promise<BlendResult | null> {
-  const dir = join(work, ensemble.name);
-  const existing = await readJson<{
-    training: { config: { ensemble?: { name: string; weight: number; contentHash?: string }[] } };
-    metrics: { val?: EvaluationReport };
-  }>(join(dir, "manifest.json"));
-  const networks = existing?.training.config.ensemble;
-  if (!networks || networks.length !== ensemble.members.length) return null;
+  // Read once: parsed for its record, hashed for its identity.
+  const text = await readFile(join(work, ensemble.name, "manifest.json"), "utf8").catch(() => null);
+  if (text === null) return null;
+  const manifest = parseArtifactManifest(JSON.parse(text));
+  const networks = ensembleNetworks(manifest);
+  if (networks?.length !== ensemble.members.length) return null;
   for (const [i, name] of ensemble.members.entries()) {
     const hash = await versionHash(join(work, name)).catch(() => null);
     if (networks[i]!.name !== name || !hash || networks[i]!.contentHash !== hash) return null;
   }
-  return {
-    contentHash: await versionHash(dir),
-    val: valFigures(existing!.metrics.val),
-    weights: Object.fromEntries(networks.map((n) => [n.name, n.weight])),
-  };
+  return blendResult(contentHashOf(text), manifest);
 }
+
+/** The networks an ensemble's training record lists, as mien ensemble writes them. */
+const ensembleNetworks = (m: ArtifactManifest) => m.training.config.ensemble as { name: string; weight: number; contentHash?: string }[] | undefined;
 
 /** What the command prints of an ensemble it built or reused. */
 interface BlendResult {
@@ -293,6 +291,12 @@ interface BlendResult {
   val: ReturnType<typeof valFigures>;
   weights: Record<string, number>;
 }
+
+const blendResult = (contentHash: string, m: ArtifactManifest): BlendResult => ({
+  contentHash,
+  val: valFigures(m.metrics.val),
+  weights: Object.fromEntries((ensembleNetworks(m) ?? []).map((n) => [n.name, n.weight])),
+});
 
 /** Trains the tasks, `jobs` at a time, each with its share of the cores; false if any failed. */
 async function trainAll(tasks: TrainTask[], data: string, jobsFlag: number | undefined, summary: Record<string, unknown>[]): Promise<boolean> {
@@ -323,12 +327,7 @@ async function blend(ensemble: RecipeEnsemble, work: string, images: () => Promi
   // The recipe's parts are trained from one folder with one set of classes.
   if (typeof result === "string") throw new Error(`${ensemble.name}: ${result}`);
   await writeVersionFolder(join(work, ensemble.name), result.files);
-  const networks = result.manifest.training.config.ensemble as { name: string; weight: number }[];
-  return {
-    contentHash: result.contentHash,
-    val: valFigures(result.manifest.metrics.val),
-    weights: Object.fromEntries(networks.map((n) => [n.name, n.weight])),
-  };
+  return blendResult(result.contentHash, result.manifest);
 }
 
 /**

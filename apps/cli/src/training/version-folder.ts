@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
 import type { EvaluationReport, TtaMode } from "@mien/model/manifest";
 import {
   codeVersion,
+  contentHashOf,
   ensembleMismatch,
   ensembleVersions,
   nodeModelSources,
@@ -23,9 +23,7 @@ import {
 
 /** The folder's content hash: sha256 of its manifest.json. */
 export async function versionHash(dir: string): Promise<string> {
-  return createHash("sha256")
-    .update(await readFile(join(dir, "manifest.json")))
-    .digest("hex");
+  return contentHashOf(await readFile(join(dir, "manifest.json")));
 }
 
 /** The folder as a part to average (its manifest parsed, its files read on demand, its content hash). */

@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 import { loadExpressionModel } from "../artifact/load.ts";
 import {
   ARTIFACT_FORMAT,
@@ -12,7 +10,7 @@ import {
 } from "../artifact/manifest.ts";
 import { fitTemperature, logProbs, softmaxWithTemperature } from "../metrics.ts";
 import { ownBuffer, type ModelSources } from "../model-files.ts";
-import { finalizeVersion, type FinalizedVersion } from "./finalize.node.ts";
+import { contentHashOf, finalizeVersion, type FinalizedVersion } from "./finalize.node.ts";
 import { predictImages } from "./predict-images.node.ts";
 import type { TrainingImage } from "./recipe.ts";
 
@@ -269,5 +267,5 @@ export async function fitPartWeights(input: Pick<EnsembleInput, "parts" | "split
 
 /** Parses a version folder's manifest (for the CLI), keeping its content hash. */
 export function partFromFiles(manifestJson: string, readFile: (name: string) => Promise<Uint8Array>): EnsemblePart {
-  return { manifest: parseArtifactManifest(JSON.parse(manifestJson)), readFile, contentHash: createHash("sha256").update(manifestJson).digest("hex") };
+  return { manifest: parseArtifactManifest(JSON.parse(manifestJson)), readFile, contentHash: contentHashOf(manifestJson) };
 }

@@ -32,7 +32,10 @@ export interface FinalizedVersion {
   contentHash: string;
 }
 
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
+
+/** A version's content hash: the sha256 of its manifest.json, as written (the manifest lists every other file's hash). */
+export const contentHashOf = (manifestJson: Uint8Array | string): string => sha256(manifestJson);
 
 /**
  * Evaluates the quantised artifact itself, through the same loader the coach uses: fits the
@@ -94,5 +97,5 @@ export async function finalizeVersion(input: FinalizeInput): Promise<FinalizedVe
   const manifest = parseArtifactManifest({ ...withoutFiles, files: listFiles() });
   const manifestBytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
   files.set("manifest.json", manifestBytes);
-  return { manifest, files, contentHash: sha256(manifestBytes) };
+  return { manifest, files, contentHash: contentHashOf(manifestBytes) };
 }
