@@ -176,3 +176,24 @@ test("the form offers distillation for a scratch CNN only: registered versions a
   await scratch.check();
   await expect(teacher).toHaveValue("");
 });
+
+test("the form offers weight averaging for conv modes only, off until a decay is given", async ({ page }) => {
+  await signIn(page);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Training" }).click();
+  await expect(page.getByRole("heading", { name: "Training", level: 1 })).toBeVisible();
+  const averaging = page.getByLabel("Weight averaging (decay per step)");
+  await expect(averaging).toHaveCount(0);
+  const scratch = page.getByRole("radio", { name: /^CNN from scratch/ });
+  await scratch.check();
+  await expect(averaging).toHaveValue("");
+  await expect(averaging).toHaveAttribute("placeholder", "off");
+  await averaging.fill("0.999");
+  await expect(averaging).toHaveValue("0.999");
+  // Fine-tuning keeps it (it trains convolutions too); a head drops it, so the job stays runnable.
+  await page.getByRole("radio", { name: /^Fine-tune a face backbone/ }).check();
+  await expect(averaging).toHaveValue("0.999");
+  await page.getByRole("radio", { name: /^Head on frozen backbones/ }).check();
+  await expect(averaging).toHaveCount(0);
+  await scratch.check();
+  await expect(averaging).toHaveValue("");
+});

@@ -82,6 +82,11 @@ export const convConfig = z.object({
       weight: z.number().min(0).max(1).default(0.5),
     })
     .optional(),
+  /**
+   * Conv modes (finetune, scratch): weight averaging. The model is a moving average of the weights over the steps,
+   * average = decay · average + (1 − decay) · weights; 0.999 averages over about the last 1000 steps.
+   */
+  averaging: z.number().min(0.9, "Averaging decays per step: use 0.9 to 0.9999.").max(0.9999, "Averaging decays per step: use 0.9 to 0.9999.").optional(),
 });
 export type ConvConfig = z.infer<typeof convConfig>;
 
@@ -207,6 +212,8 @@ export function unrunnableReason(config: TrainingConfig): string | null {
     }
   }
   if (config.conv.distill && config.mode !== "scratch") return "Distillation trains a CNN from scratch; set mode to scratch or drop the teacher.";
+  if (config.conv.averaging !== undefined && config.mode === "head")
+    return "Weight averaging is for conv training (finetune or scratch); a head trains on cached embeddings without it.";
   if (config.mode === "scratch" && config.colour !== "gray") return "Training from scratch learns from gray faces; set colour to gray.";
   if (config.mode !== "head" && config.augmentations.copies > 0)
     return "Augmented copies are for head training (cached embeddings); conv modes draw new augmentations every epoch. Set copies to 0.";

@@ -57,6 +57,15 @@ describe("mien train config flags", () => {
     expect(() => configFromFlags({ mode: "scratch", teacher: "v", "distill-weight": "1.5" }, base)).toThrow(/conv.distill.weight/);
   });
 
+  it("average a conv model's weights when asked, and refuse averaging for a head or out of range", () => {
+    expect(configFromFlags({ mode: "scratch", averaging: "0.999" }, base).conv.averaging).toBe(0.999);
+    expect(configFromFlags({ mode: "finetune", averaging: "0.99" }, base).conv.averaging).toBe(0.99);
+    expect(configFromFlags({ mode: "scratch" }, base).conv.averaging).toBeUndefined();
+    expect(() => configFromFlags({ mode: "head", averaging: "0.999" }, base)).toThrow(/Weight averaging is for conv training/);
+    expect(() => configFromFlags({ mode: "scratch", averaging: "1" }, base)).toThrow(/conv.averaging: Averaging decays per step/);
+    expect(() => configFromFlags({ mode: "scratch", averaging: "0.5" }, base)).toThrow(/conv.averaging: Averaging decays per step/);
+  });
+
   it("say which field is wrong", () => {
     expect(() => configFromFlags({ epochs: "0" }, base)).toThrow(/epochs: Too small/);
     expect(() => configFromFlags({ augment: "blur" }, base)).toThrow(/Unknown augmentation\(s\) blur/);

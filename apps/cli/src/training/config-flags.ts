@@ -24,6 +24,7 @@ export const CONFIG_OPTIONS = {
   shards: { type: "string" },
   teacher: { type: "string" },
   "distill-weight": { type: "string" },
+  averaging: { type: "string" },
   warmup: { type: "string" },
   classes: { type: "string" },
   backbones: { type: "string" },
@@ -54,6 +55,7 @@ export const CONFIG_USAGE = `Training config (defaults are the shipped recipe; s
   --erase P            scratch: random-erasing probability   --shards N   ghost batches per step
   --teacher DIR        scratch: distil from this version folder (or, with --snapshot, a registered version)
   --distill-weight X   the teacher's share of each target (default 0.5)
+  --averaging D        conv modes: the model is the weights' moving average, decay D per step (e.g. 0.999)
   --warmup N           warm-up epochs
   --classes a,b,…      classes to learn (default: all in the data)
   --backbones a,b      frozen backbones whose embeddings are concatenated (default faceapi-expression;
@@ -125,6 +127,7 @@ export function configFromFlags(values: Values, base: Partial<TrainingConfigInpu
   setConv("labelSmoothing", num(values["label-smoothing"]));
   setConv("erase", num(values.erase));
   setConv("shards", num(values.shards));
+  setConv("averaging", num(values.averaging));
   if (values.teacher !== undefined || values["distill-weight"] !== undefined) {
     if (values.teacher === undefined) throw new Error("--distill-weight needs --teacher.");
     setConv("distill", { teacher: values.teacher, weight: num(values["distill-weight"]) });

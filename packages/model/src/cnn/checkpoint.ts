@@ -30,6 +30,8 @@ export function encodeCnnCheckpoint(c: CnnCheckpoint): Uint8Array {
     state: records(c.state, "s"),
     bestParams: records(c.best.params, "p"),
     bestState: records(c.best.state, "s"),
+    averageParams: c.average ? records(c.average.params, "p") : [],
+    averageState: c.average ? records(c.average.state, "s") : [],
     teacher: c.teacher ? records([c.teacher], "t") : [],
   });
 }
@@ -46,6 +48,7 @@ export function decodeCnnCheckpoint(bytes: Uint8Array): CnnCheckpoint {
     velocity: arrays(groups.velocity),
     state: arrays(groups.state),
     best: { ...header.best, params: arrays(groups.bestParams), state: arrays(groups.bestState) },
+    average: groups.averageParams?.length ? { params: arrays(groups.averageParams), state: arrays(groups.averageState) } : undefined,
     teacher: groups.teacher?.[0]?.values,
   };
 }

@@ -29,6 +29,12 @@ export interface CnnTrainingOptions {
   augment: ImageAugmentation;
   /** BN running averages: running = m·running + (1 − m)·batch. */
   bnMomentum: number;
+  /**
+   * Weight averaging: when set, an exponential moving average of the weights (and BN running
+   * statistics), avg = d·avg + (1 − d)·weights after every step, is what val judges and what the
+   * run returns. d ramps up as min(d, (1 + step) / (10 + step)) so early steps are not over-weighted.
+   */
+  emaDecay?: number;
   seed: number;
 }
 
@@ -49,6 +55,8 @@ export interface CnnCheckpoint {
   velocity: Float32Array[];
   state: Float32Array[];
   best: { epoch: number; valAccuracy: number; params: Float32Array[]; state: Float32Array[] };
+  /** Weight averaging's running average (when the run uses it). */
+  average?: { params: Float32Array[]; state: Float32Array[] };
   history: EpochResult[];
   finished: boolean;
   /** Distillation: the teacher's targets the run trains with, per train image (kept so a resumed run need not recompute them). */
@@ -67,7 +75,7 @@ export interface CnnTrainingResult {
   paramNames: string[];
   paramShapes: number[][];
   stateNames: string[];
-  /** The best epoch's weights (by val accuracy). */
+  /** The best epoch's weights (by val accuracy), averaged when the run uses weight averaging. */
   params: Float32Array[];
   state: Float32Array[];
   bestEpoch: number;
@@ -154,6 +162,7 @@ export async function trainCnn(
     let velocity: Float32Array[];
     let history: EpochResult[] = [];
     let best: CnnCheckpoint["best"];
+    let average: CnnCheckpoint["average"];
     let startEpoch = 1;
     const resume = hooks.resume && hooks.resume.fingerprint === hooks.fingerprint ? hooks.resume : null;
     if (resume) {
@@ -164,6 +173,7 @@ export async function trainCnn(
         history: [...resume.history],
         best: resume.best,
       });
+      average = resume.average && { params: copy(resume.average.params), state: copy(resume.average.state) };
       startEpoch = resume.epoch + 1;
       log(`resuming after epoch ${resume.epoch}`);
     } else {
@@ -171,6 +181,7 @@ export async function trainCnn(
       velocity = params.map((p) => new Float32Array(p.length));
       best = { epoch: 0, valAccuracy: -1, params: copy(params), state: copy(state) };
     }
+    if (o.emaDecay !== undefined && !average) average = { params: copy(params), state: copy(state) };
     const softWeight = train.soft ? (o.distillWeight ?? 0) : 0;
     if (train.soft && train.soft.length !== train.indices.length * classes)
       throw new Error(`The teacher gave ${train.soft.length / classes} rows of probabilities for ${train.indices.length} training images.`);
@@ -229,20 +240,27 @@ export async function trainCnn(
         lastGoodLoss = stepLoss;
         sgdStep(params, grads, velocity, decay, lr, { momentum: o.momentum, nesterov: true, weightDecay: o.weightDecay });
         updateRunningStats(state, stateIndex, results, o.bnMomentum);
+        if (average) {
+          const d = Math.min(o.emaDecay!, (1 + step) / (10 + step));
+          moveAverage(average.params, params, d);
+          moveAverage(average.state, state, d);
+        }
         lossSum += stepLoss * batch.length;
         images += batch.length;
         await hooks.onBatch?.(epoch, b + 1, stepsPerEpoch);
       }
       busySeconds += (performance.now() - started) / 1000;
-      const valLogits = await workers.predict(params, state, val.indices, false, classes);
-      const v = scoreLogits(valLogits, val.labels, classes);
+      // With weight averaging, val judges the average; the live weights' figure is logged beside it.
+      const judged = average ?? { params, state };
+      const v = scoreLogits(await workers.predict(judged.params, judged.state, val.indices, false, classes), val.labels, classes);
+      const live = average ? scoreLogits(await workers.predict(params, state, val.indices, false, classes), val.labels, classes) : null;
       const result: EpochResult = { epoch, loss: lossSum / n, accuracy: correct / n, valLoss: v.loss, valAccuracy: v.accuracy, learningRate: lr };
       history = [...history, result];
-      if (v.accuracy > best.valAccuracy) best = { epoch, valAccuracy: v.accuracy, params: copy(params), state: copy(state) };
+      if (v.accuracy > best.valAccuracy) best = { epoch, valAccuracy: v.accuracy, params: copy(judged.params), state: copy(judged.state) };
       log(
-        `epoch ${epoch}/${o.epochs}: loss ${result.loss.toFixed(4)} acc ${(result.accuracy * 100).toFixed(1)}% val loss ${v.loss.toFixed(4)} val acc ${(v.accuracy * 100).toFixed(2)}% lr ${lr.toPrecision(3)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+        `epoch ${epoch}/${o.epochs}: loss ${result.loss.toFixed(4)} acc ${(result.accuracy * 100).toFixed(1)}% val loss ${v.loss.toFixed(4)} val acc ${(v.accuracy * 100).toFixed(2)}%${live ? ` (averaged; live weights ${(live.accuracy * 100).toFixed(2)}%)` : ""} lr ${lr.toPrecision(3)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
       );
-      await hooks.onEpoch?.(result, { fingerprint: hooks.fingerprint, epoch, params, velocity, state, best, history, finished: epoch === o.epochs });
+      await hooks.onEpoch?.(result, { fingerprint: hooks.fingerprint, epoch, params, velocity, state, best, average, history, finished: epoch === o.epochs });
     }
     return {
       paramNames: workers.paramNames,
@@ -258,6 +276,14 @@ export async function trainCnn(
   } finally {
     if (!workersIn) await workers.close();
   }
+}
+
+/** avg ← d·avg + (1 − d)·value, array by array. */
+function moveAverage(avg: Float32Array[], values: readonly Float32Array[], d: number) {
+  avg.forEach((a, i) => {
+    const v = values[i]!;
+    for (let j = 0; j < a.length; j++) a[j] = d * a[j]! + (1 - d) * v[j]!;
+  });
 }
 
 /** Running BN statistics from the shards' batch statistics (combined as one batch would be). */

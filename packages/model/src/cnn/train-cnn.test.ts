@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 
 import { normalizeLabel } from "../classes.ts";
 import { NO_AUGMENTATION } from "./augment-draws.ts";
+import { decodeCnnCheckpoint, encodeCnnCheckpoint } from "./checkpoint.ts";
 import { allocatePixelDataset } from "./dataset-buffer.ts";
 import type { ScratchCnnSpec } from "./scratch-cnn.ts";
 import { trainCnn, TrainingDivergedError, type CnnCheckpoint, type CnnTrainingOptions } from "./train-cnn.node.ts";
@@ -101,6 +102,28 @@ describe("data-parallel conv training", () => {
     const resumed = await trainCnn(data, train, val, options({ epochs: 3 }), { fingerprint: "r", resume: checkpoints[0]! });
     expect(resumed.history).toEqual(full.history);
     expect(resumed.params).toEqual(full.params);
+  }, 120_000);
+
+  it("weight averaging leaves training as it was, judges and returns the average, and resumes from a stored checkpoint", async () => {
+    const { data, train, val } = await smallFer();
+    const plain: CnnCheckpoint[] = [];
+    await trainCnn(data, train, val, options({ epochs: 3 }), { fingerprint: "a", onEpoch: async (_r, c) => void plain.push(structuredClone(c)) });
+    const averaged: CnnCheckpoint[] = [];
+    const result = await trainCnn(data, train, val, options({ epochs: 3, emaDecay: 0.9 }), {
+      fingerprint: "a",
+      onEpoch: async (_r, c) => void averaged.push(structuredClone(c)),
+    });
+    // The live weights follow the same steps; the average is something else, and it is what comes back.
+    expect(averaged.map((c) => c.params)).toEqual(plain.map((c) => c.params));
+    expect(averaged.at(-1)!.average!.params).not.toEqual(averaged.at(-1)!.params);
+    expect(result.params).toEqual(averaged[result.bestEpoch - 1]!.average!.params);
+    expect(result.state).toEqual(averaged[result.bestEpoch - 1]!.average!.state);
+    // Through the stored form: a run resumed after epoch 1 ends where the uninterrupted one did.
+    const stored = decodeCnnCheckpoint(encodeCnnCheckpoint(averaged[0]!));
+    expect(stored.average).toEqual(averaged[0]!.average);
+    const resumed = await trainCnn(data, train, val, options({ epochs: 3, emaDecay: 0.9 }), { fingerprint: "a", resume: stored });
+    expect(resumed.history).toEqual(result.history);
+    expect(resumed.params).toEqual(result.params);
   }, 120_000);
 
   it("distils: a teacher that says what the smoothed labels say trains as no teacher does, another teacher changes the result", async () => {

@@ -2,6 +2,7 @@ import { encodeCnnCheckpoint } from "../cnn/checkpoint.ts";
 import type { PixelDataset } from "../cnn/dataset-buffer.ts";
 import { loadPixelDataset } from "../cnn/pixels.node.ts";
 import type { CnnCheckpoint, CnnTrainingHooks } from "../cnn/train-cnn.node.ts";
+import type { TrainingRecipe } from "./recipe.ts";
 import type { Resumption, StageContext } from "./stage.ts";
 
 /**
@@ -62,4 +63,9 @@ export function epochHooks(
       });
     },
   };
+}
+
+/** The model card's words for weight averaging ("" when the recipe does not average). */
+export function averagedText(recipe: TrainingRecipe): string {
+  return recipe.conv.averaging === undefined ? "" : `, weights averaged (decay ${recipe.conv.averaging} per step)`;
 }

@@ -7,7 +7,7 @@ import { decodeCnnCheckpoint } from "../cnn/checkpoint.ts";
 import { scratchCnnToLayersModel } from "../cnn/export.ts";
 import { SCRATCH_INPUT_MEAN, SCRATCH_INPUT_SCALE, type ScratchCnnSpec } from "../cnn/scratch-cnn.ts";
 import { selectRows, trainCnn } from "../cnn/train-cnn.node.ts";
-import { decodeImages, epochHooks } from "./conv-run.node.ts";
+import { averagedText, decodeImages, epochHooks } from "./conv-run.node.ts";
 import { teacherTargets, type Teacher } from "./distill.node.ts";
 import { TrainingInputError } from "./errors.ts";
 import { balancedClassWeights } from "./features.ts";
@@ -173,6 +173,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
         erase: recipe.conv.erase,
       },
       bnMomentum: 0.99,
+      emaDecay: recipe.conv.averaging,
       seed: recipe.seed,
     },
     epochHooks(ctx, { fingerprint, resume, epochs, percent, extra: { teacher: soft } }),
@@ -188,7 +189,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   const member: ModelMember = {
     kind: "conv",
     input: { size: spec.inputSize, channels: 1, mean: SCRATCH_INPUT_MEAN, scale: SCRATCH_INPUT_SCALE },
-    architecture: `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtByText}`,
+    architecture: `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtByText}${averagedText(recipe)}`,
     modelFile: "model.json",
     quantization: recipe.quantization,
   };

@@ -10,7 +10,7 @@ import { allocateFeatureDataset } from "../cnn/dataset-buffer.ts";
 import { faceApiTopToLayersModel, faceApiTrunkShape, type FaceApiTopSpec } from "../cnn/faceapi-top.ts";
 import { GradientWorkers } from "../cnn/gradient-workers.node.ts";
 import { trainCnn } from "../cnn/train-cnn.node.ts";
-import { decodeImages, epochHooks } from "./conv-run.node.ts";
+import { averagedText, decodeImages, epochHooks } from "./conv-run.node.ts";
 import { balancedClassWeights } from "./features.ts";
 import { backboneProvenance } from "./provenance.ts";
 import { resumeFrom, type StageContext, type StageResult } from "./stage.ts";
@@ -107,6 +107,7 @@ export async function finetuneStage(ctx: StageContext): Promise<StageResult> {
         classWeights: recipe.balancing === "class-weights" ? Float32Array.from(balancedClassWeights(train.labels, k)) : null,
         augment: NO_AUGMENTATION,
         bnMomentum: 0.99,
+        emaDecay: recipe.conv.averaging,
         seed: recipe.seed,
       },
       epochHooks(ctx, { fingerprint, resume, epochs, percent }),
@@ -121,7 +122,7 @@ export async function finetuneStage(ctx: StageContext): Promise<StageResult> {
     const member: ModelMember = {
       kind: "conv",
       trunk: { id: backbone, blocks: blocks - trainableBlocks },
-      architecture: `${backbone}: top ${trainableBlocks} of ${blocks} blocks fine-tuned, new ${k}-class classifier`,
+      architecture: `${backbone}: top ${trainableBlocks} of ${blocks} blocks fine-tuned, new ${k}-class classifier${averagedText(recipe)}`,
       modelFile: "model.json",
       quantization: recipe.quantization,
     };

@@ -48,6 +48,8 @@ export interface TrainingRecipe {
     shards: number;
     /** scratch: mix a teacher model's probabilities into each target, (1 − weight) · label + weight · teacher. */
     distill?: { teacher: string; weight: number };
+    /** Conv modes: weight averaging, the decay per step of the weights' moving average (off when absent). */
+    averaging?: number;
   };
   seed: number;
 }

@@ -119,8 +119,8 @@ export function TrainingForm() {
       ...(mode === "head" ? pickHead(defaults) : CONV_MODE_DEFAULTS[mode]),
       augmentations: { ...d.augmentations, copies: mode === "head" ? d.augmentations.copies : 0 },
       colour: mode === "scratch" ? "gray" : d.colour,
-      // Only a scratch CNN learns from a teacher.
-      conv: mode === "scratch" ? d.conv : { ...d.conv, distill: undefined },
+      // Only a scratch CNN learns from a teacher; only conv modes average their weights.
+      conv: mode === "scratch" ? d.conv : { ...d.conv, distill: undefined, ...(mode === "head" ? { averaging: undefined } : {}) },
     });
   const toggle = <T,>(list: readonly T[], item: T, on: boolean) => (on ? [...list, item] : list.filter((x) => x !== item));
 
@@ -310,6 +310,23 @@ export function TrainingForm() {
                 step={0.05}
                 value={d.conv.labelSmoothing}
                 onChange={(e) => set({ conv: { ...d.conv, labelSmoothing: Number(e.target.value) } })}
+              />
+            </Field>
+            <Field
+              id="conv-averaging"
+              label="Weight averaging (decay per step)"
+              hint="Empty: off. The model becomes the weights' moving average; 0.999 averages over about the last 1000 steps."
+            >
+              <input
+                id="conv-averaging"
+                type="number"
+                min={0.9}
+                max={0.9999}
+                step="any"
+                placeholder="off"
+                value={d.conv.averaging ?? ""}
+                aria-describedby="conv-averaging-hint"
+                onChange={(e) => set({ conv: { ...d.conv, averaging: e.target.value === "" ? undefined : Number(e.target.value) } })}
               />
             </Field>
             {d.mode === "scratch" ? (
