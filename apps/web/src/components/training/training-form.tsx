@@ -56,6 +56,38 @@ function Field({ id, label, hint, children }: { id: string; label: string; hint?
   );
 }
 
+/** A labelled number input; its hint, when given, describes it. */
+function NumberField({
+  id,
+  label,
+  hint,
+  value,
+  onChange,
+  ...limits
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  value: number;
+  onChange(value: number): void;
+  min?: number;
+  max?: number;
+  step?: number | "any";
+}) {
+  return (
+    <Field id={id} label={label} hint={hint}>
+      <input
+        id={id}
+        type="number"
+        {...limits}
+        value={value}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(e) => onChange(Number(e.target.value))}
+      />
+    </Field>
+  );
+}
+
 /** The head mode's schedule fields from the shipped defaults. */
 function pickHead(defaults: Omit<Draft, "name" | "snapshotId">) {
   const { epochs, batchSize, learningRate, earlyStopping } = defaults;
@@ -234,18 +266,16 @@ export function TrainingForm() {
               </select>
             </Field>
             {d.conv.distill ? (
-              <Field id="conv-distill-weight" label="Teacher's share of each target" hint="0: the label only; 1: the teacher only.">
-                <input
-                  id="conv-distill-weight"
-                  type="number"
-                  min={0}
-                  max={1}
-                  step={0.05}
-                  value={d.conv.distill.weight}
-                  aria-describedby="conv-distill-weight-hint"
-                  onChange={(e) => set({ conv: { ...d.conv, distill: { ...d.conv.distill!, weight: Number(e.target.value) } } })}
-                />
-              </Field>
+              <NumberField
+                id="conv-distill-weight"
+                label="Teacher's share of each target"
+                hint="0: the label only; 1: the teacher only."
+                min={0}
+                max={1}
+                step={0.05}
+                value={d.conv.distill.weight}
+                onChange={(n) => set({ conv: { ...d.conv, distill: { ...d.conv.distill!, weight: n } } })}
+              />
             ) : null}
           </div>
         ) : null}
@@ -279,39 +309,33 @@ export function TrainingForm() {
         ) : null}
         {d.mode !== "head" ? (
           <div className="form-grid">
-            <Field id="conv-dropout" label="Dropout before the classifier">
-              <input
-                id="conv-dropout"
-                type="number"
-                min={0}
-                max={0.9}
-                step={0.05}
-                value={d.conv.dropout}
-                onChange={(e) => set({ conv: { ...d.conv, dropout: Number(e.target.value) } })}
-              />
-            </Field>
-            <Field id="conv-wd" label="Weight decay">
-              <input
-                id="conv-wd"
-                type="number"
-                min={0}
-                max={0.1}
-                step="any"
-                value={d.conv.weightDecay}
-                onChange={(e) => set({ conv: { ...d.conv, weightDecay: Number(e.target.value) } })}
-              />
-            </Field>
-            <Field id="conv-smoothing" label="Label smoothing">
-              <input
-                id="conv-smoothing"
-                type="number"
-                min={0}
-                max={0.5}
-                step={0.05}
-                value={d.conv.labelSmoothing}
-                onChange={(e) => set({ conv: { ...d.conv, labelSmoothing: Number(e.target.value) } })}
-              />
-            </Field>
+            <NumberField
+              id="conv-dropout"
+              label="Dropout before the classifier"
+              min={0}
+              max={0.9}
+              step={0.05}
+              value={d.conv.dropout}
+              onChange={(n) => set({ conv: { ...d.conv, dropout: n } })}
+            />
+            <NumberField
+              id="conv-wd"
+              label="Weight decay"
+              min={0}
+              max={0.1}
+              step="any"
+              value={d.conv.weightDecay}
+              onChange={(n) => set({ conv: { ...d.conv, weightDecay: n } })}
+            />
+            <NumberField
+              id="conv-smoothing"
+              label="Label smoothing"
+              min={0}
+              max={0.5}
+              step={0.05}
+              value={d.conv.labelSmoothing}
+              onChange={(n) => set({ conv: { ...d.conv, labelSmoothing: n } })}
+            />
             <Field
               id="conv-averaging"
               label="Weight averaging (decay per step)"
@@ -331,28 +355,24 @@ export function TrainingForm() {
             </Field>
             {d.mode === "scratch" ? (
               <>
-                <Field id="conv-erase" label="Random erasing (probability)">
-                  <input
-                    id="conv-erase"
-                    type="number"
-                    min={0}
-                    max={1}
-                    step={0.05}
-                    value={d.conv.erase}
-                    onChange={(e) => set({ conv: { ...d.conv, erase: Number(e.target.value) } })}
-                  />
-                </Field>
-                <Field id="conv-contrast" label="Contrast change (±)">
-                  <input
-                    id="conv-contrast"
-                    type="number"
-                    min={0}
-                    max={0.9}
-                    step={0.05}
-                    value={d.conv.contrast}
-                    onChange={(e) => set({ conv: { ...d.conv, contrast: Number(e.target.value) } })}
-                  />
-                </Field>
+                <NumberField
+                  id="conv-erase"
+                  label="Random erasing (probability)"
+                  min={0}
+                  max={1}
+                  step={0.05}
+                  value={d.conv.erase}
+                  onChange={(n) => set({ conv: { ...d.conv, erase: n } })}
+                />
+                <NumberField
+                  id="conv-contrast"
+                  label="Contrast change (±)"
+                  min={0}
+                  max={0.9}
+                  step={0.05}
+                  value={d.conv.contrast}
+                  onChange={(n) => set({ conv: { ...d.conv, contrast: n } })}
+                />
               </>
             ) : null}
           </div>
@@ -472,17 +492,15 @@ export function TrainingForm() {
                   aria-describedby="head-hidden-hint"
                 />
               </Field>
-              <Field id="head-dropout" label="Dropout">
-                <input
-                  id="head-dropout"
-                  type="number"
-                  min={0}
-                  max={0.9}
-                  step={0.05}
-                  value={d.head.dropout}
-                  onChange={(e) => set({ head: { ...d.head, dropout: Number(e.target.value) } })}
-                />
-              </Field>
+              <NumberField
+                id="head-dropout"
+                label="Dropout"
+                min={0}
+                max={0.9}
+                step={0.05}
+                value={d.head.dropout}
+                onChange={(n) => set({ head: { ...d.head, dropout: n } })}
+              />
             </>
           ) : null}
           <Field id="balancing" label="Class balancing">
@@ -500,17 +518,15 @@ export function TrainingForm() {
           <Field id="batch-size" label="Batch size">
             <input id="batch-size" type="number" min={8} max={4096} value={d.batchSize} onChange={(e) => set({ batchSize: Number(e.target.value) })} />
           </Field>
-          <Field id="lr" label="Learning rate">
-            <input
-              id="lr"
-              type="number"
-              min={0}
-              max={1}
-              step="any"
-              value={d.learningRate.initial}
-              onChange={(e) => set({ learningRate: { ...d.learningRate, initial: Number(e.target.value) } })}
-            />
-          </Field>
+          <NumberField
+            id="lr"
+            label="Learning rate"
+            min={0}
+            max={1}
+            step="any"
+            value={d.learningRate.initial}
+            onChange={(n) => set({ learningRate: { ...d.learningRate, initial: n } })}
+          />
           <Field id="lr-schedule" label="Learning-rate schedule">
             <select
               id="lr-schedule"
