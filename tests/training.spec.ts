@@ -50,10 +50,15 @@ async function signIn(page: Page) {
   await expect(page).toHaveURL(/\/$/, { timeout: 30_000 });
 }
 
-/** Starts a job from the form and waits on its page until it completes, checking the live progress on the way. */
-async function trainFromUi(page: Page, name: string, epochs: number) {
+/** The admin's Training page, from the main navigation. */
+async function openTraining(page: Page) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Training" }).click();
   await expect(page.getByRole("heading", { name: "Training", level: 1 })).toBeVisible();
+}
+
+/** Starts a job from the form and waits on its page until it completes, checking the live progress on the way. */
+async function trainFromUi(page: Page, name: string, epochs: number) {
+  await openTraining(page);
   await page.getByLabel("Model name").fill(name);
   await expect(page.getByLabel("Dataset snapshot")).toContainText(snapshotName);
   await expect(page.getByRole("checkbox", { name: /^happiness/ })).toBeChecked();
@@ -159,8 +164,7 @@ test("an admin trains on the demo snapshot from the UI, watches it, promotes the
 
 test("the form offers distillation for a scratch CNN only: registered versions as teachers, and their share", async ({ page }) => {
   await signIn(page);
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Training" }).click();
-  await expect(page.getByRole("heading", { name: "Training", level: 1 })).toBeVisible();
+  await openTraining(page);
   const teacher = page.getByLabel("Learn from a trained model (distillation)");
   await expect(teacher).toHaveCount(0);
   const scratch = page.getByRole("radio", { name: /^CNN from scratch/ });
@@ -179,8 +183,7 @@ test("the form offers distillation for a scratch CNN only: registered versions a
 
 test("the form offers weight averaging for conv modes only, off until a decay is given", async ({ page }) => {
   await signIn(page);
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Training" }).click();
-  await expect(page.getByRole("heading", { name: "Training", level: 1 })).toBeVisible();
+  await openTraining(page);
   const averaging = page.getByLabel("Weight averaging (decay per step)");
   await expect(averaging).toHaveCount(0);
   const scratch = page.getByRole("radio", { name: /^CNN from scratch/ });
