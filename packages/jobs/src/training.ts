@@ -292,8 +292,8 @@ export const MEASURED_THROUGHPUT = {
   embedPerSecond: 170,
   /** Head training: seconds per 1000 image-epochs on cached embeddings (4.4 s for FER2013's 57k mirrored images). */
   headSecondsPer1000ImageEpochs: 0.08,
-  /** Conv training images per second on 2 threads (`pnpm bench:kernels`: cnn-s 173, cnn-m 57.4). */
-  convImagesPerSecond: { "cnn-s": 173, "cnn-m": 57 } as Record<CnnArchitectureId, number>,
+  /** Conv training images per second on 2 threads (`pnpm bench:kernels`: cnn-s 173, cnn-sw 129, cnn-m 57.4). */
+  convImagesPerSecond: { "cnn-s": 173, "cnn-sw": 129, "cnn-m": 57 } as Record<CnnArchitectureId, number>,
   /**
    * finetune: the frozen trunk's features per second (the same face-api blocks as embeddings, so
    * taken as their rate), and top-block training images per second (`pnpm bench:kernels`: 409).

@@ -195,7 +195,7 @@ async function kernelRows() {
 /** Images per second of real training steps (forward, backward, augmentation, SGD) on synthetic data. */
 async function trainingRows(steps: number) {
   const recipes: { recipe: string; net: NetSpec; data: () => TrainingDataset; batch: number }[] = [
-    ...(["cnn-s", "cnn-m"] as const).map((id) => ({
+    ...(["cnn-s", "cnn-sw", "cnn-m"] as const).map((id) => ({
       recipe: `scratch ${id} 48 px, batch 128 in 2 shards`,
       net: {
         kind: "scratch-cnn" as const,

@@ -5,6 +5,7 @@
  */
 export const CNN_ARCHITECTURES = {
   "cnn-s": { label: "Small CNN (16·32·64·128, 0.3 M parameters)", stages: [16, 32, 64, 128], convs: 2 },
+  "cnn-sw": { label: "Small CNN, wide top (16·32·96·192, 0.6 M parameters)", stages: [16, 32, 96, 192], convs: 2 },
   "cnn-m": { label: "Medium CNN (32·64·128·256, 1.2 M parameters)", stages: [32, 64, 128, 256], convs: 2 },
 } as const;
 export type CnnArchitectureId = keyof typeof CNN_ARCHITECTURES;

@@ -50,7 +50,7 @@ export const CONFIG_USAGE = `Training config (defaults are the shipped recipe; s
   --name NAME          model name
   --mode head|finetune|scratch   what to train (default head); finetune and scratch start
                        from their own schedule (SGD, 30 or 20 epochs, batch 128)
-  --architecture cnn-s|cnn-m     scratch: the CNN   --finetune-backbone faceapi-expression
+  --architecture cnn-s|cnn-sw|cnn-m  scratch: the CNN   --finetune-backbone faceapi-expression
   --trainable-blocks N finetune: top blocks that train   --weight-decay X   --label-smoothing X
   --erase P            scratch: random-erasing probability   --shards N   ghost batches per step
   --teacher DIR        scratch: distil from this version folder (or, with --snapshot, a registered version)
