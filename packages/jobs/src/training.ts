@@ -83,8 +83,9 @@ export const convConfig = z.object({
     })
     .optional(),
   /**
-   * Conv modes (finetune, scratch): weight averaging. The model is a moving average of the weights over the steps,
-   * average = decay · average + (1 − decay) · weights; 0.999 averages over about the last 1000 steps.
+   * Conv modes (finetune, scratch): weight averaging. A moving average of the weights runs beside them,
+   * average = decay · average + (1 − decay) · weights (0.999 averages over about the last 1000 steps);
+   * each epoch val keeps the better of the average and the live weights.
    */
   averaging: z.number().min(0.9, "Averaging decays per step: use 0.9 to 0.9999.").max(0.9999, "Averaging decays per step: use 0.9 to 0.9999.").optional(),
 });

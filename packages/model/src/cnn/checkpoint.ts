@@ -7,7 +7,7 @@ interface Header {
   epoch: number;
   finished: boolean;
   history: CnnCheckpoint["history"];
-  best: { epoch: number; valAccuracy: number };
+  best: { epoch: number; valAccuracy: number; averaged?: boolean };
 }
 
 const records = (arrays: readonly Float32Array[], prefix: string): TensorRecord[] =>
@@ -22,7 +22,7 @@ export function encodeCnnCheckpoint(c: CnnCheckpoint): Uint8Array {
     epoch: c.epoch,
     finished: c.finished,
     history: c.history,
-    best: { epoch: c.best.epoch, valAccuracy: c.best.valAccuracy },
+    best: { epoch: c.best.epoch, valAccuracy: c.best.valAccuracy, ...(c.best.averaged === undefined ? {} : { averaged: c.best.averaged }) },
   };
   return packTensors(header, {
     params: records(c.params, "p"),

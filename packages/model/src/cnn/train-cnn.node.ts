@@ -31,8 +31,10 @@ export interface CnnTrainingOptions {
   bnMomentum: number;
   /**
    * Weight averaging: when set, an exponential moving average of the weights (and BN running
-   * statistics), avg = d·avg + (1 − d)·weights after every step, is what val judges and what the
-   * run returns. d ramps up as min(d, (1 + step) / (10 + step)) so early steps are not over-weighted.
+   * statistics), avg = d·avg + (1 − d)·weights after every step, runs beside the live weights.
+   * d ramps up as min(d, (1 + step) / (10 + step)) so early steps are not over-weighted. Each epoch
+   * val scores both and keeps the better (the average on a tie), so averaging cannot cost val
+   * accuracy: it leads mid-run, but a schedule that decays to zero lets the live weights pass it.
    */
   emaDecay?: number;
   seed: number;
@@ -54,7 +56,8 @@ export interface CnnCheckpoint {
   params: Float32Array[];
   velocity: Float32Array[];
   state: Float32Array[];
-  best: { epoch: number; valAccuracy: number; params: Float32Array[]; state: Float32Array[] };
+  /** `averaged`: the best weights are the average (runs with weight averaging; absent in older checkpoints, which always kept it). */
+  best: { epoch: number; valAccuracy: number; params: Float32Array[]; state: Float32Array[]; averaged?: boolean };
   /** Weight averaging's running average (when the run uses it). */
   average?: { params: Float32Array[]; state: Float32Array[] };
   history: EpochResult[];
@@ -75,10 +78,12 @@ export interface CnnTrainingResult {
   paramNames: string[];
   paramShapes: number[][];
   stateNames: string[];
-  /** The best epoch's weights (by val accuracy), averaged when the run uses weight averaging. */
+  /** The best epoch's weights (by val accuracy): the average or the live weights, whichever val chose. */
   params: Float32Array[];
   state: Float32Array[];
   bestEpoch: number;
+  /** Whether `params` are the weights' moving average (only with weight averaging). */
+  bestAveraged: boolean;
   history: EpochResult[];
   backend: string;
   imagesPerSecond: number;
@@ -250,15 +255,21 @@ export async function trainCnn(
         await hooks.onBatch?.(epoch, b + 1, stepsPerEpoch);
       }
       busySeconds += (performance.now() - started) / 1000;
-      // With weight averaging, val judges the average; the live weights' figure is logged beside it.
-      const judged = average ?? { params, state };
-      const v = scoreLogits(await workers.predict(judged.params, judged.state, val.indices, false, classes), val.labels, classes);
-      const live = average ? scoreLogits(await workers.predict(params, state, val.indices, false, classes), val.labels, classes) : null;
+      // With weight averaging, val scores the average and the live weights and keeps the better.
+      const live = scoreLogits(await workers.predict(params, state, val.indices, false, classes), val.labels, classes);
+      const averaged = average ? scoreLogits(await workers.predict(average.params, average.state, val.indices, false, classes), val.labels, classes) : null;
+      const useAverage = averaged !== null && averaged.accuracy >= live.accuracy;
+      const v = useAverage ? averaged : live;
+      const judged = useAverage ? average! : { params, state };
       const result: EpochResult = { epoch, loss: lossSum / n, accuracy: correct / n, valLoss: v.loss, valAccuracy: v.accuracy, learningRate: lr };
       history = [...history, result];
-      if (v.accuracy > best.valAccuracy) best = { epoch, valAccuracy: v.accuracy, params: copy(judged.params), state: copy(judged.state) };
+      if (v.accuracy > best.valAccuracy)
+        best = { epoch, valAccuracy: v.accuracy, params: copy(judged.params), state: copy(judged.state), ...(average ? { averaged: useAverage } : {}) };
+      const both = averaged
+        ? ` (averaged ${(averaged.accuracy * 100).toFixed(2)}%, live ${(live.accuracy * 100).toFixed(2)}%: ${useAverage ? "the average" : "the live weights"})`
+        : "";
       log(
-        `epoch ${epoch}/${o.epochs}: loss ${result.loss.toFixed(4)} acc ${(result.accuracy * 100).toFixed(1)}% val loss ${v.loss.toFixed(4)} val acc ${(v.accuracy * 100).toFixed(2)}%${live ? ` (averaged; live weights ${(live.accuracy * 100).toFixed(2)}%)` : ""} lr ${lr.toPrecision(3)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+        `epoch ${epoch}/${o.epochs}: loss ${result.loss.toFixed(4)} acc ${(result.accuracy * 100).toFixed(1)}% val loss ${v.loss.toFixed(4)} val acc ${(v.accuracy * 100).toFixed(2)}%${both} lr ${lr.toPrecision(3)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
       );
       await hooks.onEpoch?.(result, { fingerprint: hooks.fingerprint, epoch, params, velocity, state, best, average, history, finished: epoch === o.epochs });
     }
@@ -269,6 +280,8 @@ export async function trainCnn(
       params: best.params,
       state: best.state,
       bestEpoch: best.epoch,
+      // Checkpoints written before val chose between the two kept the average whenever the run averaged.
+      bestAveraged: best.averaged ?? (o.emaDecay !== undefined && best.epoch > 0),
       history,
       backend: workers.backend,
       imagesPerSecond: busySeconds > 0 ? images / busySeconds : 0,

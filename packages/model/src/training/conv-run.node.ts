@@ -65,7 +65,9 @@ export function epochHooks(
   };
 }
 
-/** The model card's words for weight averaging ("" when the recipe does not average). */
-export function averagedText(recipe: TrainingRecipe): string {
-  return recipe.conv.averaging === undefined ? "" : `, weights averaged (decay ${recipe.conv.averaging} per step)`;
+/** The model card's words for weight averaging ("" when the recipe does not average): which weights val kept. */
+export function averagedText(recipe: TrainingRecipe, bestAveraged: boolean): string {
+  const d = recipe.conv.averaging;
+  if (d === undefined) return "";
+  return bestAveraged ? `, weights averaged (decay ${d} per step)` : `, live weights (val preferred them to their average, decay ${d} per step)`;
 }

@@ -122,7 +122,7 @@ export async function finetuneStage(ctx: StageContext): Promise<StageResult> {
     const member: ModelMember = {
       kind: "conv",
       trunk: { id: backbone, blocks: blocks - trainableBlocks },
-      architecture: `${backbone}: top ${trainableBlocks} of ${blocks} blocks fine-tuned, new ${k}-class classifier${averagedText(recipe)}`,
+      architecture: `${backbone}: top ${trainableBlocks} of ${blocks} blocks fine-tuned, new ${k}-class classifier${averagedText(recipe, result.bestAveraged)}`,
       modelFile: "model.json",
       quantization: recipe.quantization,
     };

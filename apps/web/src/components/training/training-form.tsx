@@ -339,7 +339,7 @@ export function TrainingForm() {
             <Field
               id="conv-averaging"
               label="Weight averaging (decay per step)"
-              hint="Empty: off. The model becomes the weights' moving average; 0.999 averages over about the last 1000 steps."
+              hint="Empty: off. A moving average of the weights runs beside them (0.999 averages over about the last 1000 steps); each epoch val keeps the better of the two."
             >
               <input
                 id="conv-averaging"
