@@ -142,6 +142,15 @@ describe("pnpm mien ensemble", () => {
     expect((manifest.training.config.ensemble as { name: string }[]).map((p) => p.name)).toEqual(["fer7-faceapi-mlp", "fer7-cnn-s-kd36"]);
     expect(manifestMembers(manifest).map((m) => m.kind)).toEqual(["head", "conv"]);
     expect(manifest.files.filter((f) => /^m\d+\.json$/.test(f.path))).toHaveLength(2);
+    expect(manifest.backbones.map((b) => b.id)).toEqual(["faceapi-expression"]);
+    // Without the head no network reads face-api's features, so the version (and its card) names no backbone.
+    const cnns = join(tmp, "cnns-only");
+    const c = await mien([...base, "--out", cnns, "--name", "cnns", "--without", "fer7-faceapi-mlp"]);
+    expect(c.code).toBe(0);
+    const cnnsManifest = parseArtifactManifest(JSON.parse(readFileSync(join(cnns, "manifest.json"), "utf8")));
+    expect(manifestMembers(cnnsManifest).map((m) => m.kind)).toEqual(["conv", "conv", "conv"]);
+    expect(cnnsManifest.backbones).toEqual([]);
+    expect(readFileSync(join(cnns, "card.md"), "utf8")).not.toContain("**faceapi-expression**");
 
     const unknown = await mien([...base, "--out", join(tmp, "u"), "--name", "u", "--without", "fer7-cnn-xl"]);
     expect(unknown.code).toBe(2);

@@ -42,6 +42,10 @@ describe("the training recipe's build order", () => {
     const v4 = buildOrder("fer7-ensemble-v4")!;
     expect(v4.parts.map((p) => p.name)).toEqual(["fer7-faceapi-mlp", "fer7-cnn-s", "fer7-cnn-s-b", "fer7-cnn-s-kd36", "fer7-cnn-s-kd2"]);
     expect(v4.ensembles.map((e) => e.name)).toEqual(["fer7-ensemble-v2", "fer7-ensemble-v3", "fer7-ensemble-v4"]);
+    // v5 has no head, but its wide student learns from v4, so v4 and everything it needs come first.
+    const v5 = buildOrder("fer7-ensemble-v5")!;
+    expect(v5.parts.map((p) => p.name)).toEqual([...v4.parts.map((p) => p.name), "fer7-cnn-sw-kd"]);
+    expect(v5.ensembles.map((e) => e.name)).toEqual([...v4.ensembles.map((e) => e.name), "fer7-ensemble-v5"]);
     expect(buildOrder("fer7-faceapi-mlp")).toEqual({ parts: [DEFAULT_RECIPE.parts.find((p) => p.name === "fer7-faceapi-mlp")], ensembles: [] });
     expect(buildOrder("fer7-cnn-xl")).toBeNull();
     // Every committed recipe resolves: no part names a teacher, and no ensemble a member, that is missing.

@@ -137,9 +137,11 @@ export async function ensembleVersions(versions: EnsembleInput): Promise<Finaliz
   const members: ModelMember[] = [];
   const backbones = new Map<string, { id: string; provenance: string }>();
   for (const [k, part] of input.parts.entries()) {
-    for (const b of part.manifest.backbones) backbones.set(b.id, b);
     // memberParts leaves one network per part.
     const member = manifestMembers(part.manifest)[0]!;
+    // A network split out of an ensemble carries the ensemble's whole backbone list: keep only what this one reads.
+    const reads: readonly string[] = member.kind === "head" ? member.backbones : member.trunk ? [member.trunk.id] : [];
+    for (const b of part.manifest.backbones) if (reads.includes(b.id)) backbones.set(b.id, b);
     const json = JSON.parse(new TextDecoder().decode(await part.readFile(member.modelFile))) as LayersJson;
     let shard = 0;
     for (const group of json.weightsManifest) {
