@@ -95,7 +95,8 @@ export const convMember = z.object({
     .optional(),
   trunk: z.object({ id: z.string().min(1), blocks: z.number().int().min(1).max(16) }).optional(),
   /** Human-facing description, e.g. "scratch-cnn 16·32·64·128 ×2". */
-  architecture: z.string().min(1).max(200),
+  /** Room for the longest the trainer writes: cnn-m, a 60-character teacher name and weight averaging (about 210). */
+  architecture: z.string().min(1).max(300),
   modelFile: modelFileName,
   quantization: quantizationKind,
   weight: memberWeight,

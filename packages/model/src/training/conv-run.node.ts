@@ -69,5 +69,5 @@ export function epochHooks(
 export function averagedText(recipe: TrainingRecipe, bestAveraged: boolean): string {
   const d = recipe.conv.averaging;
   if (d === undefined) return "";
-  return bestAveraged ? `, weights averaged (decay ${d} per step)` : `, live weights (val preferred them to their average, decay ${d} per step)`;
+  return bestAveraged ? `, weights averaged (decay ${d} per step)` : `, live weights kept over their average (decay ${d})`;
 }

@@ -15,6 +15,14 @@ import { permutation } from "./random.ts";
 import type { TrainingRecipe } from "./recipe.ts";
 import { resumeFrom, type StageContext, type StageResult } from "./stage.ts";
 
+/** The model card's description of a scratch network: its widths, its teacher and which weights were kept. */
+export function scratchArchitectureText(recipe: TrainingRecipe, taughtBy: { name: string; contentHash: string } | null, bestAveraged: boolean): string {
+  const arch = CNN_ARCHITECTURES[recipe.conv.architecture];
+  const weight = recipe.conv.distill?.weight;
+  const taughtByText = taughtBy ? `, distilled from ${taughtBy.name.slice(0, 60)} (${taughtBy.contentHash.slice(0, 12)}, weight ${weight})` : "";
+  return `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtByText}${averagedText(recipe, bestAveraged)}`;
+}
+
 export function scratchSpec(recipe: TrainingRecipe): ScratchCnnSpec {
   const arch = CNN_ARCHITECTURES[recipe.conv.architecture];
   return {
@@ -107,8 +115,6 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   });
   // What it learnt from: exactly in the training record, and in words for the model card (the manifest caps a description's length).
   const taughtBy = teacher && { name: teacher.model.manifest.name, contentHash: teacher.contentHash };
-  const taughtByText =
-    taughtBy && distill ? `, distilled from ${taughtBy.name.slice(0, 60)} (${taughtBy.contentHash.slice(0, 12)}, weight ${distill.weight})` : "";
   let soft: Float32Array | undefined;
   if (teacher) {
     const kept = resume.resumedFrom !== undefined ? resume.checkpoint?.teacher : undefined;
@@ -185,11 +191,10 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   const model = scratchCnnToLayersModel(spec, result);
   const files = new Map<string, Uint8Array>(Object.entries(await headFiles(model, recipe.quantization)));
   model.dispose();
-  const arch = CNN_ARCHITECTURES[recipe.conv.architecture];
   const member: ModelMember = {
     kind: "conv",
     input: { size: spec.inputSize, channels: 1, mean: SCRATCH_INPUT_MEAN, scale: SCRATCH_INPUT_SCALE },
-    architecture: `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtByText}${averagedText(recipe, result.bestAveraged)}`,
+    architecture: scratchArchitectureText(recipe, distill ? taughtBy : null, result.bestAveraged),
     modelFile: "model.json",
     quantization: recipe.quantization,
   };

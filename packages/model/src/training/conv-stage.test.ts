@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+
+import { convMember } from "../artifact/manifest.ts";
+import { CNN_ARCHITECTURE_IDS, CNN_ARCHITECTURES } from "../cnn/architectures.ts";
+import { scratchArchitectureText } from "./conv-stage.node.ts";
+import type { TrainingRecipe } from "./recipe.ts";
+
+/** Only the fields the description reads. */
+const recipeOf = (conv: Partial<TrainingRecipe["conv"]>) => ({ conv: { architecture: "cnn-s", ...conv } }) as unknown as TrainingRecipe;
+const teacher = { name: "fer7-ensemble-v4", contentHash: "afda0fd98889".padEnd(64, "0") };
+
+describe("a scratch network's description on its model card", () => {
+  it("names its widths, its teacher and which weights were kept", () => {
+    expect(scratchArchitectureText(recipeOf({ architecture: "cnn-sw" }), null, false)).toBe("cnn-sw: 16·32·96·192 ×2 conv, BN folded, from scratch");
+    const taught = recipeOf({ distill: { teacher: "models/fer7-ensemble-v4", weight: 0.8 }, averaging: 0.999 });
+    expect(scratchArchitectureText(taught, teacher, true)).toBe(
+      "cnn-s: 16·32·64·128 ×2 conv, BN folded, from scratch, distilled from fer7-ensemble-v4 (afda0fd98889, weight 0.8), weights averaged (decay 0.999 per step)",
+    );
+    expect(scratchArchitectureText(taught, teacher, false)).toMatch(/weight 0\.8\), live weights kept over their average \(decay 0\.999\)$/);
+  });
+
+  it("fits the manifest at its longest: every architecture, a long teacher name, averaging that kept either side", () => {
+    const long = { name: "t".repeat(200), contentHash: teacher.contentHash };
+    for (const architecture of CNN_ARCHITECTURE_IDS)
+      for (const kept of [true, false]) {
+        const text = scratchArchitectureText(recipeOf({ architecture, distill: { teacher: "x", weight: 0.85 }, averaging: 0.9999 }), long, kept);
+        expect(text).toContain(CNN_ARCHITECTURES[architecture].stages.join("·"));
+        const parsed = convMember.safeParse({
+          kind: "conv",
+          input: { size: 48, channels: 1, mean: 128, scale: 1 / 64 },
+          architecture: text,
+          modelFile: "model.json",
+          quantization: "float16",
+        });
+        expect(parsed.success, `${architecture}: ${text.length} characters`).toBe(true);
+      }
+  });
+});
