@@ -22,7 +22,7 @@ export function encodeCnnCheckpoint(c: CnnCheckpoint): Uint8Array {
     epoch: c.epoch,
     finished: c.finished,
     history: c.history,
-    best: { epoch: c.best.epoch, valAccuracy: c.best.valAccuracy, ...(c.best.averaged === undefined ? {} : { averaged: c.best.averaged }) },
+    best: { epoch: c.best.epoch, valAccuracy: c.best.valAccuracy, averaged: c.best.averaged },
   };
   return packTensors(header, {
     params: records(c.params, "p"),

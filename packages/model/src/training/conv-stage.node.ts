@@ -18,8 +18,9 @@ import { resumeFrom, type StageContext, type StageResult } from "./stage.ts";
 /** The model card's description of a scratch network: its widths, its teacher and which weights were kept. */
 export function scratchArchitectureText(recipe: TrainingRecipe, taughtBy: { name: string; contentHash: string } | null, bestAveraged: boolean): string {
   const arch = CNN_ARCHITECTURES[recipe.conv.architecture];
-  const weight = recipe.conv.distill?.weight;
-  const taughtByText = taughtBy ? `, distilled from ${taughtBy.name.slice(0, 60)} (${taughtBy.contentHash.slice(0, 12)}, weight ${weight})` : "";
+  const distill = recipe.conv.distill;
+  const taughtByText =
+    taughtBy && distill ? `, distilled from ${taughtBy.name.slice(0, 60)} (${taughtBy.contentHash.slice(0, 12)}, weight ${distill.weight})` : "";
   return `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtByText}${averagedText(recipe, bestAveraged)}`;
 }
 
@@ -194,7 +195,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   const member: ModelMember = {
     kind: "conv",
     input: { size: spec.inputSize, channels: 1, mean: SCRATCH_INPUT_MEAN, scale: SCRATCH_INPUT_SCALE },
-    architecture: scratchArchitectureText(recipe, distill ? taughtBy : null, result.bestAveraged),
+    architecture: scratchArchitectureText(recipe, taughtBy, result.bestAveraged),
     modelFile: "model.json",
     quantization: recipe.quantization,
   };

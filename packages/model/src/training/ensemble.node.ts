@@ -48,9 +48,12 @@ export function memberParts(part: EnsemblePart): EnsemblePart[] {
   return members.map((member, i) => {
     const { weight: _weight, ...alone } = member;
     const from = recorded?.[i];
+    // Only the backbones this network reads: the ensemble's list covers all of its networks.
+    const reads: readonly string[] = alone.kind === "head" ? alone.backbones : alone.trunk ? [alone.trunk.id] : [];
     const manifest = parseArtifactManifest({
       ...part.manifest,
       name: from?.name ?? `${part.manifest.name} #${i + 1}`,
+      backbones: part.manifest.backbones.filter((b) => reads.includes(b.id)),
       members: [alone],
       training: { ...part.manifest.training, config: from?.config ?? { from: part.manifest.name, member: i } },
       metrics: {},
@@ -139,9 +142,7 @@ export async function ensembleVersions(versions: EnsembleInput): Promise<Finaliz
   for (const [k, part] of input.parts.entries()) {
     // memberParts leaves one network per part.
     const member = manifestMembers(part.manifest)[0]!;
-    // A network split out of an ensemble carries the ensemble's whole backbone list: keep only what this one reads.
-    const reads: readonly string[] = member.kind === "head" ? member.backbones : member.trunk ? [member.trunk.id] : [];
-    for (const b of part.manifest.backbones) if (reads.includes(b.id)) backbones.set(b.id, b);
+    for (const b of part.manifest.backbones) backbones.set(b.id, b);
     const json = JSON.parse(new TextDecoder().decode(await part.readFile(member.modelFile))) as LayersJson;
     let shard = 0;
     for (const group of json.weightsManifest) {
