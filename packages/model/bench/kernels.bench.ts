@@ -11,7 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { runMain } from "../scripts/lib/paths.ts";
 import { wasmDistDir } from "../src/backend.node.ts";
 import { configureWasmPaths } from "../src/backend.ts";
-import { CNN_ARCHITECTURES } from "../src/cnn/architectures.ts";
+import { architectureSpec } from "../src/cnn/architectures.ts";
 import { NO_AUGMENTATION } from "../src/cnn/augment-draws.ts";
 import type { NetSpec } from "../src/cnn/create-net.ts";
 import { allocateFeatureDataset, allocatePixelDataset, type TrainingDataset } from "../src/cnn/dataset-buffer.ts";
@@ -197,13 +197,7 @@ async function trainingRows(steps: number) {
   const recipes: { recipe: string; net: NetSpec; data: () => TrainingDataset; batch: number }[] = [
     ...(["cnn-s", "cnn-sw", "cnn-m"] as const).map((id) => ({
       recipe: `scratch ${id} 48 px, batch 128 in 2 shards`,
-      net: {
-        kind: "scratch-cnn" as const,
-        inputSize: 48,
-        stages: CNN_ARCHITECTURES[id].stages.map((filters) => ({ filters, convs: CNN_ARCHITECTURES[id].convs })),
-        dropout: 0.3,
-        classes: 7,
-      },
+      net: architectureSpec(id, 0.3, 7),
       data: () => {
         const d = allocatePixelDataset(1024, 48, 1);
         new Uint8Array(d.buffer).forEach((_, i, a) => (a[i] = (i * 7919) % 251));

@@ -1,20 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { expect, it } from "vitest";
 
-import { CNN_ARCHITECTURE_IDS, CNN_ARCHITECTURES } from "./architectures.ts";
-import { ScratchCnn, scratchParamCount, type ScratchCnnSpec } from "./scratch-cnn.ts";
+import { architectureSpec, CNN_ARCHITECTURE_IDS, CNN_ARCHITECTURES } from "./architectures.ts";
+import { ScratchCnn, scratchParamCount } from "./scratch-cnn.ts";
 
 it("every scratch architecture's label states its own widths and parameter count", async () => {
   await tf.setBackend("cpu");
   for (const id of CNN_ARCHITECTURE_IDS) {
     const arch = CNN_ARCHITECTURES[id];
-    const spec: ScratchCnnSpec = {
-      kind: "scratch-cnn",
-      inputSize: 48,
-      stages: arch.stages.map((filters) => ({ filters, convs: arch.convs })),
-      dropout: 0.3,
-      classes: 7,
-    };
+    const spec = architectureSpec(id, 0.3, 7);
     const net = new ScratchCnn(spec, 1);
     const built = net.params.reduce((n, v) => n + v.size, 0);
     tf.dispose([...net.params, ...net.state.values()]);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 
 import { headFiles } from "../artifact/head-files.ts";
 import type { ModelMember } from "../artifact/manifest.ts";
-import { CNN_ARCHITECTURES, SCRATCH_INPUT_SIZE } from "../cnn/architectures.ts";
+import { architectureSpec, CNN_ARCHITECTURES } from "../cnn/architectures.ts";
 import { decodeCnnCheckpoint } from "../cnn/checkpoint.ts";
 import { scratchCnnToLayersModel } from "../cnn/export.ts";
 import { SCRATCH_INPUT_MEAN, SCRATCH_INPUT_SCALE, type ScratchCnnSpec } from "../cnn/scratch-cnn.ts";
@@ -25,14 +25,7 @@ export function scratchArchitectureText(recipe: TrainingRecipe, taughtBy: { name
 }
 
 export function scratchSpec(recipe: TrainingRecipe): ScratchCnnSpec {
-  const arch = CNN_ARCHITECTURES[recipe.conv.architecture];
-  return {
-    kind: "scratch-cnn",
-    inputSize: SCRATCH_INPUT_SIZE,
-    stages: arch.stages.map((filters) => ({ filters, convs: arch.convs })),
-    dropout: recipe.conv.dropout,
-    classes: recipe.classes.length,
-  };
+  return architectureSpec(recipe.conv.architecture, recipe.conv.dropout, recipe.classes.length);
 }
 
 /** Class-balanced resampling by index: every class repeated up to the largest class's count. */
