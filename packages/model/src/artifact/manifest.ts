@@ -94,8 +94,10 @@ export const convMember = z.object({
     .object({ size: z.number().int().min(8).max(512), channels: z.union([z.literal(1), z.literal(3)]), mean: z.number(), scale: z.number().positive() })
     .optional(),
   trunk: z.object({ id: z.string().min(1), blocks: z.number().int().min(1).max(16) }).optional(),
-  /** Human-facing description, e.g. "scratch-cnn 16·32·64·128 ×2". */
-  /** Room for the longest the trainer writes: cnn-m, a 60-character teacher name and weight averaging (about 210). */
+  /**
+   * Human-facing description, e.g. "cnn-s: 16·32·64·128 ×2 conv, BN folded, from scratch"; room for the longest
+   * the trainer writes: cnn-m, a 60-character teacher name and weight averaging (about 210).
+   */
   architecture: z.string().min(1).max(300),
   modelFile: modelFileName,
   quantization: quantizationKind,
