@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { CONV_MODE_DEFAULTS, DEFAULT_TRAINING_CONFIG, estimateTrainingMinutes, MEASURED_THROUGHPUT, trainingConfig } from "./training.ts";
+import { CONV_MODE_DEFAULTS, DEFAULT_TRAINING_CONFIG, estimateTrainingMinutes, MEASURED_THROUGHPUT, trainingConfig, unrunnableReason } from "./training.ts";
 
 const scratch = (over: Record<string, unknown> = {}) =>
   trainingConfig.parse({
@@ -20,5 +20,19 @@ describe("training time estimates", () => {
     // FER2013's train split: 30 epochs of cnn-s take about 80 min; the teacher adds its 27,203 predictions.
     expect(plain).toBeGreaterThan(70);
     expect(taught - plain).toBeCloseTo(27_203 / MEASURED_THROUGHPUT.teacherImagesPerSecond / 60, -0.5);
+  });
+});
+
+describe("a cohort (networks trained together)", () => {
+  it("costs a network's training per member, and only a scratch job can train one", () => {
+    const one = estimateTrainingMinutes(scratch(), 27_203, 3_563);
+    const two = estimateTrainingMinutes(scratch({ conv: { cohort: { members: 2 } } }), 27_203, 3_563);
+    const epochs = (27_203 * CONV_MODE_DEFAULTS.scratch.epochs) / MEASURED_THROUGHPUT.convImagesPerSecond["cnn-s"] / 60;
+    expect(two - one).toBeCloseTo(epochs, -0.5);
+    expect(scratch({ conv: { cohort: { members: 3 } } }).conv.cohort).toEqual({ members: 3, weight: 0.5 });
+    expect(unrunnableReason(scratch({ conv: { cohort: { members: 2 } } }))).toBeNull();
+    expect(unrunnableReason(scratch({ mode: "head", colour: "rgb", conv: { cohort: { members: 2 } } }))).toMatch(/A cohort trains CNNs from scratch together/);
+    expect(() => scratch({ conv: { cohort: { members: 5 } } })).toThrow(/A cohort has 2 to 4 members/);
+    expect(() => scratch({ conv: { cohort: { members: 1 } } })).toThrow(/A cohort has 2 to 4 members/);
   });
 });

@@ -88,6 +88,18 @@ export const convConfig = z.object({
    * each epoch val keeps the better of the average and the live weights.
    */
   averaging: z.number().min(0.9, "Averaging decays per step: use 0.9 to 0.9999.").max(0.9999, "Averaging decays per step: use 0.9 to 0.9999.").optional(),
+  /**
+   * scratch: mutual distillation. `members` networks of the architecture, each from its own
+   * initialisation, train together on the same batches; each one's target mixes its own target
+   * with the others' current probabilities, (1 − weight) · target + weight · peers. The version
+   * holds every member (an ensemble of them); a step costs what `members` networks cost.
+   */
+  cohort: z
+    .object({
+      members: z.number().int().min(2, "A cohort has 2 to 4 members.").max(4, "A cohort has 2 to 4 members."),
+      weight: z.number().min(0).max(1).default(0.5),
+    })
+    .optional(),
 });
 export type ConvConfig = z.infer<typeof convConfig>;
 
@@ -213,6 +225,7 @@ export function unrunnableReason(config: TrainingConfig): string | null {
     }
   }
   if (config.conv.distill && config.mode !== "scratch") return "Distillation trains a CNN from scratch; set mode to scratch or drop the teacher.";
+  if (config.conv.cohort && config.mode !== "scratch") return "A cohort trains CNNs from scratch together; set mode to scratch or drop the cohort.";
   if (config.conv.averaging !== undefined && config.mode === "head")
     return "Weight averaging is for conv training (finetune or scratch); a head trains on cached embeddings without it.";
   if (config.mode === "scratch" && config.colour !== "gray") return "Training from scratch learns from gray faces; set colour to gray.";
@@ -319,7 +332,8 @@ export function estimateTrainingMinutes(config: TrainingConfig, trainImages: num
     const embedded = (trainImages * variants + otherImages * (config.tta === "flip" ? 2 : 1)) * config.backbones.length;
     seconds = embedded / t.embedPerSecond + (config.epochs * trainImages * variants * t.headSecondsPer1000ImageEpochs) / 1000;
   } else if (config.mode === "scratch") {
-    seconds = all / 400 + (config.epochs * trainImages) / t.convImagesPerSecond[config.conv.architecture];
+    const networks = config.conv.cohort?.members ?? 1;
+    seconds = all / 400 + (networks * config.epochs * trainImages) / t.convImagesPerSecond[config.conv.architecture];
     if (config.conv.distill) seconds += trainImages / t.teacherImagesPerSecond;
   } else {
     seconds = (trainImages * 2 + otherImages) / t.trunkPerSecond + (config.epochs * trainImages) / t.finetuneImagesPerSecond;

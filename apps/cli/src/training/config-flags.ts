@@ -25,6 +25,8 @@ export const CONFIG_OPTIONS = {
   teacher: { type: "string" },
   "distill-weight": { type: "string" },
   averaging: { type: "string" },
+  cohort: { type: "string" },
+  "mutual-weight": { type: "string" },
   warmup: { type: "string" },
   classes: { type: "string" },
   backbones: { type: "string" },
@@ -56,6 +58,8 @@ export const CONFIG_USAGE = `Training config (defaults are the shipped recipe; s
   --teacher DIR        scratch: distil from this version folder (or, with --snapshot, a registered version)
   --distill-weight X   the teacher's share of each target (default 0.5)
   --averaging D        conv modes: the model is the weights' moving average, decay D per step (e.g. 0.999)
+  --cohort N           scratch: train N networks together, each also learning from the others (2 to 4)
+  --mutual-weight X    the others' share of each cohort member's target (default 0.5)
   --warmup N           warm-up epochs
   --classes a,b,…      classes to learn (default: all in the data)
   --backbones a,b      frozen backbones whose embeddings are concatenated (default faceapi-expression;
@@ -128,6 +132,10 @@ export function configFromFlags(values: Values, base: Partial<TrainingConfigInpu
   setConv("erase", num(values.erase));
   setConv("shards", num(values.shards));
   setConv("averaging", num(values.averaging));
+  if (values.cohort !== undefined || values["mutual-weight"] !== undefined) {
+    if (values.cohort === undefined) throw new Error("--mutual-weight needs --cohort.");
+    setConv("cohort", { members: num(values.cohort), weight: num(values["mutual-weight"]) });
+  }
   if (values.teacher !== undefined || values["distill-weight"] !== undefined) {
     if (values.teacher === undefined) throw new Error("--distill-weight needs --teacher.");
     setConv("distill", { teacher: values.teacher, weight: num(values["distill-weight"]) });

@@ -96,7 +96,7 @@ export const convMember = z.object({
   trunk: z.object({ id: z.string().min(1), blocks: z.number().int().min(1).max(16) }).optional(),
   /**
    * Human-facing description, e.g. "cnn-s: 16·32·64·128 ×2 conv, BN folded, from scratch"; room for the longest
-   * the trainer writes: cnn-m, a 60-character teacher name and weight averaging (about 210).
+   * the trainer writes: cnn-m, a 60-character teacher name, a cohort member and weight averaging (about 265).
    */
   architecture: z.string().min(1).max(300),
   modelFile: modelFileName,

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { DRAW_WIDTH } from "./augment-draws.ts";
+import { cohortLoss, cohortPrediction } from "./cohort.ts";
 import type { BnBatchStats, TrainableNet } from "./net.ts";
 
 /** How a batch of 0..255 pixels becomes the network's input. */
@@ -78,9 +79,10 @@ export function shardInput(task: Pick<ShardTask, "rows" | "n" | "draws">, layout
 
 /**
  * Weighted cross-entropy summed over the shard (divided by batchTotal), against the label-smoothed
- * one-hot target, or with distillation (1 − w) · that + w · the teacher's probabilities.
+ * one-hot target, or with distillation (1 − w) · that + w · the teacher's probabilities; a cohort's
+ * members each add their own, with their peers' probabilities mixed in (cohortLoss).
  */
-function shardLoss(logits: tf.Tensor2D, task: ShardTask, classes: number): tf.Scalar {
+function shardLoss(logits: tf.Tensor2D, task: ShardTask, classes: number, cohort: TrainableNet["cohort"]): tf.Scalar {
   return tf.tidy(() => {
     const eps = task.labelSmoothing;
     let target = tf.add(tf.mul(tf.oneHot(tf.tensor1d(task.labels, "int32"), classes), 1 - eps), eps / classes);
@@ -89,7 +91,9 @@ function shardLoss(logits: tf.Tensor2D, task: ShardTask, classes: number): tf.Sc
       if (task.soft.length !== task.n * classes) throw new Error(`Expected ${task.n * classes} teacher probabilities, got ${task.soft.length}.`);
       target = tf.add(tf.mul(target, 1 - w), tf.mul(tf.tensor2d(task.soft, [task.n, classes]), w));
     }
-    const perImage = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1));
+    const perImage = cohort
+      ? cohortLoss(logits, target as tf.Tensor2D, cohort.members, cohort.mutualWeight)
+      : tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1));
     const weighted = task.classWeights ? tf.mul(perImage, tf.gather(tf.tensor1d(task.classWeights), tf.tensor1d(task.labels, "int32"))) : perImage;
     return tf.div(tf.sum(weighted), task.batchTotal) as tf.Scalar;
   });
@@ -103,9 +107,10 @@ export function shardGradients(net: TrainableNet, task: ShardTask, layout: Input
     const x = shardInput(task, layout);
     return tf.variableGrads(() => {
       const logits = net.forward(x, "train", (s) => stats.push(s), task.dropoutSeed);
-      const hits = tf.equal(tf.argMax(logits, 1), tf.tensor1d(task.labels, "int32"));
+      const predicted = net.cohort ? cohortPrediction(logits, net.cohort.members) : logits;
+      const hits = tf.equal(tf.argMax(predicted, 1), tf.tensor1d(task.labels, "int32"));
       correct = tf.sum(tf.cast(hits, "int32")).dataSync()[0]!;
-      return shardLoss(logits, task, classes);
+      return shardLoss(logits, task, classes, net.cohort);
     }, net.params as tf.Variable[]);
   });
   const out = net.params.map((p) => {

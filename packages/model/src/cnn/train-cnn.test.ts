@@ -171,6 +171,31 @@ describe("data-parallel conv training", () => {
     );
   }, 180_000);
 
+  it("trains a cohort: with no mutual weight each member trains as it would alone, with one the members learn from each other", async () => {
+    const { data, train, val } = await smallFer();
+    const run = { epochs: 2, threads: 2 };
+    // The weights after the last step (a run returns its best epoch's, which val, scoring one network or two, may pick differently).
+    const last = async (o: CnnTrainingOptions) => {
+      let final: CnnCheckpoint | undefined;
+      const result = await trainCnn(data, train, val, o, { fingerprint: "c", onEpoch: async (_r, c) => void (final = structuredClone(c)) });
+      return { ...result, params: final!.params, state: final!.state };
+    };
+    const alone = await last(options(run));
+    const cohort = (mutualWeight: number) => ({ kind: "cohort" as const, member: net, members: 2, mutualWeight, classes: 7 });
+    const apart = await last(options({ ...run, net: cohort(0) }));
+    expect(apart.paramNames).toEqual([...alone.paramNames.map((n) => `m0/${n}`), ...alone.paramNames.map((n) => `m1/${n}`)]);
+    // Member 0 has the lone network's seed, batches, augmentations and dropout: the same weights (the summed loss couples nothing).
+    const m0 = apart.params.slice(0, alone.params.length);
+    m0.forEach((p, i) => p.forEach((v, j) => expect(Math.abs(v - alone.params[i]![j]!)).toBeLessThanOrEqual(1e-5)));
+    apart.state.slice(0, alone.state.length).forEach((p, i) => p.forEach((v, j) => expect(Math.abs(v - alone.state[i]![j]!)).toBeLessThanOrEqual(1e-5)));
+    // Member 1 starts elsewhere.
+    expect(apart.params[alone.params.length]).not.toEqual(m0[0]);
+    const together = await last(options({ ...run, net: cohort(0.5) }));
+    expect(together.params[0]).not.toEqual(m0[0]);
+    expect(together.history).toHaveLength(2);
+    for (const h of together.history) expect(h.valAccuracy).toBeGreaterThanOrEqual(0);
+  }, 180_000);
+
   it("stops with a clear error when the loss explodes, after saving only finished epochs", async () => {
     const { data, train, val } = await smallFer();
     const saved: number[] = [];

@@ -4,9 +4,10 @@ import { headFiles } from "../artifact/head-files.ts";
 import type { ModelMember } from "../artifact/manifest.ts";
 import { architectureSpec, CNN_ARCHITECTURES } from "../cnn/architectures.ts";
 import { decodeCnnCheckpoint } from "../cnn/checkpoint.ts";
+import { cohortMemberArrays, type CohortSpec } from "../cnn/cohort.ts";
 import { scratchCnnToLayersModel } from "../cnn/export.ts";
 import { SCRATCH_INPUT_MEAN, SCRATCH_INPUT_SCALE, type ScratchCnnSpec } from "../cnn/scratch-cnn.ts";
-import { selectRows, trainCnn } from "../cnn/train-cnn.node.ts";
+import { selectRows, trainCnn, type CnnTrainingResult } from "../cnn/train-cnn.node.ts";
 import { averagedText, decodeImages, epochHooks } from "./conv-run.node.ts";
 import { teacherTargets, type Teacher } from "./distill.node.ts";
 import { TrainingInputError } from "./errors.ts";
@@ -16,16 +17,77 @@ import type { TrainingRecipe } from "./recipe.ts";
 import { resumeFrom, type StageContext, type StageResult } from "./stage.ts";
 
 /** The model card's description of a scratch network: its widths, its teacher and which weights were kept. */
-export function scratchArchitectureText(recipe: TrainingRecipe, taughtBy: { name: string; contentHash: string } | null, bestAveraged: boolean): string {
+export function scratchArchitectureText(
+  recipe: TrainingRecipe,
+  taughtBy: { name: string; contentHash: string } | null,
+  bestAveraged: boolean,
+  member?: number,
+): string {
   const arch = CNN_ARCHITECTURES[recipe.conv.architecture];
   const distill = recipe.conv.distill;
+  const cohort = recipe.conv.cohort;
   const taughtByText =
     taughtBy && distill ? `, distilled from ${taughtBy.name.slice(0, 60)} (${taughtBy.contentHash.slice(0, 12)}, weight ${distill.weight})` : "";
-  return `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtByText}${averagedText(recipe, bestAveraged)}`;
+  const cohortText = cohort ? `, member ${(member ?? 0) + 1} of ${cohort.members} trained together (mutual weight ${cohort.weight})` : "";
+  return `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtByText}${cohortText}${averagedText(recipe, bestAveraged)}`;
 }
 
 export function scratchSpec(recipe: TrainingRecipe): ScratchCnnSpec {
   return architectureSpec(recipe.conv.architecture, recipe.conv.dropout, recipe.classes.length);
+}
+
+/** What the trainer trains: the recipe's CNN, or a cohort of them (mutual distillation). */
+function trainedSpec(recipe: TrainingRecipe): ScratchCnnSpec | CohortSpec {
+  const member = scratchSpec(recipe);
+  const cohort = recipe.conv.cohort;
+  return cohort ? { kind: "cohort", member, members: cohort.members, mutualWeight: cohort.weight, classes: member.classes } : member;
+}
+
+/**
+ * The trained network(s) as version files and members: one CNN as model.json + weights.bin, a
+ * cohort's members as m<i>.json + m<i>-0.bin (the naming `mien ensemble` uses), equally weighted.
+ */
+async function exportScratch(
+  recipe: TrainingRecipe,
+  result: CnnTrainingResult,
+  taughtBy: { name: string; contentHash: string } | null,
+): Promise<{ files: Map<string, Uint8Array>; members: ModelMember[] }> {
+  const spec = scratchSpec(recipe);
+  const count = recipe.conv.cohort?.members ?? 1;
+  const files = new Map<string, Uint8Array>();
+  const members: ModelMember[] = [];
+  for (let i = 0; i < count; i++) {
+    const own = (names: readonly string[], values: readonly Float32Array[]) =>
+      recipe.conv.cohort ? cohortMemberArrays(names, values, i) : { names: [...names], values: [...values] };
+    const params = own(result.paramNames, result.params);
+    const state = own(result.stateNames, result.state);
+    const model = scratchCnnToLayersModel(spec, { paramNames: params.names, params: params.values, stateNames: state.names, state: state.values });
+    const saved = await headFiles(model, recipe.quantization);
+    model.dispose();
+    let modelFile = "model.json";
+    if (recipe.conv.cohort) {
+      modelFile = `m${i}.json`;
+      const json = JSON.parse(new TextDecoder().decode(saved["model.json"])) as { weightsManifest: { paths: string[] }[] };
+      let shard = 0;
+      for (const group of json.weightsManifest)
+        group.paths = group.paths.map((path) => {
+          const renamed = `m${i}-${shard++}.bin`;
+          files.set(renamed, saved[path]!);
+          return renamed;
+        });
+      files.set(modelFile, new TextEncoder().encode(JSON.stringify(json)));
+    } else {
+      for (const [name, bytes] of Object.entries(saved)) files.set(name, bytes);
+    }
+    members.push({
+      kind: "conv",
+      input: { size: spec.inputSize, channels: 1, mean: SCRATCH_INPUT_MEAN, scale: SCRATCH_INPUT_SCALE },
+      architecture: scratchArchitectureText(recipe, taughtBy, result.bestAveraged, i),
+      modelFile,
+      quantization: recipe.quantization,
+    });
+  }
+  return { files, members };
 }
 
 /** Class-balanced resampling by index: every class repeated up to the largest class's count. */
@@ -75,16 +137,17 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   const { recipe, hooks } = input;
   const classes = recipe.classes;
   const k = classes.length;
-  const spec = scratchSpec(recipe);
+  const spec = trainedSpec(recipe);
+  const inputSize = scratchSpec(recipe).inputSize;
   const channels = recipe.colour === "gray" ? 1 : 3;
   if (channels !== 1) throw new Error("Training from scratch uses gray faces; set colour to gray.");
 
   // ---- pixels: train then val, decoded once into memory the worker threads share
   const ids = [...splits.train, ...splits.val].map((i) => i.sha256);
   const decodeStarted = performance.now();
-  const data = await decodeImages(ctx, ids, spec.inputSize);
+  const data = await decodeImages(ctx, ids, inputSize);
   const decodeSeconds = (performance.now() - decodeStarted) / 1000;
-  hooks.log(`pixels: ${ids.length} images decoded at ${spec.inputSize} px in ${decodeSeconds.toFixed(1)} s`);
+  hooks.log(`pixels: ${ids.length} images decoded at ${inputSize} px in ${decodeSeconds.toFixed(1)} s`);
   const nTrain = splits.train.length;
   const val = { indices: Int32Array.from(splits.val, (_, i) => nTrain + i), labels: Int32Array.from(splits.val, (i) => classes.indexOf(i.label)) };
   const distill = recipe.conv.distill;
@@ -140,7 +203,9 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
     epoch: resumedFrom ?? 0,
     epochs,
     resumedFrom,
-    message: resumedFrom ? `Resuming after epoch ${resumedFrom}` : `Training ${recipe.conv.architecture} from scratch`,
+    message: resumedFrom
+      ? `Resuming after epoch ${resumedFrom}`
+      : `Training ${recipe.conv.cohort ? `${recipe.conv.cohort.members} × ` : ""}${recipe.conv.architecture} from scratch`,
   });
   const percent = (epochDone: number) => Math.round((3 + 85 * Math.min(1, epochDone / epochs)) * 10) / 10;
   const result = await trainCnn(
@@ -182,19 +247,10 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
   hooks.log(`conv training: ${result.imagesPerSecond.toFixed(0)} images/s on ${input.threads ?? 2} thread(s), best epoch ${result.bestEpoch}`);
 
   // ---- the artifact: BN folded, quantised
-  const model = scratchCnnToLayersModel(spec, result);
-  const files = new Map<string, Uint8Array>(Object.entries(await headFiles(model, recipe.quantization)));
-  model.dispose();
-  const member: ModelMember = {
-    kind: "conv",
-    input: { size: spec.inputSize, channels: 1, mean: SCRATCH_INPUT_MEAN, scale: SCRATCH_INPUT_SCALE },
-    architecture: scratchArchitectureText(recipe, taughtBy, result.bestAveraged),
-    modelFile: "model.json",
-    quantization: recipe.quantization,
-  };
+  const { files, members } = await exportScratch(recipe, result, taughtBy);
   const best = result.history.find((h) => h.epoch === result.bestEpoch);
   return {
-    members: [member],
+    members,
     backbones: [],
     files,
     floatValAccuracy: best?.valAccuracy ?? 0,

@@ -17,13 +17,21 @@ describe("a scratch network's description on its model card", () => {
       "cnn-s: 16·32·64·128 ×2 conv, BN folded, from scratch, distilled from fer7-ensemble-v4 (afda0fd98889, weight 0.8), weights averaged (decay 0.999 per step)",
     );
     expect(scratchArchitectureText(taught, teacher, false)).toMatch(/weight 0\.8\), live weights kept over their average \(decay 0\.999\)$/);
+    expect(scratchArchitectureText(recipeOf({ cohort: { members: 3, weight: 0.4 } }), null, false, 2)).toBe(
+      "cnn-s: 16·32·64·128 ×2 conv, BN folded, from scratch, member 3 of 3 trained together (mutual weight 0.4)",
+    );
   });
 
-  it("fits the manifest at its longest: every architecture, a long teacher name, averaging that kept either side", () => {
+  it("fits the manifest at its longest: every architecture, a long teacher name, a cohort, averaging that kept either side", () => {
     const long = { name: "t".repeat(200), contentHash: teacher.contentHash };
     for (const architecture of CNN_ARCHITECTURE_IDS)
       for (const kept of [true, false]) {
-        const text = scratchArchitectureText(recipeOf({ architecture, distill: { teacher: "x", weight: 0.85 }, averaging: 0.9999 }), long, kept);
+        const text = scratchArchitectureText(
+          recipeOf({ architecture, distill: { teacher: "x", weight: 0.85 }, averaging: 0.9999, cohort: { members: 4, weight: 0.35 } }),
+          long,
+          kept,
+          3,
+        );
         expect(text).toContain(CNN_ARCHITECTURES[architecture].stages.join("·"));
         const parsed = convMember.safeParse({
           kind: "conv",

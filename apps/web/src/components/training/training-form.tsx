@@ -151,8 +151,8 @@ export function TrainingForm() {
       ...(mode === "head" ? pickHead(defaults) : CONV_MODE_DEFAULTS[mode]),
       augmentations: { ...d.augmentations, copies: mode === "head" ? d.augmentations.copies : 0 },
       colour: mode === "scratch" ? "gray" : d.colour,
-      // Only a scratch CNN learns from a teacher; only conv modes average their weights.
-      conv: mode === "scratch" ? d.conv : { ...d.conv, distill: undefined, ...(mode === "head" ? { averaging: undefined } : {}) },
+      // Only scratch CNNs learn from a teacher or from each other; only conv modes average their weights.
+      conv: mode === "scratch" ? d.conv : { ...d.conv, distill: undefined, cohort: undefined, ...(mode === "head" ? { averaging: undefined } : {}) },
     });
   const toggle = <T,>(list: readonly T[], item: T, on: boolean) => (on ? [...list, item] : list.filter((x) => x !== item));
 
@@ -275,6 +275,28 @@ export function TrainingForm() {
                 step={0.05}
                 value={d.conv.distill.weight}
                 onChange={(n) => set({ conv: { ...d.conv, distill: { ...d.conv.distill!, weight: n } } })}
+              />
+            ) : null}
+            <NumberField
+              id="conv-cohort"
+              label="Networks trained together"
+              hint="1: one network. 2 to 4: each also learns from the others (mutual distillation), and the version holds them all; each costs a network's training time."
+              min={1}
+              max={4}
+              step={1}
+              value={d.conv.cohort?.members ?? 1}
+              onChange={(n) => set({ conv: { ...d.conv, cohort: n > 1 ? { members: n, weight: d.conv.cohort?.weight ?? 0.5 } : undefined } })}
+            />
+            {d.conv.cohort ? (
+              <NumberField
+                id="conv-mutual-weight"
+                label="The others' share of each target"
+                hint="0: each network learns from its own target only; 1: from the others' probabilities only."
+                min={0}
+                max={1}
+                step={0.05}
+                value={d.conv.cohort.weight}
+                onChange={(n) => set({ conv: { ...d.conv, cohort: { ...d.conv.cohort!, weight: n } } })}
               />
             ) : null}
           </div>

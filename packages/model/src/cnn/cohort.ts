@@ -1,0 +1,98 @@
+import * as tf from "@tensorflow/tfjs";
+
+import type { BnBatchStats, ForwardMode, TrainableNet } from "./net.ts";
+import { ScratchCnn, type ScratchCnnSpec } from "./scratch-cnn.ts";
+
+/**
+ * Mutual (online) distillation: `members` copies of one scratch CNN, each from its own
+ * initialisation, trained together on the same batches. Each member's target mixes the step's
+ * target (label, smoothing, any teacher) with the other members' probabilities, held fixed:
+ * (1 − mutualWeight) · target + mutualWeight · mean of the peers' softmax.
+ */
+export interface CohortSpec {
+  kind: "cohort";
+  member: ScratchCnnSpec;
+  members: number;
+  mutualWeight: number;
+  classes: number;
+}
+
+/** Member i's names are prefixed "m<i>/" (params, BN state and batch statistics). */
+export const cohortPrefix = (i: number) => `m${i}/`;
+
+export class CohortNet implements TrainableNet {
+  readonly params: tf.Variable[] = [];
+  readonly paramNames: string[] = [];
+  readonly state = new Map<string, tf.Variable>();
+  readonly cohort: { members: number; mutualWeight: number };
+  private readonly nets: ScratchCnn[];
+
+  constructor(
+    readonly spec: CohortSpec,
+    seed: number,
+  ) {
+    if (spec.members < 2) throw new Error(`A cohort needs at least 2 members, not ${spec.members}.`);
+    this.cohort = { members: spec.members, mutualWeight: spec.mutualWeight };
+    // Seeds far apart so that no two members draw the same initial weights.
+    this.nets = Array.from({ length: spec.members }, (_, i) => new ScratchCnn(spec.member, seed + 7919 * i));
+    this.nets.forEach((net, i) => {
+      this.params.push(...net.params);
+      this.paramNames.push(...net.paramNames.map((n) => cohortPrefix(i) + n));
+      for (const [name, v] of net.state) this.state.set(cohortPrefix(i) + name, v);
+    });
+  }
+
+  /**
+   * "train": every member's logits side by side, [n, members × classes] (cohortLoss splits them).
+   * "infer": the members' mean log-probability, [n, classes], the way a version's members combine.
+   */
+  forward(x: tf.Tensor4D, mode: ForwardMode, sink?: (stats: BnBatchStats) => void, seed?: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      const logits = this.nets.map((net, i) =>
+        net.forward(x, mode, sink && ((s) => sink({ ...s, name: cohortPrefix(i) + s.name })), seed === undefined ? undefined : seed + 104729 * i),
+      );
+      if (mode === "train") return tf.concat(logits, 1);
+      return tf.div(tf.addN(logits.map((l) => tf.logSoftmax(l))), logits.length) as tf.Tensor2D;
+    });
+  }
+
+  dispose(): void {
+    for (const net of this.nets) net.dispose();
+  }
+}
+
+/**
+ * Per-image cross-entropy of a cohort's training logits [n, members × classes] against `target`
+ * [n, classes], summed over members: each member learns from (1 − w) · target + w · its peers'
+ * mean probabilities. The peers' probabilities are read out of the graph, so no gradient flows
+ * through them: each member's gradient is that of its own loss.
+ */
+export function cohortLoss(logits: tf.Tensor2D, target: tf.Tensor2D, members: number, mutualWeight: number): tf.Tensor1D {
+  return tf.tidy(() => {
+    const parts = tf.split(logits, members, 1) as tf.Tensor2D[];
+    const probs = parts.map((p) => tf.tensor2d(tf.softmax(p).dataSync() as Float32Array, p.shape as [number, number]));
+    const losses = parts.map((p, i) => {
+      const peers = tf.div(tf.addN(probs.filter((_, j) => j !== i)), members - 1);
+      const t = tf.add(tf.mul(target, 1 - mutualWeight), tf.mul(peers, mutualWeight));
+      return tf.neg(tf.sum(tf.mul(t, tf.logSoftmax(p)), 1));
+    });
+    return tf.addN(losses) as tf.Tensor1D;
+  });
+}
+
+/** A cohort's training logits as one prediction per image (the members' mean log-probability). */
+export function cohortPrediction(logits: tf.Tensor2D, members: number): tf.Tensor2D {
+  return tf.tidy(() => tf.div(tf.addN((tf.split(logits, members, 1) as tf.Tensor2D[]).map((p) => tf.logSoftmax(p))), members) as tf.Tensor2D);
+}
+
+/** One member's trained arrays, its "m<i>/" prefix dropped (to export it as a plain scratch CNN). */
+export function cohortMemberArrays(names: readonly string[], values: readonly Float32Array[], i: number): { names: string[]; values: Float32Array[] } {
+  const prefix = cohortPrefix(i);
+  const out = { names: [] as string[], values: [] as Float32Array[] };
+  names.forEach((n, k) => {
+    if (!n.startsWith(prefix)) return;
+    out.names.push(n.slice(prefix.length));
+    out.values.push(values[k]!);
+  });
+  return out;
+}
