@@ -10,6 +10,7 @@ import { SCRATCH_INPUT_MEAN, SCRATCH_INPUT_SCALE, type ScratchCnnSpec } from "..
 import { selectRows, trainCnn, type CnnTrainingResult } from "../cnn/train-cnn.node.ts";
 import { averagedText, decodeImages, epochHooks } from "./conv-run.node.ts";
 import { teacherTargets, type Teacher } from "./distill.node.ts";
+import { addMemberFiles } from "./ensemble.node.ts";
 import { TrainingInputError } from "./errors.ts";
 import { balancedClassWeights } from "./features.ts";
 import { permutation } from "./random.ts";
@@ -65,20 +66,8 @@ async function exportScratch(
     const saved = await headFiles(model, recipe.quantization);
     model.dispose();
     let modelFile = "model.json";
-    if (recipe.conv.cohort) {
-      modelFile = `m${i}.json`;
-      const json = JSON.parse(new TextDecoder().decode(saved["model.json"])) as { weightsManifest: { paths: string[] }[] };
-      let shard = 0;
-      for (const group of json.weightsManifest)
-        group.paths = group.paths.map((path) => {
-          const renamed = `m${i}-${shard++}.bin`;
-          files.set(renamed, saved[path]!);
-          return renamed;
-        });
-      files.set(modelFile, new TextEncoder().encode(JSON.stringify(json)));
-    } else {
-      for (const [name, bytes] of Object.entries(saved)) files.set(name, bytes);
-    }
+    if (recipe.conv.cohort) modelFile = await addMemberFiles(files, i, saved["model.json"], (path) => saved[path]!);
+    else for (const [name, bytes] of Object.entries(saved)) files.set(name, bytes);
     members.push({
       kind: "conv",
       input: { size: spec.inputSize, channels: 1, mean: SCRATCH_INPUT_MEAN, scale: SCRATCH_INPUT_SCALE },

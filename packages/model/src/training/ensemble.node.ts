@@ -88,8 +88,33 @@ export interface EnsembleInput {
 }
 
 interface LayersJson {
-  weightsManifest: Array<{ paths: string[]; weights: unknown[] }>;
-  [key: string]: unknown;
+  weightsManifest: { paths: string[] }[];
+}
+
+/**
+ * Stores one network's model.json (and its weight shards, read by `readShard`) in `files` as
+ * member `k` of a version: m<k>.json and m<k>-0.bin, m<k>-1.bin, …. Returns the model file's name.
+ */
+export async function addMemberFiles(
+  files: Map<string, Uint8Array>,
+  k: number,
+  modelJson: Uint8Array,
+  readShard: (path: string) => Uint8Array | Promise<Uint8Array>,
+): Promise<string> {
+  const json = JSON.parse(new TextDecoder().decode(modelJson)) as LayersJson;
+  let shard = 0;
+  for (const group of json.weightsManifest) {
+    const renamed: string[] = [];
+    for (const path of group.paths) {
+      const name = `m${k}-${shard++}.bin`;
+      files.set(name, await readShard(path));
+      renamed.push(name);
+    }
+    group.paths = renamed;
+  }
+  const modelFile = `m${k}.json`;
+  files.set(modelFile, new TextEncoder().encode(JSON.stringify(json)));
+  return modelFile;
 }
 
 /** Reason these versions cannot be averaged, or null. */
@@ -143,19 +168,7 @@ export async function ensembleVersions(versions: EnsembleInput): Promise<Finaliz
     // memberParts leaves one network per part.
     const member = manifestMembers(part.manifest)[0]!;
     for (const b of part.manifest.backbones) backbones.set(b.id, b);
-    const json = JSON.parse(new TextDecoder().decode(await part.readFile(member.modelFile))) as LayersJson;
-    let shard = 0;
-    for (const group of json.weightsManifest) {
-      group.paths = await Promise.all(
-        group.paths.map(async (path) => {
-          const renamed = `m${k}-${shard++}.bin`;
-          files.set(renamed, await part.readFile(path));
-          return renamed;
-        }),
-      );
-    }
-    const modelFile = `m${k}.json`;
-    files.set(modelFile, new TextEncoder().encode(JSON.stringify(json)));
+    const modelFile = await addMemberFiles(files, k, await part.readFile(member.modelFile), (path) => part.readFile(path));
     const weight = input.weights === "fit" ? Math.round(partWeights[k]! * 1e4) / 1e4 : member.weight;
     members.push({ ...member, modelFile, ...(weight === undefined ? {} : { weight }) });
   }
