@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, utimesSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
@@ -12,13 +13,13 @@ const tmp = tempDataDir("train-default");
 const mien = inProcessMien({ "train-default": () => import("./train-default.ts") });
 
 /**
- * The committed recipe's shape in miniature (a cnn-s and a head, their ensemble, a cnn-s distilled
- * from it) at one epoch each, so that the test runs the same steps in seconds rather than hours.
+ * The committed recipe's shape in miniature (two cnn-s trained together and a head, their ensemble,
+ * a cnn-s distilled from it) at one epoch each, so that the test runs the same steps in seconds rather than hours.
  */
 const ONE_EPOCH_CNN = { mode: "scratch", architecture: "cnn-s", epochs: "1", "batch-size": "32" };
 const TINY: Recipe = {
   parts: [
-    { name: "cnn", flags: ONE_EPOCH_CNN },
+    { name: "cnn", flags: { ...ONE_EPOCH_CNN, cohort: "2" } },
     { name: "head", flags: { epochs: "1", "batch-size": "32" } },
     { name: "student", flags: { ...ONE_EPOCH_CNN, seed: "2", "distill-weight": "0.8" }, teacher: "pair" },
   ],
@@ -88,6 +89,9 @@ describe("pnpm mien train-default", () => {
       const trained = (JSON.parse(first.stdout) as { target: string; parts: { part: string }[] }).parts;
       expect(trained.map((p) => p.part).sort()).toEqual(["cnn", "head", "student"]);
       for (const p of trained) expect(p).toMatchObject({ threads: expect.any(Number), wallMinutes: expect.any(Number) });
+      // The cohort trains alone with every core (the head first, with every core too, as the only other part ready).
+      expect(trained.map((p) => p.part)).toEqual(["head", "cnn", "student"]);
+      expect(trained.find((p) => p.part === "cnn")).toMatchObject({ threads: availableParallelism() });
       // The student learnt from the ensemble built before it, named by its manifest's hash.
       const teacherHash = createHash("sha256")
         .update(readFileSync(join(work, "pair", "manifest.json")))
@@ -113,7 +117,8 @@ describe("pnpm mien train-default", () => {
       const pairManifest = JSON.parse(readFileSync(join(pairOut, "manifest.json"), "utf8")) as { metrics: { val: { accuracy: number } } };
       expect(printed.contentHash).toBe(teacherHash);
       expect(printed.val.accuracy).toBe(pairManifest.metrics.val.accuracy);
-      expect(Object.keys(printed.weights)).toEqual(["cnn", "head"]);
+      // The cohort's two networks are recorded as networks of the ensemble, each with the cohort's hash.
+      expect(Object.keys(printed.weights)).toEqual(["cnn #1", "cnn #2", "head"]);
       expect(again.stderr).toMatch(/^student: already trained/m);
       const reused = (JSON.parse(again.stdout) as { parts: { part: string; reused?: boolean }[] }).parts;
       expect(reused.map((p) => [p.part, p.reused])).toEqual([

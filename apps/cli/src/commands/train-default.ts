@@ -279,11 +279,18 @@ async function reusableEnsemble(ensemble: RecipeEnsemble, work: string): Promise
   if (text === null) return null;
   const manifest = parseArtifactManifest(JSON.parse(text));
   const networks = ensembleNetworks(manifest);
-  if (networks?.length !== ensemble.members.length) return null;
-  for (const [i, name] of ensemble.members.entries()) {
-    const hash = await versionHash(join(work, name)).catch(() => null);
-    if (networks[i]!.name !== name || !hash || networks[i]!.contentHash !== hash) return null;
+  // A part of several networks (a cohort) is recorded as each of them, "<part> #1", "<part> #2", …, with the part's hash.
+  const expected: { name: string; contentHash: string }[] = [];
+  for (const name of ensemble.members) {
+    const dir = join(work, name);
+    const part = await readJson<{ members?: unknown[] }>(join(dir, "manifest.json"));
+    const hash = await versionHash(dir).catch(() => null);
+    if (!part || !hash) return null;
+    const count = part.members?.length ?? 1;
+    for (let i = 0; i < count; i++) expected.push({ name: count === 1 ? name : `${name} #${i + 1}`, contentHash: hash });
   }
+  if (networks?.length !== expected.length) return null;
+  if (expected.some((e, i) => networks[i]!.name !== e.name || networks[i]!.contentHash !== e.contentHash)) return null;
   return blendResult(contentHashOf(text), manifest);
 }
 
@@ -303,25 +310,31 @@ const blendResult = (contentHash: string, m: ArtifactManifest): BlendResult => (
   weights: Object.fromEntries((ensembleNetworks(m) ?? []).map((n) => [n.name, n.weight])),
 });
 
-/** Trains the tasks, `jobs` at a time, each with its share of the cores; false if any failed. */
+/**
+ * Trains the tasks, `jobs` at a time, each with its share of the cores, then any cohort part
+ * (several networks sharing each step) alone with every core: beside another part it would keep
+ * its share of the cores after that part ended. False if any failed.
+ */
 async function trainAll(tasks: TrainTask[], data: string, jobsFlag: number | undefined, summary: Record<string, unknown>[]): Promise<boolean> {
-  const jobs = jobsFlag ?? Math.max(1, Math.min(tasks.length, availableParallelism()));
-  const threads = Math.max(1, Math.floor(availableParallelism() / jobs));
-  const queue = [...tasks];
   const failures: string[] = [];
+  const train = async (task: TrainTask, threads: number) => {
+    const partStarted = performance.now();
+    try {
+      const result = await trainPart(task, data, threads);
+      summary.push({ part: task.part.name, wallMinutes: Math.round((performance.now() - partStarted) / 6000) / 10, threads, ...result });
+    } catch (error) {
+      failures.push((error as Error).message);
+    }
+  };
+  const queue = tasks.filter((t) => t.part.flags.cohort === undefined);
+  const jobs = jobsFlag ?? Math.max(1, Math.min(queue.length, availableParallelism()));
+  const threads = Math.max(1, Math.floor(availableParallelism() / jobs));
   await Promise.all(
     Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-      for (let task = queue.shift(); task; task = queue.shift()) {
-        const partStarted = performance.now();
-        try {
-          const result = await trainPart(task, data, threads);
-          summary.push({ part: task.part.name, wallMinutes: Math.round((performance.now() - partStarted) / 6000) / 10, threads, ...result });
-        } catch (error) {
-          failures.push((error as Error).message);
-        }
-      }
+      for (let task = queue.shift(); task; task = queue.shift()) await train(task, threads);
     }),
   );
+  for (const task of tasks.filter((t) => t.part.flags.cohort !== undefined)) await train(task, availableParallelism());
   if (failures.length) console.error(failures.join("\n"));
   return failures.length === 0;
 }

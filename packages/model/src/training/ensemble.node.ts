@@ -48,6 +48,7 @@ export function memberParts(part: EnsemblePart): EnsemblePart[] {
   return members.map((member, i) => {
     const { weight: _weight, ...alone } = member;
     const from = recorded?.[i];
+    const contentHash = recorded ? from?.contentHash : part.contentHash;
     // Only the backbones this network reads: the ensemble's list covers all of its networks.
     const reads: readonly string[] = alone.kind === "head" ? alone.backbones : alone.trunk ? [alone.trunk.id] : [];
     const manifest = parseArtifactManifest({
@@ -62,7 +63,8 @@ export function memberParts(part: EnsemblePart): EnsemblePart[] {
       manifest,
       readFile: part.readFile,
       ...(from?.valAccuracy === undefined ? {} : { valAccuracy: from.valAccuracy }),
-      ...(from?.contentHash === undefined ? {} : { contentHash: from.contentHash }),
+      // A version without an ensemble record (a cohort's networks, trained together) is where its networks came from.
+      ...(contentHash === undefined ? {} : { contentHash }),
     };
   });
 }
