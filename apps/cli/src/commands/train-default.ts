@@ -5,8 +5,8 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 
 import { REPO_ROOT } from "@mien/env";
-import { parseArtifactManifest, type ArtifactManifest } from "@mien/model/manifest";
-import { contentHashOf, listFolderDataset, selectNodeBackend, type FolderImage } from "@mien/model/node";
+import { manifestMembers, parseArtifactManifest, type ArtifactManifest } from "@mien/model/manifest";
+import { contentHashOf, listFolderDataset, networkNames, selectNodeBackend, type FolderImage } from "@mien/model/node";
 
 import { configFromFlags } from "../training/config-flags.ts";
 import { copyVersionFolder, ensembleFolders, valFigures, versionHash, writeVersionFolder } from "../training/version-folder.ts";
@@ -279,15 +279,14 @@ async function reusableEnsemble(ensemble: RecipeEnsemble, work: string): Promise
   if (text === null) return null;
   const manifest = parseArtifactManifest(JSON.parse(text));
   const networks = ensembleNetworks(manifest);
-  // A part of several networks (a cohort) is recorded as each of them, "<part> #1", "<part> #2", …, with the part's hash.
+  // A part of several networks (a cohort) is recorded as each of them (networkNames), with the part's hash.
   const expected: { name: string; contentHash: string }[] = [];
   for (const name of ensemble.members) {
-    const dir = join(work, name);
-    const part = await readJson<{ members?: unknown[] }>(join(dir, "manifest.json"));
-    const hash = await versionHash(dir).catch(() => null);
-    if (!part || !hash) return null;
-    const count = part.members?.length ?? 1;
-    for (let i = 0; i < count; i++) expected.push({ name: count === 1 ? name : `${name} #${i + 1}`, contentHash: hash });
+    const partText = await readFile(join(work, name, "manifest.json"), "utf8").catch(() => null);
+    if (partText === null) return null;
+    const contentHash = contentHashOf(partText);
+    const count = manifestMembers(parseArtifactManifest(JSON.parse(partText))).length;
+    for (const network of networkNames(name, count)) expected.push({ name: network, contentHash });
   }
   if (networks?.length !== expected.length) return null;
   if (expected.some((e, i) => networks[i]!.name !== e.name || networks[i]!.contentHash !== e.contentHash)) return null;

@@ -24,7 +24,6 @@ export class CohortNet implements TrainableNet {
   readonly params: tf.Variable[] = [];
   readonly paramNames: string[] = [];
   readonly state = new Map<string, tf.Variable>();
-  readonly cohort: { members: number; mutualWeight: number };
   private readonly nets: ScratchCnn[];
 
   constructor(
@@ -32,7 +31,6 @@ export class CohortNet implements TrainableNet {
     seed: number,
   ) {
     if (spec.members < 2) throw new Error(`A cohort needs at least 2 members, not ${spec.members}.`);
-    this.cohort = { members: spec.members, mutualWeight: spec.mutualWeight };
     // Seeds far apart so that no two members draw the same initial weights.
     this.nets = Array.from({ length: spec.members }, (_, i) => new ScratchCnn(spec.member, seed + 7919 * i));
     this.nets.forEach((net, i) => {
@@ -51,9 +49,12 @@ export class CohortNet implements TrainableNet {
       const logits = this.nets.map((net, i) =>
         net.forward(x, mode, sink && ((s) => sink({ ...s, name: cohortPrefix(i) + s.name })), seed === undefined ? undefined : seed + 104729 * i),
       );
-      if (mode === "train") return tf.concat(logits, 1);
-      return tf.div(tf.addN(logits.map((l) => tf.logSoftmax(l))), logits.length) as tf.Tensor2D;
+      return mode === "train" ? tf.concat(logits, 1) : meanLogProbability(logits);
     });
+  }
+
+  get cohort(): { members: number; mutualWeight: number } {
+    return { members: this.spec.members, mutualWeight: this.spec.mutualWeight };
   }
 
   dispose(): void {
@@ -80,9 +81,14 @@ export function cohortLoss(logits: tf.Tensor2D, target: tf.Tensor2D, members: nu
   });
 }
 
+/** The members' mean log-probability, [n, classes]: how a version's members combine. */
+function meanLogProbability(logits: readonly tf.Tensor2D[]): tf.Tensor2D {
+  return tf.tidy(() => tf.div(tf.addN(logits.map((l) => tf.logSoftmax(l))), logits.length) as tf.Tensor2D);
+}
+
 /** A cohort's training logits as one prediction per image (the members' mean log-probability). */
 export function cohortPrediction(logits: tf.Tensor2D, members: number): tf.Tensor2D {
-  return tf.tidy(() => tf.div(tf.addN((tf.split(logits, members, 1) as tf.Tensor2D[]).map((p) => tf.logSoftmax(p))), members) as tf.Tensor2D);
+  return tf.tidy(() => meanLogProbability(tf.split(logits, members, 1) as tf.Tensor2D[]));
 }
 
 /** One member's trained arrays, its "m<i>/" prefix dropped (to export it as a plain scratch CNN). */

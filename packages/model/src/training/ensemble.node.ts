@@ -40,11 +40,20 @@ interface RecordedPart {
  * keeping the ensemble's own shares. A member keeps the name, config and val accuracy the
  * ensemble recorded for it. A single-network version is returned as it is.
  */
+/**
+ * The names of a version's networks where no ensemble record names them (a cohort's, trained
+ * together): the version's own name for one network, "<name> #1", "<name> #2", … for several.
+ */
+export function networkNames(version: string, count: number): string[] {
+  return count === 1 ? [version] : Array.from({ length: count }, (_, i) => `${version} #${i + 1}`);
+}
+
 export function memberParts(part: EnsemblePart): EnsemblePart[] {
   const members = manifestMembers(part.manifest);
   if (members.length === 1) return [part];
   const config = part.manifest.training.config as { ensemble?: RecordedPart[] };
   const recorded = config.ensemble?.length === members.length ? config.ensemble : undefined;
+  const names = networkNames(part.manifest.name, members.length);
   return members.map((member, i) => {
     const { weight: _weight, ...alone } = member;
     const from = recorded?.[i];
@@ -53,7 +62,7 @@ export function memberParts(part: EnsemblePart): EnsemblePart[] {
     const reads: readonly string[] = alone.kind === "head" ? alone.backbones : alone.trunk ? [alone.trunk.id] : [];
     const manifest = parseArtifactManifest({
       ...part.manifest,
-      name: from?.name ?? `${part.manifest.name} #${i + 1}`,
+      name: from?.name ?? names[i],
       backbones: part.manifest.backbones.filter((b) => reads.includes(b.id)),
       members: [alone],
       training: { ...part.manifest.training, config: from?.config ?? { from: part.manifest.name, member: i } },
