@@ -215,6 +215,10 @@ test("the form offers networks trained together for a scratch CNN only, with the
   await expect(share).toHaveValue("0.5");
   await share.fill("0.3");
   await expect(share).toHaveValue("0.3");
+  const alone = page.getByLabel("Epochs alone first");
+  await expect(alone).toHaveValue("0");
+  await alone.fill("6");
+  await expect(alone).toHaveValue("6");
   // Leaving scratch drops the cohort (no other mode can train one), so the job stays runnable.
   await page.getByRole("radio", { name: /^Head on frozen backbones/ }).check();
   await expect(together).toHaveCount(0);

@@ -29,10 +29,19 @@ describe("a cohort (networks trained together)", () => {
     const two = estimateTrainingMinutes(scratch({ conv: { cohort: { members: 2 } } }), 27_203, 3_563);
     const epochs = (27_203 * CONV_MODE_DEFAULTS.scratch.epochs) / MEASURED_THROUGHPUT.convImagesPerSecond["cnn-s"] / 60;
     expect(two - one).toBeCloseTo(epochs, -0.5);
-    expect(scratch({ conv: { cohort: { members: 3 } } }).conv.cohort).toEqual({ members: 3, weight: 0.5 });
+    expect(scratch({ conv: { cohort: { members: 3 } } }).conv.cohort).toEqual({ members: 3, weight: 0.5, burnIn: 0 });
     expect(unrunnableReason(scratch({ conv: { cohort: { members: 2 } } }))).toBeNull();
     expect(unrunnableReason(scratch({ mode: "head", colour: "rgb", conv: { cohort: { members: 2 } } }))).toMatch(/A cohort trains CNNs from scratch together/);
     expect(() => scratch({ conv: { cohort: { members: 5 } } })).toThrow(/A cohort has 2 to 4 members/);
     expect(() => scratch({ conv: { cohort: { members: 1 } } })).toThrow(/A cohort has 2 to 4 members/);
+  });
+
+  it("takes a burn-in of whole epochs that leaves some epochs for learning from each other", () => {
+    expect(unrunnableReason(scratch({ epochs: 20, conv: { cohort: { members: 2, burnIn: 6 } } }))).toBeNull();
+    expect(unrunnableReason(scratch({ epochs: 20, conv: { cohort: { members: 2, burnIn: 20 } } }))).toBe(
+      "A burn-in of 20 epochs leaves none of the 20 for the networks to learn from each other; shorten it.",
+    );
+    expect(() => scratch({ conv: { cohort: { members: 2, burnIn: -1 } } })).toThrow(/Burn-in is a number of epochs, 0 or more/);
+    expect(() => scratch({ conv: { cohort: { members: 2, burnIn: 1.5 } } })).toThrow();
   });
 });

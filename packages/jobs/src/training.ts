@@ -91,13 +91,15 @@ export const convConfig = z.object({
   /**
    * scratch: mutual distillation. `members` networks of the architecture, each from its own
    * initialisation, train together on the same batches; each one's target mixes its own target
-   * with the others' current probabilities, (1 − weight) · target + weight · peers. The version
+   * with the others' current probabilities, (1 − weight) · target + weight · peers, from the epoch
+   * after `burnIn` (before it, each learns from its own target only, as if trained alone). The version
    * holds every member (an ensemble of them); a step costs what `members` networks cost.
    */
   cohort: z
     .object({
       members: z.number().int().min(2, "A cohort has 2 to 4 members.").max(4, "A cohort has 2 to 4 members."),
       weight: z.number().min(0).max(1).default(0.5),
+      burnIn: z.number().int().min(0, "Burn-in is a number of epochs, 0 or more.").default(0),
     })
     .optional(),
 });
@@ -226,6 +228,8 @@ export function unrunnableReason(config: TrainingConfig): string | null {
   }
   if (config.conv.distill && config.mode !== "scratch") return "Distillation trains a CNN from scratch; set mode to scratch or drop the teacher.";
   if (config.conv.cohort && config.mode !== "scratch") return "A cohort trains CNNs from scratch together; set mode to scratch or drop the cohort.";
+  if (config.conv.cohort && config.conv.cohort.burnIn >= config.epochs)
+    return `A burn-in of ${config.conv.cohort.burnIn} epoch${config.conv.cohort.burnIn === 1 ? "" : "s"} leaves none of the ${config.epochs} for the networks to learn from each other; shorten it.`;
   if (config.conv.averaging !== undefined && config.mode === "head")
     return "Weight averaging is for conv training (finetune or scratch); a head trains on cached embeddings without it.";
   if (config.mode === "scratch" && config.colour !== "gray") return "Training from scratch learns from gray faces; set colour to gray.";

@@ -32,6 +32,13 @@ describe("pnpm mien train", () => {
     const refused = await mien([...args, "--mutual-weight", "0.3"]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("--mutual-weight needs --cohort.");
+    const lone = await mien([...args, "--burn-in", "1"]);
+    expect(lone.code).toBe(1);
+    expect(lone.stderr).toContain("--burn-in needs --cohort.");
+    const tooLong = await mien([...args, "--cohort", "2", "--burn-in", "1"]);
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr).toContain("A burn-in of 1 epoch leaves none of the 1");
+    expect(existsSync(out)).toBe(false);
     const r = await mien([...args, "--cohort", "2", "--mutual-weight", "0.3"]);
     expect(r.code, r.stderr).toBe(0);
     const manifest = parseArtifactManifest(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));

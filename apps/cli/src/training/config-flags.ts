@@ -27,6 +27,7 @@ export const CONFIG_OPTIONS = {
   averaging: { type: "string" },
   cohort: { type: "string" },
   "mutual-weight": { type: "string" },
+  "burn-in": { type: "string" },
   warmup: { type: "string" },
   classes: { type: "string" },
   backbones: { type: "string" },
@@ -60,6 +61,7 @@ export const CONFIG_USAGE = `Training config (defaults are the shipped recipe; s
   --averaging D        conv modes: the model is the weights' moving average, decay D per step (e.g. 0.999)
   --cohort N           scratch: train N networks together, each also learning from the others (2 to 4)
   --mutual-weight X    the others' share of each cohort member's target (default 0.5)
+  --burn-in N          epochs each cohort member first trains alone, before that share applies (default 0)
   --warmup N           warm-up epochs
   --classes a,b,…      classes to learn (default: all in the data)
   --backbones a,b      frozen backbones whose embeddings are concatenated (default faceapi-expression;
@@ -132,9 +134,9 @@ export function configFromFlags(values: Values, base: Partial<TrainingConfigInpu
   setConv("erase", num(values.erase));
   setConv("shards", num(values.shards));
   setConv("averaging", num(values.averaging));
-  if (values.cohort !== undefined || values["mutual-weight"] !== undefined) {
-    if (values.cohort === undefined) throw new Error("--mutual-weight needs --cohort.");
-    setConv("cohort", { members: num(values.cohort), weight: num(values["mutual-weight"]) });
+  if (values.cohort !== undefined || values["mutual-weight"] !== undefined || values["burn-in"] !== undefined) {
+    if (values.cohort === undefined) throw new Error(`--${values["burn-in"] === undefined ? "mutual-weight" : "burn-in"} needs --cohort.`);
+    setConv("cohort", { members: num(values.cohort), weight: num(values["mutual-weight"]), burnIn: num(values["burn-in"]) });
   }
   if (values.teacher !== undefined || values["distill-weight"] !== undefined) {
     if (values.teacher === undefined) throw new Error("--distill-weight needs --teacher.");

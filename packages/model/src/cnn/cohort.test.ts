@@ -23,7 +23,7 @@ it("a cohort member learns from its own logits only: the loss's gradient is soft
 
 it("a cohort is its members side by side: each member is the network its seed makes, under its own names", async () => {
   await tf.setBackend("cpu");
-  const cohort = new CohortNet({ kind: "cohort", member, members: 2, mutualWeight: 0.5, classes: 4 }, 5);
+  const cohort = new CohortNet({ kind: "cohort", member, members: 2, mutualWeight: 0.5, burnInEpochs: 0, classes: 4 }, 5);
   const alone = [new ScratchCnn(member, 5), new ScratchCnn(member, 5 + 7919)];
   expect(cohort.paramNames).toEqual([...alone[0]!.paramNames.map((n) => `m0/${n}`), ...alone[1]!.paramNames.map((n) => `m1/${n}`)]);
   expect([...cohort.state.keys()]).toEqual(["m0/s1c1/mean", "m0/s1c1/variance", "m1/s1c1/mean", "m1/s1c1/variance"]);
@@ -43,7 +43,7 @@ it("a cohort is its members side by side: each member is the network its seed ma
   const m1 = cohortMemberArrays(cohort.paramNames, values, 1);
   expect(m1.names).toEqual(alone[1]!.paramNames);
   expect(m1.values).toEqual(alone[1]!.params.map((p) => p.dataSync()));
-  expect(() => new CohortNet({ kind: "cohort", member, members: 1, mutualWeight: 0.5, classes: 4 }, 1)).toThrow(/at least 2 members/);
+  expect(() => new CohortNet({ kind: "cohort", member, members: 1, mutualWeight: 0.5, burnInEpochs: 0, classes: 4 }, 1)).toThrow(/at least 2 members/);
   cohort.dispose();
   for (const net of alone) net.dispose();
 });

@@ -7,13 +7,15 @@ import { ScratchCnn, type ScratchCnnSpec } from "./scratch-cnn.ts";
  * Mutual (online) distillation: `members` copies of one scratch CNN, each from its own
  * initialisation, trained together on the same batches. Each member's target mixes the step's
  * target (label, smoothing, any teacher) with the other members' probabilities, held fixed:
- * (1 − mutualWeight) · target + mutualWeight · mean of the peers' softmax.
+ * (1 − mutualWeight) · target + mutualWeight · mean of the peers' softmax, from the epoch after
+ * `burnInEpochs` (until then the weight is 0 and each member trains as it would alone).
  */
 export interface CohortSpec {
   kind: "cohort";
   member: ScratchCnnSpec;
   members: number;
   mutualWeight: number;
+  burnInEpochs: number;
   classes: number;
 }
 

@@ -13,6 +13,8 @@ export interface ShardRef {
   /** Distillation targets for these images ([n × classes]) and their share of the target. */
   soft?: Float32Array | null;
   softWeight?: number;
+  /** A cohort's peers' share of each target this step (0 during burn-in). */
+  mutualWeight?: number;
   batchTotal: number;
   dropoutSeed: number;
 }

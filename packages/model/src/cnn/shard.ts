@@ -27,6 +27,8 @@ export interface ShardTask {
   /** Distillation: a teacher's probabilities for these n images, [n × classes], mixed into the target with `softWeight`. */
   soft?: Float32Array | null;
   softWeight?: number;
+  /** A cohort's peers' share of each target this step (0 during burn-in); absent: the cohort's own weight. */
+  mutualWeight?: number;
   /** Images in the whole step: shard losses are sums divided by this, so shard gradients add up. */
   batchTotal: number;
   dropoutSeed: number;
@@ -92,7 +94,7 @@ function shardLoss(logits: tf.Tensor2D, task: ShardTask, classes: number, cohort
       target = tf.add(tf.mul(target, 1 - w), tf.mul(tf.tensor2d(task.soft, [task.n, classes]), w));
     }
     const perImage = cohort
-      ? cohortLoss(logits, target as tf.Tensor2D, cohort.members, cohort.mutualWeight)
+      ? cohortLoss(logits, target as tf.Tensor2D, cohort.members, task.mutualWeight ?? cohort.mutualWeight)
       : tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1));
     const weighted = task.classWeights ? tf.mul(perImage, tf.gather(tf.tensor1d(task.classWeights), tf.tensor1d(task.labels, "int32"))) : perImage;
     return tf.div(tf.sum(weighted), task.batchTotal) as tf.Scalar;

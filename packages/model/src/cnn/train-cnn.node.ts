@@ -203,6 +203,7 @@ export async function trainCnn(
       let lossSum = 0;
       let correct = 0;
       let lr = 0;
+      const mutualWeight = o.net.kind === "cohort" ? (epoch > o.net.burnInEpochs ? o.net.mutualWeight : 0) : undefined;
       for (let b = 0; b < stepsPerEpoch; b++) {
         const step = (epoch - 1) * stepsPerEpoch + b;
         lr = learningRateAtStep(o, step, stepsPerEpoch, totalSteps);
@@ -222,6 +223,7 @@ export async function trainCnn(
             labelSmoothing: o.labelSmoothing,
             soft: softWeight > 0 ? selectRows(train.soft!, pos, classes) : null,
             softWeight,
+            mutualWeight,
             batchTotal: batch.length,
             dropoutSeed: seedOf(`${o.seed}/drop/${step}/${s}`),
           });

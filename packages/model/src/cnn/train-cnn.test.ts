@@ -176,12 +176,12 @@ describe("data-parallel conv training", () => {
     const run = { epochs: 2, threads: 2 };
     // The weights after the last step (a run returns its best epoch's, which val, scoring one network or two, may pick differently).
     const last = async (o: CnnTrainingOptions) => {
-      let final: CnnCheckpoint | undefined;
-      const result = await trainCnn(data, train, val, o, { fingerprint: "c", onEpoch: async (_r, c) => void (final = structuredClone(c)) });
-      return { ...result, params: final!.params, state: final!.state };
+      const epochs: CnnCheckpoint[] = [];
+      const result = await trainCnn(data, train, val, o, { fingerprint: "c", onEpoch: async (_r, c) => void epochs.push(structuredClone(c)) });
+      return { ...result, params: epochs.at(-1)!.params, state: epochs.at(-1)!.state, epochs };
     };
     const alone = await last(options(run));
-    const cohort = (mutualWeight: number) => ({ kind: "cohort" as const, member: net, members: 2, mutualWeight, classes: 7 });
+    const cohort = (mutualWeight: number, burnInEpochs = 0) => ({ kind: "cohort" as const, member: net, members: 2, mutualWeight, burnInEpochs, classes: 7 });
     const apart = await last(options({ ...run, net: cohort(0) }));
     expect(apart.paramNames).toEqual([...alone.paramNames.map((n) => `m0/${n}`), ...alone.paramNames.map((n) => `m1/${n}`)]);
     // Member 0 has the lone network's seed, batches, augmentations and dropout: the same weights (the summed loss couples nothing).
@@ -194,6 +194,10 @@ describe("data-parallel conv training", () => {
     expect(together.params[0]).not.toEqual(m0[0]);
     expect(together.history).toHaveLength(2);
     for (const h of together.history) expect(h.valAccuracy).toBeGreaterThanOrEqual(0);
+    // Burn-in: through epoch 1 the members train as if apart (the same weights); from epoch 2 they learn from each other.
+    const burnt = await last(options({ ...run, net: cohort(0.5, 1) }));
+    expect(burnt.epochs[0]!.params).toEqual(apart.epochs[0]!.params);
+    expect(burnt.params[0]).not.toEqual(apart.params[0]);
   }, 180_000);
 
   it("stops with a clear error when the loss explodes, after saving only finished epochs", async () => {

@@ -29,7 +29,9 @@ export function scratchArchitectureText(
   const cohort = recipe.conv.cohort;
   const taughtByText =
     taughtBy && distill ? `, distilled from ${taughtBy.name.slice(0, 60)} (${taughtBy.contentHash.slice(0, 12)}, weight ${distill.weight})` : "";
-  const cohortText = cohort ? `, member ${(member ?? 0) + 1} of ${cohort.members} trained together (mutual weight ${cohort.weight})` : "";
+  const cohortText = cohort
+    ? `, member ${(member ?? 0) + 1} of ${cohort.members} trained together (mutual weight ${cohort.weight}${cohort.burnIn ? ` after ${cohort.burnIn} epoch${cohort.burnIn === 1 ? "" : "s"} alone` : ""})`
+    : "";
   return `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtByText}${cohortText}${averagedText(recipe, bestAveraged)}`;
 }
 
@@ -41,7 +43,9 @@ export function scratchSpec(recipe: TrainingRecipe): ScratchCnnSpec {
 function trainedSpec(recipe: TrainingRecipe): ScratchCnnSpec | CohortSpec {
   const member = scratchSpec(recipe);
   const cohort = recipe.conv.cohort;
-  return cohort ? { kind: "cohort", member, members: cohort.members, mutualWeight: cohort.weight, classes: member.classes } : member;
+  return cohort
+    ? { kind: "cohort", member, members: cohort.members, mutualWeight: cohort.weight, burnInEpochs: cohort.burnIn ?? 0, classes: member.classes }
+    : member;
 }
 
 /**

@@ -20,6 +20,9 @@ describe("a scratch network's description on its model card", () => {
     expect(scratchArchitectureText(recipeOf({ cohort: { members: 3, weight: 0.4 } }), null, false, 2)).toBe(
       "cnn-s: 16·32·64·128 ×2 conv, BN folded, from scratch, member 3 of 3 trained together (mutual weight 0.4)",
     );
+    expect(scratchArchitectureText(recipeOf({ cohort: { members: 2, weight: 0.5, burnIn: 6 } }), null, false, 0)).toBe(
+      "cnn-s: 16·32·64·128 ×2 conv, BN folded, from scratch, member 1 of 2 trained together (mutual weight 0.5 after 6 epochs alone)",
+    );
   });
 
   it("fits the manifest at its longest: every architecture, a long teacher name, a cohort, averaging that kept either side", () => {
@@ -27,7 +30,7 @@ describe("a scratch network's description on its model card", () => {
     for (const architecture of CNN_ARCHITECTURE_IDS)
       for (const kept of [true, false]) {
         const text = scratchArchitectureText(
-          recipeOf({ architecture, distill: { teacher: "x", weight: 0.85 }, averaging: 0.9999, cohort: { members: 4, weight: 0.35 } }),
+          recipeOf({ architecture, distill: { teacher: "x", weight: 0.85 }, averaging: 0.9999, cohort: { members: 4, weight: 0.35, burnIn: 499 } }),
           long,
           kept,
           3,

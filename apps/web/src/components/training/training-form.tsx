@@ -285,7 +285,11 @@ export function TrainingForm() {
               max={4}
               step={1}
               value={d.conv.cohort?.members ?? 1}
-              onChange={(n) => set({ conv: { ...d.conv, cohort: n > 1 ? { members: n, weight: d.conv.cohort?.weight ?? 0.5 } : undefined } })}
+              onChange={(n) =>
+                set({
+                  conv: { ...d.conv, cohort: n > 1 ? { members: n, weight: d.conv.cohort?.weight ?? 0.5, burnIn: d.conv.cohort?.burnIn ?? 0 } : undefined },
+                })
+              }
             />
             {d.conv.cohort ? (
               <NumberField
@@ -297,6 +301,18 @@ export function TrainingForm() {
                 step={0.05}
                 value={d.conv.cohort.weight}
                 onChange={(n) => set({ conv: { ...d.conv, cohort: { ...d.conv.cohort!, weight: n } } })}
+              />
+            ) : null}
+            {d.conv.cohort ? (
+              <NumberField
+                id="conv-burn-in"
+                label="Epochs alone first"
+                hint="Each network trains on its own target for these epochs before it learns from the others (0: from the start)."
+                min={0}
+                max={d.epochs - 1}
+                step={1}
+                value={d.conv.cohort.burnIn}
+                onChange={(n) => set({ conv: { ...d.conv, cohort: { ...d.conv.cohort!, burnIn: n } } })}
               />
             ) : null}
           </div>
