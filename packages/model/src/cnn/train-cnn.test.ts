@@ -171,7 +171,7 @@ describe("data-parallel conv training", () => {
     );
   }, 180_000);
 
-  it("trains a cohort: with no mutual weight each member trains as it would alone, with one the members learn from each other", async () => {
+  it("trains a cohort: with no mutual weight each member trains as it would alone, with one the members learn from each other, and a burn-in keeps them apart for its epochs", async () => {
     const { data, train, val } = await smallFer();
     const run = { epochs: 2, threads: 2 };
     // The weights after the last step (a run returns its best epoch's, which val, scoring one network or two, may pick differently).
