@@ -55,13 +55,18 @@ export class CohortNet implements TrainableNet {
     });
   }
 
-  get cohort(): { members: number; mutualWeight: number } {
-    return { members: this.spec.members, mutualWeight: this.spec.mutualWeight };
+  get cohort(): { members: number } {
+    return { members: this.spec.members };
   }
 
   dispose(): void {
     for (const net of this.nets) net.dispose();
   }
+}
+
+/** The peers' share of each target in a (1-based) epoch: 0 through the burn-in, then the cohort's weight. */
+export function cohortMutualWeight(spec: Pick<CohortSpec, "mutualWeight" | "burnInEpochs">, epoch: number): number {
+  return epoch > spec.burnInEpochs ? spec.mutualWeight : 0;
 }
 
 /**

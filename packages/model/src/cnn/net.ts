@@ -28,8 +28,11 @@ export interface TrainableNet {
   readonly state: ReadonlyMap<string, tf.Variable>;
   /** Preprocessed batch [n, h, w, c] → logits [n, classes]. In "train" mode BN uses batch stats and dropout is on. */
   forward(x: tf.Tensor4D, mode: ForwardMode, sink?: (stats: BnBatchStats) => void, seed?: number): tf.Tensor2D;
-  /** Mutual distillation (cohort.ts): "train" logits are [n, members × classes], one block per member. */
-  readonly cohort?: { members: number; mutualWeight: number };
+  /**
+   * Mutual distillation (cohort.ts): "train" logits are [n, members × classes], one block per member;
+   * each step's peers' share comes with its shards (ShardTask.mutualWeight, from cohortMutualWeight).
+   */
+  readonly cohort?: { members: number };
   dispose(): void;
 }
 

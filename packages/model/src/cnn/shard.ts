@@ -27,7 +27,7 @@ export interface ShardTask {
   /** Distillation: a teacher's probabilities for these n images, [n × classes], mixed into the target with `softWeight`. */
   soft?: Float32Array | null;
   softWeight?: number;
-  /** A cohort's peers' share of each target this step (0 during burn-in); absent: the cohort's own weight. */
+  /** A cohort's peers' share of each target this step (cohortMutualWeight: 0 during burn-in); required for a cohort. */
   mutualWeight?: number;
   /** Images in the whole step: shard losses are sums divided by this, so shard gradients add up. */
   batchTotal: number;
@@ -94,11 +94,16 @@ function shardLoss(logits: tf.Tensor2D, task: ShardTask, classes: number, cohort
       target = tf.add(tf.mul(target, 1 - w), tf.mul(tf.tensor2d(task.soft, [task.n, classes]), w));
     }
     const perImage = cohort
-      ? cohortLoss(logits, target as tf.Tensor2D, cohort.members, task.mutualWeight ?? cohort.mutualWeight)
+      ? cohortLoss(logits, target as tf.Tensor2D, cohort.members, cohortStepWeight(task))
       : tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1));
     const weighted = task.classWeights ? tf.mul(perImage, tf.gather(tf.tensor1d(task.classWeights), tf.tensor1d(task.labels, "int32"))) : perImage;
     return tf.div(tf.sum(weighted), task.batchTotal) as tf.Scalar;
   });
+}
+
+function cohortStepWeight(task: ShardTask): number {
+  if (task.mutualWeight === undefined) throw new Error("A cohort's shard needs the step's peers' share (mutualWeight).");
+  return task.mutualWeight;
 }
 
 /** Forward and backward over one shard: gradients of the shard's part of the step's mean loss. */

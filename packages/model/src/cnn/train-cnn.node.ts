@@ -1,6 +1,7 @@
 import type { EpochResult } from "../training/head-trainer.ts";
 import { permutation, rng, seedOf } from "../training/random.ts";
 import { drawAugmentations, type ImageAugmentation } from "./augment-draws.ts";
+import { cohortMutualWeight } from "./cohort.ts";
 import type { NetSpec } from "./create-net.ts";
 import type { TrainingDataset } from "./dataset-buffer.ts";
 import { GradientWorkers } from "./gradient-workers.node.ts";
@@ -203,7 +204,7 @@ export async function trainCnn(
       let lossSum = 0;
       let correct = 0;
       let lr = 0;
-      const mutualWeight = o.net.kind === "cohort" ? (epoch > o.net.burnInEpochs ? o.net.mutualWeight : 0) : undefined;
+      const mutualWeight = o.net.kind === "cohort" ? cohortMutualWeight(o.net, epoch) : undefined;
       for (let b = 0; b < stepsPerEpoch; b++) {
         const step = (epoch - 1) * stepsPerEpoch + b;
         lr = learningRateAtStep(o, step, stepsPerEpoch, totalSteps);

@@ -8,6 +8,7 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import {
   BALANCING,
   CONV_MODE_DEFAULTS,
+  convConfig,
   estimateTrainingMinutes,
   LR_SCHEDULES,
   RANDOM_AUGMENTATIONS,
@@ -287,7 +288,8 @@ export function TrainingForm() {
               value={d.conv.cohort?.members ?? 1}
               onChange={(n) =>
                 set({
-                  conv: { ...d.conv, cohort: n > 1 ? { members: n, weight: d.conv.cohort?.weight ?? 0.5, burnIn: d.conv.cohort?.burnIn ?? 0 } : undefined },
+                  // A new cohort starts from the schema's defaults (weight, burn-in); a changed one keeps its settings.
+                  conv: { ...d.conv, cohort: n > 1 ? { ...convConfig.shape.cohort.unwrap().parse({ members: n }), ...d.conv.cohort, members: n } : undefined },
                 })
               }
             />
