@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
 
 import { type Credentials } from "./e2e-env.ts";
-import { state } from "./e2e-helpers.ts";
+import { query, state } from "./e2e-helpers.ts";
 
 const CLASSES = ["anger", "contempt", "disgust", "fear", "happiness", "neutral", "sadness", "surprise"];
 const SPLITS = ["train", "val", "test", "unassigned"] as const;
@@ -116,6 +116,34 @@ test("a new account is a plain user who lands on the coach: no data set, and the
   // No cookies at all: not signed in.
   const anonymous = await request.get("/api/trpc/dataset.summary");
   expect(anonymous.status()).toBe(401);
+});
+
+test("the sign-up form cannot be sent before the page has loaded its scripts, so a password never lands in the address", async ({ page }) => {
+  // Hold the page's scripts: this is what a slow connection sees between the HTML and hydration.
+  let release!: () => void;
+  const scriptsHeld = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/_next/static/**/*.js", async (route) => {
+    await scriptsHeld;
+    await route.continue();
+  });
+  await page.goto("/sign-up", { waitUntil: "domcontentloaded" });
+  const create = page.getByRole("button", { name: "Create account" });
+  await expect(create).toBeDisabled();
+  const email = `early-${Date.now()}@e2e.mien.test`;
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a-good-long-password");
+  // Enter in a field is the browser's implicit submit; with the button disabled it sends nothing.
+  await page.getByLabel("Password").press("Enter");
+  await expect(page).toHaveURL(/\/sign-up$/);
+
+  release();
+  await expect(create).toBeEnabled();
+  await create.click();
+  await expect(page).toHaveURL(/\/coach$/);
+  await expect(page.getByTestId("account-role")).toHaveText("user");
+  expect(page.url()).not.toContain("password");
+  const [account] = await query<{ n: string }>(`SELECT count(*)::text AS n FROM "user" WHERE email = $1`, [email]);
+  expect(account!.n).toBe("1");
 });
 
 test("a wrong password shows a clear error and keeps you on the sign-in page", async ({ page }) => {

@@ -1,18 +1,29 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 
 import { authErrorMessage, type AuthFailure } from "./messages.ts";
+
+const noSubscription = () => () => {};
 
 /**
  * What the sign-in and sign-up forms share: send one auth request, show its failure as a
  * sentence, and on success go to `next` (a checked path on this site), else home.
+ *
+ * `ready` is false in the server's HTML and until React has hydrated the form. Before that, a
+ * submit would be the browser's own GET to this page, which puts the email and password in the
+ * address (history, logs) and creates nothing, so the forms keep their button disabled until then.
  */
 export function useAuthSubmit(next?: string | null) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const ready = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
 
   async function submit(request: () => Promise<{ error: AuthFailure | null }>) {
     setPending(true);
@@ -27,5 +38,5 @@ export function useAuthSubmit(next?: string | null) {
     router.refresh();
   }
 
-  return { error, setError, pending, submit };
+  return { error, setError, pending, ready, submit };
 }

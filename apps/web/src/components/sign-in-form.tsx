@@ -7,7 +7,7 @@ import { useAuthSubmit } from "../auth/use-auth-submit.ts";
 
 /** `next`: where to go once signed in (a checked path on this site), else home. */
 export function SignInForm({ next }: { next?: string | null }) {
-  const { error, pending, submit } = useAuthSubmit(next);
+  const { error, pending, ready, submit } = useAuthSubmit(next);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -35,7 +35,7 @@ export function SignInForm({ next }: { next?: string | null }) {
           {error}
         </p>
       ) : null}
-      <button type="submit" className="button" disabled={pending}>
+      <button type="submit" className="button" disabled={pending || !ready}>
         {pending ? "Signing in…" : "Sign in"}
       </button>
     </form>

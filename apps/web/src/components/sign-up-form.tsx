@@ -9,7 +9,7 @@ const MIN_PASSWORD = 8;
 
 /** `next`: where to go once signed in (a checked path on this site), else home. */
 export function SignUpForm({ next }: { next?: string | null }) {
-  const { error, setError, pending, submit } = useAuthSubmit(next);
+  const { error, setError, pending, ready, submit } = useAuthSubmit(next);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -58,7 +58,7 @@ export function SignUpForm({ next }: { next?: string | null }) {
           {error}
         </p>
       ) : null}
-      <button type="submit" className="button" disabled={pending}>
+      <button type="submit" className="button" disabled={pending || !ready}>
         {pending ? "Creating your account…" : "Create account"}
       </button>
     </form>
