@@ -194,17 +194,25 @@ async function kernelRows() {
 
 /** Images per second of real training steps (forward, backward, augmentation, SGD) on synthetic data. */
 async function trainingRows(steps: number) {
+  const pixels = () => {
+    const d = allocatePixelDataset(1024, 48, 1);
+    new Uint8Array(d.buffer).forEach((_, i, a) => (a[i] = (i * 7919) % 251));
+    return d;
+  };
   const recipes: { recipe: string; net: NetSpec; data: () => TrainingDataset; batch: number }[] = [
     ...(["cnn-s", "cnn-sw", "cnn-m"] as const).map((id) => ({
       recipe: `scratch ${id} 48 px, batch 128 in 2 shards`,
       net: architectureSpec(id, 0.3, 7),
-      data: () => {
-        const d = allocatePixelDataset(1024, 48, 1);
-        new Uint8Array(d.buffer).forEach((_, i, a) => (a[i] = (i * 7919) % 251));
-        return d;
-      },
+      data: pixels,
       batch: 128,
     })),
+    {
+      // Images per second through both networks (each image trains two cnn-s).
+      recipe: "scratch cohort of 2 cnn-s 48 px, peers' share 0.5, batch 128 in 2 shards",
+      net: { kind: "cohort" as const, member: architectureSpec("cnn-s", 0.3, 7), members: 2, mutualWeight: 0.5, burnInEpochs: 0, classes: 7 },
+      data: pixels,
+      batch: 128,
+    },
     {
       recipe: "finetune faceapi-expression top 1 block (cached 14×14×128), batch 128 in 2 shards",
       net: { kind: "faceapi-top" as const, trainableBlocks: 1, dropout: 0.3, classes: 7 },
@@ -235,6 +243,7 @@ async function trainingRows(steps: number) {
                 : null,
             classWeights: null,
             labelSmoothing: 0,
+            ...(r.net.kind === "cohort" ? { mutualWeight: r.net.mutualWeight } : {}),
             batchTotal: r.batch,
             dropoutSeed: step,
           };
