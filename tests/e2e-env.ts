@@ -45,8 +45,9 @@ export const APP_ENV: Record<string, string> = {
   MIEN_BASE_URL: BASE_URL,
   PORT: String(PORT),
   NODE_ENV: "production",
-  // Every spec signs in from 127.0.0.1; the per-address limit itself is tested in packages/auth.
+  // Every spec signs in and up from 127.0.0.1; the per-address limits are tested in packages/auth.
   MIEN_SIGN_IN_LIMIT: "300/60",
+  MIEN_SIGN_UP_LIMIT: "300/60",
   MIEN_QUEUE_PREFIX: process.env.MIEN_E2E_QUEUE_PREFIX,
 };
 

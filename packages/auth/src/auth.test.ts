@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "@mien/db/testing";
 
-import { createAuth, SIGN_IN_ACCOUNT_LIMIT, SIGN_IN_LIMIT, type Auth } from "./auth.ts";
+import { createAuth, SIGN_IN_ACCOUNT_LIMIT, SIGN_IN_LIMIT, SIGN_UP_LIMIT, type Auth } from "./auth.ts";
 import { createUserWithRole } from "./users.ts";
 
 const BASE_URL = "http://localhost:3999";
@@ -127,6 +127,23 @@ describe("auth (real PostgreSQL)", () => {
     expect(statuses.at(-1)).toBe(429);
     // Another address is unaffected.
     expect((await attempt("203.0.113.8")).status).toBe(401);
+  });
+
+  it("rate-limits sign-up per client IP: 3 new accounts in 10 s by default, or as configured", async () => {
+    const signUp = (instance: Auth, email: string, ip: string) =>
+      instance.handler(post("/sign-up/email", { email, password: "new-account-password", name: "N" }, ip));
+    const statuses: number[] = [];
+    for (let i = 0; i <= SIGN_UP_LIMIT.max; i++) statuses.push((await signUp(auth, `default-${i}@example.com`, "203.0.113.20")).status);
+    expect(statuses).toEqual([...Array<number>(SIGN_UP_LIMIT.max).fill(200), 429]);
+    expect(await t.db.user.count({ where: { email: { startsWith: "default-" } } })).toBe(SIGN_UP_LIMIT.max);
+
+    // A class behind one address: the operator raises the limit (MIEN_SIGN_UP_LIMIT).
+    const classroom = createAuth({ db: t.db, secret: SECRET, baseURL: BASE_URL, production: false, signUpLimit: { max: 5, window: 60 } });
+    const raised: number[] = [];
+    for (let i = 0; i <= 5; i++) raised.push((await signUp(classroom, `class-${i}@example.com`, "203.0.113.21")).status);
+    expect(raised).toEqual([200, 200, 200, 200, 200, 429]);
+    // Another address is unaffected.
+    expect((await signUp(classroom, "elsewhere@example.com", "203.0.113.22")).status).toBe(200);
   });
 
   it("counts sign-in attempts in PostgreSQL, so a second web process shares the limit", async () => {

@@ -17,10 +17,14 @@ export interface AuthConfig {
   production: boolean;
   /** Sign-in attempts per client address and window; defaults to SIGN_IN_LIMIT. */
   signInLimit?: { window: number; max: number };
+  /** New accounts per client address and window; defaults to SIGN_UP_LIMIT. */
+  signUpLimit?: { window: number; max: number };
 }
 
 /** Sign-in attempts allowed per client IP and window (seconds). */
 export const SIGN_IN_LIMIT = { window: 60, max: 10 } as const;
+/** New accounts allowed per client IP and window (Better Auth's own default, made explicit and settable). */
+export const SIGN_UP_LIMIT = { window: 10, max: 3 } as const;
 /** Sign-in attempts allowed per account (email) and window, whatever the IP claims to be. */
 export const SIGN_IN_ACCOUNT_LIMIT = { window: 300, max: 20 } as const;
 
@@ -58,7 +62,10 @@ export function createAuth(config: AuthConfig) {
       enabled: true,
       // In PostgreSQL (the rate_limit table), so every web process counts against one limit.
       storage: "database",
-      customRules: { "/sign-in/email": config.signInLimit ?? SIGN_IN_LIMIT },
+      customRules: {
+        "/sign-in/email": config.signInLimit ?? SIGN_IN_LIMIT,
+        "/sign-up/email": config.signUpLimit ?? SIGN_UP_LIMIT,
+      },
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {

@@ -16,6 +16,7 @@ export function getAuth(): Auth {
       baseURL: env.MIEN_BASE_URL,
       production: env.NODE_ENV === "production",
       signInLimit: env.MIEN_SIGN_IN_LIMIT,
+      signUpLimit: env.MIEN_SIGN_UP_LIMIT,
     });
   }
   return globalForAuth.mienAuth;

@@ -66,6 +66,14 @@ describe("loadServerEnv with values", () => {
     expect(envValue("MIEN_TRAINER_STALLED_MS", { MIEN_TRAINER_STALLED_MS: "1500" })).toBe(1500);
     expect(() => envValue("MIEN_QUEUE_PREFIX", { MIEN_QUEUE_PREFIX: "a b" })).toThrow(/MIEN_QUEUE_PREFIX: MIEN_QUEUE_PREFIX may hold letters/);
   });
+
+  it("reads the sign-in and sign-up limits as attempts per seconds", () => {
+    expect(envValue("MIEN_SIGN_IN_LIMIT", {})).toEqual({ max: 10, window: 60 });
+    expect(envValue("MIEN_SIGN_UP_LIMIT", {})).toEqual({ max: 3, window: 10 });
+    expect(envValue("MIEN_SIGN_UP_LIMIT", { MIEN_SIGN_UP_LIMIT: "40/600" })).toEqual({ max: 40, window: 600 });
+    expect(() => envValue("MIEN_SIGN_UP_LIMIT", { MIEN_SIGN_UP_LIMIT: "lots" })).toThrow(/MIEN_SIGN_UP_LIMIT must look like "3\/10" \(attempts per seconds\)/);
+    expect(() => envValue("MIEN_SIGN_IN_LIMIT", { MIEN_SIGN_IN_LIMIT: "0/60" })).toThrow(/MIEN_SIGN_IN_LIMIT must look like "10\/60"/);
+  });
 });
 
 // Not configuration: NEXT_RUNTIME is set by Next.js; PRISMA_SCHEMA_ENGINE_BINARY is Prisma's own (the postinstall generate step sets it);

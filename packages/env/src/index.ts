@@ -26,6 +26,17 @@ export const AUTH_SECRET_FILE = "auth-secret";
 const positiveMs = (fallback: number) => z.coerce.number({ message: "must be a number of milliseconds" }).int().positive().default(fallback);
 const optionalMs = z.coerce.number({ message: "must be a number of milliseconds" }).int().positive().optional();
 
+/** A rate limit written "<attempts>/<seconds>", e.g. "10/60", as { max, window }. */
+const attemptsPerWindow = (name: string, fallback: string) =>
+  z
+    .string()
+    .regex(/^[1-9]\d*\/[1-9]\d*$/, { message: `${name} must look like "${fallback}" (attempts per seconds)` })
+    .default(fallback)
+    .transform((v) => {
+      const [max, window] = v.split("/").map(Number) as [number, number];
+      return { max, window };
+    });
+
 /**
  * Every environment variable Mien reads (env.test.ts checks the source for others). Values that
  * depend on other values (the data folder, the base URL, the secret file) are filled in by loadServerEnv.
@@ -59,14 +70,9 @@ const serverSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(DEFAULTS.PORT),
   MIEN_BASE_URL: z.string().url().optional(),
   /** Sign-in attempts allowed per client address, as "<attempts>/<seconds>". */
-  MIEN_SIGN_IN_LIMIT: z
-    .string()
-    .regex(/^[1-9]\d*\/[1-9]\d*$/, { message: 'MIEN_SIGN_IN_LIMIT must look like "10/60" (attempts per seconds)' })
-    .default("10/60")
-    .transform((v) => {
-      const [max, window] = v.split("/").map(Number) as [number, number];
-      return { max, window };
-    }),
+  MIEN_SIGN_IN_LIMIT: attemptsPerWindow("MIEN_SIGN_IN_LIMIT", "10/60"),
+  /** New accounts allowed per client address (a class signing up together behind one NAT may need more). */
+  MIEN_SIGN_UP_LIMIT: attemptsPerWindow("MIEN_SIGN_UP_LIMIT", "3/10"),
   /** `pnpm mien bootstrap`: the first admin's email, and its password (default: random, kept in the data folder). */
   MIEN_ADMIN_EMAIL: z.string().email({ message: "MIEN_ADMIN_EMAIL must be an email address" }).default("admin@mien.local"),
   MIEN_ADMIN_PASSWORD: z.string().min(8, "MIEN_ADMIN_PASSWORD must be at least 8 characters").optional(),
