@@ -15,8 +15,9 @@ export default async function TrainingPage() {
         <div className="panel-head">
           <h1>Training</h1>
           <p className="lede">
-            Train an expression model on a frozen dataset snapshot. Backbones stay frozen (their embeddings are cached), a small head is trained, and the
-            quantised result is evaluated and published as a new version. Promote it on the Models page.
+            Train an expression model on a frozen dataset snapshot: a head on a face backbone&apos;s cached embeddings (minutes), the backbone&apos;s top blocks
+            fine-tuned, or a compact network trained from scratch on the faces. The result is evaluated and published as a new version; promote it on the Models
+            page.
           </p>
         </div>
         <TrainingForm />
