@@ -175,7 +175,7 @@ export async function runRecipe(argv: string[], recipe: Recipe): Promise<number>
   const built = new Set<string>();
   // Listed once, when the first ensemble is built.
   let listing: Promise<FolderImage[]> | undefined;
-  const images = () => (listing ??= selectNodeBackend({ log: () => {} }).then(() => listFolderDataset(data)));
+  const images = () => (listing ??= listFolderDataset(data));
   let last: BlendResult | undefined;
 
   while (pendingParts.length || pendingEnsembles.length) {
@@ -340,6 +340,8 @@ async function trainAll(tasks: TrainTask[], data: string, jobsFlag: number | und
 
 /** Averages the ensemble's parts into `<work>/<name>`, calibrated on val. */
 async function blend(ensemble: RecipeEnsemble, work: string, images: () => Promise<readonly FolderImage[]>): Promise<BlendResult> {
+  // Fitting the weights runs the parts on val; the parts themselves trained in their own processes.
+  await selectNodeBackend({ log: () => {} });
   const result = await ensembleFolders({ dirs: ensemble.members.map((name) => join(work, name)), images, name: ensemble.name, tta: "flip", weights: "fit" });
   // The recipe's parts are trained from one folder with one set of classes.
   if (typeof result === "string") throw new Error(`${ensemble.name}: ${result}`);
