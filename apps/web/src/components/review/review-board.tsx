@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { useTRPC } from "../../trpc/react.tsx";
 import { BulkFlagDialog } from "./bulk-flag-dialog.tsx";
+import { DecisionBar } from "./decision-bar.tsx";
 import { HelpOverlay } from "./help-overlay.tsx";
 import { HistoryPanel } from "./history-panel.tsx";
 import { ReviewFilters } from "./review-filters.tsx";
@@ -318,6 +319,14 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
                   ) : null}
                 </dl>
                 <ScreeningFacts item={current} />
+                <DecisionBar
+                  item={current}
+                  number={focus + 1}
+                  classes={classes}
+                  isSelected={selected.has(current.id)}
+                  selectedCount={selected.size}
+                  run={runKey}
+                />
                 <button type="button" className="button button-quiet" onClick={() => setHistoryOpen((o) => !o)} aria-expanded={historyOpen}>
                   {historyOpen ? "Hide history" : "Show history"} <kbd>h</kbd>
                 </button>

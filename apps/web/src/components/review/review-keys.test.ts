@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { keyAction, keyActions, keyHelp, reviewKeyTable } from "./review-keys.ts";
+import { keyAction, keyActions, keyHelp, reviewKeyTable, shortcutOf } from "./review-keys.ts";
 
 const classes = ["anger", "happiness", "sadness"];
 
@@ -51,5 +51,17 @@ describe("the review key table", () => {
       "Esc",
     ]);
     expect(help[4]).toEqual({ keys: "2", does: "Relabel as happiness" });
+  });
+
+  it("names the one-character key a decision button shows, and none where only a named key or no key runs it", () => {
+    expect(shortcutOf({ kind: "command", command: "accept" }, classes)).toBe("a");
+    expect(shortcutOf({ kind: "relabel", label: "sadness" }, classes)).toBe("3");
+    expect(shortcutOf({ kind: "flag", reason: "no_face" }, classes)).toBe("f");
+    expect(shortcutOf({ kind: "command", command: "bulk" }, classes)).toBe("b");
+    expect(shortcutOf({ kind: "command", command: "last" }, classes)).toBeNull();
+    expect(shortcutOf({ kind: "flag", reason: "mislabelled" }, classes)).toBeNull();
+    const many = ["anger", "contempt", "disgust", "fear", "happiness", "neutral", "sadness", "surprise", "tenth"];
+    expect(shortcutOf({ kind: "relabel", label: "tenth" }, [...many, "eleventh"])).toBe("9");
+    expect(shortcutOf({ kind: "relabel", label: "eleventh" }, [...many, "eleventh"])).toBeNull();
   });
 });

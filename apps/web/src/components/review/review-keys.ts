@@ -90,6 +90,19 @@ export function keyAction(key: string, classes: readonly string[]): KeyAction | 
   return keyActions(classes).get(key) ?? null;
 }
 
+const sameAction = (a: KeyAction, b: KeyAction): boolean =>
+  a.kind === "command"
+    ? b.kind === "command" && a.command === b.command
+    : a.kind === "relabel"
+      ? b.kind === "relabel" && a.label === b.label
+      : b.kind === "flag" && a.reason === b.reason;
+
+/** The single character that runs `action` (what a button shows as its shortcut), or null when no key does. */
+export function shortcutOf(action: KeyAction, classes: readonly string[]): string | null {
+  for (const [key, bound] of keyActions(classes)) if (key.length === 1 && sameAction(bound, action)) return key;
+  return null;
+}
+
 /** Every key the review page answers to, as the help overlay lists them. */
 export function keyHelp(classes: readonly string[]): { keys: string; does: string }[] {
   return reviewKeyTable(classes).flatMap((row) => (row.help ? [row.help] : []));
