@@ -163,7 +163,7 @@ export function ModelVersions() {
                 </div>
               ))}
             </dl>
-            <div className="chart-grid">
+            <div className="chart-grid chart-grid-matrix">
               <ConfusionMatrix classes={shown.classes} confusion={m.confusion} caption={`Confusion matrix on ${split} (${m.n} images)`} />
               {m.reliability ? <ReliabilityDiagram bins={m.reliability} ece={m.ece} title={`Reliability on ${split}`} /> : null}
             </div>

@@ -55,7 +55,7 @@ export function Scorecard() {
               <tr key={name}>
                 <th scope="row">{SIGNAL_TEXT[name] ?? name}</th>
                 <td className="num">{percent(s.recall)}</td>
-                <td>
+                <td className="cell-wrap">
                   {Object.entries(s.conditions)
                     .map(([condition, v]) => `${condition} ${percent(v.recall)}`)
                     .join(" · ")}
