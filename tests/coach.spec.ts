@@ -68,6 +68,27 @@ test("live predictions appear for a visitor and change between two expressions, 
   await expect(page.getByText("Use it only on your own face, with your consent.")).toBeVisible();
 });
 
+test("a camera started before the model has even been looked up is read as soon as the model is ready", async ({ page }) => {
+  test.setTimeout(60_000);
+  // The registry's answer is held back, as on a slow network or a cold server, so the camera starts first.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/models/active", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto("/coach");
+  await page.getByRole("button", { name: "Start camera" }).click();
+  await expect(page.getByRole("button", { name: "Stop camera" })).toBeVisible();
+  await expect(page.getByText("Waiting for one face in view…")).toBeVisible();
+  await expect(page.getByTestId("coach-model")).toHaveCount(0);
+
+  release();
+  await expect(page.getByTestId("coach-model")).toBeVisible({ timeout: 30_000 });
+  // Before the fix the camera stayed unread here ("Waiting for one face in view…" for good).
+  await expect.poll(() => verdictOf(page), { timeout: 30_000, intervals: [250] }).toMatch(/^(happiness|surprise)$/);
+});
+
 test("practice mode scores a held expression, says what a missed one read as, saves scores only, and charts them", async ({ page }, testInfo) => {
   test.setTimeout(150_000);
   const email = await signUpNewUser(page, "practice");

@@ -131,6 +131,8 @@ export function useCoach({ urls, backends, onAttempt }: CoachOptions) {
       backends,
     );
     engineRef.current = engine;
+    // A camera started while the lookup was still on its way has frames and no engine yet: read them now.
+    if (streamRef.current && videoRef.current) engine.attach(videoRef.current);
     // The engine is made once; later lookups reach it through setActiveModel below.
   }, [lookedUp]);
 
