@@ -153,3 +153,19 @@ test("a wrong password shows a clear error and keeps you on the sign-in page", a
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByLabel("Password")).toBeVisible();
 });
+
+test("every page names Mien's icon, and a page load asks for nothing that is missing", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  await page.goto("/sign-in");
+  await page.waitForLoadState("networkidle");
+  // Without a named icon the browser asked for /favicon.ico, a 404 on every page.
+  expect(errors).toEqual([]);
+  const icon = page.locator('link[rel="icon"]');
+  await expect(icon).toHaveAttribute("href", "/icons/icon-192.png");
+  const res = await page.request.get("/icons/icon-192.png");
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toBe("image/png");
+});

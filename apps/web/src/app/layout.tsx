@@ -8,6 +8,8 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Mien", template: "%s · Mien" },
   description: "Mien helps you see what your own face is saying. It is a tool for self-discovery, never for reading other people.",
+  // The coach's app icon, so no page asks for a /favicon.ico that is not there.
+  icons: { icon: [{ url: "/icons/icon-192.png", sizes: "192x192", type: "image/png" }], apple: "/icons/icon-192.png" },
 };
 
 export const viewport: Viewport = {
