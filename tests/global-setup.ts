@@ -1,24 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 import pg from "pg";
 
-import { ADMIN_URL, APP_ENV, DATABASE_URL, E2E_DB, REPO_ROOT, STATE_FILE, type Credentials, type E2EState } from "./e2e-env.ts";
+import { ADMIN_URL, DATABASE_URL, E2E_DB, REPO_ROOT, STATE_FILE, type E2EState } from "./e2e-env.ts";
+import { addUser, mien } from "./e2e-helpers.ts";
 import { VIDEOS, writeWebcamVideo, type VideoName } from "./fixtures/webcam-video.ts";
-
-/** Runs `pnpm mien <args>` from the repository root against the e2e database. */
-function mien(args: string[]): void {
-  const result = spawnSync("pnpm", ["--silent", "mien", ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...APP_ENV },
-    encoding: "utf8",
-  });
-  if (result.status !== 0) {
-    throw new Error(`\`pnpm mien ${args.join(" ")}\` failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
-  }
-}
 
 /** A fresh database, migrated and seeded with the demo sample through the real importer, plus accounts. */
 export default async function globalSetup(): Promise<void> {
@@ -45,13 +33,10 @@ export default async function globalSetup(): Promise<void> {
     secondCurator: { email: "curator2@e2e.mien.test", password: password() },
     thirdCurator: { email: "curator3@e2e.mien.test", password: password() },
   };
-  // `--password=…` in one argument: a random password may start with "-", which parseArgs would take for an option.
-  const add = (who: Credentials, role: string, name: string) =>
-    mien(["user", "add", "--email", who.email, `--password=${who.password}`, "--role", role, "--name", name]);
-  add(state.admin, "admin", "E2E Admin");
-  add(state.curator, "curator", "E2E Curator");
-  add(state.secondCurator, "curator", "E2E Curator Two");
-  add(state.thirdCurator, "curator", "E2E Curator Three");
+  addUser(state.admin, "admin", "E2E Admin");
+  addUser(state.curator, "curator", "E2E Curator");
+  addUser(state.secondCurator, "curator", "E2E Curator Two");
+  addUser(state.thirdCurator, "curator", "E2E Curator Three");
   // As on a fresh machine: the committed default model becomes version 1 and active.
   mien(["bootstrap"]);
 

@@ -1,10 +1,9 @@
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 
 import { expect, test } from "@playwright/test";
 
-import { APP_ENV, REPO_ROOT, type Credentials } from "./e2e-env.ts";
-import { query, signIn } from "./e2e-helpers.ts";
+import { type Credentials } from "./e2e-env.ts";
+import { addUser, query, signIn } from "./e2e-helpers.ts";
 
 // A curator of its own, on a class no other spec reviews; every decision is undone by the end, so
 // later specs' snapshots and counts are untouched.
@@ -17,15 +16,7 @@ const decisionsOf = (email: string) =>
     [email],
   );
 
-test.beforeAll(() => {
-  // `--password=…` in one argument: a random password may start with "-".
-  const result = spawnSync(
-    "pnpm",
-    ["--silent", "mien", "user", "add", "--email", curator.email, `--password=${curator.password}`, "--role", "curator", "--name", "E2E Pointer Curator"],
-    { cwd: REPO_ROOT, env: { ...process.env, ...APP_ENV }, encoding: "utf8" },
-  );
-  if (result.status !== 0) throw new Error(`\`pnpm mien user add\` failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
-});
+test.beforeAll(() => addUser(curator, "curator", "E2E Pointer Curator"));
 
 test("a curator with a mouse alone keeps, relabels, flags, bulk-flags and undoes from the buttons under the preview", async ({ page }) => {
   await signIn(page, curator);

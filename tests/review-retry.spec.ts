@@ -1,10 +1,9 @@
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 
 import { expect, test, type Route } from "@playwright/test";
 
-import { APP_ENV, REPO_ROOT, type Credentials } from "./e2e-env.ts";
-import { query, signIn } from "./e2e-helpers.ts";
+import { type Credentials } from "./e2e-env.ts";
+import { addUser, query, signIn } from "./e2e-helpers.ts";
 
 // A curator of its own, on a class no other spec reviews, so their exact-count checks stay untouched.
 const curator: Credentials = { email: "retry-curator@e2e.mien.test", password: randomBytes(12).toString("base64url") };
@@ -21,15 +20,7 @@ const auditOf = (email: string) =>
     [email],
   );
 
-test.beforeAll(() => {
-  // `--password=…` in one argument: a random password may start with "-".
-  const result = spawnSync(
-    "pnpm",
-    ["--silent", "mien", "user", "add", "--email", curator.email, `--password=${curator.password}`, "--role", "curator", "--name", "E2E Retry Curator"],
-    { cwd: REPO_ROOT, env: { ...process.env, ...APP_ENV }, encoding: "utf8" },
-  );
-  if (result.status !== 0) throw new Error(`\`pnpm mien user add\` failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
-});
+test.beforeAll(() => addUser(curator, "curator", "E2E Retry Curator"));
 
 test("a decision the server never got rolls back, says so with a Retry, and Retry records it once", async ({ page }) => {
   test.setTimeout(60_000);
