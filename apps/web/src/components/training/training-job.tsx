@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 
 import { useTRPC } from "../../trpc/react.tsx";
-import { dec, pct, STAGE_TEXT, when } from "./format.ts";
+import { dec, pct, stageText, when } from "./format.ts";
 import { LineChart } from "./line-chart.tsx";
 
 const ACTIVE = new Set(["queued", "running"]);
@@ -72,10 +72,10 @@ export function TrainingJob({ id }: { id: string }) {
 
       <div className="progress-block">
         <label htmlFor="job-progress" className="progress-label">
-          {STAGE_TEXT[stage] ?? stage}
+          {stageText(stage, j.config.mode)}
           {detail.length ? ` · ${detail.join(" · ")}` : ""}
         </label>
-        <progress id="job-progress" max={100} value={percent} aria-valuetext={`${percent}%: ${STAGE_TEXT[stage] ?? stage}`}>
+        <progress id="job-progress" max={100} value={percent} aria-valuetext={`${percent}%: ${stageText(stage, j.config.mode)}`}>
           {percent}%
         </progress>
         <span className="progress-percent" aria-hidden="true">

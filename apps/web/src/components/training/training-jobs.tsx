@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 
 import { useTRPC } from "../../trpc/react.tsx";
-import { STAGE_TEXT, when } from "./format.ts";
+import { stageText, when } from "./format.ts";
 
 const ACTIVE = new Set(["queued", "running"]);
 
@@ -53,7 +53,7 @@ export function TrainingJobs() {
               <td>{j.snapshot.name}</td>
               <td>
                 <span className={`status-badge status-${j.status}`}>{j.status}</span>
-                {j.status === "running" && j.progress ? <span className="hint"> {STAGE_TEXT[j.progress.stage]}</span> : null}
+                {j.status === "running" && j.progress ? <span className="hint"> {stageText(j.progress.stage, j.config.mode)}</span> : null}
               </td>
               <td className="num">{j.progress ? `${Math.round(j.progress.percent)}%` : "–"}</td>
               <td>{j.version ? `v${j.version.number}` : "–"}</td>
