@@ -83,6 +83,8 @@ async function trainFromUi(page: Page, name: string, epochs: number) {
   // The bar moved through the work stages before it finished.
   expect([...seen].some((s) => /Embedding images|Training the head|Evaluating/.test(s))).toBe(true);
   await expect(bar).toHaveAttribute("value", "100");
+  // A finished job says how long it took, from the worker's start to its end.
+  await expect(page.locator(".job-head .hint")).toContainText(/ · took \d+(\.\d)? s$| · took \d+ min \d+ s$/);
   await expect(page.getByRole("figure", { name: "Loss" })).toBeVisible();
   await expect(page.getByRole("figure", { name: "Accuracy" })).toBeVisible();
   await expect(page.getByRole("figure", { name: "Loss" }).getByRole("table")).toContainText(`${epochs}`);

@@ -4,9 +4,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { useTRPC } from "../../trpc/react.tsx";
+import { duration } from "../duration.ts";
 import { MislabelPrecision } from "./mislabel-precision.tsx";
 import { Scorecard } from "./scorecard.tsx";
-import { duration, STAGE_TEXT, stageNote, STATUS_TEXT } from "./stage-names.ts";
+import { STAGE_TEXT, stageNote, STATUS_TEXT } from "./stage-names.ts";
 
 const number = new Intl.NumberFormat("en-US");
 const time = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });

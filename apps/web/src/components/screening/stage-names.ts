@@ -15,12 +15,6 @@ export const STATUS_TEXT: Readonly<Record<string, string>> = {
   failed: "Failed",
 };
 
-export function duration(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
-  const m = Math.floor(seconds / 60);
-  return m < 60 ? `${m} min ${Math.round(seconds % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-
 /** A one-line summary of what a finished stage found. */
 export function stageNote(stage: string, detail: unknown): string {
   const d = (detail ?? {}) as Record<string, unknown>;
