@@ -49,6 +49,11 @@ test("a curator with a mouse alone keeps, relabels, flags, bulk-flags and undoes
   await expect(announcer).toHaveText("Selected #4; 1 selected");
   await cells.nth(4).click();
   await bar(5).getByRole("button", { name: "Select #5" }).click();
+  // Selected thumbnails are marked (a tick over the image), so a bulk flag shows what it will flag.
+  const mark = (i: number) => cells.nth(i).evaluate((el) => getComputedStyle(el, "::after").content);
+  expect(await mark(3)).toBe('"✓"');
+  expect(await mark(4)).toBe('"✓"');
+  expect(await mark(5)).toBe("none");
   await bar(5).getByRole("button", { name: "Flag 2 selected…" }).click();
   const dialog = page.getByRole("dialog", { name: "Flag 2 selected images" });
   await dialog.getByRole("button", { name: /no face/ }).click();
@@ -80,4 +85,47 @@ test("a curator with a mouse alone keeps, relabels, flags, bulk-flags and undoes
   }
   await expect.poll(() => decisionsOf(curator.email)).toEqual([]);
   await expect(cells.nth(0)).toHaveAttribute("aria-label", /your decision: not reviewed/);
+});
+
+test("on a phone, a decision under the preview moves on to the next image without scrolling back to the grid", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, curator);
+  await page.goto("/review");
+  await page.getByLabel("Class").selectOption("contempt");
+  const cells = page.getByRole("list", { name: "Contempt images" }).getByRole("button");
+  await cells.nth(0).click();
+  const keep = page.getByRole("region", { name: "Decide on #1" }).getByRole("button", { name: "Keep as contempt" });
+  await keep.scrollIntoViewIfNeeded();
+  const before = await page.evaluate(() => window.scrollY);
+  expect(before).toBeGreaterThan(300);
+  await keep.click();
+  await expect(page.getByTestId("review-announcer")).toHaveText("Accepted #1");
+  await expect(page.getByRole("region", { name: "Decide on #2" })).toBeInViewport();
+  expect(Math.abs((await page.evaluate(() => window.scrollY)) - before)).toBeLessThan(50);
+
+  // Undone, so later specs see this class as it was.
+  await cells.nth(0).click();
+  await page.getByRole("region", { name: "Decide on #1" }).getByRole("button", { name: "Undo my decision" }).click();
+  await expect(page.getByTestId("review-announcer")).toHaveText("Undone #1");
+  await expect.poll(() => decisionsOf(curator.email)).toEqual([]);
+});
+
+test("after ticking a filter's check box the arrow keys move in the grid again, and Space still toggles the box", async ({ page }) => {
+  await signIn(page, curator);
+  await page.goto("/review");
+  await page.getByLabel("Class").selectOption("contempt");
+  const cells = page.getByRole("list", { name: "Contempt images" }).getByRole("button");
+  await expect(cells.nth(2)).toBeVisible();
+  const box = page.getByRole("checkbox", { name: "Not yet reviewed by me" });
+  await box.check();
+  // Once the filtered grid has loaded, with the keyboard still on the box:
+  await page.waitForLoadState("networkidle");
+  await expect(cells.nth(2)).toBeVisible();
+  await box.focus();
+  await expect(cells.nth(0)).toHaveAttribute("aria-current", "true");
+  await page.keyboard.press("ArrowRight");
+  await expect(cells.nth(1)).toHaveAttribute("aria-current", "true");
+  await box.focus();
+  await page.keyboard.press(" ");
+  await expect(box).not.toBeChecked();
 });

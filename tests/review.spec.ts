@@ -94,6 +94,8 @@ test("a curator reviews, relabels, bulk-flags and undoes with the keyboard alone
   // The history panel lists exactly the audit rows of the focused image.
   await page.keyboard.press("h");
   const history = page.getByRole("complementary", { name: "History of #4" });
+  // It opens under the decisions and is brought into view.
+  await expect(history).toBeInViewport();
   const audit4 = await auditOf(curator.email, ids[3]!);
   expect(audit4.map((a) => a.action)).toEqual(["review.undo", "review.decide"]);
   await expect(history.getByRole("listitem")).toHaveCount(audit4.length);

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 
 import { useTRPC } from "../../trpc/react.tsx";
 import { decisionText, resolutionText, type HistoryEntry } from "./review-keys.ts";
@@ -23,8 +24,14 @@ const time = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: 
 export function HistoryPanel({ imageId, number, onClose }: { imageId: string; number: number; onClose: () => void }) {
   const trpc = useTRPC();
   const history = useQuery(trpc.review.history.queryOptions({ imageId }, { staleTime: 0 }));
+  // It opens under the decisions, often below the fold: bring it into view, and again once its entries have loaded.
+  const panel = useRef<HTMLElement>(null);
+  // A block body: Chromium's scrollIntoView now returns a promise, which React would take for a cleanup function.
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: "nearest" });
+  }, [history.isPending]);
   return (
-    <aside className="history-panel" aria-labelledby="history-heading">
+    <aside ref={panel} className="history-panel" aria-labelledby="history-heading">
       <div className="overlay-head">
         <h2 id="history-heading">History of #{number}</h2>
         <button type="button" className="button button-quiet" onClick={onClose}>

@@ -56,13 +56,14 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
   /** Puts focus back on the current cell once a dialog has closed. */
   const refocus = () => requestAnimationFrame(() => cells.current.get(focus)?.focus());
 
+  /** Moves to image `index`; `focusCell` false leaves the page where it is (a decision clicked under the preview). */
   const moveTo = useCallback(
-    (index: number) => {
+    (index: number, focusCell = true) => {
       const last = items.length - 1;
       const next = Math.max(0, Math.min(last, index));
       // Reaching the last row loads the next page, so the keyboard never hits a wall.
       if (index >= last - columnCount(grid.current) && query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
-      keyMoved.current = true;
+      keyMoved.current = focusCell;
       setFocus(next);
     },
     [items.length, query],
@@ -75,14 +76,14 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
   }, [focus, items.length]);
 
   const choose = useCallback(
-    (choice: DecisionChoice, said: string) => {
+    (choice: DecisionChoice, said: string, focusCell: boolean) => {
       if (!current) return;
       const sameLabel = choice.kind === "relabel" && choice.label === current.label;
       const decision: DecisionChoice = sameLabel ? { kind: "accept" } : choice;
       const text = sameLabel ? `Accepted #${focus + 1} (already ${current.label})` : said.replace("#", `#${focus + 1}`);
       sendDecision({ imageId: current.id, decision, expectedVersion: current.myDecision?.version ?? null }, text);
       setMessage(text);
-      moveTo(focus + 1);
+      moveTo(focus + 1, focusCell);
     },
     [current, sendDecision, focus, moveTo],
   );
@@ -97,8 +98,11 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
     refocus();
   };
 
-  /** One key's action on the grid (see the key table in review-keys.ts); false when it did nothing. */
-  const runKey = (action: KeyAction): boolean => {
+  /**
+   * One key's action on the grid (see the key table in review-keys.ts); false when it did nothing.
+   * From a button under the preview (`fromKey` false) a decision moves on without scrolling to the grid.
+   */
+  const runKey = (action: KeyAction, fromKey = true): boolean => {
     if (action.kind === "command") {
       switch (action.command) {
         case "help":
@@ -129,12 +133,12 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
     }
     // The rest act on the focused image.
     if (!current) return false;
-    if (action.kind === "relabel") choose({ kind: "relabel", label: action.label as PageInput["label"] }, `Relabelled # as ${action.label}`);
-    else if (action.kind === "flag") choose({ kind: "flag", flags: [action.reason] }, `Marked # as ${FLAG_TEXT[action.reason]}`);
-    else if (action.command === "accept") choose({ kind: "accept" }, "Accepted #");
+    if (action.kind === "relabel") choose({ kind: "relabel", label: action.label as PageInput["label"] }, `Relabelled # as ${action.label}`, fromKey);
+    else if (action.kind === "flag") choose({ kind: "flag", flags: [action.reason] }, `Marked # as ${FLAG_TEXT[action.reason]}`, fromKey);
+    else if (action.command === "accept") choose({ kind: "accept" }, "Accepted #", fromKey);
     else if (action.command === "suggest") {
       const label = suggestionOf(current);
-      if (label) choose({ kind: "relabel", label }, `Relabelled # as ${label} (the suggestion)`);
+      if (label) choose({ kind: "relabel", label }, `Relabelled # as ${label} (the suggestion)`, fromKey);
       else setMessage(`Screening suggests no other label for #${focus + 1}.`);
     } else if (action.command === "undo") {
       const n = focus + 1;
@@ -325,7 +329,7 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
                   classes={classes}
                   isSelected={selected.has(current.id)}
                   selectedCount={selected.size}
-                  run={runKey}
+                  run={(action) => runKey(action, false)}
                 />
                 <button type="button" className="button button-quiet" onClick={() => setHistoryOpen((o) => !o)} aria-expanded={historyOpen}>
                   {historyOpen ? "Hide history" : "Show history"} <kbd>h</kbd>

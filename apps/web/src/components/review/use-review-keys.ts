@@ -4,8 +4,11 @@ import { useEffect, useMemo, useRef, type RefObject } from "react";
 
 import { FLAG_KEYS, keyActions, type FlagReason, type KeyAction } from "./review-keys.ts";
 
+/** A check box is a control like a button, not a field typed into (arrows mean nothing to it). */
+const isToggle = (target: EventTarget | null): boolean => target instanceof HTMLInputElement && target.type === "checkbox";
+
 function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
+  return target instanceof HTMLElement && !isToggle(target) && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
 }
 
 export interface ReviewKeys {
@@ -40,8 +43,9 @@ export function useReviewKeys(keys: ReviewKeys): void {
         event.preventDefault();
         return;
       }
-      const onOtherButton = event.target instanceof HTMLButtonElement && !grid.current?.contains(event.target);
-      if (onOtherButton && (key === "Enter" || key === " ")) return;
+      // Enter and Space keep their meaning on a button outside the grid or a filter's check box; other keys reach the grid.
+      const onOtherControl = (event.target instanceof HTMLButtonElement && !grid.current?.contains(event.target)) || isToggle(event.target);
+      if (onOtherControl && (key === "Enter" || key === " ")) return;
       const action = actions.get(key);
       if (action && run(action)) event.preventDefault();
     }
