@@ -95,6 +95,8 @@ async function seePublishedVersion(page: Page): Promise<number> {
   const link = page.getByRole("link", { name: /^See version \d+$/ });
   const number = Number(/\d+$/.exec((await link.textContent()) ?? "")?.[0]);
   await link.click();
+  // The link (/admin/models?version=<n>) opens that version's details, not the active one's.
+  await expect(page.getByRole("heading", { name: new RegExp(`^Version ${number}: `), level: 2 })).toBeInViewport();
   return number;
 }
 

@@ -1,7 +1,8 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { useEffect, useState } from "react";
 import { useTRPC } from "../../trpc/react.tsx";
 import { dec, pct, when } from "../training/format.ts";
 import { ConfusionMatrix } from "./confusion-matrix.tsx";
@@ -11,6 +12,9 @@ import { VersionComparison } from "./version-comparison.tsx";
 import { ModelCard } from "./model-card.tsx";
 import { ReliabilityDiagram } from "./reliability-diagram.tsx";
 
+/** Brings the details panel into view once React has drawn the version just chosen. */
+const showDetails = () => requestAnimationFrame(() => document.getElementById("version-heading")?.scrollIntoView({ block: "start" }));
+
 /** Every version with its metrics; promote one to `active`, roll back, and inspect one in depth. */
 export function ModelVersions() {
   const trpc = useTRPC();
@@ -18,6 +22,8 @@ export function ModelVersions() {
   // Workers publish in the background: always ask again when the page opens.
   const list = useQuery({ ...trpc.models.list.queryOptions(), refetchOnMount: "always" });
   const [selected, setSelected] = useState<string | null>(null);
+  // A link to one version (/admin/models?version=3, as a finished training job gives) opens that version's details.
+  const linked = Number(useSearchParams().get("version")) || null;
   const [said, setSaid] = useState("");
   const [promoting, setPromoting] = useState<string | null>(null);
   const [pair, setPair] = useState({ setId: "", a: "", b: "" });
@@ -26,12 +32,17 @@ export function ModelVersions() {
   const promote = useMutation(trpc.models.promote.mutationOptions({ onSuccess: (r) => (setPromoting(null), setSaid(r.changed ? `Version ${r.toVersion.number} is now active.` : `Version ${r.toVersion.number} was already active.`), refresh()) }));
   const rollback = useMutation(trpc.models.rollback.mutationOptions({ onSuccess: (r) => (setSaid(`Rolled back: version ${r.toVersion.number} is active again.`), refresh()) }));
 
+  const linkedFound = linked !== null && list.data?.versions.some((v) => v.number === linked);
+  useEffect(() => {
+    if (linkedFound) showDetails();
+  }, [linkedFound]);
+
   if (list.isPending) return <p className="status" role="status">Loading versions…</p>;
   if (list.isError) return <p className="notice notice-error" role="alert">The versions could not be loaded: {list.error.message}</p>;
   const { versions, activeVersionId, rollbackTo } = list.data;
   if (!versions.length) return <p className="status">No model versions yet. Train one on the Training page.</p>;
   const active = versions.find((v) => v.id === activeVersionId);
-  const shown = versions.find((v) => v.id === (selected ?? activeVersionId)) ?? versions[0]!;
+  const shown = versions.find((v) => v.id === selected) ?? versions.find((v) => v.number === linked) ?? active ?? versions[0]!;
   const error = promote.error ?? rollback.error;
 
   return (
@@ -77,7 +88,7 @@ export function ModelVersions() {
                 <td className="num">{pct(v.metrics.test?.accuracy)}</td>
                 <td>{when(v.createdAt)}</td>
                 <td className="actions">
-                  <button type="button" className="button button-quiet" onClick={() => setSelected(v.id)} aria-pressed={v.id === shown.id}>
+                  <button type="button" className="button button-quiet" onClick={() => (setSelected(v.id), showDetails())} aria-pressed={v.id === shown.id}>
                     Details<span className="visually-hidden"> of version {v.number}</span>
                   </button>
                   {v.id !== activeVersionId ? (

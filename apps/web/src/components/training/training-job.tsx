@@ -106,7 +106,7 @@ export function TrainingJob({ id }: { id: string }) {
           </button>
         ) : null}
         {j.version ? (
-          <Link className="button" href={`/admin/models#v${j.version.number}`}>
+          <Link className="button" href={`/admin/models?version=${j.version.number}`}>
             See version {j.version.number}
           </Link>
         ) : null}
