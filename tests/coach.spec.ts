@@ -244,3 +244,25 @@ test("no image or frame data leaves the browser while the camera runs: only mode
   const uploaded = withBodies.reduce((n, r) => n + r.postDataBuffer()!.length, 0);
   expect(uploaded).toBeLessThan(4096);
 });
+
+test("a plan naming an expression the model cannot read says so beside its greyed-out button", async ({ page }) => {
+  test.setTimeout(60_000);
+  await signUpNewUser(page, "plan-contempt");
+  await page.goto("/coach/progress");
+  await page.getByRole("button", { name: "Make a plan" }).click();
+  await page.getByLabel("Contempt").check();
+  await page.getByLabel("Happiness").check();
+  await page.getByRole("button", { name: "Save your plan" }).click();
+  await expect(page.getByTestId("plan-description")).toContainText("Contempt and happiness");
+
+  await page.goto("/coach");
+  await expect(page.getByTestId("coach-model")).toBeVisible({ timeout: 30_000 });
+  const today = page.getByTestId("todays-plan");
+  // The committed default reads seven expressions, contempt not among them.
+  const practise = today.getByTestId("today-contempt").getByRole("button", { name: "Practise contempt" });
+  await expect(practise).toBeDisabled();
+  await expect(practise).toHaveAccessibleDescription(/the model running now cannot read this expression/);
+  await expect(today.getByTestId("plan-unreadable")).toHaveText(
+    "Contempt: the model running now cannot read this expression, so it waits until an admin promotes one that does. Practise the others meanwhile.",
+  );
+});

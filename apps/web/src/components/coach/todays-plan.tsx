@@ -31,6 +31,7 @@ export function TodaysPlan({
   const canStart = coach.camera.kind === "live" && coach.status.kind === "ready" && !running && !coach.snapshot?.recording;
   const heldNow = (target: ExpressionClass) => attempts.some((a) => a.result.target === target && a.result.succeeded && a.result.holdMs >= plan.holdMs);
   const sessions = summary ? summary.sessionsLast7Days : null;
+  const unreadable = classes.length ? plan.targets.filter((t) => !classes.includes(t)) : [];
 
   return (
     <section className="panel coach-panel" aria-labelledby="todays-plan-heading" data-testid="todays-plan">
@@ -53,6 +54,7 @@ export function TodaysPlan({
                 className="button button-quiet"
                 disabled={!canStart || !readable}
                 title={readable ? undefined : "The model running now cannot read this expression."}
+                aria-describedby={readable ? undefined : "plan-unreadable"}
                 onClick={() => {
                   coach.dismissPractice();
                   coach.startPractice({ ...DEFAULT_PRACTICE, target, holdMs: plan.holdMs });
@@ -64,6 +66,13 @@ export function TodaysPlan({
           );
         })}
       </ul>
+      {unreadable.length ? (
+        <p className="hint" id="plan-unreadable" data-testid="plan-unreadable">
+          {unreadable.map(capitalise).join(" and ")}: the model running now cannot read {unreadable.length === 1 ? "this expression" : "these expressions"}, so
+          {unreadable.length === 1 ? " it waits" : " they wait"} until an admin promotes one that does.
+          {unreadable.length < plan.targets.length ? " Practise the others meanwhile." : ""}
+        </p>
+      ) : null}
       {sessions !== null ? (
         <p className="hint">
           {sessions} of {plan.sessionsPerWeek} sessions in the last 7 days. <Link href="/coach/progress">How the plan is going</Link>
