@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { CONV_MODE_DEFAULTS, DEFAULT_TRAINING_CONFIG, estimateTrainingMinutes, MEASURED_THROUGHPUT, trainingConfig, unrunnableReason } from "./training.ts";
+import { CONV_MODE_DEFAULTS, DEFAULT_TRAINING_CONFIG, estimateTrainingSeconds, MEASURED_THROUGHPUT, trainingConfig, unrunnableReason } from "./training.ts";
 
 const scratch = (over: Record<string, unknown> = {}) =>
   trainingConfig.parse({
@@ -15,8 +15,8 @@ const scratch = (over: Record<string, unknown> = {}) =>
 
 describe("training time estimates", () => {
   it("add the teacher's one pass over the training images to a distilled scratch job", () => {
-    const plain = estimateTrainingMinutes(scratch(), 27_203, 3_563);
-    const taught = estimateTrainingMinutes(scratch({ conv: { distill: { teacher: "v2", weight: 0.6 } } }), 27_203, 3_563);
+    const plain = estimateTrainingSeconds(scratch(), 27_203, 3_563) / 60;
+    const taught = estimateTrainingSeconds(scratch({ conv: { distill: { teacher: "v2", weight: 0.6 } } }), 27_203, 3_563) / 60;
     // FER2013's train split: 30 epochs of cnn-s take about 80 min; the teacher adds its 27,203 predictions.
     expect(plain).toBeGreaterThan(70);
     expect(taught - plain).toBeCloseTo(27_203 / MEASURED_THROUGHPUT.teacherImagesPerSecond / 60, -0.5);
@@ -25,8 +25,8 @@ describe("training time estimates", () => {
 
 describe("a cohort (networks trained together)", () => {
   it("costs a network's training per member, and only a scratch job can train one", () => {
-    const one = estimateTrainingMinutes(scratch(), 27_203, 3_563);
-    const two = estimateTrainingMinutes(scratch({ conv: { cohort: { members: 2 } } }), 27_203, 3_563);
+    const one = estimateTrainingSeconds(scratch(), 27_203, 3_563) / 60;
+    const two = estimateTrainingSeconds(scratch({ conv: { cohort: { members: 2 } } }), 27_203, 3_563) / 60;
     const epochs = (27_203 * CONV_MODE_DEFAULTS.scratch.epochs) / MEASURED_THROUGHPUT.convImagesPerSecond["cnn-s"] / 60;
     expect(two - one).toBeCloseTo(epochs, -0.5);
     expect(scratch({ conv: { cohort: { members: 3 } } }).conv.cohort).toEqual({ members: 3, weight: 0.5, burnIn: 0 });

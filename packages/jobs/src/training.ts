@@ -325,8 +325,8 @@ export const MEASURED_THROUGHPUT = {
   teacherImagesPerSecond: 36,
 } as const;
 
-/** A rough duration in minutes for `config` on `trainImages` training and `otherImages` val/test images, cold caches. */
-export function estimateTrainingMinutes(config: TrainingConfig, trainImages: number, otherImages: number): number {
+/** A rough duration in seconds for `config` on `trainImages` training and `otherImages` val/test images, cold caches. */
+export function estimateTrainingSeconds(config: TrainingConfig, trainImages: number, otherImages: number): number {
   const t = MEASURED_THROUGHPUT;
   const all = trainImages + otherImages;
   const evaluate = all > 0 ? otherImages / 150 : 0;
@@ -342,5 +342,5 @@ export function estimateTrainingMinutes(config: TrainingConfig, trainImages: num
   } else {
     seconds = (trainImages * 2 + otherImages) / t.trunkPerSecond + (config.epochs * trainImages) / t.finetuneImagesPerSecond;
   }
-  return Math.max(1, Math.round((seconds + evaluate) / 60));
+  return seconds + evaluate;
 }

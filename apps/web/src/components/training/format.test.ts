@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { stageText } from "./format.ts";
+import { roughly, stageText } from "./format.ts";
 
 describe("a training job's stage in words", () => {
   it("names what trains by the job's mode", () => {
@@ -14,5 +14,15 @@ describe("a training job's stage in words", () => {
     expect(stageText("embedding", "head")).toBe("Embedding images");
     expect(stageText("queued", "scratch")).toBe("Waiting for a worker");
     expect(stageText("something-new", "head")).toBe("something-new");
+  });
+});
+
+describe("a time estimate in words", () => {
+  it("says seconds under a minute, to the nearest 5, and whole minutes above", () => {
+    expect(roughly(2)).toBe("about 5 s");
+    expect(roughly(23)).toBe("about 25 s");
+    expect(roughly(57)).toBe("about 55 s");
+    expect(roughly(58)).toBe("about 1 min");
+    expect(roughly(5_400)).toBe("about 90 min");
   });
 });

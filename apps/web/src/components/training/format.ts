@@ -6,6 +6,9 @@ export const dec = (v: number | undefined | null, digits = 3) => (v == null || !
 export const when = (d: Date | string | null | undefined) =>
   d ? new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(d)) + " UTC" : "–";
 
+/** An estimate as a person would say it: "about 25 s" under a minute, else whole minutes. */
+export const roughly = (seconds: number) => (seconds < 57.5 ? `about ${Math.max(5, Math.round(seconds / 5) * 5)} s` : `about ${Math.round(seconds / 60)} min`);
+
 const STAGE_TEXT: Record<string, string> = {
   queued: "Waiting for a worker",
   preparing: "Preparing",

@@ -9,7 +9,7 @@ import {
   BALANCING,
   CONV_MODE_DEFAULTS,
   convConfig,
-  estimateTrainingMinutes,
+  estimateTrainingSeconds,
   LR_SCHEDULES,
   RANDOM_AUGMENTATIONS,
   TRAINING_MODES,
@@ -20,6 +20,7 @@ import { CNN_ARCHITECTURE_IDS, CNN_ARCHITECTURES, FINETUNE_BACKBONE_IDS, FINETUN
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
 
 import { useTRPC } from "../../trpc/react.tsx";
+import { roughly } from "./format.ts";
 
 type Draft = Omit<TrainingConfig, "snapshotId"> & { snapshotId: string };
 
@@ -213,12 +214,12 @@ export function TrainingForm() {
         <div className="check-list" role="radiogroup" aria-label="Training mode">
           {TRAINING_MODES.map((mode) => {
             const config = { ...d, mode, ...(mode === d.mode ? {} : mode === "head" ? pickHead(defaults) : CONV_MODE_DEFAULTS[mode]) } as TrainingConfig;
-            const minutes = estimateTrainingMinutes(config, trainCount, otherCount);
+            const estimate = roughly(estimateTrainingSeconds(config, trainCount, otherCount));
             return (
               <label key={mode} className="check check-block">
                 <input type="radio" name="mode" value={mode} checked={d.mode === mode} onChange={() => switchMode(mode)} aria-describedby={`mode-${mode}`} />
                 <span>
-                  <strong>{MODE_TEXT[mode].label}</strong> <span className="badge">about {minutes} min</span>
+                  <strong>{MODE_TEXT[mode].label}</strong> <span className="badge">{estimate}</span>
                   <span className="hint" id={`mode-${mode}`}>
                     {" "}
                     {MODE_TEXT[mode].hint}
