@@ -167,7 +167,10 @@ test("an admin pins the demo's test split, compares the two committed versions w
   const pinned = testInfo.retry ? /^Already pinned: / : /^Pinned: /;
   await expect(page.getByRole("status").filter({ hasText: "pinned:" })).toHaveText(pinned);
   await expect(page.getByRole("status").filter({ hasText: "pinned:" })).toContainText(`“${SET_NAME}”, ${demo.total} images (`);
-  if (!testInfo.retry) await expect(page.getByRole("status").filter({ hasText: "pinned:" })).toContainText("2 version(s) being scored.");
+  if (!testInfo.retry)
+    await expect(page.getByRole("status").filter({ hasText: "pinned:" })).toContainText(
+      "2 versions queued for scoring; each one's figures appear below when it is done.",
+    );
 
   const [set] = await query<{ id: string; imageCount: number; items: number }>(
     `SELECT s.id, s."imageCount", (SELECT count(*)::int FROM eval_set_item i WHERE i."setId" = s.id) AS items FROM eval_set s WHERE s.name = $1`,

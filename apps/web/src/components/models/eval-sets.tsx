@@ -80,7 +80,7 @@ export function EvalSets({ versions }: { versions: Version[] }) {
         {pin.error ? (
           <span className="inline-error">{pin.error.message}</span>
         ) : pin.data ? (
-          `${pin.data.created ? "Pinned" : "Already pinned"}: “${pin.data.set.name}”, ${pin.data.set.imageCount} images (${pin.data.set.contentHash.slice(0, 12)}). ${pin.data.queued} version(s) being scored.`
+          `${pin.data.created ? "Pinned" : "Already pinned"}: “${pin.data.set.name}”, ${pin.data.set.imageCount} images (${pin.data.set.contentHash.slice(0, 12)}). ${pin.data.queued === 0 ? "Every version already has its scores." : `${pin.data.queued} version${pin.data.queued === 1 ? "" : "s"} queued for scoring; each one's figures appear below when it is done.`}`
         ) : (
           ""
         )}
