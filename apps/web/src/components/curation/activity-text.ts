@@ -52,6 +52,17 @@ export function changeText(entry: { action: string; entityId: string; before: Js
       return `“${String(after?.name)}”, ${Number(after?.imageCount).toLocaleString("en-US")} images`;
     case "user.set_role":
       return `${entry.entityId}: ${String(before?.role)} → ${String(after?.role)}`;
+    case "model.promote":
+    case "model.bootstrap":
+    case "model.rollback":
+      return `${entry.entityId}: ${before ? `version ${String(before.number)}` : "none"} → version ${String(after?.number)}`;
+    case "training.start":
+      return `“${String(after?.name)}”`;
+    case "training.cancel":
+    case "training.retry":
+      return `job ${entry.entityId.slice(0, 8)}`;
+    case "evalset.pin":
+      return `“${String(after?.name)}”, ${Number(after?.imageCount).toLocaleString("en-US")} images`;
     default:
       return "";
   }
