@@ -4,3 +4,6 @@ export function duration(seconds: number): string {
   const m = Math.floor(seconds / 60);
   return m < 60 ? `${m} min ${Math.round(seconds % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
+
+/** The time from `start` to `end` in the same words. */
+export const elapsed = (start: Date, end: Date): string => duration((end.getTime() - start.getTime()) / 1000);

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { useTRPC } from "../../trpc/react.tsx";
-import { duration } from "../duration.ts";
+import { duration, elapsed } from "../duration.ts";
 import { MislabelPrecision } from "./mislabel-precision.tsx";
 import { Scorecard } from "./scorecard.tsx";
 import { STAGE_TEXT, stageNote, STATUS_TEXT } from "./stage-names.ts";
@@ -66,9 +66,7 @@ export function ScreeningPanel() {
                     ? ` (${number.format(latest.live?.stage === current.stage ? latest.live.done : current.processed)} of ${number.format(current.total)})`
                     : "")
                 : ""}
-              {latest.status === "completed" && latest.startedAt && latest.finishedAt
-                ? ` · took ${duration((latest.finishedAt.getTime() - latest.startedAt.getTime()) / 1000)}`
-                : ""}
+              {latest.status === "completed" && latest.startedAt && latest.finishedAt ? ` · took ${elapsed(latest.startedAt, latest.finishedAt)}` : ""}
             </p>
             {latest.status === "queued" ? (
               <p className="hint">The run waits for a screener process. `pnpm start` runs one; `pnpm mien screen` screens in its own process.</p>
@@ -157,7 +155,7 @@ export function ScreeningPanel() {
                     <td>{time.format(run.createdAt)} UTC</td>
                     <td>{run.startedBy?.name || run.startedBy?.email || "command line"}</td>
                     <td>{STATUS_TEXT[run.status]}</td>
-                    <td className="num">{run.startedAt && run.finishedAt ? duration((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000) : "—"}</td>
+                    <td className="num">{run.startedAt && run.finishedAt ? elapsed(run.startedAt, run.finishedAt) : "—"}</td>
                   </tr>
                 ))}
               </tbody>

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 
 import { useTRPC } from "../../trpc/react.tsx";
-import { duration } from "../duration.ts";
+import { elapsed } from "../duration.ts";
 import { dec, pct, stageText, when } from "./format.ts";
 import { LineChart } from "./line-chart.tsx";
 
@@ -64,7 +64,7 @@ export function TrainingJob({ id }: { id: string }) {
             {j.createdBy.name || j.createdBy.email} · {when(j.createdAt)}
             {j.backend ? ` · backend ${j.backend}` : ""}
             {j.attempts > 1 ? ` · attempt ${j.attempts}` : ""}
-            {j.startedAt && j.finishedAt ? ` · took ${duration((j.finishedAt.getTime() - j.startedAt.getTime()) / 1000)}` : ""}
+            {j.startedAt && j.finishedAt ? ` · took ${elapsed(j.startedAt, j.finishedAt)}` : ""}
           </p>
         </div>
         <span className={`status-badge status-${j.status}`} data-testid="job-status">
