@@ -31,6 +31,7 @@ export function TodaysPlan({
   const canStart = coach.camera.kind === "live" && coach.status.kind === "ready" && !running && !coach.snapshot?.recording;
   const heldNow = (target: ExpressionClass) => attempts.some((a) => a.result.target === target && a.result.succeeded && a.result.holdMs >= plan.holdMs);
   const sessions = summary ? summary.sessionsLast7Days : null;
+  // Before the model has loaded its classes are unknown, and every target counts as readable.
   const unreadable = classes.length ? plan.targets.filter((t) => !classes.includes(t)) : [];
 
   return (
@@ -40,7 +41,7 @@ export function TodaysPlan({
       <ul className="plan-targets">
         {plan.targets.map((target) => {
           const held = heldNow(target) || Boolean(summary?.plan?.targets.find((t) => t.expression === target)?.heldToday);
-          const readable = classes.length === 0 || classes.includes(target);
+          const readable = !unreadable.includes(target);
           return (
             <li key={target} className="plan-target-row" data-testid={`today-${target}`} data-held-today={held}>
               <span className={held ? "plan-mark plan-mark-done" : "plan-mark"} aria-hidden="true">
