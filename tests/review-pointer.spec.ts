@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-import { expect, test } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 
 import { type Credentials } from "./e2e-env.ts";
 import { addUser, query, signIn } from "./e2e-helpers.ts";
@@ -18,11 +18,16 @@ const decisionsOf = (email: string) =>
 
 test.beforeAll(() => addUser(curator, "curator", "E2E Pointer Curator"));
 
-test("a curator with a mouse alone keeps, relabels, flags, bulk-flags and undoes from the buttons under the preview", async ({ page }) => {
+/** Signs the curator in on the review page's contempt images; returns the grid's cells. */
+async function openContempt(page: Page): Promise<Locator> {
   await signIn(page, curator);
   await page.goto("/review");
   await page.getByLabel("Class").selectOption("contempt");
-  const cells = page.getByRole("list", { name: "Contempt images" }).getByRole("button");
+  return page.getByRole("list", { name: "Contempt images" }).getByRole("button");
+}
+
+test("a curator with a mouse alone keeps, relabels, flags, bulk-flags and undoes from the buttons under the preview", async ({ page }) => {
+  const cells = await openContempt(page);
   await expect(cells.nth(4)).toBeVisible();
   const ids = await cells.evaluateAll((els) => els.map((el) => el.getAttribute("data-image-id")!));
   const announcer = page.getByTestId("review-announcer");
@@ -89,10 +94,7 @@ test("a curator with a mouse alone keeps, relabels, flags, bulk-flags and undoes
 
 test("on a phone, a decision under the preview moves on to the next image without scrolling back to the grid", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await signIn(page, curator);
-  await page.goto("/review");
-  await page.getByLabel("Class").selectOption("contempt");
-  const cells = page.getByRole("list", { name: "Contempt images" }).getByRole("button");
+  const cells = await openContempt(page);
   await cells.nth(0).click();
   const keep = page.getByRole("region", { name: "Decide on #1" }).getByRole("button", { name: "Keep as contempt" });
   await keep.scrollIntoViewIfNeeded();
@@ -111,10 +113,7 @@ test("on a phone, a decision under the preview moves on to the next image withou
 });
 
 test("after ticking a filter's check box the arrow keys move in the grid again, and Space still toggles the box", async ({ page }) => {
-  await signIn(page, curator);
-  await page.goto("/review");
-  await page.getByLabel("Class").selectOption("contempt");
-  const cells = page.getByRole("list", { name: "Contempt images" }).getByRole("button");
+  const cells = await openContempt(page);
   await expect(cells.nth(2)).toBeVisible();
   const box = page.getByRole("checkbox", { name: "Not yet reviewed by me" });
   await box.check();
