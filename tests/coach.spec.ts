@@ -142,6 +142,37 @@ test("practice mode scores a held expression, says what a missed one read as, sa
   await page.screenshot({ path: testInfo.outputPath("coach-progress.png"), fullPage: true });
 });
 
+test("on a phone, starting practice brings the camera into view and the attempt shows over the picture, with a way to go again", async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/coach");
+  await startCoach(page);
+  const video = page.getByTestId("coach-video");
+  const hud = page.getByTestId("coach-hud");
+
+  // The practice panel sits below the camera on a phone: scrolled to it, the camera is out of view.
+  await page.getByLabel("Expression to practise").selectOption("happiness");
+  await page.getByLabel("Hold for").selectOption("1000");
+  const start = page.getByRole("button", { name: "Start practice" });
+  await start.scrollIntoViewIfNeeded();
+  await expect(video).not.toBeInViewport({ ratio: 0.9 });
+  await start.click();
+  await expect(video).toBeInViewport({ ratio: 0.9 });
+  await expect(hud).toContainText("Show happiness");
+  await expect(hud).toBeInViewport();
+
+  // The smile in the video is held: the score shows over the picture, and "Again" starts the same attempt.
+  const again = page.getByRole("button", { name: "Practise happiness again" });
+  await expect(again).toBeVisible({ timeout: 30_000 });
+  await expect(hud).toContainText(/^\d+ · held happiness/);
+  await again.click();
+  await expect(page.getByTestId("coach-practice-live")).toBeVisible();
+  await expect(again).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("coach-practice-result")).toBeAttached();
+  await page.getByRole("button", { name: "Close the score" }).click();
+  await expect(hud).toHaveCount(0);
+});
+
 test("no image or frame data leaves the browser while the camera runs: only model files, the active-model poll, small score saves and the coach's offline copy", async ({
   page,
   context,

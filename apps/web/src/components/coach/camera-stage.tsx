@@ -3,6 +3,8 @@
 import { useEffect, useRef } from "react";
 
 import { CAMERA_MESSAGES } from "../../coach/camera.ts";
+import { percent } from "../../coach/readout.ts";
+import { EXPRESSION_COLOURS } from "./expression-colours.ts";
 import { clearOverlay, drawOverlay } from "./overlay.ts";
 import type { Coach } from "./use-coach.ts";
 
@@ -16,8 +18,85 @@ function faceMessage(coach: Coach): string | null {
   return null;
 }
 
+/**
+ * An attempt or a resting-face recording, shown over the picture. On a phone the panels sit below
+ * the camera, so without it the user would see either their face or the hold meter, never both.
+ * The panels stay the accessible source; this repeats them for the eye, plus two buttons when an
+ * attempt has ended, so that a phone user can go again without scrolling.
+ */
+function StageHud({ coach }: { coach: Coach }) {
+  const recording = coach.snapshot?.recording;
+  const practice = coach.snapshot?.practice;
+  if (recording) {
+    return (
+      <div className="coach-hud" data-testid="coach-hud">
+        <div aria-hidden="true">
+          <p>Relax your face and keep still…</p>
+          <span className="coach-hud-bar">
+            <span style={{ width: percent(recording.progress) }} />
+          </span>
+        </div>
+      </div>
+    );
+  }
+  if (!practice) return null;
+  const { target, holdMs, limitMs } = practice.settings;
+  if (practice.phase === "running") {
+    return (
+      <div className="coach-hud" data-testid="coach-hud">
+        <div aria-hidden="true">
+          <p>
+            Show <strong>{target}</strong> · {percent(practice.level)} · {Math.max(0, Math.ceil((limitMs - practice.elapsedMs) / 1000))} s left
+          </p>
+          <span className="coach-hud-bar" title="Time held">
+            <span style={{ width: percent(practice.heldMs / holdMs), background: EXPRESSION_COLOURS[target] }} />
+          </span>
+        </div>
+      </div>
+    );
+  }
+  const result = practice.result;
+  if (!result) return null;
+  return (
+    <div className="coach-hud coach-hud-done" data-testid="coach-hud">
+      <p aria-hidden="true">
+        <strong>{result.score}</strong> · {result.succeeded ? `held ${target}` : `${target} not held`}
+      </p>
+      <div className="coach-hud-actions">
+        <button
+          type="button"
+          className="coach-hud-button coach-hud-button-main"
+          aria-label={`Practise ${target} again`}
+          onClick={() => {
+            coach.dismissPractice();
+            coach.startPractice(practice.settings);
+          }}
+        >
+          Again
+        </button>
+        <button type="button" className="coach-hud-button" aria-label="Close the score" onClick={coach.dismissPractice}>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Brings the camera into view when an attempt or a recording starts below it (a phone), so the user sees their face while it runs. */
+function useShowWhileBusy(busy: boolean) {
+  const ref = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!busy || !el) return;
+    const box = el.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) el.scrollIntoView({ block: "nearest" });
+  }, [busy]);
+  return ref;
+}
+
 export function CameraStage({ coach }: { coach: Coach }) {
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
+  const stageRef = useShowWhileBusy(Boolean(coach.snapshot?.recording) || coach.snapshot?.practice?.phase === "running");
 
   useEffect(() => {
     const off = coach.onEveryReading((reading, snapshot) => {
@@ -35,7 +114,7 @@ export function CameraStage({ coach }: { coach: Coach }) {
   const message = faceMessage(coach);
 
   return (
-    <section className="coach-stage" aria-labelledby="camera-heading">
+    <section className="coach-stage" aria-labelledby="camera-heading" ref={stageRef}>
       <h2 id="camera-heading" className="visually-hidden">
         Camera
       </h2>
@@ -49,6 +128,7 @@ export function CameraStage({ coach }: { coach: Coach }) {
             <p className="hint">When you start it, frames are analysed in this browser and never uploaded.</p>
           </div>
         ) : null}
+        {live ? <StageHud coach={coach} /> : null}
         {message ? (
           <p className="coach-face-message" data-testid="coach-face-state">
             {message}
