@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { expect, test, type APIRequestContext, type BrowserContext, type Locator, type Page } from "@playwright/test";
 
-import { query, state } from "./e2e-helpers.ts";
+import { mien, query, state } from "./e2e-helpers.ts";
 
 // Every page of apps/web/src/app at a desktop and a phone width, as a role that may open it: a
 // full-page screenshot for a person to look at (attached to the report), and layout invariants that
@@ -144,6 +144,8 @@ test.beforeAll(async ({ browser }) => {
     await mutate(asAdmin, "training.cancel", { id: started.id });
     ids.trainingJob = started.id;
   }
+  // A second version, so the versions table has a Promote button (evaluation.spec registers the same one; the same bytes give the same version).
+  mien(["register", "models/fer7-ensemble"]);
   const active = await asAdmin.get("/api/models/active");
   expect(active.status()).toBe(200);
   ids.modelHash = ((await active.json()) as { contentHash: string }).contentHash;
@@ -215,6 +217,12 @@ function layoutProblems(page: Page, { navOnOneLine }: { navOnOneLine: boolean })
         if (x > 1 && y > 1 && !controls[i]!.contains(controls[j]!)) problems.push(`${name(controls[i]!)} overlaps ${name(controls[j]!)} in the header`);
       }
     }
+
+    // At desktop width a table fits its panel: scrolling sideways is for phones (the versions table hid its Promote buttons at 1280 px).
+    if (navOnOneLine)
+      for (const wrap of Array.from(document.querySelectorAll<HTMLElement>(".table-wrap")).filter(shown))
+        if (wrap.scrollWidth > wrap.clientWidth + 1)
+          problems.push(`${name(wrap.querySelector("table") ?? wrap)} scrolls sideways: ${wrap.scrollWidth} px in ${wrap.clientWidth} px`);
 
     // At desktop width the navigation is one line: every group, and every link in it, on the same row.
     const nav = document.querySelector('nav[aria-label="Main"]');

@@ -83,7 +83,7 @@ export function ProgressChart({ progress, whose = "your" }: { progress: ChartPro
             <tbody>
               {attempts.map((a) => (
                 <tr key={a.id}>
-                  <td>{dateFormat.format(a.at)}</td>
+                  <td className="wrap">{dateFormat.format(a.at)}</td>
                   <td className="num">{a.score}</td>
                   <td>{a.succeeded ? "yes" : "no"}</td>
                   {withReadAs ? <td>{(a.readAs ?? []).map((r) => `${r.expression} ${Math.round(r.probability * 100)}%`).join(", ")}</td> : null}

@@ -86,7 +86,7 @@ export function ModelVersions() {
                 <td className="num">{pct(v.metrics.val?.macroF1)}</td>
                 <td className="num">{dec(v.metrics.val?.ece)}</td>
                 <td className="num">{pct(v.metrics.test?.accuracy)}</td>
-                <td>{when(v.createdAt)}</td>
+                <td className="wrap">{when(v.createdAt)}</td>
                 <td className="actions">
                   <button type="button" className="button button-quiet" onClick={() => (setSelected(v.id), showDetails())} aria-pressed={v.id === shown.id}>
                     Details<span className="visually-hidden"> of version {v.number}</span>
