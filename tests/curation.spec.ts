@@ -101,9 +101,10 @@ test("two curators disagree without seeing each other's decision, an admin resol
   );
   expect(ruling).toEqual({ outcome: "relabel", label: "sadness", note: "Downturned mouth, no fear" });
   await boss.getByRole("button", { name: "Resolved" }).click();
-  await expect(boss.getByRole("list", { name: "Resolved images" }).locator(`li[data-image-id="${imageId}"]`)).toContainText(
-    "Ruling: relabelled sadness by E2E Admin (“Downturned mouth, no fear”)",
-  );
+  const resolved = boss.getByRole("list", { name: "Resolved images" }).locator(`li[data-image-id="${imageId}"]`);
+  await expect(resolved).toContainText("Ruling: relabelled sadness by E2E Admin (“Downturned mouth, no fear”)");
+  await expect(resolved).toContainText("Labelled fear → sadness by ruling");
+  await expect(boss.getByText("A ruling applies from the next snapshot")).toBeVisible();
   // A ruled image is no longer a disagreement for the curators.
   await one.bringToFront();
   await one.reload();

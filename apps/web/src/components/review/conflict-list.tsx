@@ -70,6 +70,7 @@ export function ConflictList({ classes }: { classes: readonly string[] }) {
           <p className="hint">
             {number.format(total ?? items.length)} image{total === 1 ? "" : "s"} · {query.data.pages[0]!.required} review
             {query.data.pages[0]!.required === 1 ? "" : "s"} required per image
+            {state === "resolved" ? ". A ruling applies from the next snapshot; snapshots already taken never change." : ""}
           </p>
           <ul className="conflict-list" aria-label={state === "open" ? "Conflicting images" : "Resolved images"}>
             {items.map((item) => (
@@ -78,7 +79,14 @@ export function ConflictList({ classes }: { classes: readonly string[] }) {
                 <img src={`/api/images/${item.id}/original`} alt={`Image labelled ${item.label}`} width={128} height={128} />
                 <div>
                   <p className="conflict-label">
-                    Labelled <strong>{item.label}</strong> · {item.status.reviews} reviews
+                    Labelled <strong>{item.label}</strong>
+                    {item.resolution?.outcome === "relabel" && item.resolution.label !== item.label ? (
+                      <>
+                        {" "}
+                        → <strong>{item.resolution.label}</strong> by ruling
+                      </>
+                    ) : null}{" "}
+                    · {item.status.reviews} reviews
                   </p>
                   <ul className="conflict-decisions" aria-label="Decisions">
                     {item.decisions.map((d) => (
