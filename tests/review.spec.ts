@@ -93,7 +93,7 @@ test("a curator reviews, relabels, bulk-flags and undoes with the keyboard alone
 
   // The history panel lists exactly the audit rows of the focused image.
   await page.keyboard.press("h");
-  const history = page.getByRole("complementary", { name: "History of #4" });
+  const history = page.getByRole("complementary", { name: `History of image ${ids[3]!.slice(0, 8)}` });
   // It opens under the decisions and is brought into view.
   await expect(history).toBeInViewport();
   const audit4 = await auditOf(curator.email, ids[3]!);
@@ -103,7 +103,7 @@ test("a curator reviews, relabels, bulk-flags and undoes with the keyboard alone
   await expect(history.getByRole("listitem").first()).toContainText("flagged text over the face → not reviewed");
 
   await page.keyboard.press("j");
-  const history5 = page.getByRole("complementary", { name: "History of #5" });
+  const history5 = page.getByRole("complementary", { name: `History of image ${ids[4]!.slice(0, 8)}` });
   const audit5 = await auditOf(curator.email, ids[4]!);
   expect(audit5.map((a) => a.action)).toEqual(["review.bulk_flag"]);
   await expect(history5.getByRole("listitem")).toHaveCount(1);

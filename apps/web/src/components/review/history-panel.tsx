@@ -21,7 +21,7 @@ function changeText(h: HistoryEntry): string {
 const time = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
 
 /** One image's audit trail: who did what, when, and the decision before → after. */
-export function HistoryPanel({ imageId, number, onClose }: { imageId: string; number: number; onClose: () => void }) {
+export function HistoryPanel({ imageId, onClose }: { imageId: string; onClose: () => void }) {
   const trpc = useTRPC();
   const history = useQuery(trpc.review.history.queryOptions({ imageId }, { staleTime: 0 }));
   // It opens under the decisions, often below the fold: bring it into view, and again once its entries have loaded.
@@ -33,7 +33,7 @@ export function HistoryPanel({ imageId, number, onClose }: { imageId: string; nu
   return (
     <aside ref={panel} className="history-panel" aria-labelledby="history-heading">
       <div className="overlay-head">
-        <h2 id="history-heading">History of #{number}</h2>
+        <h2 id="history-heading">History of image {imageId.slice(0, 8)}</h2>
         <button type="button" className="button button-quiet" onClick={onClose}>
           Close
         </button>

@@ -287,7 +287,10 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
                 <dl className="preview-facts">
                   <div>
                     <dt>Image</dt>
-                    <dd>#{focus + 1}</dd>
+                    {/* The id's start, as the audit trail names images; the position changes with the filters. */}
+                    <dd>
+                      <code>{current.id.slice(0, 8)}</code> · #{focus + 1} in this view
+                    </dd>
                   </div>
                   <div>
                     <dt>Label</dt>
@@ -337,7 +340,7 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
               </figcaption>
             </figure>
           ) : null}
-          {historyOpen && current ? <HistoryPanel imageId={current.id} number={focus + 1} onClose={() => setHistoryOpen(false)} /> : null}
+          {historyOpen && current ? <HistoryPanel imageId={current.id} onClose={() => setHistoryOpen(false)} /> : null}
         </div>
       </div>
       <p className="review-announcer" role="status" aria-live="polite" data-testid="review-announcer">
