@@ -178,8 +178,9 @@ test("an admin pins the demo's test split, compares the two committed versions w
   );
   expect(set).toMatchObject({ imageCount: demo.total, items: demo.total });
   const scores = page.getByRole("table", { name: `Scores on ${SET_NAME}` });
-  await expect(scores.locator("caption")).toContainText(`${SET_NAME}: ${demo.total} images (`);
-  for (const [label, n] of demo.byClass) await expect(scores.locator("caption")).toContainText(new RegExp(`[(,] ?${label} ${n}[,)]`));
+  const caption = page.locator("figure", { has: scores }).locator("figcaption");
+  await expect(caption).toContainText(`${SET_NAME}: ${demo.total} images (`);
+  for (const [label, n] of demo.byClass) await expect(caption).toContainText(new RegExp(`[(,] ?${label} ${n}[,)]`));
 
   // The evaluation worker scores both versions in the background; the table polls until it has.
   const accuracy = new Map<number, number>();

@@ -88,50 +88,54 @@ export function EvalSets({ versions }: { versions: Version[] }) {
       {sets.isError ? <p className="notice notice-error">The sets could not be loaded: {sets.error.message}</p> : null}
       {sets.data?.length === 0 ? <p className="status">No set is pinned yet.</p> : null}
       {sets.data?.map((s) => (
-        <div className="table-wrap" key={s.id}>
-          <table className="data-table" aria-label={`Scores on ${s.name}`}>
-            <caption>
-              {s.name}: {s.imageCount} images ({Object.entries(s.classCounts).map(([c, n]) => `${c} ${n}`).join(", ")}) · {s.contentHash.slice(0, 12)} · pinned {when(s.createdAt)}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col" className="num">Accuracy</th>
-                <th scope="col" className="num">Balanced acc.</th>
-                <th scope="col" className="num">Macro-F1</th>
-                <th scope="col" className="num">Top-2</th>
-                <th scope="col" className="num">ECE</th>
-                <th scope="col">Left out</th>
-              </tr>
-            </thead>
-            <tbody>
-              {versions.map((v) => {
-                const r = s.scores.find((x) => x.versionId === v.id);
-                const m = r?.metrics;
-                const left = Object.entries(r?.excluded ?? {});
-                return (
-                  <tr key={v.id}>
-                    <th scope="row">
-                      v{v.number} {v.name}
-                    </th>
-                    {r?.status === "completed" && m ? (
-                      <>
-                        <td className="num">{pct(m.accuracy)}</td>
-                        <td className="num">{pct(m.balancedAccuracy)}</td>
-                        <td className="num">{pct(m.macroF1)}</td>
-                        <td className="num">{pct(m.top2)}</td>
-                        <td className="num">{dec(m.ece)}</td>
-                        <td>{left.length ? left.map(([c, n]) => `${c} ${n}`).join(", ") + " (classes it does not output)" : "–"}</td>
-                      </>
-                    ) : (
-                      <td colSpan={6}>{r ? (r.status === "failed" ? `Scoring failed: ${r.error}` : r.status === "running" ? "Being scored…" : "Waiting for the evaluation worker…") : "Not queued yet"}</td>
-                    )}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        // The description sits above the scrolling table, not in it: as its caption it was as wide as the table, cut off on a phone.
+        <figure className="eval-set" key={s.id}>
+          <figcaption>
+            <strong>{s.name}</strong>: {s.imageCount} images ({Object.entries(s.classCounts).map(([c, n]) => `${c} ${n}`).join(", ")}) · {s.contentHash.slice(0, 12)} · pinned{" "}
+            {when(s.createdAt)}
+          </figcaption>
+          <div className="table-wrap">
+            <table className="data-table" aria-label={`Scores on ${s.name}`}>
+              <thead>
+                <tr>
+                  <th scope="col">Version</th>
+                  <th scope="col" className="num">Accuracy</th>
+                  <th scope="col" className="num">Balanced acc.</th>
+                  <th scope="col" className="num">Macro-F1</th>
+                  <th scope="col" className="num">Top-2</th>
+                  <th scope="col" className="num">ECE</th>
+                  <th scope="col">Left out</th>
+                </tr>
+              </thead>
+              <tbody>
+                {versions.map((v) => {
+                  const r = s.scores.find((x) => x.versionId === v.id);
+                  const m = r?.metrics;
+                  const left = Object.entries(r?.excluded ?? {});
+                  return (
+                    <tr key={v.id}>
+                      <th scope="row">
+                        v{v.number} {v.name}
+                      </th>
+                      {r?.status === "completed" && m ? (
+                        <>
+                          <td className="num">{pct(m.accuracy)}</td>
+                          <td className="num">{pct(m.balancedAccuracy)}</td>
+                          <td className="num">{pct(m.macroF1)}</td>
+                          <td className="num">{pct(m.top2)}</td>
+                          <td className="num">{dec(m.ece)}</td>
+                          <td>{left.length ? left.map(([c, n]) => `${c} ${n}`).join(", ") + " (classes it does not output)" : "–"}</td>
+                        </>
+                      ) : (
+                        <td colSpan={6}>{r ? (r.status === "failed" ? `Scoring failed: ${r.error}` : r.status === "running" ? "Being scored…" : "Waiting for the evaluation worker…") : "Not queued yet"}</td>
+                      )}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </figure>
       ))}
     </section>
   );

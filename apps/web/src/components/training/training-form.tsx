@@ -170,7 +170,7 @@ export function TrainingForm() {
         <Field id="job-name" label="Model name" hint="Letters, digits, dots, dashes, underscores.">
           <input id="job-name" value={d.name} onChange={(e) => set({ name: e.target.value })} required aria-describedby="job-name-hint" />
         </Field>
-        <Field id="job-snapshot" label="Dataset snapshot" hint="Pinned: the job trains on exactly these images.">
+        <Field id="job-snapshot" label="Dataset snapshot" hint={`Pinned: the job trains on exactly the ${snapshot.imageCount} images of “${snapshot.name}”.`}>
           <select
             id="job-snapshot"
             value={d.snapshotId}
