@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { ExpressionClass } from "@mien/model";
 
-import { PracticeAttempt, summarise } from "./practice.ts";
+import { PracticeAttempt, secondsLeft, summarise } from "./practice.ts";
 
 const CLASSES: ExpressionClass[] = ["anger", "fear", "happiness", "neutral", "surprise"];
 const p = (shares: Partial<Record<ExpressionClass, number>>) => {
@@ -90,5 +90,12 @@ describe("PracticeAttempt", () => {
 
   it("refuses a target the model cannot read", () => {
     expect(() => new PracticeAttempt({ ...settings, target: "contempt" }, CLASSES, 0)).toThrow(/cannot read contempt/);
+  });
+
+  it("counts the seconds left up, never below zero", () => {
+    expect(secondsLeft({ elapsedMs: 0 }, { limitMs: 15_000 })).toBe(15);
+    expect(secondsLeft({ elapsedMs: 14_001 }, { limitMs: 15_000 })).toBe(1);
+    expect(secondsLeft({ elapsedMs: 15_000 }, { limitMs: 15_000 })).toBe(0);
+    expect(secondsLeft({ elapsedMs: 16_500 }, { limitMs: 15_000 })).toBe(0);
   });
 });

@@ -34,6 +34,11 @@ export interface PracticeState {
   result: PracticeResult | null;
 }
 
+/** Whole seconds left in a running attempt, as the page counts them down. */
+export function secondsLeft(state: Pick<PracticeState, "elapsedMs">, settings: Pick<PracticeSettings, "limitMs">): number {
+  return Math.max(0, Math.ceil((settings.limitMs - state.elapsedMs) / 1000));
+}
+
 interface Sample {
   t: number;
   probabilities: number[] | null;

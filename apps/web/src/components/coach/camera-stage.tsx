@@ -3,6 +3,7 @@
 import { useEffect, useRef } from "react";
 
 import { CAMERA_MESSAGES } from "../../coach/camera.ts";
+import { secondsLeft } from "../../coach/practice.ts";
 import { percent } from "../../coach/readout.ts";
 import { EXPRESSION_COLOURS } from "./expression-colours.ts";
 import { clearOverlay, drawOverlay } from "./overlay.ts";
@@ -40,13 +41,13 @@ function StageHud({ coach }: { coach: Coach }) {
     );
   }
   if (!practice) return null;
-  const { target, holdMs, limitMs } = practice.settings;
+  const { target, holdMs } = practice.settings;
   if (practice.phase === "running") {
     return (
       <div className="coach-hud" data-testid="coach-hud">
         <div aria-hidden="true">
           <p>
-            Show <strong>{target}</strong> · {percent(practice.level)} · {Math.max(0, Math.ceil((limitMs - practice.elapsedMs) / 1000))} s left
+            Show <strong>{target}</strong> · {percent(practice.level)} · {secondsLeft(practice, practice.settings)} s left
           </p>
           <span className="coach-hud-bar" title="Time held">
             <span style={{ width: percent(practice.heldMs / holdMs), background: EXPRESSION_COLOURS[target] }} />

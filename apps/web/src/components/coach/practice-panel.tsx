@@ -4,7 +4,7 @@ import { useId, useState } from "react";
 
 import type { ExpressionClass } from "@mien/model";
 
-import { DEFAULT_PRACTICE, summarise, type PracticeResult } from "../../coach/practice.ts";
+import { DEFAULT_PRACTICE, secondsLeft, summarise, type PracticeResult } from "../../coach/practice.ts";
 import { percent } from "../../coach/readout.ts";
 import { EXPRESSION_COLOURS } from "./expression-colours.ts";
 import type { Coach } from "./use-coach.ts";
@@ -56,7 +56,7 @@ export function PracticePanel({ coach, classes, attempts }: { coach: Coach; clas
             Held {(practice.heldMs / 1000).toFixed(1)} of {practice.settings.holdMs / 1000} s (above {percent(practice.settings.threshold)})
           </label>
           <progress id="hold-progress" max={practice.settings.holdMs} value={practice.heldMs} />
-          <p className="hint">{Math.max(0, Math.ceil((practice.settings.limitMs - practice.elapsedMs) / 1000))} s left in this attempt.</p>
+          <p className="hint">{secondsLeft(practice, practice.settings)} s left in this attempt.</p>
           <button type="button" className="button button-quiet" onClick={coach.cancelPractice}>
             Cancel attempt
           </button>
