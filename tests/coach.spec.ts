@@ -164,13 +164,51 @@ test("on a phone, starting practice brings the camera into view and the attempt 
   // The smile in the video is held: the score shows over the picture, and "Again" starts the same attempt.
   const again = page.getByRole("button", { name: "Practise happiness again" });
   await expect(again).toBeVisible({ timeout: 30_000 });
-  await expect(hud).toContainText(/^\d+ · held happiness/);
+  await expect(hud).toContainText(/^\d+ · held/);
   await again.click();
   await expect(page.getByTestId("coach-practice-live")).toBeVisible();
   await expect(again).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId("coach-practice-result")).toBeAttached();
   await page.getByRole("button", { name: "Close the score" }).click();
   await expect(hud).toHaveCount(0);
+});
+
+test("keyboard focus stays with the controls as the camera starts, an attempt runs, ends and runs again from the picture, and a resting face is recorded", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await page.goto("/coach");
+  await expect(page.getByTestId("coach-model")).toBeVisible({ timeout: 30_000 });
+  // Each control below is replaced or disabled by what it starts; focus used to fall back to the page.
+  await page.getByRole("button", { name: "Start camera" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("button", { name: "Stop camera" })).toBeFocused();
+
+  await page.getByLabel("Expression to practise").selectOption("happiness");
+  await page.getByLabel("Hold for").selectOption("1000");
+  const start = page.getByRole("button", { name: "Start practice" });
+  await expect(start).toBeEnabled({ timeout: 30_000 });
+  await start.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("button", { name: "Cancel attempt" })).toBeFocused();
+  // The smile is held; the score shows over the picture, with "Again" focused.
+  const again = page.getByRole("button", { name: "Practise happiness again" });
+  await expect(again).toBeFocused({ timeout: 30_000 });
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("button", { name: "Cancel the attempt" })).toBeFocused();
+  await expect(again).toBeFocused({ timeout: 30_000 });
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Close the score" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(start).toBeFocused();
+
+  await page.getByRole("button", { name: "Record my resting face" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("coach-recording")).toBeFocused();
+  await expect(page.getByTestId("coach-hud")).toContainText("Relax your face");
+  await expect(page.getByRole("button", { name: /^Record (again|my resting face)$/ })).toBeFocused({ timeout: 15_000 });
+  // The attempt's score, closed before, does not come back after the recording.
+  await expect(page.getByTestId("coach-hud")).toHaveCount(0);
 });
 
 test("no image or frame data leaves the browser while the camera runs: only model files, the active-model poll, small score saves and the coach's offline copy", async ({

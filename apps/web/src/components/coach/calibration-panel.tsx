@@ -1,7 +1,10 @@
 "use client";
 
+import { useRef } from "react";
+
 import { rank, shareText } from "../../coach/readout.ts";
 import type { Coach } from "./use-coach.ts";
+import { useRescueFocus } from "./use-rescue-focus.ts";
 
 const timeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
@@ -11,6 +14,10 @@ export function CalibrationPanel({ coach }: { coach: Coach }) {
   const canRecord = coach.camera.kind === "live" && coach.status.kind === "ready" && !recording && coach.snapshot?.practice?.phase !== "running";
   const baseline = coach.baseline;
   const resting = baseline ? rank(baseline.resting, baseline.classes).slice(0, 3) : [];
+  // The record button is disabled while recording and replaced once a face is recorded: keyboard focus goes to the recording, then back to the button.
+  const recordRef = useRef<HTMLButtonElement | null>(null);
+  const recordingRef = useRef<HTMLDivElement | null>(null);
+  useRescueFocus(recording ? recordingRef : recordRef, Boolean(recording));
 
   return (
     <section className="panel coach-panel" aria-labelledby="calibration-heading">
@@ -30,7 +37,7 @@ export function CalibrationPanel({ coach }: { coach: Coach }) {
               <input type="checkbox" checked={coach.showRaw} onChange={(e) => coach.setShowRaw(e.target.checked)} />
               Show readings without the correction
             </label>
-            <button type="button" className="button button-quiet" onClick={coach.recordBaseline} disabled={!canRecord}>
+            <button type="button" className="button button-quiet" ref={recordRef} onClick={coach.recordBaseline} disabled={!canRecord}>
               Record again
             </button>
             <button type="button" className="button button-quiet" onClick={coach.resetBaseline}>
@@ -44,13 +51,13 @@ export function CalibrationPanel({ coach }: { coach: Coach }) {
             Everyone&apos;s relaxed face reads a little differently; some read as sad or angry when they are neither. Record three seconds of your relaxed face
             and Mien will show your expressions relative to it.
           </p>
-          <button type="button" className="button" onClick={coach.recordBaseline} disabled={!canRecord}>
+          <button type="button" className="button" ref={recordRef} onClick={coach.recordBaseline} disabled={!canRecord}>
             Record my resting face
           </button>
         </>
       )}
       {recording ? (
-        <div className="coach-recording" data-testid="coach-recording">
+        <div className="coach-recording" data-testid="coach-recording" tabIndex={-1} ref={recordingRef}>
           <label htmlFor="recording-progress">Recording… keep your face relaxed and still.</label>
           <progress id="recording-progress" max={1} value={recording.progress} />
         </div>

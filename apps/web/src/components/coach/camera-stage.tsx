@@ -7,7 +7,9 @@ import { secondsLeft } from "../../coach/practice.ts";
 import { percent } from "../../coach/readout.ts";
 import { EXPRESSION_COLOURS } from "./expression-colours.ts";
 import { clearOverlay, drawOverlay } from "./overlay.ts";
+import { PRACTICE_START_ID } from "./practice-panel.tsx";
 import type { Coach } from "./use-coach.ts";
+import { useRescueFocus } from "./use-rescue-focus.ts";
 
 /** What the page says over the picture when it cannot read a face. */
 function faceMessage(coach: Coach): string | null {
@@ -28,6 +30,17 @@ function faceMessage(coach: Coach): string | null {
 function StageHud({ coach }: { coach: Coach }) {
   const recording = coach.snapshot?.recording;
   const practice = coach.snapshot?.practice;
+  const phase = recording ? "recording" : (practice?.phase ?? null);
+  // Keyboard focus follows the attempt it started from here: "Again" → this Cancel; the attempt's end → "Again".
+  const pressedAgain = useRef(false);
+  const cancelRef = useRef<HTMLButtonElement | null>(null);
+  const againRef = useRef<HTMLButtonElement | null>(null);
+  useRescueFocus(cancelRef, phase, () => phase === "running" && pressedAgain.current);
+  useRescueFocus(againRef, phase, phase === "done");
+  useEffect(() => {
+    if (phase === "done") pressedAgain.current = false;
+  }, [phase]);
+
   if (recording) {
     return (
       <div className="coach-hud" data-testid="coach-hud">
@@ -44,7 +57,7 @@ function StageHud({ coach }: { coach: Coach }) {
   const { target, holdMs } = practice.settings;
   if (practice.phase === "running") {
     return (
-      <div className="coach-hud" data-testid="coach-hud">
+      <div className="coach-hud coach-hud-row" data-testid="coach-hud">
         <div aria-hidden="true">
           <p>
             Show <strong>{target}</strong> · {percent(practice.level)} · {secondsLeft(practice, practice.settings)} s left
@@ -53,29 +66,51 @@ function StageHud({ coach }: { coach: Coach }) {
             <span style={{ width: percent(practice.heldMs / holdMs), background: EXPRESSION_COLOURS[target] }} />
           </span>
         </div>
+        <button
+          type="button"
+          className="coach-hud-button"
+          ref={cancelRef}
+          aria-label="Cancel the attempt"
+          onClick={() => {
+            pressedAgain.current = false;
+            coach.cancelPractice();
+          }}
+        >
+          Cancel
+        </button>
       </div>
     );
   }
   const result = practice.result;
   if (!result) return null;
   return (
-    <div className="coach-hud coach-hud-done" data-testid="coach-hud">
+    <div className="coach-hud coach-hud-row" data-testid="coach-hud">
       <p aria-hidden="true">
-        <strong>{result.score}</strong> · {result.succeeded ? `held ${target}` : `${target} not held`}
+        <strong>{result.score}</strong> · {result.succeeded ? "held" : "not held"}
       </p>
       <div className="coach-hud-actions">
         <button
           type="button"
           className="coach-hud-button coach-hud-button-main"
+          ref={againRef}
           aria-label={`Practise ${target} again`}
           onClick={() => {
+            pressedAgain.current = true;
             coach.dismissPractice();
             coach.startPractice(practice.settings);
           }}
         >
           Again
         </button>
-        <button type="button" className="coach-hud-button" aria-label="Close the score" onClick={coach.dismissPractice}>
+        <button
+          type="button"
+          className="coach-hud-button"
+          aria-label="Close the score"
+          onClick={() => {
+            coach.dismissPractice();
+            document.getElementById(PRACTICE_START_ID)?.focus({ preventScroll: true });
+          }}
+        >
           Close
         </button>
       </div>
@@ -111,6 +146,7 @@ export function CameraStage({ coach }: { coach: Coach }) {
   }, [coach.camera.kind]);
 
   const live = coach.camera.kind === "live";
+  const starting = coach.camera.kind === "starting";
   const problem = coach.camera.kind === "problem" ? CAMERA_MESSAGES[coach.camera.problem] : null;
   const message = faceMessage(coach);
 
@@ -142,15 +178,15 @@ export function CameraStage({ coach }: { coach: Coach }) {
         </div>
       ) : null}
       <div className="coach-camera-actions">
-        {live ? (
-          <button type="button" className="button button-quiet" onClick={coach.stopCamera}>
-            Stop camera
-          </button>
-        ) : (
-          <button type="button" className="button" onClick={() => void coach.startCamera()} disabled={coach.camera.kind === "starting"}>
-            {coach.camera.kind === "starting" ? "Starting camera…" : "Start camera"}
-          </button>
-        )}
+        {/* One button whose job changes, so that keyboard focus stays on it when the camera starts or stops. */}
+        <button
+          type="button"
+          className={live ? "button button-quiet" : "button"}
+          aria-disabled={starting || undefined}
+          onClick={() => (live ? coach.stopCamera() : starting ? undefined : void coach.startCamera())}
+        >
+          {live ? "Stop camera" : starting ? "Starting camera…" : "Start camera"}
+        </button>
         <span className="hint">Frames never leave this device.</span>
       </div>
     </section>

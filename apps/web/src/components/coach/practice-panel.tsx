@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
 
 import type { ExpressionClass } from "@mien/model";
 
@@ -8,8 +8,12 @@ import { DEFAULT_PRACTICE, secondsLeft, summarise, type PracticeResult } from ".
 import { percent } from "../../coach/readout.ts";
 import { EXPRESSION_COLOURS } from "./expression-colours.ts";
 import type { Coach } from "./use-coach.ts";
+import { useRescueFocus } from "./use-rescue-focus.ts";
 
 const HOLDS = [1000, 2000, 3000, 5000];
+
+/** The "Start practice" button, where the picture's "Close" sends keyboard focus. */
+export const PRACTICE_START_ID = "practice-start";
 
 export interface SavedAttempt {
   result: PracticeResult;
@@ -28,6 +32,10 @@ export function PracticePanel({ coach, classes, attempts }: { coach: Coach; clas
   const running = practice?.phase === "running";
   const canStart = coach.camera.kind === "live" && coach.status.kind === "ready" && !running && !coach.snapshot?.recording;
   const latest = attempts[0];
+  // Start ↔ Cancel swap places: keyboard focus goes with them.
+  const startRef = useRef<HTMLButtonElement | null>(null);
+  const cancelRef = useRef<HTMLButtonElement | null>(null);
+  useRescueFocus(running ? cancelRef : startRef, running);
 
   return (
     <section className="panel coach-panel" aria-labelledby="practice-heading">
@@ -57,7 +65,7 @@ export function PracticePanel({ coach, classes, attempts }: { coach: Coach; clas
           </label>
           <progress id="hold-progress" max={practice.settings.holdMs} value={practice.heldMs} />
           <p className="hint">{secondsLeft(practice, practice.settings)} s left in this attempt.</p>
-          <button type="button" className="button button-quiet" onClick={coach.cancelPractice}>
+          <button type="button" className="button button-quiet" ref={cancelRef} onClick={coach.cancelPractice}>
             Cancel attempt
           </button>
         </div>
@@ -91,7 +99,7 @@ export function PracticePanel({ coach, classes, attempts }: { coach: Coach; clas
               ))}
             </select>
           </div>
-          <button type="submit" className="button" disabled={!canStart || !target}>
+          <button type="submit" className="button" id={PRACTICE_START_ID} ref={startRef} disabled={!canStart || !target}>
             Start practice
           </button>
         </form>

@@ -181,6 +181,8 @@ export function useCoach({ urls, backends, onAttempt }: CoachOptions) {
 
   const recordBaseline = useCallback(() => {
     setRecordingError(null);
+    // A finished attempt's score would come back over the picture once the recording ends.
+    sessionRef.current?.dismissPractice();
     sessionRef.current?.startRecording(performance.now());
     announce("Recording your resting face for three seconds. Relax and look at the camera.");
   }, [announce]);
