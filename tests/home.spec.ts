@@ -169,3 +169,21 @@ test("every page names Mien's icon, and a page load asks for nothing that is mis
   expect(res.status()).toBe(200);
   expect(res.headers()["content-type"]).toBe("image/png");
 });
+
+test("an address Mien does not have is a page of Mien's, with its navigation and a way to the coach", async ({ page }) => {
+  const response = await page.goto(`/coach/model-card/${"0".repeat(64)}`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found", level: 1 })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await page.getByRole("link", { name: "Go to the coach" }).click();
+  await expect(page).toHaveURL(/\/coach$/);
+});
+
+test("the packaged model's card says when the coach runs a promoted version instead, and links to its card", async ({ page }) => {
+  // Global setup's bootstrap made the committed default model the active version.
+  const active = (await (await page.request.get("/api/models/active")).json()) as { contentHash: string; version: number };
+  await page.goto("/coach/model-card");
+  await expect(page.getByTestId("model-card-superseded")).toContainText(`The coach now runs version ${active.version}`);
+  await page.getByTestId("model-card-superseded").getByRole("link", { name: "its model card" }).click();
+  await expect(page).toHaveURL(new RegExp(`/coach/model-card/${active.contentHash}$`));
+});

@@ -98,4 +98,26 @@ describe("PracticeAttempt", () => {
     expect(secondsLeft({ elapsedMs: 15_000 }, { limitMs: 15_000 })).toBe(0);
     expect(secondsLeft({ elapsedMs: 16_500 }, { limitMs: 15_000 })).toBe(0);
   });
+
+  it("names no runner-up that rounds to 0%", () => {
+    const result = { target: "happiness", succeeded: true, score: 99, holdMs: 1000, durationMs: 1200 } as const;
+    expect(
+      summarise({
+        ...result,
+        readAs: [
+          { expression: "happiness", probability: 0.996 },
+          { expression: "neutral", probability: 0.004 },
+        ],
+      }),
+    ).toBe("Read as happiness 100%.");
+    expect(
+      summarise({
+        ...result,
+        readAs: [
+          { expression: "happiness", probability: 0.9 },
+          { expression: "neutral", probability: 0.06 },
+        ],
+      }),
+    ).toBe("Read as happiness 90%; next came neutral 6%.");
+  });
 });

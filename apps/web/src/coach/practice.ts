@@ -131,7 +131,8 @@ export function summarise(result: PracticeResult): string {
   if (!first) return "No face was in view, so nothing was read.";
   const pct = (p: number) => `${Math.round(p * 100)}%`;
   if (first.expression === result.target) {
-    return `Read as ${first.expression} ${pct(first.probability)}${second ? `; next came ${second.expression} ${pct(second.probability)}` : ""}.`;
+    // A runner-up that rounds to 0% is not one ("next came neutral 0%").
+    return `Read as ${first.expression} ${pct(first.probability)}${second && Math.round(second.probability * 100) > 0 ? `; next came ${second.expression} ${pct(second.probability)}` : ""}.`;
   }
   const target = result.readAs.find((s) => s.expression === result.target);
   return `Read as ${first.expression} ${pct(first.probability)} instead${target ? ` (${target.expression} ${pct(target.probability)})` : ` (${result.target} under ${pct(result.readAs.at(-1)!.probability)})`}.`;

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useId, useRef, useState } from "react";
 
 import type { ExpressionClass } from "@mien/model";
@@ -130,20 +131,26 @@ function AttemptResult({ attempt }: { attempt: SavedAttempt }) {
           {result.score}
         </span>
         <span>
-          {result.succeeded ? `Held ${result.target} for ${result.holdMs / 1000} s.` : `${result.target} was not held for ${result.holdMs / 1000} s this time.`}
+          {result.succeeded
+            ? `Held ${result.target} for ${result.holdMs / 1000} s.`
+            : `${result.target.charAt(0).toUpperCase()}${result.target.slice(1)} was not held for ${result.holdMs / 1000} s this time.`}
         </span>
       </p>
       <p data-testid="coach-practice-summary">{summarise(result)}</p>
       <p className="hint" data-testid="coach-practice-saved">
-        {saved === "saving"
-          ? "Saving your score…"
-          : saved === "saved"
-            ? "Score saved to your progress (numbers only, no pictures)."
-            : saved === "waiting"
-              ? "Score kept on this device; it is sent to your progress when Mien can be reached again."
-              : saved === "not-signed-in"
-                ? "Sign in to keep your scores and see your progress."
-                : `Your score could not be saved: ${saved.error}`}
+        {saved === "saving" ? (
+          "Saving your score…"
+        ) : saved === "saved" ? (
+          "Score saved to your progress (numbers only, no pictures)."
+        ) : saved === "waiting" ? (
+          "Score kept on this device; it is sent to your progress when Mien can be reached again."
+        ) : saved === "not-signed-in" ? (
+          <>
+            <Link href="/sign-in?next=%2Fcoach">Sign in</Link> to keep your scores and see your progress.
+          </>
+        ) : (
+          `Your score could not be saved: ${saved.error}`
+        )}
       </p>
     </div>
   );

@@ -28,7 +28,7 @@ export function ProgressChart({ progress, whose = "your" }: { progress: ChartPro
   const x = (i: number) => PAD.left + (n === 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (n - 1));
   const y = (score: number) => PAD.top + ((100 - score) * (H - PAD.top - PAD.bottom)) / 100;
   const colour = EXPRESSION_COLOURS[expression];
-  const summary = `${expression}: ${n} attempt${n === 1 ? "" : "s"}, best ${best}, latest ${latest}${trend === null ? "" : trend >= 0 ? `, up ${trend} from ${whose} first attempts` : `, down ${-trend} from ${whose} first attempts`}.`;
+  const summary = `${expression}: ${n} attempt${n === 1 ? "" : "s"}, best ${best}, latest ${latest}${trend === null ? "" : trend > 0 ? `, up ${trend} from ${whose} first attempts` : trend < 0 ? `, down ${-trend} from ${whose} first attempts` : `, level with ${whose} first attempts`}.`;
 
   return (
     <figure className="progress-chart" data-testid={`progress-${expression}`}>

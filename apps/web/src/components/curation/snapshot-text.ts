@@ -7,11 +7,15 @@ const REASONS: Record<string, string> = {
   pending: "not yet reviewed enough",
   unassigned: "no split",
 };
+/** The reasons that are a plural noun, said in the singular for one image. */
+const ONE: Record<string, string> = { conflict: "unresolved conflict" };
 
 /** "12 flagged by curators, 3 unresolved conflicts", or "nothing". */
 export function dropText(dropped: unknown, reviewedOnly: boolean): string {
   const counts = dropped && typeof dropped === "object" ? Object.entries(dropped as Record<string, number>).filter(([, n]) => n > 0) : [];
-  const text = counts.length ? counts.map(([reason, n]) => `${number.format(n)} ${REASONS[reason] ?? reason}`).join(", ") : "nothing";
+  const text = counts.length
+    ? counts.map(([reason, n]) => `${number.format(n)} ${(n === 1 ? ONE[reason] : undefined) ?? REASONS[reason] ?? reason}`).join(", ")
+    : "nothing";
   return reviewedOnly ? `${text} (reviewed only)` : text;
 }
 

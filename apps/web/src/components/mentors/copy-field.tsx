@@ -2,15 +2,16 @@
 
 import { useId, useState } from "react";
 
-/** A read-only value with a Copy button; the result of copying is announced. */
-export function CopyField({ label, value, testId }: { label: string; value: string; testId: string }) {
+/** A read-only value with a Copy button ("Copy the <what>" to a screen reader); the result of copying is announced. */
+export function CopyField({ label, what, value, testId }: { label: string; what: string; value: string; testId: string }) {
   const id = useId();
   const [copied, setCopied] = useState<string>("");
   return (
     <div className="field copy-field">
       <label htmlFor={id}>{label}</label>
       <div className="copy-row">
-        <input id={id} readOnly value={value} data-testid={testId} onFocus={(e) => e.currentTarget.select()} />
+        {/* A text area, so that a long link or code wraps on a phone instead of being cut off. */}
+        <textarea id={id} readOnly rows={2} value={value} data-testid={testId} onFocus={(e) => e.currentTarget.select()} />
         <button
           type="button"
           className="button button-quiet"
@@ -21,7 +22,7 @@ export function CopyField({ label, value, testId }: { label: string; value: stri
             )
           }
         >
-          Copy
+          Copy<span className="visually-hidden"> the {what}</span>
         </button>
       </div>
       <span className="hint" aria-live="polite">

@@ -84,8 +84,8 @@ export function SharingView() {
         {invite.data && link ? (
           <div className="invitation-made notice" role="status" data-testid="invitation-made">
             <p>Send this link to your mentor. It is shown only now, and it expires on {dateFormat.format(invite.data.expiresAt)}.</p>
-            <CopyField label="Invitation link" value={link} testId="invitation-link" />
-            <CopyField label="Or the code, to type in" value={invite.data.code} testId="invitation-code" />
+            <CopyField label="Invitation link" what="link" value={link} testId="invitation-link" />
+            <CopyField label="Or the code, to type in" what="code" value={invite.data.code} testId="invitation-code" />
           </div>
         ) : null}
         {data.invitations.length > 0 ? (

@@ -6,9 +6,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { isRole } from "@mien/auth";
+import { getDb } from "@mien/db";
 import { ZERO_SHOT_CLASSES, ZERO_SHOT_DESCRIPTION, ZERO_SHOT_VAL_METRICS } from "@mien/model";
+import { activeModel } from "@mien/registry";
 
 export const metadata: Metadata = { title: "Model card: packaged expression model" };
+// It names the version the coach runs now, which a promotion changes.
+export const dynamic = "force-dynamic";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -16,6 +20,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 export default async function PackagedModelCard() {
   const session = await currentSession();
   const role = session ? (isRole(session.user.role) ? session.user.role : "user") : undefined;
+  const active = await activeModel(getDb());
   const m = ZERO_SHOT_VAL_METRICS;
   const { calibration, preprocessing } = ZERO_SHOT_DESCRIPTION;
 
@@ -28,6 +33,12 @@ export default async function PackagedModelCard() {
           <p className="lede">
             The coach uses this model until an admin promotes a model trained on Mien&apos;s curated data set. It runs entirely in your browser.
           </p>
+          {active ? (
+            <p className="notice" data-testid="model-card-superseded">
+              The coach now runs version {active.version} ({active.name}) instead: see{" "}
+              <Link href={`/coach/model-card/${active.contentHash}`}>its model card</Link>.
+            </p>
+          ) : null}
           <h2>What it is</h2>
           <ul>
             <li>
