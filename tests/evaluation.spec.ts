@@ -294,7 +294,23 @@ test("an admin pins the demo's test split, compares the two committed versions w
   await expect(against.getByTestId("worse-warning")).toHaveCount(shown.p < 0.05 && shown.b10 > shown.b01 ? 1 : 0);
   await expect(dialog.getByRole("img")).toHaveCount(0);
 
+  // A modal: Tab never reaches the page behind it (past its last control focus may leave for the browser's own
+  // controls, then comes back into it), and Escape closes it and gives focus back to the button that opened it.
+  const where: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press("Tab");
+    where.push(
+      await page.evaluate(() => (document.activeElement?.closest("dialog") ? "dialog" : document.activeElement === document.body ? "browser" : "page")),
+    );
+  }
+  expect(where).not.toContain("page");
+  expect(where.filter((w) => w === "dialog").length).toBeGreaterThanOrEqual(4);
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(promote).toBeFocused();
+
   // Cancelling promotes nothing.
+  await promote.click();
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId("active-version")).toHaveText(`Active: version ${active.number} (${active.name})`);

@@ -170,10 +170,11 @@ export function comparisonSentence(
   alpha = 0.05,
 ): string {
   const { b01, b10, p } = c.mcnemar;
-  const pText = p < 0.001 ? "p < 0.001" : `p = ${p < 0.01 ? p.toFixed(3) : p.toFixed(2)}`;
+  // Three decimals, as the page's note on the test prints it (it said p = 0.38 above "p = 0.375").
+  const pText = p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;
   if (b01 === b10) return `${names.a} and ${names.b} get the same number of these ${c.n} images right (${b01 + b10} images flip either way); no difference.`;
   const better = b01 > b10 ? names.b : names.a;
   const worse = b01 > b10 ? names.a : names.b;
   if (p < alpha) return `${better} is better than ${worse} on this set; a difference this large by chance has ${pText}.`;
-  return `${better} gets ${Math.abs(b01 - b10)} more of ${c.n} images right than ${worse}, but a difference this large arises by chance (${pText}): no clear winner.`;
+  return `${better} gets ${Math.abs(b01 - b10)} more of ${c.n} images right than ${worse}, but a difference this large could arise by chance (${pText}): no clear winner.`;
 }

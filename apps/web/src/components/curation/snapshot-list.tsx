@@ -96,7 +96,7 @@ export function SnapshotList() {
             <tbody>
               {list.data.map((s) => (
                 <tr key={s.id} data-snapshot-id={s.id}>
-                  <th scope="row">
+                  <th scope="row" className="cell-name">
                     <Link href={`/snapshots/${s.id}`}>{s.name}</Link>
                   </th>
                   <td>

@@ -105,6 +105,10 @@ export function ModelVersions() {
           </tbody>
         </table>
       </div>
+      <p className="hint">
+        Val figures are each version&apos;s own, on the val split of the snapshot it was trained on, so versions trained on different snapshots are not compared
+        here: pin an evaluation set below to score every version on the same images.
+      </p>
 
       {promoting ? (
         <PromoteDialog
@@ -143,7 +147,13 @@ export function ModelVersions() {
               </div>
             ))}
           </div>
-          {pair.setId && pair.a && pair.b ? <VersionComparison key={`${pair.setId}-${pair.a}-${pair.b}`} setId={pair.setId} a={pair.a} b={pair.b} /> : null}
+          {pair.a && pair.a === pair.b ? (
+            <p className="hint" role="status">
+              Version A and version B are the same version: choose two different ones.
+            </p>
+          ) : pair.setId && pair.a && pair.b ? (
+            <VersionComparison key={`${pair.setId}-${pair.a}-${pair.b}`} setId={pair.setId} a={pair.a} b={pair.b} />
+          ) : null}
         </section>
       ) : null}
 
@@ -152,7 +162,7 @@ export function ModelVersions() {
           Version {shown.number}: {shown.name}
         </h2>
         <p className="hint">
-          {shown.classes.length} classes · backbones {shown.backbones.join(", ")} · weights {shown.quantization} · temperature {dec(shown.calibration.temperature)} · says
+          {shown.classes.length} classes · {shown.backbones.length ? `backbones ${shown.backbones.join(", ")}` : "no face backbone (CNNs on the face pixels)"} · weights {shown.quantization} · temperature {dec(shown.calibration.temperature)} · says
           &quot;unclear&quot; below {dec(shown.calibration.abstainThreshold)} confidence · snapshot {shown.snapshot.contentHash.slice(0, 12)}
         </p>
         {Object.entries(shown.metrics).map(([split, m]) => (

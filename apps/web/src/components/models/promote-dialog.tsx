@@ -21,10 +21,21 @@ export function PromoteDialog({
   onConfirm: () => void;
   onClose: () => void;
 }) {
+  const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancel.current?.focus(), []);
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    // A modal <dialog>: the page behind it is inert (Tab stays inside), Esc closes it, and closing
+    // gives focus back to the button that opened it.
+    d.showModal();
+    cancel.current?.focus();
+    return () => {
+      if (d.open) d.close();
+    };
+  }, []);
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="promote-heading" onKeyDown={(e) => e.key === "Escape" && onClose()}>
+    <dialog ref={dialog} className="dialog" aria-labelledby="promote-heading" onClose={onClose}>
       <div className="overlay-card">
         <div className="overlay-head">
           <h2 id="promote-heading">
@@ -54,6 +65,6 @@ export function PromoteDialog({
           </button>
         </div>
       </div>
-    </div>
+    </dialog>
   );
 }
