@@ -95,6 +95,8 @@ test("two curators disagree without seeing each other's decision, an admin resol
   await conflict.getByRole("button", { name: "Relabel" }).click();
   await expect(boss.getByTestId("conflict-announcer")).toHaveText("Resolved: relabelled sadness.");
   await expect(conflict).toHaveCount(0);
+  // The ruled image's buttons left with it: keyboard focus stays in the queue instead of falling back to the page.
+  await expect.poll(() => boss.evaluate(() => document.activeElement?.closest('section[aria-labelledby="conflicts-heading"]') !== null)).toBe(true);
   const [ruling] = await query<{ outcome: string; label: string; note: string }>(
     `SELECT outcome::text, label, note FROM review_resolution WHERE "imageId" = $1`,
     [imageId],

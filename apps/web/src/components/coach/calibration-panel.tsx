@@ -3,8 +3,8 @@
 import { useRef } from "react";
 
 import { rank, shareText } from "../../coach/readout.ts";
+import { useRescueFocus } from "../use-rescue-focus.ts";
 import type { Coach } from "./use-coach.ts";
-import { useRescueFocus } from "./use-rescue-focus.ts";
 
 const timeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 

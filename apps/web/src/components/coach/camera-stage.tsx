@@ -5,11 +5,11 @@ import { useEffect, useRef } from "react";
 import { CAMERA_MESSAGES } from "../../coach/camera.ts";
 import { secondsLeft } from "../../coach/practice.ts";
 import { percent } from "../../coach/readout.ts";
+import { useRescueFocus } from "../use-rescue-focus.ts";
 import { EXPRESSION_COLOURS } from "./expression-colours.ts";
 import { clearOverlay, drawOverlay } from "./overlay.ts";
 import { PRACTICE_START_ID } from "./practice-panel.tsx";
 import type { Coach } from "./use-coach.ts";
-import { useRescueFocus } from "./use-rescue-focus.ts";
 
 /** What the page says over the picture when it cannot read a face. */
 function faceMessage(coach: Coach): string | null {

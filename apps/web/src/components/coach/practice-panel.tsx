@@ -7,9 +7,9 @@ import type { ExpressionClass } from "@mien/model";
 
 import { DEFAULT_PRACTICE, secondsLeft, summarise, type PracticeResult } from "../../coach/practice.ts";
 import { percent } from "../../coach/readout.ts";
+import { useRescueFocus } from "../use-rescue-focus.ts";
 import { EXPRESSION_COLOURS } from "./expression-colours.ts";
 import type { Coach } from "./use-coach.ts";
-import { useRescueFocus } from "./use-rescue-focus.ts";
 
 const HOLDS = [1000, 2000, 3000, 5000];
 

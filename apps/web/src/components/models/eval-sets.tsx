@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { dec, pct, when } from "../training/format.ts";
 
@@ -39,8 +40,8 @@ export function EvalSets({ versions }: { versions: Version[] }) {
     <section className="panel" aria-labelledby="eval-sets-heading">
       <h2 id="eval-sets-heading">Pinned evaluation sets</h2>
       <p className="hint">
-        Every version is scored on the same fixed images, whatever snapshot it was trained on, so versions compare fairly. A pinned set never changes; images of classes a version
-        does not output are left out and counted, never scored as wrong.
+        Every version is scored on the same fixed images, whatever snapshot it was trained on, so versions compare fairly. A pinned set never changes; images of
+        classes a version does not output are left out and counted, never scored as wrong.
       </p>
       <form className="form-actions" onSubmit={submit} aria-label="Pin an evaluation set">
         <div className="field">
@@ -91,19 +92,32 @@ export function EvalSets({ versions }: { versions: Version[] }) {
         // The description sits above the scrolling table, not in it: as its caption it was as wide as the table, cut off on a phone.
         <figure className="eval-set" key={s.id}>
           <figcaption>
-            <strong>{s.name}</strong>: {s.imageCount} images ({Object.entries(s.classCounts).map(([c, n]) => `${c} ${n}`).join(", ")}) · {s.contentHash.slice(0, 12)} · pinned{" "}
-            {when(s.createdAt)}
+            <strong>{s.name}</strong>: {s.imageCount} images (
+            {Object.entries(s.classCounts)
+              .map(([c, n]) => `${c} ${n}`)
+              .join(", ")}
+            ) · {s.contentHash.slice(0, 12)} · pinned {when(s.createdAt)}
           </figcaption>
           <div className="table-wrap">
             <table className="data-table" aria-label={`Scores on ${s.name}`}>
               <thead>
                 <tr>
                   <th scope="col">Version</th>
-                  <th scope="col" className="num">Accuracy</th>
-                  <th scope="col" className="num">Balanced acc.</th>
-                  <th scope="col" className="num">Macro-F1</th>
-                  <th scope="col" className="num">Top-2</th>
-                  <th scope="col" className="num">ECE</th>
+                  <th scope="col" className="num">
+                    Accuracy
+                  </th>
+                  <th scope="col" className="num">
+                    Balanced acc.
+                  </th>
+                  <th scope="col" className="num">
+                    Macro-F1
+                  </th>
+                  <th scope="col" className="num">
+                    Top-2
+                  </th>
+                  <th scope="col" className="num">
+                    ECE
+                  </th>
                   <th scope="col">Left out</th>
                 </tr>
               </thead>
@@ -127,7 +141,15 @@ export function EvalSets({ versions }: { versions: Version[] }) {
                           <td>{left.length ? left.map(([c, n]) => `${c} ${n}`).join(", ") + " (classes it does not output)" : "–"}</td>
                         </>
                       ) : (
-                        <td colSpan={6}>{r ? (r.status === "failed" ? `Scoring failed: ${r.error}` : r.status === "running" ? "Being scored…" : "Waiting for the evaluation worker…") : "Not queued yet"}</td>
+                        <td colSpan={6}>
+                          {r
+                            ? r.status === "failed"
+                              ? `Scoring failed: ${r.error}`
+                              : r.status === "running"
+                                ? "Being scored…"
+                                : "Waiting for the evaluation worker…"
+                            : "Not queued yet"}
+                        </td>
                       )}
                     </tr>
                   );

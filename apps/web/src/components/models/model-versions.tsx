@@ -3,14 +3,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { dec, pct, when } from "../training/format.ts";
 import { ConfusionMatrix } from "./confusion-matrix.tsx";
 import { EvalSets } from "./eval-sets.tsx";
-import { PromoteDialog } from "./promote-dialog.tsx";
-import { VersionComparison } from "./version-comparison.tsx";
 import { ModelCard } from "./model-card.tsx";
+import { PromoteDialog } from "./promote-dialog.tsx";
 import { ReliabilityDiagram } from "./reliability-diagram.tsx";
+import { VersionComparison } from "./version-comparison.tsx";
 
 /** Brings the details panel into view once React has drawn the version just chosen. */
 const showDetails = () => requestAnimationFrame(() => document.getElementById("version-heading")?.scrollIntoView({ block: "start" }));
@@ -29,16 +30,36 @@ export function ModelVersions() {
   const [pair, setPair] = useState({ setId: "", a: "", b: "" });
   const sets = useQuery(trpc.models.evalSets.queryOptions());
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey() });
-  const promote = useMutation(trpc.models.promote.mutationOptions({ onSuccess: (r) => (setPromoting(null), setSaid(r.changed ? `Version ${r.toVersion.number} is now active.` : `Version ${r.toVersion.number} was already active.`), refresh()) }));
-  const rollback = useMutation(trpc.models.rollback.mutationOptions({ onSuccess: (r) => (setSaid(`Rolled back: version ${r.toVersion.number} is active again.`), refresh()) }));
+  const promote = useMutation(
+    trpc.models.promote.mutationOptions({
+      onSuccess: (r) => (
+        setPromoting(null),
+        setSaid(r.changed ? `Version ${r.toVersion.number} is now active.` : `Version ${r.toVersion.number} was already active.`),
+        refresh()
+      ),
+    }),
+  );
+  const rollback = useMutation(
+    trpc.models.rollback.mutationOptions({ onSuccess: (r) => (setSaid(`Rolled back: version ${r.toVersion.number} is active again.`), refresh()) }),
+  );
 
   const linkedFound = linked !== null && list.data?.versions.some((v) => v.number === linked);
   useEffect(() => {
     if (linkedFound) showDetails();
   }, [linkedFound]);
 
-  if (list.isPending) return <p className="status" role="status">Loading versions…</p>;
-  if (list.isError) return <p className="notice notice-error" role="alert">The versions could not be loaded: {list.error.message}</p>;
+  if (list.isPending)
+    return (
+      <p className="status" role="status">
+        Loading versions…
+      </p>
+    );
+  if (list.isError)
+    return (
+      <p className="notice notice-error" role="alert">
+        The versions could not be loaded: {list.error.message}
+      </p>
+    );
   const { versions, activeVersionId, rollbackTo } = list.data;
   if (!versions.length) return <p className="status">No model versions yet. Train one on the Training page.</p>;
   const active = versions.find((v) => v.id === activeVersionId);
@@ -66,10 +87,18 @@ export function ModelVersions() {
             <tr>
               <th scope="col">Version</th>
               <th scope="col">Name</th>
-              <th scope="col" className="num">Val accuracy</th>
-              <th scope="col" className="num">Val macro-F1</th>
-              <th scope="col" className="num">Val ECE</th>
-              <th scope="col" className="num">Test accuracy</th>
+              <th scope="col" className="num">
+                Val accuracy
+              </th>
+              <th scope="col" className="num">
+                Val macro-F1
+              </th>
+              <th scope="col" className="num">
+                Val ECE
+              </th>
+              <th scope="col" className="num">
+                Test accuracy
+              </th>
               <th scope="col">Created</th>
               <th scope="col">Actions</th>
             </tr>
@@ -162,8 +191,9 @@ export function ModelVersions() {
           Version {shown.number}: {shown.name}
         </h2>
         <p className="hint">
-          {shown.classes.length} classes · {shown.backbones.length ? `backbones ${shown.backbones.join(", ")}` : "no face backbone (CNNs on the face pixels)"} · weights {shown.quantization} · temperature {dec(shown.calibration.temperature)} · says
-          &quot;unclear&quot; below {dec(shown.calibration.abstainThreshold)} confidence · snapshot {shown.snapshot.contentHash.slice(0, 12)}
+          {shown.classes.length} classes · {shown.backbones.length ? `backbones ${shown.backbones.join(", ")}` : "no face backbone (CNNs on the face pixels)"} ·
+          weights {shown.quantization} · temperature {dec(shown.calibration.temperature)} · says &quot;unclear&quot; below{" "}
+          {dec(shown.calibration.abstainThreshold)} confidence · snapshot {shown.snapshot.contentHash.slice(0, 12)}
         </p>
         {Object.entries(shown.metrics).map(([split, m]) => (
           <div key={split} className="split-metrics">
@@ -193,10 +223,18 @@ export function ModelVersions() {
                 <thead>
                   <tr>
                     <th scope="col">Class</th>
-                    <th scope="col" className="num">Precision</th>
-                    <th scope="col" className="num">Recall</th>
-                    <th scope="col" className="num">F1</th>
-                    <th scope="col" className="num">Images</th>
+                    <th scope="col" className="num">
+                      Precision
+                    </th>
+                    <th scope="col" className="num">
+                      Recall
+                    </th>
+                    <th scope="col" className="num">
+                      F1
+                    </th>
+                    <th scope="col" className="num">
+                      Images
+                    </th>
                   </tr>
                 </thead>
                 <tbody>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+
 import { VersionComparison } from "./version-comparison.tsx";
 
 type Version = { id: string; number: number; name: string };
@@ -45,7 +46,10 @@ export function PromoteDialog({
         {!active ? (
           <p className="hint">No version is active yet, so there is nothing to compare with.</p>
         ) : !sets.length ? (
-          <p className="hint">No evaluation set is pinned, so version {candidate.number} cannot be compared with the active version {active.number} on the same images. Pin one below the table first.</p>
+          <p className="hint">
+            No evaluation set is pinned, so version {candidate.number} cannot be compared with the active version {active.number} on the same images. Pin one
+            below the table first.
+          </p>
         ) : (
           sets.map((s) => (
             <section key={s.id} aria-label={`Against the active version on ${s.name}`}>

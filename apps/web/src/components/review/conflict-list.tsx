@@ -1,11 +1,12 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 
 import type { RouterOutputs } from "@mien/api";
 
 import { useTRPC } from "../../trpc/react.tsx";
+import { useRescueFocus } from "../use-rescue-focus.ts";
 import { ResolveForm } from "./resolve-form.tsx";
 import { decisionText } from "./review-keys.ts";
 
@@ -38,11 +39,21 @@ export function ConflictList({ classes }: { classes: readonly string[] }) {
   const query = useInfiniteQuery(trpc.review.conflicts.infiniteQueryOptions({ state }, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   const items = query.data?.pages.flatMap((p) => p.items) ?? [];
   const total = query.data?.pages[0]?.total;
+  // A ruled image leaves the list, and its buttons with it: focus goes to the conflict now in its place (or the last one).
+  const ruledAt = useRef(0);
+  const listRef = useRef<HTMLUListElement | null>(null);
+  useRescueFocus(() => {
+    const rows = listRef.current?.querySelectorAll<HTMLElement>(":scope > li");
+    const row = rows?.[Math.min(ruledAt.current, rows.length - 1)];
+    return row?.querySelector<HTMLElement>("input, button") ?? document.getElementById("conflicts-heading");
+  }, items.length);
 
   return (
     <section aria-labelledby="conflicts-heading">
       <div className="queue-head">
-        <h2 id="conflicts-heading">{state === "open" ? "Waiting for a ruling" : "Resolved"}</h2>
+        <h2 id="conflicts-heading" tabIndex={-1}>
+          {state === "open" ? "Waiting for a ruling" : "Resolved"}
+        </h2>
         <div className="segmented" role="group" aria-label="Show">
           <button type="button" className="button button-quiet" aria-pressed={state === "open"} onClick={() => setState("open")}>
             Open
@@ -72,8 +83,8 @@ export function ConflictList({ classes }: { classes: readonly string[] }) {
             {query.data.pages[0]!.required === 1 ? "" : "s"} required per image
             {state === "resolved" ? ". A ruling applies from the next snapshot; snapshots already taken never change." : ""}
           </p>
-          <ul className="conflict-list" aria-label={state === "open" ? "Conflicting images" : "Resolved images"}>
-            {items.map((item) => (
+          <ul className="conflict-list" ref={listRef} aria-label={state === "open" ? "Conflicting images" : "Resolved images"}>
+            {items.map((item, i) => (
               <li key={item.id} className="conflict" data-image-id={item.id}>
                 {/* A plain img: the route is private and cached. */}
                 <img src={`/api/images/${item.id}/original`} alt={`Image labelled ${item.label}`} width={128} height={128} />
@@ -102,7 +113,10 @@ export function ConflictList({ classes }: { classes: readonly string[] }) {
                       classes={classes}
                       suggested={suggestedClass(item)}
                       version={item.resolution?.version ?? null}
-                      announce={setMessage}
+                      announce={(text) => {
+                        ruledAt.current = i;
+                        setMessage(text);
+                      }}
                     />
                   ) : (
                     <p className="conflict-ruling">Ruling: {rulingText(item)}</p>

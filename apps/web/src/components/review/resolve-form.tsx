@@ -46,6 +46,13 @@ export function ResolveForm({ imageId, label, classes, suggested, version, annou
 
   return (
     <form className="resolve-form" aria-label={`Resolve image labelled ${label}`} onSubmit={(e) => e.preventDefault()}>
+      {/* The note first: it goes with whichever ruling follows, so it is read before one is chosen. */}
+      <div className="field resolve-note">
+        <label htmlFor={`${id}-note`}>
+          Note <span className="optional">(optional, kept in the audit trail)</span>
+        </label>
+        <input id={`${id}-note`} value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
+      </div>
       <div className="resolve-actions">
         <button type="button" className="button" disabled={resolve.isPending} onClick={() => send({ outcome: "accept" })}>
           Keep as {label}
@@ -66,12 +73,6 @@ export function ResolveForm({ imageId, label, classes, suggested, version, annou
         <button type="button" className="button button-quiet" disabled={resolve.isPending} onClick={() => send({ outcome: "relabel", label: target })}>
           Relabel
         </button>
-      </div>
-      <div className="field resolve-note">
-        <label htmlFor={`${id}-note`}>
-          Note <span className="optional">(optional, kept in the audit trail)</span>
-        </label>
-        <input id={`${id}-note`} value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
       </div>
     </form>
   );
