@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 
-import { CONV_MODE_DEFAULTS, DEFAULT_TRAINING_CONFIG, estimateTrainingSeconds, MEASURED_THROUGHPUT, trainingConfig, unrunnableReason } from "./training.ts";
+import {
+  configProblems,
+  CONV_MODE_DEFAULTS,
+  DEFAULT_TRAINING_CONFIG,
+  estimateTrainingSeconds,
+  MEASURED_THROUGHPUT,
+  trainingConfig,
+  unrunnableReason,
+} from "./training.ts";
 
 const scratch = (over: Record<string, unknown> = {}) =>
   trainingConfig.parse({
@@ -43,5 +51,25 @@ describe("a cohort (networks trained together)", () => {
     );
     expect(() => scratch({ conv: { cohort: { members: 2, burnIn: -1 } } })).toThrow(/Burn-in is a number of epochs, 0 or more/);
     expect(() => scratch({ conv: { cohort: { members: 2, burnIn: 1.5 } } })).toThrow();
+  });
+});
+
+describe("configProblems", () => {
+  const problemsOf = (config: Record<string, unknown>) => {
+    const parsed = trainingConfig.safeParse({ name: "m", snapshotId: "00000000-0000-4000-8000-000000000000", ...config });
+    expect(parsed.success).toBe(false);
+    return parsed.success ? [] : configProblems(parsed.error.issues);
+  };
+
+  it("names each wrong field as the form does, with its bound, once", () => {
+    expect(problemsOf({ learningRate: { initial: 5 } })).toEqual(["Learning rate must be at most 1."]);
+    expect(problemsOf({ batchSize: 2 })).toEqual(["Batch size must be at least 8."]);
+    expect(problemsOf({ head: { hidden: [Number.NaN] } })).toEqual(["Hidden layers needs a number."]);
+    expect(problemsOf({ augmentations: { rotation: { enabled: true, amount: 90 } } })).toEqual(["Rotation strength must be at most 45."]);
+    expect(problemsOf({ epochs: 0 })).toEqual(["Epochs must be at least 1."]);
+  });
+
+  it("keeps the schema's own sentence for a text field, once per field", () => {
+    expect(problemsOf({ name: "" })).toEqual(["Give the model a name."]);
   });
 });

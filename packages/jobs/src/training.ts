@@ -247,13 +247,65 @@ export const DEFAULT_TRAINING_CONFIG: Omit<TrainingConfig, "name" | "snapshotId"
   return rest;
 })();
 
+/** The training form's names for config fields (index segments dropped), where a field's own name would not do. */
+const FIELD_NAMES: Record<string, string> = {
+  name: "Model name",
+  snapshotId: "Dataset snapshot",
+  batchSize: "Batch size",
+  "learningRate.initial": "Learning rate",
+  "learningRate.warmupEpochs": "Warm-up epochs",
+  "head.hidden": "Hidden layers",
+  "head.inputDropout": "Input dropout",
+  "head.l2": "L2 penalty",
+  "augmentations.copies": "Augmented copies per image",
+  "earlyStopping.patience": "Patience",
+  "conv.trainableBlocks": "Trainable blocks",
+  "conv.weightDecay": "Weight decay",
+  "conv.labelSmoothing": "Label smoothing",
+};
+
+function fieldName(path: readonly PropertyKey[]): string {
+  const key = path.filter((p) => typeof p === "string").join(".");
+  const named = FIELD_NAMES[key];
+  if (named) return named;
+  // "augmentations.rotation.amount" → "Rotation strength"; "epochs" → "Epochs".
+  const words = (
+    path.length > 1 && path.at(-1) === "amount" ? [String(path.at(-2)), "strength"] : [String(path.filter((p) => typeof p === "string").at(-1) ?? "config")]
+  )
+    .join(" ")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * One problem per field, in the form's words: "Learning rate must be at most 1." instead of
+ * zod's "learningRate.initial: Too big: expected number to be <=1". A field's own message
+ * (such as the name's) is kept.
+ */
+export function configProblems(issues: readonly z.core.$ZodIssue[]): string[] {
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  for (const issue of issues) {
+    const key = issue.path.join(".");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const field = fieldName(issue.path);
+    if (issue.code === "too_big" && issue.origin === "number") problems.push(`${field} must be at most ${String(issue.maximum)}.`);
+    else if (issue.code === "too_small" && issue.origin === "number") problems.push(`${field} must be at least ${String(issue.minimum)}.`);
+    else if (issue.code === "invalid_type" && issue.expected === "number") problems.push(`${field} needs a number.`);
+    else if (issue.code === "invalid_type" && issue.expected === "int") problems.push(`${field} needs a whole number.`);
+    // The schema's own sentences for text fields ("Give the model a name.") stand alone.
+    else if (issue.code === "too_small" && issue.origin === "string") problems.push(issue.message);
+    else problems.push(`${field}: ${issue.message.replace(/\.?$/, ".")}`);
+  }
+  return problems;
+}
+
 /** Parses a config with one readable line per problem. */
 export function parseTrainingConfig(value: unknown): TrainingConfig {
   const parsed = trainingConfig.safeParse(value);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; ");
-    throw new Error(`Invalid training config: ${problems}`);
-  }
+  if (!parsed.success) throw new Error(`Invalid training config: ${configProblems(parsed.error.issues).join(" ")}`);
   return parsed.data;
 }
 

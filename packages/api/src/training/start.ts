@@ -1,6 +1,6 @@
 import { audit, type Db, type Prisma } from "@mien/db";
 import { AppError } from "@mien/errors";
-import { trainingConfig, unrunnableReason, type TrainingConfig, type TrainingJobPayload } from "@mien/jobs/training";
+import { configProblems, trainingConfig, unrunnableReason, type TrainingConfig, type TrainingJobPayload } from "@mien/jobs/training";
 import { isBackboneId, isOfferedBackbone, OFFERED_BACKBONES } from "@mien/model";
 import { findVersion } from "@mien/registry";
 
@@ -15,10 +15,7 @@ type SplitCounts = Partial<Record<"train" | "val" | "test", Partial<Record<strin
 export async function startTraining(db: Db, queue: TrainingQueue, input: { config: unknown; actorId: string }): Promise<{ id: string }> {
   const parsed = trainingConfig.safeParse(input.config);
   if (!parsed.success) {
-    throw new AppError(
-      "BAD_REQUEST",
-      `The training config is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ")}`,
-    );
+    throw new AppError("BAD_REQUEST", configProblems(parsed.error.issues).join(" "));
   }
   const config: TrainingConfig = parsed.data;
   const unknown = config.mode === "head" ? config.backbones.filter((b) => !isBackboneId(b)) : [];
