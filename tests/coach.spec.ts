@@ -332,6 +332,6 @@ test("a plan naming an expression the model cannot read says so beside its greye
   await expect(practise).toBeDisabled();
   await expect(practise).toHaveAccessibleDescription(/the model running now cannot read this expression/);
   await expect(today.getByTestId("plan-unreadable")).toHaveText(
-    "Contempt: the model running now cannot read this expression, so it waits until an admin promotes one that does. Practise the others meanwhile.",
+    "Contempt: the model running now cannot read this expression yet, so it waits until Mien runs one that does. Practise the others meanwhile.",
   );
 });

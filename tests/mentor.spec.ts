@@ -104,11 +104,19 @@ test("a learner invites a mentor, the mentor sees the learner's progress and set
     await expect(mentor.getByTestId("plan-none")).toBeVisible();
     await mentor.getByRole("button", { name: "Set a plan" }).click();
     const editor = mentor.getByTestId("plan-editor");
+    const save = editor.getByRole("button", { name: "Save Lee Learner's plan" });
+    // Each problem is named in the page, and one about the choice goes once the choice changes.
+    await save.click();
+    await expect(editor.getByRole("alert")).toHaveText("Pick at least one expression to practise.");
     await editor.getByLabel("Happiness").check();
+    await expect(editor.getByRole("alert")).toHaveCount(0);
     await editor.getByLabel("Surprise").check();
     await editor.getByLabel("Hold each for").selectOption("2000");
+    await editor.getByLabel("Sessions a week").fill("25");
+    await save.click();
+    await expect(editor.getByRole("alert")).toHaveText("Sessions a week must be a whole number from 1 to 21.");
     await editor.getByLabel("Sessions a week").fill("4");
-    await editor.getByRole("button", { name: "Save Lee Learner's plan" }).click();
+    await save.click();
     await expect(mentor.getByTestId("plan-description")).toHaveText("Happiness and surprise, held 2 s, 4 sessions a week.");
     await expect(mentor.getByTestId("plan-sessions")).toContainText("3 of 4");
     await expect(mentor.getByTestId("plan-target-happiness")).toHaveAttribute("data-held-today", "true");

@@ -69,8 +69,9 @@ export function TodaysPlan({
       </ul>
       {unreadable.length ? (
         <p className="hint" id="plan-unreadable" data-testid="plan-unreadable">
-          {unreadable.map(capitalise).join(" and ")}: the model running now cannot read {unreadable.length === 1 ? "this expression" : "these expressions"}, so
-          {unreadable.length === 1 ? " it waits" : " they wait"} until an admin promotes one that does.
+          {unreadable.map(capitalise).join(" and ")}: the model running now cannot read {unreadable.length === 1 ? "this expression" : "these expressions"} yet,
+          so
+          {unreadable.length === 1 ? " it waits" : " they wait"} until Mien runs one that does.
           {unreadable.length < plan.targets.length ? " Practise the others meanwhile." : ""}
         </p>
       ) : null}

@@ -26,7 +26,11 @@ export function PlanEditor({ plan, whose, saving, error, onSave, onCancel }: Pla
   const [problem, setProblem] = useState<string | null>(null);
   const ids = { hold: useId(), sessions: useId(), error: useId() };
 
-  const toggle = (c: ExpressionClass, on: boolean) => setTargets((list) => (on ? [...list, c] : list.filter((t) => t !== c)));
+  const toggle = (c: ExpressionClass, on: boolean) => {
+    setTargets((list) => (on ? [...list, c] : list.filter((t) => t !== c)));
+    // A problem about the choice is stale once the choice changes.
+    setProblem(null);
+  };
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -39,7 +43,8 @@ export function PlanEditor({ plan, whose, saving, error, onSave, onCancel }: Pla
 
   const shown = problem ?? error;
   return (
-    <form className="plan-editor" onSubmit={submit} aria-describedby={shown ? ids.error : undefined} data-testid="plan-editor">
+    // noValidate: the form's own check names the problem in the page (the browser's bubble stopped it, under a stale message).
+    <form className="plan-editor" noValidate onSubmit={submit} aria-describedby={shown ? ids.error : undefined} data-testid="plan-editor">
       <fieldset className="fieldset">
         <legend>Expressions to practise</legend>
         <div className="check-row">
