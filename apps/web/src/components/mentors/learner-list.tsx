@@ -55,35 +55,37 @@ export function LearnerList() {
               {expressions.length === 0 ? (
                 <p>No practice yet.</p>
               ) : (
-                <table className="data-table" data-testid="learner-results">
-                  <caption className="visually-hidden">Scores of {learner.name} per expression</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Expression</th>
-                      <th scope="col" className="num">
-                        Attempts
-                      </th>
-                      <th scope="col" className="num">
-                        Best
-                      </th>
-                      <th scope="col" className="num">
-                        Latest
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {expressions.map((e) => (
-                      <tr key={e.expression}>
-                        <th scope="row" className="progress-name">
-                          {e.expression}
+                <div className="table-wrap">
+                  <table className="data-table" data-testid="learner-results">
+                    <caption className="visually-hidden">Scores of {learner.name} per expression</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Expression</th>
+                        <th scope="col" className="num">
+                          Attempts
                         </th>
-                        <td className="num">{e.count}</td>
-                        <td className="num">{e.best}</td>
-                        <td className="num">{e.latest}</td>
+                        <th scope="col" className="num">
+                          Best
+                        </th>
+                        <th scope="col" className="num">
+                          Latest
+                        </th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {expressions.map((e) => (
+                        <tr key={e.expression}>
+                          <th scope="row" className="progress-name">
+                            {e.expression}
+                          </th>
+                          <td className="num">{e.count}</td>
+                          <td className="num">{e.best}</td>
+                          <td className="num">{e.latest}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
               )}
             </div>
           </div>

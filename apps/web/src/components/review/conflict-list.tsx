@@ -9,6 +9,7 @@ import { useTRPC } from "../../trpc/react.tsx";
 import { useRescueFocus } from "../use-rescue-focus.ts";
 import { ResolveForm } from "./resolve-form.tsx";
 import { decisionText } from "./review-keys.ts";
+import { useAnnouncement } from "./use-announcement.ts";
 
 type Conflict = RouterOutputs["review"]["conflicts"]["items"][number];
 
@@ -35,7 +36,7 @@ function rulingText(item: Conflict): string {
 export function ConflictList({ classes }: { classes: readonly string[] }) {
   const trpc = useTRPC();
   const [state, setState] = useState<"open" | "resolved">("open");
-  const [message, setMessage] = useState("");
+  const [message, setMessage] = useAnnouncement();
   const query = useInfiniteQuery(trpc.review.conflicts.infiniteQueryOptions({ state }, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   const items = query.data?.pages.flatMap((p) => p.items) ?? [];
   const total = query.data?.pages[0]?.total;

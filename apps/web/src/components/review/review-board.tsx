@@ -12,6 +12,7 @@ import { ReviewFilters } from "./review-filters.tsx";
 import { decisionText, FLAG_TEXT, SPLITS, suggestionOf, title, type FlagReason, type KeyAction, type PageInput, type ReviewItem } from "./review-keys.ts";
 import { ScreeningFacts } from "./screening-facts.tsx";
 import { sortSignal, type ReviewSort } from "./screening-signals.ts";
+import { useAnnouncement } from "./use-announcement.ts";
 import { useReviewActions, type DecisionChoice } from "./use-review-actions.ts";
 import { useReviewKeys } from "./use-review-keys.ts";
 
@@ -36,7 +37,7 @@ export function ReviewBoard({ classes }: { classes: readonly string[] }) {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [overlay, setOverlay] = useState<"help" | "bulk" | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
-  const [message, setMessage] = useState("");
+  const [message, setMessage] = useAnnouncement();
   const grid = useRef<HTMLUListElement>(null);
   const cells = useRef(new Map<number, HTMLButtonElement>());
   const keyMoved = useRef(false);
