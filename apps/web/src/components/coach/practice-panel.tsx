@@ -7,6 +7,7 @@ import type { ExpressionClass } from "@mien/model";
 
 import { DEFAULT_PRACTICE, secondsLeft, summarise, type PracticeResult } from "../../coach/practice.ts";
 import { percent } from "../../coach/readout.ts";
+import { capitalise } from "../plans/plan-text.ts";
 import { useRescueFocus } from "../use-rescue-focus.ts";
 import { EXPRESSION_COLOURS } from "./expression-colours.ts";
 import type { Coach } from "./use-coach.ts";
@@ -133,7 +134,7 @@ function AttemptResult({ attempt }: { attempt: SavedAttempt }) {
         <span>
           {result.succeeded
             ? `Held ${result.target} for ${result.holdMs / 1000} s.`
-            : `${result.target.charAt(0).toUpperCase()}${result.target.slice(1)} was not held for ${result.holdMs / 1000} s this time.`}
+            : `${capitalise(result.target)} was not held for ${result.holdMs / 1000} s this time.`}
         </span>
       </p>
       <p data-testid="coach-practice-summary">{summarise(result)}</p>
