@@ -161,6 +161,10 @@ test("an admin pins the demo's test split, compares the two committed versions w
   const pin = page.getByRole("form", { name: "Pin an evaluation set" });
   await pin.getByLabel("Images").selectOption({ label: `Import: ${DEMO_ROOT} (${demo.run.imported} images)` });
   await pin.getByLabel("Split").selectOption("test");
+  // A name of spaces is refused in words (it did nothing, silently).
+  await pin.getByLabel("Name").fill("   ");
+  await pin.getByRole("button", { name: "Pin set" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Give the set a name." })).toBeVisible();
   await pin.getByLabel("Name").fill(SET_NAME);
   await pin.getByRole("button", { name: "Pin set" }).click();
   // A retry finds the set pinned by the first attempt (a pinned set is never deleted).

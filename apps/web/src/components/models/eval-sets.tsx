@@ -3,12 +3,19 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { dec, pct, when } from "../training/format.ts";
 
 type Version = { id: string; number: number; name: string };
 
 /** Pinned evaluation sets: pin one, and each version's figures on each set. */
+const classOrder = (c: string) => {
+  const i = (EXPRESSION_CLASSES as readonly string[]).indexOf(c);
+  return i < 0 ? EXPRESSION_CLASSES.length : i;
+};
+
 export function EvalSets({ versions }: { versions: Version[] }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -22,6 +29,7 @@ export function EvalSets({ versions }: { versions: Version[] }) {
   const [source, setSource] = useState("");
   const [split, setSplit] = useState("test");
   const [name, setName] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
   const pin = useMutation(
     trpc.models.pinEvalSet.mutationOptions({
       onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.models.evalSets.queryKey() }),
@@ -31,7 +39,10 @@ export function EvalSets({ versions }: { versions: Version[] }) {
   function submit(e: FormEvent) {
     e.preventDefault();
     const [kind, id] = source.split(":");
-    if (!kind || !id || !name.trim()) return;
+    // A name of spaces passes the field's "required" and did nothing, silently.
+    if (!kind || !id) return setProblem("Choose the images to pin.");
+    if (!name.trim()) return setProblem("Give the set a name.");
+    setProblem(null);
     if (kind === "snapshot") pin.mutate({ source: "snapshot", name: name.trim(), snapshotId: id, split: split === "val" ? "val" : "test" });
     else pin.mutate({ source: "import", name: name.trim(), importRunId: id, ...(split === "all" ? {} : { split: split as "train" | "val" | "test" }) });
   }
@@ -78,7 +89,9 @@ export function EvalSets({ versions }: { versions: Version[] }) {
         </button>
       </form>
       <p className="hint" role="status" aria-live="polite">
-        {pin.error ? (
+        {problem ? (
+          <span className="inline-error">{problem}</span>
+        ) : pin.error ? (
           <span className="inline-error">{pin.error.message}</span>
         ) : pin.data ? (
           `${pin.data.created ? "Pinned" : "Already pinned"}: “${pin.data.set.name}”, ${pin.data.set.imageCount} images (${pin.data.set.contentHash.slice(0, 12)}). ${pin.data.queued === 0 ? "Every version already has its scores." : `${pin.data.queued} version${pin.data.queued === 1 ? "" : "s"} queued for scoring; each one's figures appear below when it is done.`}`
@@ -94,6 +107,8 @@ export function EvalSets({ versions }: { versions: Version[] }) {
           <figcaption>
             <strong>{s.name}</strong>: {s.imageCount} images (
             {Object.entries(s.classCounts)
+              // In the classes' own order, as every other list of classes on the page.
+              .sort(([a], [b]) => classOrder(a) - classOrder(b))
               .map(([c, n]) => `${c} ${n}`)
               .join(", ")}
             ) · {s.contentHash.slice(0, 12)} · pinned {when(s.createdAt)}
