@@ -115,7 +115,7 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
     const before = await t.db.trainingJob.count();
     const tooMany = config({ mode: "finetune", conv: { ...DEFAULT_TRAINING_CONFIG.conv, trainableBlocks: 3, backbone: "faceapi-expression" } });
     await expect(startTraining(t.db, queue, { config: { ...tooMany, conv: { ...tooMany.conv, trainableBlocks: 4 } }, actorId: ADMIN })).rejects.toThrow(
-      /trainableBlocks/,
+      /^Trainable blocks must be at most 3\.$/,
     );
     await expect(startTraining(t.db, queue, { config: config({ mode: "scratch", colour: "rgb" }), actorId: ADMIN })).rejects.toThrow(
       /No trainer can run this job: Training from scratch learns from gray faces/,
@@ -126,7 +126,9 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
         actorId: ADMIN,
       }),
     ).rejects.toThrow(/Set copies to 0/);
-    await expect(startTraining(t.db, queue, { config: config({ mode: "distill" }), actorId: ADMIN })).rejects.toThrow(/mode/);
+    await expect(startTraining(t.db, queue, { config: config({ mode: "distill" }), actorId: ADMIN })).rejects.toThrow(
+      /^Mode must be one of head, finetune, scratch\.$/,
+    );
     expect(await t.db.trainingJob.count()).toBe(before);
   });
 
@@ -223,7 +225,7 @@ describe("trainer worker on a real snapshot (PostgreSQL, Redis, FER2013 images, 
     await expect(startTraining(t.db, queue, { config: config({ classes: ["anger", "contempt"] }), actorId: ADMIN })).rejects.toThrow(
       /no training images of contempt/,
     );
-    await expect(startTraining(t.db, queue, { config: config({ epochs: 0 }), actorId: ADMIN })).rejects.toThrow(/epochs/);
+    await expect(startTraining(t.db, queue, { config: config({ epochs: 0 }), actorId: ADMIN })).rejects.toThrow(/^Epochs must be at least 1\.$/);
     expect(await t.db.trainingJob.count()).toBe(jobs);
   });
 });

@@ -67,6 +67,7 @@ describe("configProblems", () => {
     expect(problemsOf({ head: { hidden: [Number.NaN] } })).toEqual(["Hidden layers needs a number."]);
     expect(problemsOf({ augmentations: { rotation: { enabled: true, amount: 90 } } })).toEqual(["Rotation strength must be at most 45."]);
     expect(problemsOf({ epochs: 0 })).toEqual(["Epochs must be at least 1."]);
+    expect(problemsOf({ mode: "distill" })).toEqual(["Mode must be one of head, finetune, scratch."]);
   });
 
   it("keeps the schema's own sentence for a text field, once per field", () => {
