@@ -37,7 +37,8 @@ describe("a cohort (networks trained together)", () => {
     const two = estimateTrainingSeconds(scratch({ conv: { cohort: { members: 2 } } }), 27_203, 3_563) / 60;
     const epochs = (27_203 * CONV_MODE_DEFAULTS.scratch.epochs) / MEASURED_THROUGHPUT.convImagesPerSecond["cnn-s"] / 60;
     expect(two - one).toBeCloseTo(epochs, -0.5);
-    expect(scratch({ conv: { cohort: { members: 3 } } }).conv.cohort).toEqual({ members: 3, weight: 0.5, burnIn: 0 });
+    expect(scratch({ conv: { cohort: { members: 3 } } }).conv.cohort).toEqual({ members: 3, weight: 0.5, burnIn: 0, dropRate: 0 });
+    expect(() => scratch({ conv: { cohort: { members: 2, dropRate: 0.6 } } })).toThrow(/Skipped share is 0 to 0.5/);
     expect(unrunnableReason(scratch({ conv: { cohort: { members: 2 } } }))).toBeNull();
     expect(unrunnableReason(scratch({ mode: "head", colour: "rgb", conv: { cohort: { members: 2 } } }))).toMatch(/A cohort trains CNNs from scratch together/);
     expect(() => scratch({ conv: { cohort: { members: 5 } } })).toThrow(/A cohort has 2 to 4 members/);

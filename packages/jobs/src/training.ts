@@ -100,6 +100,8 @@ export const convConfig = z.object({
       members: z.number().int().min(2, "A cohort has 2 to 4 members.").max(4, "A cohort has 2 to 4 members."),
       weight: z.number().min(0).max(1).default(0.5),
       burnIn: z.number().int().min(0, "Burn-in is a number of epochs, 0 or more.").default(0),
+      /** Co-teaching: after the burn-in each member skips this share of each batch, the images its peers fit worst (ramped in over 5 epochs). */
+      dropRate: z.number().min(0, "Skipped share is 0 to 0.5.").max(0.5, "Skipped share is 0 to 0.5.").default(0),
     })
     .optional(),
 });

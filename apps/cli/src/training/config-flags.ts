@@ -28,6 +28,7 @@ export const CONFIG_OPTIONS = {
   cohort: { type: "string" },
   "mutual-weight": { type: "string" },
   "burn-in": { type: "string" },
+  "drop-rate": { type: "string" },
   warmup: { type: "string" },
   classes: { type: "string" },
   backbones: { type: "string" },
@@ -62,6 +63,8 @@ export const CONFIG_USAGE = `Training config (defaults are the shipped recipe; s
   --cohort N           scratch: train N networks together, each also learning from the others (2 to 4)
   --mutual-weight X    the others' share of each cohort member's target (default 0.5)
   --burn-in N          epochs each cohort member first trains alone, before that share applies (default 0)
+  --drop-rate X        co-teaching: after the burn-in each member skips this share (0 to 0.5) of each
+                       batch, the images its peers fit worst, ramped in over 5 epochs (default 0)
   --warmup N           warm-up epochs
   --classes a,b,…      classes to learn (default: all in the data)
   --backbones a,b      frozen backbones whose embeddings are concatenated (default faceapi-expression;
@@ -134,9 +137,15 @@ export function configFromFlags(values: Values, base: Partial<TrainingConfigInpu
   setConv("erase", num(values.erase));
   setConv("shards", num(values.shards));
   setConv("averaging", num(values.averaging));
-  if (values.cohort !== undefined || values["mutual-weight"] !== undefined || values["burn-in"] !== undefined) {
-    if (values.cohort === undefined) throw new Error(`--${values["burn-in"] === undefined ? "mutual-weight" : "burn-in"} needs --cohort.`);
-    setConv("cohort", { members: num(values.cohort), weight: num(values["mutual-weight"]), burnIn: num(values["burn-in"]) });
+  const cohortFlags = ["mutual-weight", "burn-in", "drop-rate"] as const;
+  if (values.cohort !== undefined || cohortFlags.some((f) => values[f] !== undefined)) {
+    if (values.cohort === undefined) throw new Error(`--${cohortFlags.find((f) => values[f] !== undefined)} needs --cohort.`);
+    setConv("cohort", {
+      members: num(values.cohort),
+      weight: num(values["mutual-weight"]),
+      burnIn: num(values["burn-in"]),
+      dropRate: num(values["drop-rate"]),
+    });
   }
   if (values.teacher !== undefined || values["distill-weight"] !== undefined) {
     if (values.teacher === undefined) throw new Error("--distill-weight needs --teacher.");

@@ -98,7 +98,7 @@ export const convMember = z.object({
    * Human-facing description, e.g. "cnn-s: 16·32·64·128 ×2 conv, BN folded, from scratch"; room for the longest
    * the trainer writes: cnn-m, a 60-character teacher name, a cohort member and weight averaging (about 265).
    */
-  architecture: z.string().min(1).max(300),
+  architecture: z.string().min(1).max(400),
   modelFile: modelFileName,
   quantization: quantizationKind,
   weight: memberWeight,

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { expect, it } from "vitest";
 
-import { cohortLoss, cohortMemberArrays, CohortNet, cohortPrediction } from "./cohort.ts";
+import { cohortDropRate, cohortLoss, cohortMemberArrays, CohortNet, cohortPrediction, DROP_RAMP_EPOCHS } from "./cohort.ts";
 import { ScratchCnn, type ScratchCnnSpec } from "./scratch-cnn.ts";
 
 const member: ScratchCnnSpec = { kind: "scratch-cnn", inputSize: 8, stages: [{ filters: 3, convs: 1 }], dropout: 0, classes: 4 };
@@ -46,4 +46,27 @@ it("a cohort is its members side by side: each member is the network its seed ma
   expect(() => new CohortNet({ kind: "cohort", member, members: 1, mutualWeight: 0.5, burnInEpochs: 0, classes: 4 }, 1)).toThrow(/at least 2 members/);
   cohort.dispose();
   for (const net of alone) net.dispose();
+});
+
+it("co-teaching: each member skips the images its peers fit worst and the rest count for more; the share ramps in after the burn-in", async () => {
+  await tf.setBackend("cpu");
+  // Member 1 fits image 0 badly (its label is class 0, member 1 says class 3); member 0 fits image 1 badly.
+  const logits = tf.tensor2d([2, 0, 0, 0, -2, 0, 0, 3, 0, 0, -2, 0, 0, 2, 0, 0], [2, 8]);
+  const target = tf.tensor2d([1, 0, 0, 0, 0, 1, 0, 0], [2, 4]);
+  const full = tf
+    .grad((l) => tf.sum(cohortLoss(l as tf.Tensor2D, target, 2, 0)))(logits)
+    .arraySync() as number[][];
+  const skipped = tf
+    .grad((l) => tf.sum(cohortLoss(l as tf.Tensor2D, target, 2, 0, 0.5)))(logits)
+    .arraySync() as number[][];
+  const block = (g: number[][], image: number, m: number) => g[image]!.slice(m * 4, m * 4 + 4);
+  // Member 0 skips image 0 (member 1's worst) and keeps image 1 at twice its weight; member 1 the other way round.
+  expect(block(skipped, 0, 0).map(Math.abs)).toEqual([0, 0, 0, 0]);
+  expect(block(skipped, 1, 1).map(Math.abs)).toEqual([0, 0, 0, 0]);
+  block(skipped, 1, 0).forEach((g, k) => expect(g).toBeCloseTo(2 * block(full, 1, 0)[k]!, 6));
+  block(skipped, 0, 1).forEach((g, k) => expect(g).toBeCloseTo(2 * block(full, 0, 1)[k]!, 6));
+  // Nothing is skipped through the burn-in; then the share grows over DROP_RAMP_EPOCHS epochs.
+  const spec = { dropRate: 0.2, burnInEpochs: 3 };
+  [1, 3, 4, 3 + DROP_RAMP_EPOCHS, 20].forEach((e, i) => expect(cohortDropRate(spec, e)).toBeCloseTo([0, 0, 0.2 / DROP_RAMP_EPOCHS, 0.2, 0.2][i]!, 12));
+  expect(cohortDropRate({ burnInEpochs: 0 }, 5)).toBe(0);
 });

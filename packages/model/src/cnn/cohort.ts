@@ -16,6 +16,12 @@ export interface CohortSpec {
   members: number;
   mutualWeight: number;
   burnInEpochs: number;
+  /**
+   * Co-teaching: after the burn-in, each member skips this share of each batch, the images its
+   * peers fit worst (largest loss against the step's target), ramped in over DROP_RAMP_EPOCHS.
+   * Noisy labels are what the peers fit worst, so a member stops learning them. 0 or absent: off.
+   */
+  dropRate?: number;
   classes: number;
 }
 
@@ -69,20 +75,57 @@ export function cohortMutualWeight(spec: Pick<CohortSpec, "mutualWeight" | "burn
   return epoch > spec.burnInEpochs ? spec.mutualWeight : 0;
 }
 
+/** Epochs over which co-teaching's share of skipped images grows from 0 to the cohort's dropRate. */
+export const DROP_RAMP_EPOCHS = 5;
+
+/** The share of each batch a member skips in a (1-based) epoch: 0 through the burn-in, then ramped up to dropRate. */
+export function cohortDropRate(spec: Pick<CohortSpec, "dropRate" | "burnInEpochs">, epoch: number): number {
+  const rate = spec.dropRate ?? 0;
+  if (rate <= 0 || epoch <= spec.burnInEpochs) return 0;
+  return rate * Math.min(1, (epoch - spec.burnInEpochs) / DROP_RAMP_EPOCHS);
+}
+
+/**
+ * Per image, 1 where a member keeps it and 0 where it skips it: the round(n · dropRate) images whose
+ * mean cross-entropy under the other members (`peerLosses[j]`, member j's per-image loss) is largest.
+ */
+function keptByPeers(peerLosses: Float32Array[], n: number, dropRate: number): Float32Array {
+  const mean = new Float32Array(n);
+  for (const l of peerLosses) for (let k = 0; k < n; k++) mean[k]! += l[k]! / peerLosses.length;
+  const skip = Math.round(n * dropRate);
+  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => mean[b]! - mean[a]! || a - b);
+  const kept = new Float32Array(n).fill(1);
+  for (let k = 0; k < skip; k++) kept[order[k]!] = 0;
+  return kept;
+}
+
 /**
  * Per-image cross-entropy of a cohort's training logits [n, members × classes] against `target`
  * [n, classes], summed over members: each member learns from (1 − w) · target + w · its peers'
  * mean probabilities. The peers' probabilities are read out of the graph, so no gradient flows
- * through them: each member's gradient is that of its own loss.
+ * through them: each member's gradient is that of its own loss. With a `dropRate` (co-teaching),
+ * each member's loss leaves out the images its peers fit worst (keptByPeers), the rest scaled up to match.
  */
-export function cohortLoss(logits: tf.Tensor2D, target: tf.Tensor2D, members: number, mutualWeight: number): tf.Tensor1D {
+export function cohortLoss(logits: tf.Tensor2D, target: tf.Tensor2D, members: number, mutualWeight: number, dropRate = 0): tf.Tensor1D {
   return tf.tidy(() => {
     const parts = tf.split(logits, members, 1) as tf.Tensor2D[];
     const probs = parts.map((p) => tf.tensor2d(tf.softmax(p).dataSync() as Float32Array, p.shape as [number, number]));
+    const n = logits.shape[0];
+    // Co-teaching: each member's loss against the target alone, read out of the graph, decides what its peers skip.
+    const ownLosses = dropRate > 0 ? parts.map((p) => tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(p)), 1)).dataSync() as Float32Array) : [];
     const losses = parts.map((p, i) => {
       const peers = tf.div(tf.addN(probs.filter((_, j) => j !== i)), members - 1);
       const t = tf.add(tf.mul(target, 1 - mutualWeight), tf.mul(peers, mutualWeight));
-      return tf.neg(tf.sum(tf.mul(t, tf.logSoftmax(p)), 1));
+      const loss = tf.neg(tf.sum(tf.mul(t, tf.logSoftmax(p)), 1));
+      if (dropRate <= 0) return loss;
+      const kept = keptByPeers(
+        ownLosses.filter((_, j) => j !== i),
+        n,
+        dropRate,
+      );
+      // Scaled so that a step's size does not shrink with the share skipped.
+      const count = kept.reduce((a, b) => a + b, 0);
+      return tf.mul(loss, tf.tensor1d(kept.map((k) => (count > 0 ? (k * n) / count : 0))));
     });
     return tf.addN(losses) as tf.Tensor1D;
   });

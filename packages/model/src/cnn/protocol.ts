@@ -15,6 +15,8 @@ export interface ShardRef {
   softWeight?: number;
   /** A cohort's peers' share of each target this step (0 during burn-in). */
   mutualWeight?: number;
+  /** Co-teaching: the share of the shard each member skips this step (0 during burn-in). */
+  dropRate?: number;
   batchTotal: number;
   dropoutSeed: number;
 }

@@ -29,6 +29,8 @@ export interface ShardTask {
   softWeight?: number;
   /** A cohort's peers' share of each target this step (cohortMutualWeight: 0 during burn-in); required for a cohort. */
   mutualWeight?: number;
+  /** Co-teaching: the share of the shard each cohort member skips this step (cohortDropRate; 0 or absent: none). */
+  dropRate?: number;
   /** Images in the whole step: shard losses are sums divided by this, so shard gradients add up. */
   batchTotal: number;
   dropoutSeed: number;
@@ -94,7 +96,7 @@ function shardLoss(logits: tf.Tensor2D, task: ShardTask, classes: number, cohort
       target = tf.add(tf.mul(target, 1 - w), tf.mul(tf.tensor2d(task.soft, [task.n, classes]), w));
     }
     const perImage = cohort
-      ? cohortLoss(logits, target as tf.Tensor2D, cohort.members, cohortStepWeight(task))
+      ? cohortLoss(logits, target as tf.Tensor2D, cohort.members, cohortStepWeight(task), task.dropRate ?? 0)
       : tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1));
     const weighted = task.classWeights ? tf.mul(perImage, tf.gather(tf.tensor1d(task.classWeights), tf.tensor1d(task.labels, "int32"))) : perImage;
     return tf.div(tf.sum(weighted), task.batchTotal) as tf.Scalar;

@@ -1,7 +1,7 @@
 import type { EpochResult } from "../training/head-trainer.ts";
 import { permutation, rng, seedOf } from "../training/random.ts";
 import { drawAugmentations, type ImageAugmentation } from "./augment-draws.ts";
-import { cohortMutualWeight } from "./cohort.ts";
+import { cohortDropRate, cohortMutualWeight } from "./cohort.ts";
 import type { NetSpec } from "./create-net.ts";
 import type { TrainingDataset } from "./dataset-buffer.ts";
 import { GradientWorkers } from "./gradient-workers.node.ts";
@@ -205,6 +205,7 @@ export async function trainCnn(
       let correct = 0;
       let lr = 0;
       const mutualWeight = o.net.kind === "cohort" ? cohortMutualWeight(o.net, epoch) : undefined;
+      const dropRate = o.net.kind === "cohort" ? cohortDropRate(o.net, epoch) : 0;
       for (let b = 0; b < stepsPerEpoch; b++) {
         const step = (epoch - 1) * stepsPerEpoch + b;
         lr = learningRateAtStep(o, step, stepsPerEpoch, totalSteps);
@@ -225,6 +226,7 @@ export async function trainCnn(
             soft: softWeight > 0 ? selectRows(train.soft!, pos, classes) : null,
             softWeight,
             mutualWeight,
+            ...(dropRate > 0 ? { dropRate } : {}),
             batchTotal: batch.length,
             dropoutSeed: seedOf(`${o.seed}/drop/${step}/${s}`),
           });

@@ -181,7 +181,15 @@ describe("data-parallel conv training", () => {
       return { ...result, params: epochs.at(-1)!.params, state: epochs.at(-1)!.state, epochs };
     };
     const alone = await last(options(run));
-    const cohort = (mutualWeight: number, burnInEpochs = 0) => ({ kind: "cohort" as const, member: net, members: 2, mutualWeight, burnInEpochs, classes: 7 });
+    const cohort = (mutualWeight: number, burnInEpochs = 0, dropRate = 0) => ({
+      kind: "cohort" as const,
+      member: net,
+      members: 2,
+      mutualWeight,
+      burnInEpochs,
+      dropRate,
+      classes: 7,
+    });
     const apart = await last(options({ ...run, net: cohort(0) }));
     expect(apart.paramNames).toEqual([...alone.paramNames.map((n) => `m0/${n}`), ...alone.paramNames.map((n) => `m1/${n}`)]);
     // Member 0 has the lone network's seed, batches, augmentations and dropout: the same weights (the summed loss couples nothing).
@@ -198,6 +206,11 @@ describe("data-parallel conv training", () => {
     const burnt = await last(options({ ...run, net: cohort(0.5, 1) }));
     expect(burnt.epochs[0]!.params).toEqual(apart.epochs[0]!.params);
     expect(burnt.params[0]).not.toEqual(apart.params[0]);
+    // Co-teaching: skipping starts after the burn-in too (epoch 1 as before), then changes what the members learn.
+    const coTaught = await last(options({ ...run, net: cohort(0.5, 1, 0.5) }));
+    expect(coTaught.epochs[0]!.params).toEqual(burnt.epochs[0]!.params);
+    expect(coTaught.params[0]).not.toEqual(burnt.params[0]);
+    for (const h of coTaught.history) expect(Number.isFinite(h.loss)).toBe(true);
   }, 180_000);
 
   it("stops with a clear error when the loss explodes, after saving only finished epochs", async () => {

@@ -30,7 +30,7 @@ export function scratchArchitectureText(
   const taughtByText =
     taughtBy && distill ? `, distilled from ${taughtBy.name.slice(0, 60)} (${taughtBy.contentHash.slice(0, 12)}, weight ${distill.weight})` : "";
   const cohortText = cohort
-    ? `, member ${(member ?? 0) + 1} of ${cohort.members} trained together (mutual weight ${cohort.weight}${cohort.burnIn ? ` after ${cohort.burnIn} epoch${cohort.burnIn === 1 ? "" : "s"} alone` : ""})`
+    ? `, member ${(member ?? 0) + 1} of ${cohort.members} trained together (mutual weight ${cohort.weight}${cohort.burnIn ? ` after ${cohort.burnIn} epoch${cohort.burnIn === 1 ? "" : "s"} alone` : ""}${cohort.dropRate ? `, co-teaching ${Math.round(cohort.dropRate * 100)}%` : ""})`
     : "";
   return `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtByText}${cohortText}${averagedText(recipe, bestAveraged)}`;
 }
@@ -44,7 +44,15 @@ function trainedSpec(recipe: TrainingRecipe): ScratchCnnSpec | CohortSpec {
   const member = scratchSpec(recipe);
   const cohort = recipe.conv.cohort;
   return cohort
-    ? { kind: "cohort", member, members: cohort.members, mutualWeight: cohort.weight, burnInEpochs: cohort.burnIn ?? 0, classes: member.classes }
+    ? {
+        kind: "cohort",
+        member,
+        members: cohort.members,
+        mutualWeight: cohort.weight,
+        burnInEpochs: cohort.burnIn ?? 0,
+        dropRate: cohort.dropRate ?? 0,
+        classes: member.classes,
+      }
     : member;
 }
 

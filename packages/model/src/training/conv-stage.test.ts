@@ -23,6 +23,9 @@ describe("a scratch network's description on its model card", () => {
     expect(scratchArchitectureText(recipeOf({ cohort: { members: 2, weight: 0.5, burnIn: 6 } }), null, false, 0)).toBe(
       "cnn-s: 16·32·64·128 ×2 conv, BN folded, from scratch, member 1 of 2 trained together (mutual weight 0.5 after 6 epochs alone)",
     );
+    expect(scratchArchitectureText(recipeOf({ cohort: { members: 2, weight: 0.5, burnIn: 9, dropRate: 0.1 } }), null, false, 1)).toBe(
+      "cnn-s: 16·32·64·128 ×2 conv, BN folded, from scratch, member 2 of 2 trained together (mutual weight 0.5 after 9 epochs alone, co-teaching 10%)",
+    );
   });
 
   it("fits the manifest at its longest: every architecture, a long teacher name, a cohort, averaging that kept either side", () => {
@@ -30,7 +33,12 @@ describe("a scratch network's description on its model card", () => {
     for (const architecture of CNN_ARCHITECTURE_IDS)
       for (const kept of [true, false]) {
         const text = scratchArchitectureText(
-          recipeOf({ architecture, distill: { teacher: "x", weight: 0.85 }, averaging: 0.9999, cohort: { members: 4, weight: 0.35, burnIn: 499 } }),
+          recipeOf({
+            architecture,
+            distill: { teacher: "x", weight: 0.85 },
+            averaging: 0.9999,
+            cohort: { members: 4, weight: 0.35, burnIn: 499, dropRate: 0.45 },
+          }),
           long,
           kept,
           3,

@@ -50,8 +50,8 @@ export interface TrainingRecipe {
     distill?: { teacher: string; weight: number };
     /** Conv modes: weight averaging, the decay per step of the weights' moving average (off when absent). */
     averaging?: number;
-    /** scratch: mutual distillation, `members` networks trained together, each target mixed with the peers' probabilities by `weight` after `burnIn` epochs alone (0 when absent). */
-    cohort?: { members: number; weight: number; burnIn?: number };
+    /** scratch: mutual distillation, `members` networks trained together, each target mixed with the peers' probabilities by `weight` after `burnIn` epochs alone (0 when absent); with `dropRate`, co-teaching (CohortSpec.dropRate). */
+    cohort?: { members: number; weight: number; burnIn?: number; dropRate?: number };
   };
   seed: number;
 }
