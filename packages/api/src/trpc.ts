@@ -2,7 +2,7 @@ import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
 
-import { getSession, isRole, roleAtLeast, type Role } from "@mien/auth";
+import { getSession, roleAtLeast, roleOf, type Role } from "@mien/auth";
 import { getDb, type Db } from "@mien/db";
 import { AppError, type AppErrorCode } from "@mien/errors";
 import type { Storage } from "@mien/storage";
@@ -48,7 +48,7 @@ export async function createContext(opts: { headers: Headers; db?: Db }): Promis
           email: found.user.email,
           name: found.user.name,
           // The column is an enum; anything else would be a bug, so grant the least.
-          role: isRole(found.user.role) ? found.user.role : "user",
+          role: roleOf(found.user),
         },
       }
     : null;

@@ -11,3 +11,8 @@ export function isRole(value: unknown): value is Role {
 export function roleAtLeast(role: Role, needed: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(needed);
 }
+
+/** An account's role; a value the app does not know (an older or hand-edited row) counts as "user". */
+export function roleOf(user: { role?: unknown }): Role {
+  return isRole(user.role) ? user.role : "user";
+}

@@ -2,12 +2,12 @@ import { currentSession } from "~/auth/session.ts";
 import { SiteHeader } from "~/components/site-header.tsx";
 import Link from "next/link";
 
-import { isRole } from "@mien/auth";
+import { roleOf } from "@mien/auth";
 
 /** Any address Mien does not have (a mistyped link, a model card that is not there), inside the site's own frame. */
 export default async function NotFound() {
   const session = await currentSession();
-  const role = session ? (isRole(session.user.role) ? session.user.role : "user") : undefined;
+  const role = session ? roleOf(session.user) : undefined;
   return (
     <>
       <SiteHeader email={session?.user.email} role={role} current="" />

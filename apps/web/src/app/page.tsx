@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 
-import { isRole, roleAtLeast } from "@mien/auth";
+import { roleAtLeast, roleOf } from "@mien/auth";
 
 import { currentSession } from "../auth/session.ts";
 import { DatasetSummary } from "../components/dataset-summary.tsx";
@@ -10,7 +10,7 @@ import { getQueryClient, HydrateClient, trpc } from "../trpc/server.tsx";
 export default async function HomePage() {
   const session = await currentSession();
   if (!session) redirect("/sign-in");
-  const role = isRole(session.user.role) ? session.user.role : "user";
+  const role = roleOf(session.user);
   // Plain users land on the coach; curators and admins keep the data-set home.
   if (!roleAtLeast(role, "curator")) redirect("/coach");
   await getQueryClient().prefetchQuery(trpc.dataset.summary.queryOptions());

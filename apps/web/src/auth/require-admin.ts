@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 
-import { isRole, roleAtLeast } from "@mien/auth";
+import { roleAtLeast, roleOf } from "@mien/auth";
 
 import { currentSession } from "./session.ts";
 
@@ -8,7 +8,7 @@ import { currentSession } from "./session.ts";
 export async function requireAdmin() {
   const session = await currentSession();
   if (!session) redirect("/sign-in");
-  const role = isRole(session.user.role) ? session.user.role : "user";
+  const role = roleOf(session.user);
   if (!roleAtLeast(role, "admin")) redirect(roleAtLeast(role, "curator") ? "/review" : "/");
   return { email: session.user.email, role };
 }

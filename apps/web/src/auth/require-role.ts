@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 
-import { isRole, roleAtLeast, type Role } from "@mien/auth";
+import { roleAtLeast, roleOf, type Role } from "@mien/auth";
 
 import { currentSession } from "./session.ts";
 
@@ -8,7 +8,7 @@ import { currentSession } from "./session.ts";
 export async function requirePageRole(role: Role): Promise<{ email: string; role: Role }> {
   const session = await currentSession();
   if (!session) redirect("/sign-in");
-  const actual = isRole(session.user.role) ? session.user.role : "user";
+  const actual = roleOf(session.user);
   if (!roleAtLeast(actual, role)) redirect(roleAtLeast(actual, "curator") ? "/review" : "/");
   return { email: session.user.email, role: actual };
 }

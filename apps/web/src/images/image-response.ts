@@ -1,4 +1,4 @@
-import { getSession, isRole, roleAtLeast } from "@mien/auth";
+import { getSession, roleAtLeast, roleOf } from "@mien/auth";
 import { getDb } from "@mien/db";
 import { loadServerEnv } from "@mien/env";
 import { createStorage, isNotFound, type Storage } from "@mien/storage";
@@ -22,7 +22,7 @@ function refuse(status: 401 | 403 | 404, message: string): Response {
 export async function imageResponse(req: Request, id: string, variant: ImageVariant): Promise<Response> {
   const session = await getSession(req.headers);
   if (!session) return refuse(401, "Sign in to see data-set images.");
-  const role = isRole(session.user.role) ? session.user.role : "user";
+  const role = roleOf(session.user);
   if (!roleAtLeast(role, "curator")) return refuse(403, "Data-set images are for curators. Ask an admin for access.");
   if (!UUID.test(id)) return refuse(404, "No such image.");
 

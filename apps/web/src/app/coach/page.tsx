@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 
-import { isRole } from "@mien/auth";
+import { roleOf } from "@mien/auth";
 
 import { currentSession } from "../../auth/session.ts";
 import { packagedBaseUrl } from "../../coach/packaged-models.ts";
@@ -17,7 +17,7 @@ const BACKENDS = new Set(["webgl", "wasm", "cpu"]);
 /** The coach: open to everyone; signed-in users' scores are saved. `?backend=wasm` forces a TF.js backend. */
 export default async function CoachPage({ searchParams }: PageProps<"/coach">) {
   const session = await currentSession();
-  const role = session ? (isRole(session.user.role) ? session.user.role : "user") : undefined;
+  const role = session ? roleOf(session.user) : undefined;
   const requested = (await searchParams).backend;
   const backends = typeof requested === "string" ? requested.split(",").filter((b) => BACKENDS.has(b)) : undefined;
   if (session) await getQueryClient().prefetchQuery(trpc.coach.plan.queryOptions());

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 
-import { isRole } from "@mien/auth";
+import { roleOf } from "@mien/auth";
 
 import { currentSession } from "../../auth/session.ts";
 import { LearnerList } from "../../components/mentors/learner-list.tsx";
@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Mentoring" };
 export default async function MentorPage() {
   const session = await currentSession();
   if (!session) redirect("/sign-in?next=%2Fmentor");
-  const role = isRole(session.user.role) ? session.user.role : "user";
+  const role = roleOf(session.user);
 
   return (
     <>

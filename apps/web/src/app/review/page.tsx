@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 
-import { isRole, roleAtLeast } from "@mien/auth";
+import { roleAtLeast, roleOf } from "@mien/auth";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
 
 import { currentSession } from "../../auth/session.ts";
@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Review" };
 export default async function ReviewPage() {
   const session = await currentSession();
   if (!session) redirect("/sign-in");
-  const role = isRole(session.user.role) ? session.user.role : "user";
+  const role = roleOf(session.user);
   // Data-set images are for curators; everyone else goes home.
   if (!roleAtLeast(role, "curator")) redirect("/");
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 
-import { isRole, roleAtLeast } from "@mien/auth";
+import { roleAtLeast, roleOf } from "@mien/auth";
 
 import { currentSession } from "../../auth/session.ts";
 import { ScreeningPanel } from "../../components/screening/screening-panel.tsx";
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Screening" };
 export default async function ScreeningPage() {
   const session = await currentSession();
   if (!session) redirect("/sign-in");
-  const role = isRole(session.user.role) ? session.user.role : "user";
+  const role = roleOf(session.user);
   if (!roleAtLeast(role, "admin")) redirect(roleAtLeast(role, "curator") ? "/review" : "/");
 
   return (

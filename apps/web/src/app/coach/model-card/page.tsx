@@ -5,7 +5,7 @@ import { SiteHeader } from "~/components/site-header.tsx";
 import type { Metadata } from "next";
 import Link from "next/link";
 
-import { isRole } from "@mien/auth";
+import { roleOf } from "@mien/auth";
 import { getDb } from "@mien/db";
 import { ZERO_SHOT_CLASSES, ZERO_SHOT_DESCRIPTION, ZERO_SHOT_VAL_METRICS } from "@mien/model";
 import { activeModel } from "@mien/registry";
@@ -19,7 +19,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 /** The card of the model the coach runs until an admin promotes a trained version. */
 export default async function PackagedModelCard() {
   const session = await currentSession();
-  const role = session ? (isRole(session.user.role) ? session.user.role : "user") : undefined;
+  const role = session ? roleOf(session.user) : undefined;
   const active = await activeModel(getDb());
   const m = ZERO_SHOT_VAL_METRICS;
   const { calibration, preprocessing } = ZERO_SHOT_DESCRIPTION;

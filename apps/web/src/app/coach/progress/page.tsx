@@ -7,14 +7,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 
-import { isRole } from "@mien/auth";
+import { roleOf } from "@mien/auth";
 
 export const metadata: Metadata = { title: "Progress" };
 
 export default async function ProgressPage() {
   const session = await currentSession();
   if (!session) redirect("/sign-in?next=%2Fcoach%2Fprogress");
-  const role = isRole(session.user.role) ? session.user.role : "user";
+  const role = roleOf(session.user);
   await Promise.all([getQueryClient().prefetchQuery(trpc.coach.progress.queryOptions()), getQueryClient().prefetchQuery(trpc.coach.plan.queryOptions())]);
 
   return (

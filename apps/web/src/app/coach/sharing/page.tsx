@@ -5,7 +5,7 @@ import { getQueryClient, HydrateClient, trpc } from "~/trpc/server.tsx";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 
-import { isRole } from "@mien/auth";
+import { roleOf } from "@mien/auth";
 
 export const metadata: Metadata = { title: "Sharing" };
 
@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Sharing" };
 export default async function SharingPage() {
   const session = await currentSession();
   if (!session) redirect("/sign-in?next=%2Fcoach%2Fsharing");
-  const role = isRole(session.user.role) ? session.user.role : "user";
+  const role = roleOf(session.user);
   await getQueryClient().prefetchQuery(trpc.sharing.overview.queryOptions());
 
   return (

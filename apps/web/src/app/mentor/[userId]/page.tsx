@@ -4,7 +4,7 @@ import { SiteHeader } from "~/components/site-header.tsx";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 
-import { isRole } from "@mien/auth";
+import { roleOf } from "@mien/auth";
 
 export const metadata: Metadata = { title: "Mentoring" };
 
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Mentoring" };
 export default async function LearnerPage({ params }: PageProps<"/mentor/[userId]">) {
   const session = await currentSession();
   if (!session) redirect("/sign-in?next=%2Fmentor");
-  const role = isRole(session.user.role) ? session.user.role : "user";
+  const role = roleOf(session.user);
   const { userId } = await params;
 
   return (

@@ -3,14 +3,14 @@ import { AcceptInvitation } from "~/components/mentors/accept-invitation.tsx";
 import { SiteHeader } from "~/components/site-header.tsx";
 import type { Metadata } from "next";
 
-import { isRole } from "@mien/auth";
+import { roleOf } from "@mien/auth";
 
 export const metadata: Metadata = { title: "Accept an invitation", referrer: "no-referrer" };
 
 /** Where an invitation link leads (the code rides in the fragment, which never reaches the server). */
 export default async function AcceptPage() {
   const session = await currentSession();
-  const role = session ? (isRole(session.user.role) ? session.user.role : "user") : undefined;
+  const role = session ? roleOf(session.user) : undefined;
   return (
     <>
       <SiteHeader email={session?.user.email} role={role} current="/mentor" />

@@ -5,7 +5,7 @@ import { SiteHeader } from "~/components/site-header.tsx";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 
-import { isRole, roleAtLeast } from "@mien/auth";
+import { roleAtLeast, roleOf } from "@mien/auth";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
 
 export const metadata: Metadata = { title: "Review conflicts" };
@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Review conflicts" };
 export default async function ConflictsPage() {
   const session = await currentSession();
   if (!session) redirect("/sign-in");
-  const role = isRole(session.user.role) ? session.user.role : "user";
+  const role = roleOf(session.user);
   if (!roleAtLeast(role, "admin")) redirect(roleAtLeast(role, "curator") ? "/review" : "/");
 
   return (

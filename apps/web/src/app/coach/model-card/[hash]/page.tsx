@@ -5,7 +5,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
-import { isRole } from "@mien/auth";
+import { roleOf } from "@mien/auth";
 import { getDb } from "@mien/db";
 import { artifactManifest, manifestMembers, type EvaluationReport } from "@mien/model/manifest";
 
@@ -23,7 +23,7 @@ export default async function PublishedModelCard({ params }: { params: Promise<{
   if (!row || !parsed?.success) notFound();
   const m = parsed.data;
   const session = await currentSession();
-  const role = session ? (isRole(session.user.role) ? session.user.role : "user") : undefined;
+  const role = session ? roleOf(session.user) : undefined;
   const evaluations = Object.entries(m.metrics) as Array<[string, EvaluationReport]>;
   const main = m.metrics.test ?? m.metrics.val;
   // Weakest classes first: what the model most often gets wrong.

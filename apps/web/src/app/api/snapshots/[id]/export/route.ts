@@ -1,5 +1,5 @@
 import { EXPORT_FORMATS, exportSnapshot, SnapshotExportError, snapshotStorage, type ExportFormat } from "@mien/api";
-import { getSession, isRole, roleAtLeast } from "@mien/auth";
+import { getSession, roleAtLeast, roleOf } from "@mien/auth";
 import { getDb } from "@mien/db";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +14,7 @@ function refuse(status: 400 | 401 | 403 | 404, message: string): Response {
 export async function GET(req: Request, ctx: RouteContext<"/api/snapshots/[id]/export">) {
   const session = await getSession(req.headers);
   if (!session) return refuse(401, "Sign in to export snapshots.");
-  const role = isRole(session.user.role) ? session.user.role : "user";
+  const role = roleOf(session.user);
   if (!roleAtLeast(role, "admin")) return refuse(403, "Exporting snapshots needs the admin role. Ask an admin for access.");
   const { id } = await ctx.params;
   if (!UUID.test(id)) return refuse(404, "No such snapshot.");
