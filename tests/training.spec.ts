@@ -155,13 +155,25 @@ test("an admin trains on the demo snapshot from the UI, watches it, promotes the
   await expect(page.getByTestId("active-version")).toHaveText(`Active: version ${second} (demo-second)`);
   expect(await activeVersion(page)).toBe(second);
 
+  // Rolling back asks first, naming what it undoes; Cancel changes nothing.
   await page.getByRole("button", { name: `Roll back to version ${first}` }).click();
+  const rollback = page.getByRole("dialog", { name: `Roll back to version ${first} (demo-first)?` });
+  await expect(rollback).toContainText(`Version ${second} (demo-second) stops being the active model`);
+  await rollback.getByRole("button", { name: "Cancel" }).click();
+  await expect(rollback).toHaveCount(0);
+  expect(await activeVersion(page)).toBe(second);
+  await page.getByRole("button", { name: `Roll back to version ${first}` }).click();
+  await rollback.getByRole("button", { name: `Roll back to version ${first}` }).click();
   await expect(page.getByTestId("active-version")).toHaveText(`Active: version ${first} (demo-first)`);
   await expect(page.getByRole("status").filter({ hasText: "Rolled back" })).toHaveText(`Rolled back: version ${first} is active again.`);
   expect(await activeVersion(page)).toBe(first);
 
   // A second roll back keeps going back, to the default model; the coach specs run on it.
   await page.getByRole("button", { name: "Roll back to version 1" }).click();
+  await page
+    .getByRole("dialog", { name: /^Roll back to version 1 / })
+    .getByRole("button", { name: "Roll back to version 1" })
+    .click();
   await expect(page.getByTestId("active-version")).toHaveText(/^Active: version 1 /);
   expect(await activeVersion(page)).toBe(1);
 });

@@ -27,6 +27,7 @@ export function ModelVersions() {
   const linked = Number(useSearchParams().get("version")) || null;
   const [said, setSaid] = useState("");
   const [promoting, setPromoting] = useState<string | null>(null);
+  const [rollingBack, setRollingBack] = useState(false);
   const [pair, setPair] = useState({ setId: "", a: "", b: "" });
   const sets = useQuery(trpc.models.evalSets.queryOptions());
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey() });
@@ -40,7 +41,9 @@ export function ModelVersions() {
     }),
   );
   const rollback = useMutation(
-    trpc.models.rollback.mutationOptions({ onSuccess: (r) => (setSaid(`Rolled back: version ${r.toVersion.number} is active again.`), refresh()) }),
+    trpc.models.rollback.mutationOptions({
+      onSuccess: (r) => (setRollingBack(false), setSaid(`Rolled back: version ${r.toVersion.number} is active again.`), refresh()),
+    }),
   );
 
   const linkedFound = linked !== null && list.data?.versions.some((v) => v.number === linked);
@@ -73,7 +76,7 @@ export function ModelVersions() {
           {active ? `Active: version ${active.number} (${active.name})` : "No version is active: the coach has no model."}
         </p>
         {rollbackTo ? (
-          <button type="button" className="button button-quiet" onClick={() => rollback.mutate()} disabled={rollback.isPending}>
+          <button type="button" className="button button-quiet" onClick={() => setRollingBack(true)} disabled={rollback.isPending}>
             Roll back to version {rollbackTo.number}
           </button>
         ) : null}
@@ -147,6 +150,17 @@ export function ModelVersions() {
           pending={promote.isPending}
           onConfirm={() => promote.mutate({ versionId: promoting })}
           onClose={() => setPromoting(null)}
+        />
+      ) : null}
+      {rollingBack && rollbackTo ? (
+        <PromoteDialog
+          rollback
+          candidate={versions.find((v) => v.id === rollbackTo.id) ?? { ...rollbackTo, name: "" }}
+          active={active ?? null}
+          sets={(sets.data ?? []).map((s) => ({ id: s.id, name: s.name }))}
+          pending={rollback.isPending}
+          onConfirm={() => rollback.mutate()}
+          onClose={() => setRollingBack(false)}
         />
       ) : null}
 

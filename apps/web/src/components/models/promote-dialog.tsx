@@ -6,7 +6,10 @@ import { VersionComparison } from "./version-comparison.tsx";
 
 type Version = { id: string; number: number; name: string };
 
-/** Before promoting: the candidate against the active version on every pinned set, with a warning when it is significantly worse. */
+/**
+ * Before promoting or rolling back: the candidate against the active version on every pinned set,
+ * with a warning when it is significantly worse. A roll back names what it undoes.
+ */
 export function PromoteDialog({
   candidate,
   active,
@@ -14,6 +17,7 @@ export function PromoteDialog({
   pending,
   onConfirm,
   onClose,
+  rollback = false,
 }: {
   candidate: Version;
   active: Version | null;
@@ -21,6 +25,8 @@ export function PromoteDialog({
   pending: boolean;
   onConfirm: () => void;
   onClose: () => void;
+  /** The candidate is the version before the active one (models.rollback), not one the admin picked. */
+  rollback?: boolean;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
@@ -40,9 +46,17 @@ export function PromoteDialog({
       <div className="overlay-card">
         <div className="overlay-head">
           <h2 id="promote-heading">
-            Promote version {candidate.number} ({candidate.name}) to active?
+            {rollback ? "Roll back to" : "Promote"} version {candidate.number}
+            {candidate.name ? ` (${candidate.name})` : ""}
+            {rollback ? "?" : " to active?"}
           </h2>
         </div>
+        {rollback && active ? (
+          <p className="hint">
+            Version {active.number} ({active.name}) stops being the active model, and version {candidate.number}, active before it, takes its place. Coaches
+            switch to it the next time they check, within 30 seconds.
+          </p>
+        ) : null}
         {!active ? (
           <p className="hint">No version is active yet, so there is nothing to compare with.</p>
         ) : !sets.length ? (
@@ -62,7 +76,7 @@ export function PromoteDialog({
         )}
         <div className="form-actions">
           <button type="button" className="button" onClick={onConfirm} disabled={pending}>
-            Promote version {candidate.number}
+            {rollback ? "Roll back to" : "Promote"} version {candidate.number}
           </button>
           <button type="button" ref={cancel} className="button button-quiet" onClick={onClose}>
             Cancel
