@@ -242,3 +242,33 @@ test("the form offers networks trained together for a scratch CNN only, with the
   await expect(together).toHaveValue("1");
   await expect(share).toHaveCount(0);
 });
+
+test("a refused config marks its fields in words and starts nothing: an emptied box needs a number, not 0", async ({ page }) => {
+  await signIn(page);
+  await openTraining(page);
+  const jobTable = page.getByRole("table", { name: "Training jobs" });
+  const jobsLoaded = () => expect(jobTable.or(page.getByText("No training jobs yet."))).toBeVisible();
+  await jobsLoaded();
+  const jobsBefore = await jobTable.getByRole("row").count();
+  const epochs = page.getByLabel("Epochs", { exact: true });
+  const batch = page.getByLabel("Batch size");
+  await epochs.fill("");
+  await batch.fill("4");
+  await page.getByRole("button", { name: "Start training" }).click();
+  // Focus goes to the first marked field; each says what is wrong beside it, and the summary lists both.
+  await expect(epochs).toBeFocused();
+  await expect(epochs).toHaveAttribute("aria-invalid", "true");
+  await expect(epochs).toHaveAccessibleDescription("Epochs needs a number.");
+  await expect(batch).toHaveAttribute("aria-invalid", "true");
+  await expect(batch).toHaveAccessibleDescription("Batch size must be at least 8.");
+  await expect(page.getByRole("status").filter({ hasText: "Not started" })).toHaveText("Not started: Epochs needs a number. Batch size must be at least 8.");
+  expect(page.url()).toMatch(/\/admin\/training$/);
+  // A mark goes as soon as its field is fixed.
+  await epochs.fill("3");
+  await expect(epochs).not.toHaveAttribute("aria-invalid");
+  await expect(page.getByRole("status").filter({ hasText: "Not started" })).toHaveText("Not started: Batch size must be at least 8.");
+  // Nothing was queued.
+  await page.reload();
+  await jobsLoaded();
+  expect(await jobTable.getByRole("row").count()).toBe(jobsBefore);
+});
