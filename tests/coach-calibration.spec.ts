@@ -16,6 +16,8 @@ test("recording the resting face changes the readout to neutral, explains it, su
   const baseline = page.getByTestId("coach-baseline");
   await expect(baseline).toBeVisible({ timeout: 20_000 });
   await expect(baseline).toContainText(/Your relaxed face read as sadness \d+%/);
+  // A sad-looking resting face is what the recording is for: no warning.
+  await expect(page.getByTestId("coach-baseline-warning")).toHaveCount(0);
   await expect(page.getByTestId("coach-announcer")).toHaveText(/Resting face recorded/);
   await expect.poll(() => verdictOf(page), { timeout: 10_000 }).toBe("neutral");
   await expect(page.getByText("Relative to your resting face, and smoothed over the last few frames.")).toBeVisible();

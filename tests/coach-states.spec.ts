@@ -33,6 +33,16 @@ withWebcam("two people in view: asks for one face and reads neither", ["twoFaces
   await expect(page.getByTestId("coach-verdict")).toHaveCount(0);
 });
 
+withWebcam("a smile recorded as the resting face is kept, with a warning that smiles will then read weaker", ["smiling"], async (page) => {
+  await page.goto("/coach");
+  await startCoach(page);
+  await page.getByRole("button", { name: "Record my resting face" }).click();
+  await expect(page.getByTestId("coach-baseline")).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId("coach-baseline-warning")).toHaveText(
+    /^Your relaxed face read as \d+% happiness\. If you were smiling, record again with your face relaxed: while this recording is kept, happiness reads weaker than it is\.$/,
+  );
+});
+
 withWebcam("camera permission refused: explains how to allow it and offers to retry", ["expressions", "denied"], async (page) => {
   await page.goto("/coach");
   await expect(page.getByTestId("coach-model")).toBeVisible({ timeout: 30_000 });

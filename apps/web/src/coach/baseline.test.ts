@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ExpressionClass } from "@mien/model";
 
 import {
+  ACTIVE_AT_REST,
   BaselineRecorder,
   clearBaseline,
   loadBaseline,
@@ -10,6 +11,7 @@ import {
   RESTING_NEUTRAL,
   restingRead,
   restingTarget,
+  restingWarning,
   restlessness,
   saveBaseline,
 } from "./baseline.ts";
@@ -153,5 +155,23 @@ describe("baseline storage", () => {
     saveBaseline(storage, baseline);
     clearBaseline(storage);
     expect(loadBaseline(storage)).toBeNull();
+  });
+});
+
+describe("restingWarning", () => {
+  const read = (shares: Partial<Record<ExpressionClass, number>>) => ({ classes: CLASSES, resting: dist(shares) });
+
+  it("warns when a relaxed face reads mostly as a smile or surprise, naming what then reads weaker", () => {
+    expect(restingWarning(read({ happiness: 0.62 }))).toBe(
+      "Your relaxed face read as 62% happiness. If you were smiling, record again with your face relaxed: while this recording is kept, happiness reads weaker than it is.",
+    );
+    expect(restingWarning(read({ surprise: 0.45, happiness: 0.41 }))).toMatch(/^Your relaxed face read as 45% surprise\. If you were raising your eyebrows/);
+  });
+
+  it("says nothing for the leans it exists to correct, or below the threshold", () => {
+    expect(restingWarning(read({ sadness: 0.7 }))).toBeNull();
+    expect(restingWarning(read({ anger: 0.5, happiness: 0.3 }))).toBeNull();
+    expect(restingWarning(read({ happiness: ACTIVE_AT_REST - 0.01 }))).toBeNull();
+    expect(restingWarning({ classes: ["neutral", "sadness"], resting: [0.5, 0.5] })).toBeNull();
   });
 });

@@ -51,6 +51,27 @@ function normalise(xs: number[]): number[] {
   return xs.map((x) => x / total);
 }
 
+/** Expressions a face makes on purpose (a smile, raised brows): a relaxed face that reads mostly as one of them was probably not relaxed. */
+const ACTIVE_EXPRESSIONS: readonly ExpressionClass[] = ["happiness", "surprise"];
+/** The share of one of them in the resting read above which the recording earns a warning. */
+export const ACTIVE_AT_REST = 0.4;
+
+/**
+ * A warning for a resting read that leans to a smile or surprise (kept, since some relaxed faces do
+ * read so, but the user should know the cost: that expression will read weaker from then on), or null.
+ */
+export function restingWarning(baseline: Pick<Baseline, "classes" | "resting">): string | null {
+  let top: { expression: ExpressionClass; share: number } | null = null;
+  baseline.classes.forEach((expression, i) => {
+    const share = baseline.resting[i]!;
+    if (ACTIVE_EXPRESSIONS.includes(expression) && share >= ACTIVE_AT_REST && (!top || share > top.share)) top = { expression, share };
+  });
+  if (!top) return null;
+  const { expression, share } = top as { expression: ExpressionClass; share: number };
+  const face = expression === "happiness" ? "smiling" : "raising your eyebrows";
+  return `Your relaxed face read as ${Math.round(share * 100)}% ${expression}. If you were ${face}, record again with your face relaxed: while this recording is kept, ${expression} reads weaker than it is.`;
+}
+
 /** Mean total-variation distance of the frames from their resting read: 0 = still, 1 = all over. */
 export function restlessness(samples: readonly (readonly number[])[], resting: readonly number[]): number {
   const tv = samples.map((p) => p.reduce((s, v, j) => s + Math.abs(v - resting[j]!), 0) / 2);

@@ -2,6 +2,7 @@
 
 import { useRef } from "react";
 
+import { restingWarning } from "../../coach/baseline.ts";
 import { rank, shareText } from "../../coach/readout.ts";
 import { useRescueFocus } from "../use-rescue-focus.ts";
 import type { Coach } from "./use-coach.ts";
@@ -14,6 +15,7 @@ export function CalibrationPanel({ coach }: { coach: Coach }) {
   const canRecord = coach.camera.kind === "live" && coach.status.kind === "ready" && !recording && coach.snapshot?.practice?.phase !== "running";
   const baseline = coach.baseline;
   const resting = baseline ? rank(baseline.resting, baseline.classes).slice(0, 3) : [];
+  const warning = baseline ? restingWarning(baseline) : null;
   // The record button is disabled while recording and replaced once a face is recorded: keyboard focus goes to the recording, then back to the button.
   const recordRef = useRef<HTMLButtonElement | null>(null);
   const recordingRef = useRef<HTMLDivElement | null>(null);
@@ -27,6 +29,11 @@ export function CalibrationPanel({ coach }: { coach: Coach }) {
           <p>
             Your relaxed face read as <strong>{resting.map(shareText).join(", ")}</strong> (recorded {timeFormat.format(new Date(baseline.recordedAt))}).
           </p>
+          {warning ? (
+            <p className="notice" data-testid="coach-baseline-warning">
+              {warning}
+            </p>
+          ) : null}
           <p className="hint">
             {coach.showRaw
               ? "Showing the model's own readings, not relative to your resting face."
