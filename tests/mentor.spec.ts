@@ -87,9 +87,16 @@ test("a learner invites a mentor, the mentor sees the learner's progress and set
     });
     await mentor.goto(link);
     await expect(mentor.getByTestId("accept-signed-out")).toBeVisible();
+    // The code leaves the address bar at once, and no later address of the round trip carries it.
+    await expect(mentor).toHaveURL(/\/mentor\/accept$/);
+    const addresses: string[] = [];
+    mentor.on("framenavigated", (frame) => void (frame === mentor.mainFrame() && addresses.push(frame.url())));
     await mentor.getByTestId("accept-signed-out").getByRole("link", { name: "Create an account" }).click();
     const mentorEmail = await signUp(mentor, "mentor", "Dr Rivera");
     await expect(mentor).toHaveURL(/\/mentor\/accept$/);
+    await expect(mentor.getByLabel("Invitation code")).toHaveValue(code);
+    expect(addresses.some((a) => a.endsWith("/mentor/accept"))).toBe(true);
+    expect(addresses.filter((a) => a.includes(code))).toEqual([]);
     await expect(mentor.getByLabel("Invitation code")).toHaveValue(code);
     await mentor.getByRole("button", { name: "Accept the invitation" }).click();
     await expect(mentor).toHaveURL(new RegExp(`/mentor/${learnerId}$`));
