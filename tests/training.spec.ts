@@ -235,6 +235,13 @@ test("the form offers networks trained together for a scratch CNN only, with the
   await expect(alone).toHaveValue("0");
   await alone.fill("6");
   await expect(alone).toHaveValue("6");
+  const skip = page.getByLabel("Share of each batch to skip (co-teaching)");
+  await expect(skip).toHaveValue("0");
+  await skip.fill("0.6");
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(skip).toHaveAccessibleDescription(/^Share to skip must be at most 0\.5\. After the epochs alone/);
+  await skip.fill("0.15");
+  await expect(skip).not.toHaveAttribute("aria-invalid");
   // Leaving scratch drops the cohort (no other mode can train one), so the job stays runnable.
   await page.getByRole("radio", { name: /^Head on frozen backbones/ }).check();
   await expect(together).toHaveCount(0);

@@ -264,6 +264,7 @@ const FIELD_NAMES: Record<string, string> = {
   "conv.trainableBlocks": "Trainable blocks",
   "conv.weightDecay": "Weight decay",
   "conv.labelSmoothing": "Label smoothing",
+  "conv.cohort.dropRate": "Share to skip",
 };
 
 function fieldName(path: readonly PropertyKey[]): string {

@@ -68,6 +68,7 @@ const FIELD_IDS: Record<string, string> = {
   "conv.cohort.members": "conv-cohort",
   "conv.cohort.weight": "conv-mutual-weight",
   "conv.cohort.burnIn": "conv-burn-in",
+  "conv.cohort.dropRate": "conv-drop-rate",
 };
 
 const fieldId = (path: readonly PropertyKey[]) => {
@@ -383,6 +384,18 @@ export function TrainingForm() {
                   step={1}
                   value={d.conv.cohort.burnIn}
                   onChange={(n) => set({ conv: { ...d.conv, cohort: { ...d.conv.cohort!, burnIn: n } } })}
+                />
+              ) : null}
+              {d.conv.cohort ? (
+                <NumberField
+                  id="conv-drop-rate"
+                  label="Share of each batch to skip (co-teaching)"
+                  hint="After the epochs alone, each network skips this share of every batch: the faces the others fit worst, often mislabelled ones. It grows to this share over 5 epochs; 0: none."
+                  min={0}
+                  max={0.5}
+                  step={0.05}
+                  value={d.conv.cohort.dropRate}
+                  onChange={(n) => set({ conv: { ...d.conv, cohort: { ...d.conv.cohort!, dropRate: n } } })}
                 />
               ) : null}
             </div>
