@@ -21,7 +21,12 @@ export function ConfusionMatrix({ classes, confusion, caption }: { classes: read
               <tr key={classes[i]}>
                 <th scope="row">{classes[i]}</th>
                 {row.map((n, j) => (
-                  <td key={classes[j]} className={`num${i === j ? " diag" : ""}`} style={{ ["--share" as string]: String(n / total) }} title={`${Math.round((n / total) * 100)}% of ${classes[i]}`}>
+                  <td
+                    key={classes[j]}
+                    className={`num${i === j ? " diag" : ""}`}
+                    style={{ ["--share" as string]: String(n / total) }}
+                    title={`${Math.round((n / total) * 100)}% of ${classes[i]}`}
+                  >
                     {n}
                   </td>
                 ))}

@@ -16,7 +16,13 @@ export function ModelCard({ contentHash }: { contentHash: string }) {
   return (
     <details className="model-card">
       <summary>Model card</summary>
-      {card.isPending ? <p className="status">Loading…</p> : card.isError ? <p className="notice notice-error">The model card could not be loaded ({card.error.message}).</p> : <pre className="card-text">{card.data}</pre>}
+      {card.isPending ? (
+        <p className="status">Loading…</p>
+      ) : card.isError ? (
+        <p className="notice notice-error">The model card could not be loaded ({card.error.message}).</p>
+      ) : (
+        <pre className="card-text">{card.data}</pre>
+      )}
     </details>
   );
 }

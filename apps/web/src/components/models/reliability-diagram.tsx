@@ -2,7 +2,15 @@ const S = 200;
 const PAD = 30;
 
 /** Reliability diagram: accuracy per confidence bin against the diagonal of perfect calibration, plus the numbers as a table. */
-export function ReliabilityDiagram({ bins, ece, title }: { bins: ReadonlyArray<{ confidence: number; accuracy: number; count: number }>; ece: number; title: string }) {
+export function ReliabilityDiagram({
+  bins,
+  ece,
+  title,
+}: {
+  bins: ReadonlyArray<{ confidence: number; accuracy: number; count: number }>;
+  ece: number;
+  title: string;
+}) {
   const x = (v: number) => PAD + v * (S - PAD - 8);
   const y = (v: number) => S - PAD - v * (S - PAD - 8);
   const id = title.toLowerCase().replace(/[^a-z0-9]+/g, "-");

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+
 import { useTRPC } from "../../trpc/react.tsx";
 import { dec, pct } from "../training/format.ts";
 
@@ -17,8 +18,18 @@ export function VersionComparison({ setId, a, b, showFlips = true }: { setId: st
   // A version still being scored answers with an error that goes away: ask again until it does.
   const cmp = useQuery({ ...trpc.models.compare.queryOptions(input), refetchInterval: (query) => (query.state.status === "error" ? 5000 : false) });
   const flips = useQuery({ ...trpc.models.flips.queryOptions(input), enabled: showFlips && cmp.isSuccess });
-  if (cmp.isPending) return <p className="status" role="status">Comparing…</p>;
-  if (cmp.isError) return <p className="notice" role="status">{cmp.error.message}</p>;
+  if (cmp.isPending)
+    return (
+      <p className="status" role="status">
+        Comparing…
+      </p>
+    );
+  if (cmp.isError)
+    return (
+      <p className="notice" role="status">
+        {cmp.error.message}
+      </p>
+    );
   const c = cmp.data;
   const A = `v${c.versions.a}`;
   const B = `v${c.versions.b}`;
@@ -40,9 +51,11 @@ export function VersionComparison({ setId, a, b, showFlips = true }: { setId: st
         {c.sentence}
       </p>
       <p className="hint">
-        {images(c.n)}. McNemar&apos;s exact test on the paired outcomes: {images(c.mcnemar.b01)} {A} got wrong and {B} right, {c.mcnemar.b10} the other way round, p ={" "}
-        {pValue(c.mcnemar.p)}.
-        {c.onlyA.length || c.onlyB.length ? ` Only the classes both versions output are scored (${c.classes.join(", ")}); left out: ${[...c.onlyA, ...c.onlyB].join(", ")}.` : ""}
+        {images(c.n)}. McNemar&apos;s exact test on the paired outcomes: {images(c.mcnemar.b01)} {A} got wrong and {B} right, {c.mcnemar.b10} the other way
+        round, p = {pValue(c.mcnemar.p)}.
+        {c.onlyA.length || c.onlyB.length
+          ? ` Only the classes both versions output are scored (${c.classes.join(", ")}); left out: ${[...c.onlyA, ...c.onlyB].join(", ")}.`
+          : ""}
         {left.length ? ` Images left out: ${left.map(([k, n]) => `${k} ${n}`).join(", ")}.` : ""}
       </p>
       <div className="table-wrap">
@@ -50,8 +63,12 @@ export function VersionComparison({ setId, a, b, showFlips = true }: { setId: st
           <thead>
             <tr>
               <th scope="col">Metric</th>
-              <th scope="col" className="num">{A}</th>
-              <th scope="col" className="num">{B}</th>
+              <th scope="col" className="num">
+                {A}
+              </th>
+              <th scope="col" className="num">
+                {B}
+              </th>
               <th scope="col" className="num">
                 {B} − {A}
               </th>
@@ -80,10 +97,18 @@ export function VersionComparison({ setId, a, b, showFlips = true }: { setId: st
           <thead>
             <tr>
               <th scope="col">Class</th>
-              <th scope="col" className="num">Recall {A}</th>
-              <th scope="col" className="num">Recall {B}</th>
-              <th scope="col" className="num">Δ recall</th>
-              <th scope="col" className="num">Δ precision</th>
+              <th scope="col" className="num">
+                Recall {A}
+              </th>
+              <th scope="col" className="num">
+                Recall {B}
+              </th>
+              <th scope="col" className="num">
+                Δ recall
+              </th>
+              <th scope="col" className="num">
+                Δ precision
+              </th>
             </tr>
           </thead>
           <tbody>

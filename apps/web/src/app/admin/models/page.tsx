@@ -1,7 +1,7 @@
-import type { Metadata } from "next";
 import { requireAdmin } from "~/auth/require-admin.ts";
 import { ModelVersions } from "~/components/models/model-versions.tsx";
 import { SiteHeader } from "~/components/site-header.tsx";
+import type { Metadata } from "next";
 
 export const metadata: Metadata = { title: "Models" };
 

@@ -5,7 +5,10 @@ export async function GET(_req: Request, ctx: RouteContext<"/models/[pkg]/[versi
   const { pkg, version, file } = await ctx.params;
   const pending = readPackagedFile(pkg, version, file);
   if (!pending) {
-    return Response.json({ error: `No packaged model file ${pkg}/${version}/${file}. Reload the coach page to get current file names.` }, { status: 404, headers: { "cache-control": "no-store" } });
+    return Response.json(
+      { error: `No packaged model file ${pkg}/${version}/${file}. Reload the coach page to get current file names.` },
+      { status: 404, headers: { "cache-control": "no-store" } },
+    );
   }
   const { body, contentType } = await pending;
   return new Response(body as BodyInit, {
