@@ -112,6 +112,15 @@ test("a learner invites a mentor, the mentor sees the learner's progress and set
     await mentor.getByRole("button", { name: "Set a plan" }).click();
     const editor = mentor.getByTestId("plan-editor");
     const save = editor.getByRole("button", { name: "Save Lee Learner's plan" });
+    // The editor offers every expression, and says which the coach's model cannot read yet: the
+    // active version (the committed default, seven classes) has no contempt.
+    const active = (await (await mentor.request.get("/api/models/active")).json()) as { classes: string[] };
+    expect(active.classes).toHaveLength(7);
+    expect(active.classes).not.toContain("contempt");
+    const unreadNote = "Contempt: the model the coach runs now cannot read it, so a plan that names it waits for that part until Mien runs one that does.";
+    await expect(editor.getByTestId("plan-editor-unreadable")).toHaveText(unreadNote);
+    await expect(editor.getByLabel("Contempt (not read yet)")).toHaveAccessibleDescription(unreadNote);
+    await expect(editor.getByLabel("Sadness", { exact: true })).not.toHaveAttribute("aria-describedby");
     // Each problem is named in the page, and one about the choice goes once the choice changes.
     await save.click();
     await expect(editor.getByRole("alert")).toHaveText("Pick at least one expression to practise.");

@@ -9,6 +9,8 @@ export interface ActiveModel {
   contentHash: string;
   name: string;
   baseUrl: string;
+  /** The expressions it reads (a plan can name one it cannot, such as contempt). */
+  classes: string[];
 }
 
 /** What `active` points at, as the coach page needs it; null when nothing is active. */
@@ -16,7 +18,13 @@ export async function activeModel(db: Db, alias = ACTIVE_ALIAS): Promise<ActiveM
   const row = await db.modelAlias.findUnique({ where: { name: alias }, select: { version: { select: { number: true, contentHash: true, manifest: true } } } });
   if (!row) return null;
   const manifest = row.version.manifest as unknown as ArtifactManifest;
-  return { version: row.version.number, contentHash: row.version.contentHash, name: manifest.name, baseUrl: `/api/models/${row.version.contentHash}/` };
+  return {
+    version: row.version.number,
+    contentHash: row.version.contentHash,
+    name: manifest.name,
+    baseUrl: `/api/models/${row.version.contentHash}/`,
+    classes: [...manifest.classes],
+  };
 }
 
 export type VersionFile = { status: "ok"; body: Buffer; contentType: string } | { status: "not-found"; reason: string };

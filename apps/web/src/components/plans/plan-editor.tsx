@@ -6,6 +6,7 @@ import type { PracticePlanInput, PracticePlanView } from "@mien/api";
 import { EXPRESSION_CLASSES, type ExpressionClass } from "@mien/model";
 
 import { capitalise, HOLD_CHOICES } from "./plan-text.ts";
+import { useReadableClasses } from "./use-readable-classes.ts";
 
 export interface PlanEditorProps {
   /** The plan now in force, to start from. */
@@ -24,7 +25,9 @@ export function PlanEditor({ plan, whose, saving, error, onSave, onCancel }: Pla
   const [holdMs, setHoldMs] = useState<number>(plan?.holdMs ?? 2000);
   const [sessions, setSessions] = useState<string>(String(plan?.sessionsPerWeek ?? 3));
   const [problem, setProblem] = useState<string | null>(null);
-  const ids = { hold: useId(), sessions: useId(), error: useId() };
+  const ids = { hold: useId(), sessions: useId(), error: useId(), unreadable: useId() };
+  const readable = useReadableClasses();
+  const unreadable = readable ? EXPRESSION_CLASSES.filter((c) => !readable.includes(c)) : [];
 
   const toggle = (c: ExpressionClass, on: boolean) => {
     setTargets((list) => (on ? [...list, c] : list.filter((t) => t !== c)));
@@ -50,11 +53,23 @@ export function PlanEditor({ plan, whose, saving, error, onSave, onCancel }: Pla
         <div className="check-row">
           {EXPRESSION_CLASSES.map((c) => (
             <label key={c} className="check">
-              <input type="checkbox" checked={targets.includes(c)} onChange={(e) => toggle(c, e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={targets.includes(c)}
+                onChange={(e) => toggle(c, e.target.checked)}
+                aria-describedby={unreadable.includes(c) ? ids.unreadable : undefined}
+              />
               {capitalise(c)}
+              {unreadable.includes(c) ? <span className="hint"> (not read yet)</span> : null}
             </label>
           ))}
         </div>
+        {unreadable.length ? (
+          <p className="hint" id={ids.unreadable} data-testid="plan-editor-unreadable">
+            {unreadable.map(capitalise).join(" and ")}: the model the coach runs now cannot read {unreadable.length === 1 ? "it" : "them"}, so a plan that names{" "}
+            {unreadable.length === 1 ? "it" : "them"} waits for that part until Mien runs one that does.
+          </p>
+        ) : null}
       </fieldset>
       <div className="form-grid">
         <div className="field">
