@@ -224,6 +224,16 @@ function layoutProblems(page: Page, { navOnOneLine }: { navOnOneLine: boolean })
         if (wrap.scrollWidth > wrap.clientWidth + 1)
           problems.push(`${name(wrap.querySelector("table") ?? wrap)} scrolls sideways: ${wrap.scrollWidth} px in ${wrap.clientWidth} px`);
 
+    // Every cell fills its row (a cell styled as a flex box stops being a table cell and ends short of it).
+    for (const row of Array.from(document.querySelectorAll<HTMLTableRowElement>("main tr")).filter(shown)) {
+      const height = row.getBoundingClientRect().height;
+      for (const cell of Array.from(row.cells).filter((c) => c.rowSpan === 1))
+        if (Math.abs(cell.getBoundingClientRect().height - height) > 1)
+          problems.push(
+            `a cell of ${name(row.closest("table") ?? row)} is ${Math.round(cell.getBoundingClientRect().height)} px tall in a ${Math.round(height)} px row`,
+          );
+    }
+
     // At desktop width the navigation is one line: every group, and every link in it, on the same row.
     const nav = document.querySelector('nav[aria-label="Main"]');
     if (navOnOneLine && nav) {

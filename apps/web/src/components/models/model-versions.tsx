@@ -120,17 +120,19 @@ export function ModelVersions() {
                 <td className="num">{pct(v.metrics.test?.accuracy)}</td>
                 <td className="wrap">{when(v.createdAt)}</td>
                 <td className="actions">
-                  <button type="button" className="button button-quiet" onClick={() => (setSelected(v.id), showDetails())} aria-pressed={v.id === shown.id}>
-                    Details<span className="visually-hidden"> of version {v.number}</span>
-                  </button>
-                  {v.id !== activeVersionId ? (
-                    <button type="button" className="button button-quiet" onClick={() => setPromoting(v.id)} disabled={promote.isPending}>
-                      {/* One inline run: as direct children of the flex button, " to active" lost its leading space. */}
-                      <span>
-                        Promote<span className="visually-hidden"> version {v.number}</span> to active
-                      </span>
+                  <div>
+                    <button type="button" className="button button-quiet" onClick={() => (setSelected(v.id), showDetails())} aria-pressed={v.id === shown.id}>
+                      Details<span className="visually-hidden"> of version {v.number}</span>
                     </button>
-                  ) : null}
+                    {v.id !== activeVersionId ? (
+                      <button type="button" className="button button-quiet" onClick={() => setPromoting(v.id)} disabled={promote.isPending}>
+                        {/* One inline run: as direct children of the flex button, " to active" lost its leading space. */}
+                        <span>
+                          Promote<span className="visually-hidden"> version {v.number}</span> to active
+                        </span>
+                      </button>
+                    ) : null}
+                  </div>
                 </td>
               </tr>
             ))}
