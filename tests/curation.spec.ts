@@ -136,7 +136,7 @@ test("two curators disagree without seeing each other's decision, an admin resol
   const history = boss.getByRole("complementary", { name: `History of image ${imageId.slice(0, 8)}` }).getByRole("listitem");
   await expect(history).toHaveCount(3);
   await expect(history.nth(0)).toContainText("Resolved by E2E Admin");
-  await expect(history.nth(0)).toContainText("no ruling → relabel sadness (“Downturned mouth, no fear”)");
+  await expect(history.nth(0)).toContainText("no ruling → relabelled sadness (“Downturned mouth, no fear”)");
   await expect(history.nth(1)).toContainText("Decided by E2E Curator Three");
   await expect(history.nth(1)).toContainText("not reviewed → relabelled sadness");
   await expect(history.nth(2)).toContainText("Decided by E2E Curator Two");

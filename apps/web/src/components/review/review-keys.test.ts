@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { keyAction, keyActions, keyHelp, reviewKeyTable, shortcutOf } from "./review-keys.ts";
+import { keyAction, keyActions, keyHelp, resolutionText, reviewKeyTable, shortcutOf } from "./review-keys.ts";
 
 const classes = ["anger", "happiness", "sadness"];
 
@@ -63,5 +63,14 @@ describe("the review key table", () => {
     const many = ["anger", "contempt", "disgust", "fear", "happiness", "neutral", "sadness", "surprise", "tenth"];
     expect(shortcutOf({ kind: "relabel", label: "tenth" }, [...many, "eleventh"])).toBe("9");
     expect(shortcutOf({ kind: "relabel", label: "eleventh" }, [...many, "eleventh"])).toBeNull();
+  });
+});
+
+describe("resolutionText", () => {
+  it("words a ruling as the Resolved tab does, with its note", () => {
+    expect(resolutionText(null)).toBe("no ruling");
+    expect(resolutionText({ outcome: "accept", label: null, note: null })).toBe("kept");
+    expect(resolutionText({ outcome: "relabel", label: "fear", note: "Wide eyes" })).toBe("relabelled fear (“Wide eyes”)");
+    expect(resolutionText({ outcome: "remove", label: null, note: null })).toBe("removed");
   });
 });

@@ -124,9 +124,9 @@ export function decisionText(decision: Pick<MyDecision, "kind" | "label" | "flag
   return `flagged ${reasons}${decision.suggestedLabel ? ` (should be ${decision.suggestedLabel})` : ""}`;
 }
 
-/** An admin's ruling as the history shows it: "keep", "relabel fear", "remove", or "no ruling". */
+/** An admin's ruling as the history shows it, in the Resolved tab's words: "kept", "relabelled fear", "removed", or "no ruling". */
 export function resolutionText(r: { outcome: "accept" | "relabel" | "remove"; label: string | null; note: string | null } | null): string {
   if (!r) return "no ruling";
-  const what = r.outcome === "accept" ? "keep" : r.outcome === "relabel" ? `relabel ${r.label ?? "?"}` : "remove";
+  const what = r.outcome === "accept" ? "kept" : r.outcome === "relabel" ? `relabelled ${r.label ?? "?"}` : "removed";
   return r.note ? `${what} (“${r.note}”)` : what;
 }
