@@ -317,6 +317,8 @@ test("an admin pins the demo's test split, compares the two committed versions w
   await promote.click();
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
+  // Cancel, like Escape, gives focus back to the button that opened the dialog.
+  await expect(promote).toBeFocused();
   await expect(page.getByTestId("active-version")).toHaveText(`Active: version ${active.number} (${active.name})`);
   expect((await activeVersion()).id).toBe(active.id);
 });

@@ -67,7 +67,8 @@ export function ModelVersions() {
   if (!versions.length) return <p className="status">No model versions yet. Train one on the Training page.</p>;
   const active = versions.find((v) => v.id === activeVersionId);
   const shown = versions.find((v) => v.id === selected) ?? versions.find((v) => v.number === linked) ?? active ?? versions[0]!;
-  const error = promote.error ?? rollback.error;
+  // A failed promote or roll back says so in its dialog; once that is closed, here.
+  const error = promoting || rollingBack ? null : (promote.error ?? rollback.error);
 
   return (
     <>
@@ -76,7 +77,7 @@ export function ModelVersions() {
           {active ? `Active: version ${active.number} (${active.name})` : "No version is active: the coach has no model."}
         </p>
         {rollbackTo ? (
-          <button type="button" className="button button-quiet" onClick={() => setRollingBack(true)} disabled={rollback.isPending}>
+          <button type="button" className="button button-quiet" onClick={() => (rollback.reset(), setRollingBack(true))} disabled={rollback.isPending}>
             Roll back to version {rollbackTo.number}
           </button>
         ) : null}
@@ -125,7 +126,7 @@ export function ModelVersions() {
                       Details<span className="visually-hidden"> of version {v.number}</span>
                     </button>
                     {v.id !== activeVersionId ? (
-                      <button type="button" className="button button-quiet" onClick={() => setPromoting(v.id)} disabled={promote.isPending}>
+                      <button type="button" className="button button-quiet" onClick={() => (promote.reset(), setPromoting(v.id))} disabled={promote.isPending}>
                         {/* One inline run: as direct children of the flex button, " to active" lost its leading space. */}
                         <span>
                           Promote<span className="visually-hidden"> version {v.number}</span> to active
@@ -150,6 +151,7 @@ export function ModelVersions() {
           active={active ?? null}
           sets={(sets.data ?? []).map((s) => ({ id: s.id, name: s.name }))}
           pending={promote.isPending}
+          error={promote.error?.message ?? null}
           onConfirm={() => promote.mutate({ versionId: promoting })}
           onClose={() => setPromoting(null)}
         />
@@ -161,6 +163,7 @@ export function ModelVersions() {
           active={active ?? null}
           sets={(sets.data ?? []).map((s) => ({ id: s.id, name: s.name }))}
           pending={rollback.isPending}
+          error={rollback.error?.message ?? null}
           onConfirm={() => rollback.mutate()}
           onClose={() => setRollingBack(false)}
         />

@@ -15,6 +15,7 @@ export function PromoteDialog({
   active,
   sets,
   pending,
+  error,
   onConfirm,
   onClose,
   rollback = false,
@@ -23,6 +24,8 @@ export function PromoteDialog({
   active: Version | null;
   sets: Array<{ id: string; name: string }>;
   pending: boolean;
+  /** Why the last confirm failed, shown in the dialog (the page behind it is out of reach). */
+  error: string | null;
   onConfirm: () => void;
   onClose: () => void;
   /** The candidate is the version before the active one (models.rollback), not one the admin picked. */
@@ -74,11 +77,17 @@ export function PromoteDialog({
             </section>
           ))
         )}
+        {error ? (
+          <p className="notice notice-error" role="alert">
+            {rollback ? "Not rolled back" : "Not promoted"}: {error}
+          </p>
+        ) : null}
         <div className="form-actions">
           <button type="button" className="button" onClick={onConfirm} disabled={pending}>
             {rollback ? "Roll back to" : "Promote"} version {candidate.number}
           </button>
-          <button type="button" ref={cancel} className="button button-quiet" onClick={onClose}>
+          {/* Closed as Escape closes it, so focus goes back to the button that opened it. */}
+          <button type="button" ref={cancel} className="button button-quiet" onClick={() => dialog.current?.close()}>
             Cancel
           </button>
         </div>
