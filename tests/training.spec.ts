@@ -239,7 +239,7 @@ test("the form offers networks trained together for a scratch CNN only, with the
   await expect(skip).toHaveValue("0");
   await skip.fill("0.6");
   await page.getByRole("button", { name: "Start training" }).click();
-  await expect(skip).toHaveAccessibleDescription(/^Share to skip must be at most 0\.5\. After the epochs alone/);
+  await expect(skip).toHaveAccessibleDescription(/^Share of each batch to skip must be at most 0\.5\. /);
   await skip.fill("0.15");
   await expect(skip).not.toHaveAttribute("aria-invalid");
   // Leaving scratch drops the cohort (no other mode can train one), so the job stays runnable.
@@ -274,6 +274,25 @@ test("a refused config marks its fields in words and starts nothing: an emptied 
   await epochs.fill("3");
   await expect(epochs).not.toHaveAttribute("aria-invalid");
   await expect(page.getByRole("status").filter({ hasText: "Not started" })).toHaveText("Not started: Batch size must be at least 8.");
+  // Boxes outside a labelled field get their message too, and a cohort size out of range stays to be named.
+  await batch.fill("128");
+  await page.getByLabel("Patience in epochs").fill("");
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page.getByLabel("Patience in epochs")).toHaveAccessibleDescription("Patience needs a number.");
+  await page.getByLabel("Patience in epochs").fill("4");
+  await page.getByRole("radio", { name: /^CNN from scratch/ }).check();
+  await page.getByLabel("Networks trained together").fill("5");
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page.getByLabel("Networks trained together")).toHaveValue("5");
+  await expect(page.getByLabel("Networks trained together")).toHaveAccessibleDescription(/^Networks trained together must be at most 4\. /);
+  // A config every field accepts but no trainer can run is named before it is sent, as the server would.
+  await page.getByLabel("Networks trained together").fill("2");
+  await page.getByLabel("Epochs", { exact: true }).fill("6");
+  await page.getByLabel("Epochs alone first").fill("6");
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Not started" })).toHaveText(
+    "Not started: A burn-in of 6 epochs leaves none of the 6 for the networks to learn from each other; shorten it.",
+  );
   // Nothing was queued.
   await page.reload();
   await jobsLoaded();

@@ -264,7 +264,8 @@ const FIELD_NAMES: Record<string, string> = {
   "conv.trainableBlocks": "Trainable blocks",
   "conv.weightDecay": "Weight decay",
   "conv.labelSmoothing": "Label smoothing",
-  "conv.cohort.dropRate": "Share to skip",
+  "conv.cohort.members": "Networks trained together",
+  "conv.cohort.dropRate": "Share of each batch to skip",
 };
 
 function fieldName(path: readonly PropertyKey[]): string {

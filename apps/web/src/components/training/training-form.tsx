@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { createContext, useContext, useState, type FormEvent, type ReactNode } from "react";
+import { createContext, Fragment, useContext, useState, type FormEvent, type ReactNode } from "react";
 
 import {
   BALANCING,
@@ -15,6 +15,7 @@ import {
   RANDOM_AUGMENTATIONS,
   TRAINING_MODES,
   trainingConfig,
+  unrunnableReason,
   type TrainingConfig,
   type TrainingMode,
 } from "@mien/jobs/training";
@@ -49,6 +50,7 @@ const AUGMENTATION_TEXT: Record<(typeof RANDOM_AUGMENTATIONS)[number], { label: 
 /** Each config path's input in the form (problems on other paths are listed under the form only). */
 const FIELD_IDS: Record<string, string> = {
   name: "job-name",
+  classes: "classes",
   epochs: "epochs",
   batchSize: "batch-size",
   seed: "seed",
@@ -90,17 +92,22 @@ function invalidProps(problems: ReadonlyMap<string, string>, id: string, hint?: 
 const numberFrom = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
 const shown = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? "" : value);
 
-function Field({ id, label, hint, children }: { id: string; label: string; hint?: string; children: ReactNode }) {
+/** The message of a field with a problem, under it; its input names it in aria-describedby (invalidProps). */
+function FieldError({ id }: { id: string }) {
   const problem = useContext(Problems).get(id);
+  return problem ? (
+    <p className="inline-error" id={`${id}-error`}>
+      {problem}
+    </p>
+  ) : null;
+}
+
+function Field({ id, label, hint, children }: { id: string; label: string; hint?: string; children: ReactNode }) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {children}
-      {problem ? (
-        <p className="inline-error" id={`${id}-error`}>
-          {problem}
-        </p>
-      ) : null}
+      <FieldError id={id} />
       {hint ? (
         <p className="hint" id={`${id}-hint`}>
           {hint}
@@ -207,23 +214,26 @@ export function TrainingForm() {
 
   const config = { ...d, classes: EXPRESSION_CLASSES.filter((c) => d.classes.includes(c)) };
   // After a refused start, the draft is checked on every change, so a mark goes as soon as its field is fixed.
-  const issues = tried ? (trainingConfig.safeParse(config).error?.issues ?? []) : [];
+  const checked = trainingConfig.safeParse(config);
+  const issues = tried ? (checked.error?.issues ?? []) : [];
   const problems = new Map<string, string>();
   for (const issue of issues) {
     const id = fieldId(issue.path);
     if (id && !problems.has(id)) problems.set(id, configProblems([issue])[0]!);
   }
   const invalid = (id: string, hint?: string) => invalidProps(problems, id, hint);
+  // A config every field accepts can still be one no trainer runs (a burn-in as long as the run); the server says the same.
+  const unrunnable = tried && checked.success ? unrunnableReason(checked.data) : null;
 
   function submit(event: FormEvent) {
     event.preventDefault();
     setTried(true);
-    const parsed = trainingConfig.safeParse(config);
-    if (!parsed.success) {
-      const first = parsed.error.issues.map((i) => fieldId(i.path)).find(Boolean);
+    if (!checked.success) {
+      const first = checked.error.issues.map((i) => fieldId(i.path)).find(Boolean);
       if (first) document.getElementById(first)?.focus();
       return;
     }
+    if (unrunnableReason(checked.data)) return;
     start.mutate({ config });
   }
 
@@ -254,7 +264,8 @@ export function TrainingForm() {
           </Field>
         </div>
 
-        <fieldset className="fieldset">
+        {/* Focusable, so a problem with the choice of classes can bring it into view (its legend is read). */}
+        <fieldset className="fieldset" id="classes" tabIndex={-1} {...invalid("classes")}>
           <legend>Classes</legend>
           <div className="check-row">
             {EXPRESSION_CLASSES.map((c) => {
@@ -272,6 +283,7 @@ export function TrainingForm() {
               );
             })}
           </div>
+          <FieldError id="classes" />
         </fieldset>
 
         <fieldset className="fieldset">
@@ -357,7 +369,8 @@ export function TrainingForm() {
                     // A new cohort starts from the schema's defaults (weight, burn-in); a changed one keeps its settings.
                     conv: {
                       ...d.conv,
-                      cohort: n > 1 ? { ...convConfig.shape.cohort.unwrap().parse({ members: n }), ...d.conv.cohort, members: n } : undefined,
+                      // Any other number (0, 5, an emptied box) stays in the box for the form's check to name.
+                      cohort: n === 1 ? undefined : { ...convConfig.shape.cohort.unwrap().parse({ members: 2 }), ...d.conv.cohort, members: n },
                     },
                   })
                 }
@@ -390,7 +403,7 @@ export function TrainingForm() {
                 <NumberField
                   id="conv-drop-rate"
                   label="Share of each batch to skip (co-teaching)"
-                  hint="After the epochs alone, each network skips this share of every batch: the faces the others fit worst, often mislabelled ones. It grows to this share over 5 epochs; 0: none."
+                  hint="For noisy labels: each network leaves out this share of every batch, the faces the others fit worst (often mislabelled ones). It starts after the epochs alone and grows over 5 epochs; 0 turns it off."
                   min={0}
                   max={0.5}
                   step={0.05}
@@ -537,39 +550,42 @@ export function TrainingForm() {
               const t = AUGMENTATION_TEXT[a];
               const value = d.augmentations[a];
               return (
-                <div key={a} className="aug-row">
-                  <label className="check">
+                <Fragment key={a}>
+                  <div className="aug-row">
+                    <label className="check">
+                      <input
+                        type="checkbox"
+                        checked={value.enabled}
+                        onChange={(e) =>
+                          set({
+                            augmentations: {
+                              ...d.augmentations,
+                              [a]: { ...value, enabled: e.target.checked },
+                              copies: d.mode === "head" && e.target.checked && !d.augmentations.copies ? 1 : d.augmentations.copies,
+                            },
+                          })
+                        }
+                      />
+                      {t.label}
+                    </label>
+                    <label className="visually-hidden" htmlFor={`aug-${a}`}>
+                      {t.label} strength ({t.unit})
+                    </label>
                     <input
-                      type="checkbox"
-                      checked={value.enabled}
-                      onChange={(e) =>
-                        set({
-                          augmentations: {
-                            ...d.augmentations,
-                            [a]: { ...value, enabled: e.target.checked },
-                            copies: d.mode === "head" && e.target.checked && !d.augmentations.copies ? 1 : d.augmentations.copies,
-                          },
-                        })
-                      }
+                      id={`aug-${a}`}
+                      type="number"
+                      min={0}
+                      max={t.max}
+                      step={t.step}
+                      value={shown(value.amount)}
+                      disabled={!value.enabled}
+                      {...invalid(`aug-${a}`)}
+                      onChange={(e) => set({ augmentations: { ...d.augmentations, [a]: { ...value, amount: numberFrom(e.target.value) } } })}
                     />
-                    {t.label}
-                  </label>
-                  <label className="visually-hidden" htmlFor={`aug-${a}`}>
-                    {t.label} strength ({t.unit})
-                  </label>
-                  <input
-                    id={`aug-${a}`}
-                    type="number"
-                    min={0}
-                    max={t.max}
-                    step={t.step}
-                    value={shown(value.amount)}
-                    disabled={!value.enabled}
-                    {...invalid(`aug-${a}`)}
-                    onChange={(e) => set({ augmentations: { ...d.augmentations, [a]: { ...value, amount: numberFrom(e.target.value) } } })}
-                  />
-                  <span className="hint">± {t.unit}</span>
-                </div>
+                    <span className="hint">± {t.unit}</span>
+                  </div>
+                  <FieldError id={`aug-${a}`} />
+                </Fragment>
               );
             })}
           </div>
@@ -719,6 +735,7 @@ export function TrainingForm() {
               />
             </label>
           </div>
+          <FieldError id="patience" />
         </fieldset>
 
         <div className="form-actions">
@@ -728,6 +745,8 @@ export function TrainingForm() {
           <p className="hint" role="status" aria-live="polite">
             {issues.length ? (
               <span className="inline-error">Not started: {configProblems(issues).join(" ")}</span>
+            ) : unrunnable ? (
+              <span className="inline-error">Not started: {unrunnable}</span>
             ) : start.isError ? (
               <span className="inline-error">Not started: {start.error.message}</span>
             ) : null}
