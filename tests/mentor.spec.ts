@@ -111,15 +111,17 @@ test("a learner invites a mentor, the mentor sees the learner's progress and set
     await expect(mentor.getByTestId("plan-none")).toBeVisible();
     await mentor.getByRole("button", { name: "Set a plan" }).click();
     const editor = mentor.getByTestId("plan-editor");
+    // Opening the editor takes its button away: focus goes to the editor's first choice.
+    await expect(editor.getByLabel("Anger")).toBeFocused();
     const save = editor.getByRole("button", { name: "Save Lee Learner's plan" });
     // The editor offers every expression, and says which the coach's model cannot read yet: the
     // active version (the committed default, seven classes) has no contempt.
     const active = (await (await mentor.request.get("/api/models/active")).json()) as { classes: string[] };
     expect(active.classes).toHaveLength(7);
     expect(active.classes).not.toContain("contempt");
-    const unreadNote = "Contempt: the model the coach runs now cannot read it, so a plan that names it waits for that part until Mien runs one that does.";
+    const unreadNote = "Contempt: the model running now cannot read this expression yet. A plan can still name it; it waits until Mien runs one that does.";
     await expect(editor.getByTestId("plan-editor-unreadable")).toHaveText(unreadNote);
-    await expect(editor.getByLabel("Contempt (not read yet)")).toHaveAccessibleDescription(unreadNote);
+    await expect(editor.getByLabel("Contempt (cannot be read yet)")).toHaveAccessibleDescription(unreadNote);
     await expect(editor.getByLabel("Sadness", { exact: true })).not.toHaveAttribute("aria-describedby");
     // Each problem is named in the page, and one about the choice goes once the choice changes.
     await save.click();
@@ -134,6 +136,8 @@ test("a learner invites a mentor, the mentor sees the learner's progress and set
     await editor.getByLabel("Sessions a week").fill("4");
     await save.click();
     await expect(mentor.getByTestId("plan-description")).toHaveText("Happiness and surprise, held 2 s, 4 sessions a week.");
+    // Saved, the editor goes and focus returns to its button.
+    await expect(mentor.getByRole("button", { name: "Change the plan" })).toBeFocused();
     await expect(mentor.getByTestId("plan-sessions")).toContainText("3 of 4");
     await expect(mentor.getByTestId("plan-target-happiness")).toHaveAttribute("data-held-today", "true");
     await mentor.screenshot({ path: testInfo.outputPath("mentor-learner.png"), fullPage: true });

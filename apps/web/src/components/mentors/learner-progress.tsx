@@ -7,7 +7,7 @@ import { useState } from "react";
 
 import { useTRPC } from "../../trpc/react.tsx";
 import { ProgressChart } from "../coach/progress-chart.tsx";
-import { PlanEditor } from "../plans/plan-editor.tsx";
+import { PlanEditor, usePlanEditorFocus } from "../plans/plan-editor.tsx";
 import { PlanStatus } from "../plans/plan-status.tsx";
 import { PracticeFigures } from "../plans/practice-figures.tsx";
 import { browserTimeZone } from "../plans/time-zone.ts";
@@ -24,6 +24,7 @@ export function LearnerProgress({ userId, viewerId }: { userId: string; viewerId
   const timeZone = browserTimeZone();
   const progress = useQuery(trpc.mentoring.progress.queryOptions({ userId, timeZone }));
   const [editing, setEditing] = useState(false);
+  const editButton = usePlanEditorFocus(editing);
   const [confirmStop, setConfirmStop] = useState(false);
   const setPlan = useMutation(
     trpc.mentoring.setPlan.mutationOptions({
@@ -66,7 +67,7 @@ export function LearnerProgress({ userId, viewerId }: { userId: string; viewerId
         <div className="queue-head">
           <h2 id="learner-plan-heading">Plan</h2>
           {!editing ? (
-            <button type="button" className="button button-quiet" onClick={() => setEditing(true)}>
+            <button type="button" className="button button-quiet" ref={editButton} onClick={() => setEditing(true)}>
               {plan ? "Change the plan" : "Set a plan"}
             </button>
           ) : null}

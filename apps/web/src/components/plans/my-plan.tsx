@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 
 import { useTRPC } from "../../trpc/react.tsx";
-import { PlanEditor } from "./plan-editor.tsx";
+import { PlanEditor, usePlanEditorFocus } from "./plan-editor.tsx";
 import { PlanStatus } from "./plan-status.tsx";
 import { PracticeFigures } from "./practice-figures.tsx";
 import { browserTimeZone } from "./time-zone.ts";
@@ -17,6 +17,7 @@ export function MyPlan({ viewerId }: { viewerId: string }) {
   const { data: plan } = useSuspenseQuery(trpc.coach.plan.queryOptions());
   const summary = useQuery(trpc.coach.summary.queryOptions({ timeZone: browserTimeZone() }));
   const [editing, setEditing] = useState(false);
+  const editButton = usePlanEditorFocus(editing);
   const save = useMutation(
     trpc.coach.setPlan.mutationOptions({
       onSuccess: async () => {
@@ -34,7 +35,7 @@ export function MyPlan({ viewerId }: { viewerId: string }) {
       <div className="queue-head">
         <h2 id="plan-heading">Your practice plan</h2>
         {!editing ? (
-          <button type="button" className="button button-quiet" onClick={() => setEditing(true)}>
+          <button type="button" className="button button-quiet" ref={editButton} onClick={() => setEditing(true)}>
             {plan ? "Change the plan" : "Make a plan"}
           </button>
         ) : null}

@@ -1,10 +1,11 @@
 "use client";
 
-import { useId, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 
 import type { PracticePlanInput, PracticePlanView } from "@mien/api";
 import { EXPRESSION_CLASSES, type ExpressionClass } from "@mien/model";
 
+import { useRescueFocus } from "../use-rescue-focus.ts";
 import { capitalise, HOLD_CHOICES } from "./plan-text.ts";
 import { useReadableClasses } from "./use-readable-classes.ts";
 
@@ -17,6 +18,17 @@ export interface PlanEditorProps {
   error: string | null;
   onSave(plan: PracticePlanInput | null): void;
   onCancel?(): void;
+}
+
+/**
+ * Keeps a keyboard user's place as the editor opens and closes: its button goes away when it
+ * opens, so focus moves to the editor's first choice, and back to the button (returned here, for
+ * the caller's ref) once it is saved or cancelled.
+ */
+export function usePlanEditorFocus(editing: boolean) {
+  const button = useRef<HTMLButtonElement | null>(null);
+  useRescueFocus(() => (editing ? document.querySelector<HTMLElement>('[data-testid="plan-editor"] input') : button.current), editing);
+  return button;
 }
 
 /** Target expressions (in order of choosing), hold time and sessions a week; keyboard and screen-reader friendly. */
@@ -60,14 +72,15 @@ export function PlanEditor({ plan, whose, saving, error, onSave, onCancel }: Pla
                 aria-describedby={unreadable.includes(c) ? ids.unreadable : undefined}
               />
               {capitalise(c)}
-              {unreadable.includes(c) ? <span className="hint"> (not read yet)</span> : null}
+              {unreadable.includes(c) ? <span className="hint"> (cannot be read yet)</span> : null}
             </label>
           ))}
         </div>
         {unreadable.length ? (
           <p className="hint" id={ids.unreadable} data-testid="plan-editor-unreadable">
-            {unreadable.map(capitalise).join(" and ")}: the model the coach runs now cannot read {unreadable.length === 1 ? "it" : "them"}, so a plan that names{" "}
-            {unreadable.length === 1 ? "it" : "them"} waits for that part until Mien runs one that does.
+            {unreadable.map(capitalise).join(" and ")}: the model running now cannot read {unreadable.length === 1 ? "this expression" : "these expressions"}{" "}
+            yet. A plan can still name {unreadable.length === 1 ? "it" : "them"}; {unreadable.length === 1 ? "it waits" : "they wait"} until Mien runs one that
+            does.
           </p>
         ) : null}
       </fieldset>
