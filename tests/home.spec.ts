@@ -151,7 +151,8 @@ test("a wrong password shows a clear error and keeps you on the sign-in page", a
   // Scoped to the form: Next's route announcer is an (empty) alert too.
   await expect(page.locator("form").getByRole("alert")).toHaveText("That email and password do not match an account. Check both and try again.");
   await expect(page).toHaveURL(/\/sign-in$/);
-  await expect(page.getByLabel("Password")).toBeVisible();
+  // Focus is on the password, to try again (the button was disabled while the request ran, which dropped it).
+  await expect(page.getByLabel("Password")).toBeFocused();
 });
 
 test("every page names Mien's icon, and a page load asks for nothing that is missing", async ({ page }) => {

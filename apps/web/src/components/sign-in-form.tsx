@@ -1,13 +1,17 @@
 "use client";
 
-import type { FormEvent } from "react";
+import { useRef, type FormEvent } from "react";
 
 import { authClient } from "../auth/client.ts";
 import { useAuthSubmit } from "../auth/use-auth-submit.ts";
+import { useRescueFocus } from "./use-rescue-focus.ts";
 
 /** `next`: where to go once signed in (a checked path on this site), else home. */
 export function SignInForm({ next }: { next?: string | null }) {
   const { error, pending, ready, submit } = useAuthSubmit(next);
+  // The button is disabled while the request runs, which drops focus; a refusal puts it on the password to try again.
+  const password = useRef<HTMLInputElement | null>(null);
+  useRescueFocus(password, error);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -28,7 +32,7 @@ export function SignInForm({ next }: { next?: string | null }) {
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required maxLength={128} />
+        <input ref={password} id="password" name="password" type="password" autoComplete="current-password" required maxLength={128} />
       </div>
       {error ? (
         <p id="sign-in-error" className="notice notice-error" role="alert">

@@ -1,15 +1,19 @@
 "use client";
 
-import type { FormEvent } from "react";
+import { useRef, type FormEvent } from "react";
 
 import { authClient } from "../auth/client.ts";
 import { useAuthSubmit } from "../auth/use-auth-submit.ts";
+import { useRescueFocus } from "./use-rescue-focus.ts";
 
 const MIN_PASSWORD = 8;
 
 /** `next`: where to go once signed in (a checked path on this site), else home. */
 export function SignUpForm({ next }: { next?: string | null }) {
   const { error, setError, pending, ready, submit } = useAuthSubmit(next);
+  // The button is disabled while the request runs, which drops focus; a refusal puts it on the email (most refusals are about it).
+  const email = useRef<HTMLInputElement | null>(null);
+  useRescueFocus(email, error);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -35,7 +39,7 @@ export function SignUpForm({ next }: { next?: string | null }) {
       </div>
       <div className="field">
         <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="email" required maxLength={254} />
+        <input ref={email} id="email" name="email" type="email" autoComplete="email" required maxLength={254} />
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>
