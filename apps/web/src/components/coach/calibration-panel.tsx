@@ -61,6 +61,7 @@ export function CalibrationPanel({ coach }: { coach: Coach }) {
           <button type="button" className="button" ref={recordRef} onClick={coach.recordBaseline} disabled={!canRecord}>
             Record my resting face
           </button>
+          {coach.camera.kind !== "live" ? <p className="hint">Start the camera to record it.</p> : null}
         </>
       )}
       {recording ? (
@@ -81,7 +82,7 @@ export function CalibrationPanel({ coach }: { coach: Coach }) {
           lean, class by class, and scales it so that your relaxed face reads as neutral. A smile still shows as happiness; a mouth that simply turns down at
           rest no longer shows as sadness.
         </p>
-        <p>The recording is a handful of numbers, kept only in this browser. No picture of you is stored. Reset removes it.</p>
+        <p>The recording is a handful of numbers, kept only in this browser. No picture of you is stored. Once you have recorded one, Reset removes it.</p>
       </details>
     </section>
   );
