@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 import { expect, test, type APIRequestContext, type BrowserContext, type Locator, type Page } from "@playwright/test";
 
+import { REPO_ROOT } from "./e2e-env.ts";
 import { mien, query, state } from "./e2e-helpers.ts";
 
 // Every page of apps/web/src/app at a desktop and a phone width, as a role that may open it: a
@@ -146,6 +150,13 @@ test.beforeAll(async ({ browser }) => {
   }
   // A second version, so the versions table has a Promote button (evaluation.spec registers the same one; the same bytes give the same version).
   mien(["register", "models/fer7-ensemble"]);
+  // And one with a long name (model names have no spaces), which must not push the table's actions out of the panel.
+  const longName = mkdtempSync(join(tmpdir(), "mien-long-name-"));
+  cpSync(join(REPO_ROOT, "models/default"), longName, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(longName, "manifest.json"), "utf8")) as { name: string };
+  manifest.name = "fer7-faceapi-mlp-retrained-on-the-curated-snapshot-2026-12";
+  writeFileSync(join(longName, "manifest.json"), JSON.stringify(manifest));
+  mien(["register", longName]);
   const active = await asAdmin.get("/api/models/active");
   expect(active.status()).toBe(200);
   ids.modelHash = ((await active.json()) as { contentHash: string }).contentHash;

@@ -143,7 +143,7 @@ export function EvalSets({ versions }: { versions: Version[] }) {
                   const left = Object.entries(r?.excluded ?? {});
                   return (
                     <tr key={v.id}>
-                      <th scope="row">
+                      <th scope="row" className="cell-name">
                         v{v.number} {v.name}
                       </th>
                       {r?.status === "completed" && m ? (

@@ -114,7 +114,8 @@ export function ModelVersions() {
                   v{v.number}
                   {v.id === activeVersionId ? <span className="status-badge status-completed">active</span> : null}
                 </th>
-                <td>{v.name}</td>
+                {/* A model's name has no spaces and may be long: it breaks anywhere rather than push the actions out. */}
+                <td className="cell-name">{v.name}</td>
                 <td className="num">{pct(v.metrics.val?.accuracy)}</td>
                 <td className="num">{pct(v.metrics.val?.macroF1)}</td>
                 <td className="num">{dec(v.metrics.val?.ece)}</td>
