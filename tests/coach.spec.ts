@@ -323,6 +323,11 @@ test("a plan naming an expression the model cannot read says so beside its greye
   await page.getByLabel("Happiness").check();
   await page.getByRole("button", { name: "Save your plan" }).click();
   await expect(page.getByTestId("plan-description")).toContainText("Contempt and happiness");
+  // The plan's status says the same of contempt, and the usual of happiness.
+  await expect(page.getByTestId("plan-target-contempt")).toContainText(
+    "Contempt: waits until Mien runs a model that can read it (the one running now cannot).",
+  );
+  await expect(page.getByTestId("plan-target-happiness")).toContainText("Happiness: not practised today.");
 
   await page.goto("/coach");
   await expect(page.getByTestId("coach-model")).toBeVisible({ timeout: 30_000 });

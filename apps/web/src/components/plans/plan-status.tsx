@@ -1,6 +1,7 @@
 import type { PracticePlanView, PracticeSummary } from "@mien/api";
 
 import { capitalise, describePlan, planAuthor } from "./plan-text.ts";
+import { useReadableClasses } from "./use-readable-classes.ts";
 
 /**
  * How a plan is going: sessions over the last seven days against the goal, and for each target
@@ -18,6 +19,7 @@ export function PlanStatus({
   subject: "you" | string;
 }) {
   const goal = plan.sessionsPerWeek;
+  const readable = useReadableClasses();
   const done = summary?.sessionsLast7Days;
   return (
     <div className="plan-status" data-testid="plan-status">
@@ -41,11 +43,13 @@ export function PlanStatus({
                   {t.heldToday ? "✓" : "○"}
                 </span>
                 <strong>{capitalise(t.expression)}</strong>:{" "}
-                {t.heldToday
-                  ? `held today${subject === "you" ? "" : ` by ${subject}`}.`
-                  : t.attemptsToday > 0
-                    ? `tried ${t.attemptsToday} time${t.attemptsToday === 1 ? "" : "s"} today, not yet held for ${plan.holdMs / 1000} s.`
-                    : "not practised today."}{" "}
+                {readable && !readable.includes(t.expression) && !t.heldToday && t.attemptsToday === 0
+                  ? "waits until Mien runs a model that can read it (the one running now cannot)."
+                  : t.heldToday
+                    ? `held today${subject === "you" ? "" : ` by ${subject}`}.`
+                    : t.attemptsToday > 0
+                      ? `tried ${t.attemptsToday} time${t.attemptsToday === 1 ? "" : "s"} today, not yet held for ${plan.holdMs / 1000} s.`
+                      : "not practised today."}{" "}
                 <span className="hint">{t.bestLast7Days === null ? "No score this week." : `Best this week ${t.bestLast7Days}.`}</span>
               </li>
             ))}
