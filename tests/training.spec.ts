@@ -235,11 +235,11 @@ test("the form offers networks trained together for a scratch CNN only, with the
   await expect(alone).toHaveValue("0");
   await alone.fill("6");
   await expect(alone).toHaveValue("6");
-  const skip = page.getByLabel("Share of each batch to skip (co-teaching)");
+  const skip = page.getByLabel("Share of each batch to skip");
   await expect(skip).toHaveValue("0");
   await skip.fill("0.6");
   await page.getByRole("button", { name: "Start training" }).click();
-  await expect(skip).toHaveAccessibleDescription(/^Share of each batch to skip must be at most 0\.5\. /);
+  await expect(skip).toHaveAccessibleDescription(/^Share of each batch to skip must be at most 0\.5\. Co-teaching, for noisy labels/);
   await skip.fill("0.15");
   await expect(skip).not.toHaveAttribute("aria-invalid");
   // Leaving scratch drops the cohort (no other mode can train one), so the job stays runnable.
@@ -285,6 +285,16 @@ test("a refused config marks its fields in words and starts nothing: an emptied 
   await page.getByRole("button", { name: "Start training" }).click();
   await expect(page.getByLabel("Networks trained together")).toHaveValue("5");
   await expect(page.getByLabel("Networks trained together")).toHaveAccessibleDescription(/^Networks trained together must be at most 4\. /);
+  // Fewer than two classes: the classes' group is marked and focused, its message under it.
+  const classes = page.getByRole("group", { name: "Classes" });
+  const ticked = classes.getByRole("checkbox", { checked: true });
+  while ((await ticked.count()) > 1) await ticked.first().uncheck();
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(classes).toBeFocused();
+  await expect(classes).toHaveAttribute("aria-invalid", "true");
+  await expect(classes).toHaveAccessibleDescription("Pick at least two classes.");
+  for (const box of await classes.getByRole("checkbox", { disabled: false }).all()) await box.check();
+  await expect(classes).not.toHaveAttribute("aria-invalid");
   // A config every field accepts but no trainer can run is named before it is sent, as the server would.
   await page.getByLabel("Networks trained together").fill("2");
   await page.getByLabel("Epochs", { exact: true }).fill("6");

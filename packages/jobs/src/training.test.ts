@@ -69,6 +69,7 @@ describe("configProblems", () => {
     expect(problemsOf({ augmentations: { rotation: { enabled: true, amount: 90 } } })).toEqual(["Rotation strength must be at most 45."]);
     expect(problemsOf({ epochs: 0 })).toEqual(["Epochs must be at least 1."]);
     expect(problemsOf({ mode: "distill" })).toEqual(["Mode must be one of head, finetune, scratch."]);
+    expect(problemsOf({ classes: ["anger"] })).toEqual(["Pick at least two classes."]);
     expect(problemsOf({ conv: { cohort: { members: 2, dropRate: 0.7 } } })).toEqual(["Share of each batch to skip must be at most 0.5."]);
   });
 

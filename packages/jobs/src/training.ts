@@ -300,8 +300,8 @@ export function configProblems(issues: readonly z.core.$ZodIssue[]): string[] {
     else if (issue.code === "invalid_type" && issue.expected === "number") problems.push(`${field} needs a number.`);
     else if (issue.code === "invalid_type" && issue.expected === "int") problems.push(`${field} needs a whole number.`);
     else if (issue.code === "invalid_value") problems.push(`${field} must be one of ${issue.values.map(String).join(", ")}.`);
-    // The schema's own sentences for text fields ("Give the model a name.") stand alone.
-    else if (issue.code === "too_small" && issue.origin === "string") problems.push(issue.message);
+    // The schema's own sentences for text fields and lists ("Give the model a name.", "Pick at least two classes.") stand alone.
+    else if (issue.code === "too_small" && (issue.origin === "string" || issue.origin === "array")) problems.push(issue.message);
     else problems.push(`${field}: ${issue.message.replace(/\.?$/, ".")}`);
   }
   return problems;

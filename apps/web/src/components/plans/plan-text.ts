@@ -13,7 +13,7 @@ export function describePlan(plan: Pick<PracticePlanView, "targets" | "holdMs" |
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 
-/** "Set by you on 5 Dec 2026" / "Set by Dr Lee on …". */
+/** "Set by you on Dec 5, 2026" / "Set by Dr Lee on …". */
 export function planAuthor(plan: PracticePlanView, viewerId: string): string {
   const who = !plan.setBy ? "a former mentor" : plan.setBy.id === viewerId ? "you" : plan.setBy.name;
   return `Set by ${who} on ${dateFormat.format(plan.updatedAt)}.`;

@@ -402,8 +402,8 @@ export function TrainingForm() {
               {d.conv.cohort ? (
                 <NumberField
                   id="conv-drop-rate"
-                  label="Share of each batch to skip (co-teaching)"
-                  hint="For noisy labels: each network leaves out this share of every batch, the faces the others fit worst (often mislabelled ones). It starts after the epochs alone and grows over 5 epochs; 0 turns it off."
+                  label="Share of each batch to skip"
+                  hint="Co-teaching, for noisy labels: each network leaves out this share of every batch, the faces the others fit worst (often mislabelled ones). It starts after the epochs alone and grows over 5 epochs; 0 turns it off."
                   min={0}
                   max={0.5}
                   step={0.05}
