@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { EXPRESSION_CLASSES } from "@mien/model/classes";
+
 import type { ActiveModelAnswer, ActiveModelRef } from "./worker/protocol.ts";
 
 /** GET /api/models/active, as the registry (branch trainer) serves it. */
@@ -12,6 +14,7 @@ const activeModel = z.object({
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
   name: z.string().min(1),
   baseUrl: z.string().startsWith("/").endsWith("/"),
+  classes: z.array(z.enum(EXPRESSION_CLASSES)).optional(),
 });
 
 export type ActiveModelLookup =

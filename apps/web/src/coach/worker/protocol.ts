@@ -14,6 +14,8 @@ export interface ActiveModelRef {
   name: string;
   /** "/api/models/<contentHash>/" */
   baseUrl: string;
+  /** The expressions it reads, as the registry names them (absent from older answers). */
+  classes?: readonly ExpressionClass[];
 }
 
 /**
