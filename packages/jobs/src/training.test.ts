@@ -77,3 +77,33 @@ describe("configProblems", () => {
     expect(problemsOf({ name: "" })).toEqual(["Give the model a name."]);
   });
 });
+
+describe("progressive resizing (smaller faces first)", () => {
+  it("is checked, refused outside scratch or when no epoch is left at full size, and shortens the estimate", () => {
+    expect(scratch({ conv: { progressive: { startSide: 32, epochs: 20 } } }).conv.progressive).toEqual({ startSide: 32, epochs: 20 });
+    expect(() => scratch({ conv: { progressive: { startSide: 16, epochs: 20 } } })).toThrow(/The starting face size is a multiple of 4 px from 24 to 44/);
+    expect(() => scratch({ conv: { progressive: { startSide: 48, epochs: 20 } } })).toThrow(/The starting face size is a multiple of 4 px from 24 to 44/);
+    expect(() => scratch({ conv: { progressive: { startSide: 30, epochs: 20 } } })).toThrow(/The starting face size is a multiple of 4 px from 24 to 44/);
+    expect(() => scratch({ conv: { progressive: { startSide: 32, epochs: 0 } } })).toThrow(/Growing takes a whole number of epochs/);
+    expect(unrunnableReason(scratch({ conv: { progressive: { startSide: 32, epochs: 29 } } }))).toBeNull();
+    expect(unrunnableReason(scratch({ conv: { progressive: { startSide: 32, epochs: 30 } } }))).toBe(
+      "Growing the faces over 30 epochs leaves none of the 30 at full size; grow over fewer epochs.",
+    );
+    expect(unrunnableReason(scratch({ mode: "finetune", conv: { progressive: { startSide: 32, epochs: 5 } } }))).toMatch(
+      /Smaller faces first is for training from scratch/,
+    );
+    const plain = estimateTrainingSeconds(scratch(), 27_203, 3_563);
+    const resized = estimateTrainingSeconds(scratch({ conv: { progressive: { startSide: 32, epochs: 20 } } }), 27_203, 3_563);
+    expect(resized / plain).toBeGreaterThan(0.6);
+    expect(resized / plain).toBeLessThan(0.85);
+  });
+
+  it("names its fields in the form's words", () => {
+    const problems = configProblems(
+      trainingConfig.safeParse({ ...scratch(), conv: { ...scratch().conv, progressive: { startSide: 52, epochs: -1 } } }).error!.issues,
+    );
+    expect(problems).toEqual(["Starting face size must be at most 44.", "Epochs to grow to full size must be at least 1."]);
+    const odd = trainingConfig.safeParse({ ...scratch(), conv: { ...scratch().conv, progressive: { startSide: 30, epochs: 10 } } }).error!.issues;
+    expect(configProblems(odd)).toEqual(["Starting face size must be a multiple of 4."]);
+  });
+});

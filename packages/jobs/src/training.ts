@@ -4,6 +4,9 @@ import {
   CNN_ARCHITECTURE_IDS,
   FINETUNE_BACKBONE_IDS,
   FINETUNE_BACKBONES,
+  PROGRESSIVE_MIN_SIDE,
+  progressiveCost,
+  SCRATCH_INPUT_SIZE,
   type CnnArchitectureId,
   type FinetuneBackboneId,
 } from "@mien/vocabulary/architectures";
@@ -48,6 +51,8 @@ export type RandomAugmentation = (typeof RANDOM_AUGMENTATIONS)[number];
 export const LR_SCHEDULES = ["constant", "cosine", "step"] as const;
 export const TRAINING_MODES = ["head", "finetune", "scratch"] as const;
 export type TrainingMode = (typeof TRAINING_MODES)[number];
+
+const START_SIDE_RULE = `The starting face size is a multiple of 4 px from ${PROGRESSIVE_MIN_SIDE} to ${SCRATCH_INPUT_SIZE - 4}.`;
 
 export const convConfig = z.object({
   /** scratch: which CNN (see @mien/vocabulary/architectures). */
@@ -102,6 +107,21 @@ export const convConfig = z.object({
       burnIn: z.number().int().min(0, "Burn-in is a number of epochs, 0 or more.").default(0),
       /** Co-teaching: after the burn-in each member skips this share of each batch, the images its peers fit worst (ramped in over 5 epochs). */
       dropRate: z.number().min(0, "Skipped share is 0 to 0.5.").max(0.5, "Skipped share is 0 to 0.5.").default(0),
+    })
+    .optional(),
+  /**
+   * scratch: progressive resizing (ProgressiveResize). The first `epochs` epochs train on smaller
+   * faces, growing from `startSide` px to the full 48; later epochs and every evaluation use 48 px.
+   * Early epochs cost about (side / 48)² of a full one.
+   */
+  progressive: z
+    .object({
+      startSide: z
+        .number()
+        .multipleOf(4, START_SIDE_RULE)
+        .min(PROGRESSIVE_MIN_SIDE, START_SIDE_RULE)
+        .max(SCRATCH_INPUT_SIZE - 4, START_SIDE_RULE),
+      epochs: z.number().int("Growing takes a whole number of epochs, 1 or more.").min(1, "Growing takes a whole number of epochs, 1 or more."),
     })
     .optional(),
 });
@@ -232,6 +252,10 @@ export function unrunnableReason(config: TrainingConfig): string | null {
   if (config.conv.cohort && config.mode !== "scratch") return "A cohort trains CNNs from scratch together; set mode to scratch or drop the cohort.";
   if (config.conv.cohort && config.conv.cohort.burnIn >= config.epochs)
     return `A burn-in of ${config.conv.cohort.burnIn} epoch${config.conv.cohort.burnIn === 1 ? "" : "s"} leaves none of the ${config.epochs} for the networks to learn from each other; shorten it.`;
+  if (config.conv.progressive && config.mode !== "scratch")
+    return "Smaller faces first is for training from scratch; set mode to scratch or train at full size.";
+  if (config.conv.progressive && config.conv.progressive.epochs >= config.epochs)
+    return `Growing the faces over ${config.conv.progressive.epochs} epoch${config.conv.progressive.epochs === 1 ? "" : "s"} leaves none of the ${config.epochs} at full size; grow over fewer epochs.`;
   if (config.conv.averaging !== undefined && config.mode === "head")
     return "Weight averaging is for conv training (finetune or scratch); a head trains on cached embeddings without it.";
   if (config.mode === "scratch" && config.colour !== "gray") return "Training from scratch learns from gray faces; set colour to gray.";
@@ -266,6 +290,8 @@ const FIELD_NAMES: Record<string, string> = {
   "conv.labelSmoothing": "Label smoothing",
   "conv.cohort.members": "Networks trained together",
   "conv.cohort.dropRate": "Share of each batch to skip",
+  "conv.progressive.startSide": "Starting face size",
+  "conv.progressive.epochs": "Epochs to grow to full size",
 };
 
 function fieldName(path: readonly PropertyKey[]): string {
@@ -299,6 +325,7 @@ export function configProblems(issues: readonly z.core.$ZodIssue[]): string[] {
     else if (issue.code === "too_small" && issue.origin === "number") problems.push(`${field} must be at least ${String(issue.minimum)}.`);
     else if (issue.code === "invalid_type" && issue.expected === "number") problems.push(`${field} needs a number.`);
     else if (issue.code === "invalid_type" && issue.expected === "int") problems.push(`${field} needs a whole number.`);
+    else if (issue.code === "not_multiple_of") problems.push(`${field} must be a multiple of ${String(issue.divisor)}.`);
     else if (issue.code === "invalid_value") problems.push(`${field} must be one of ${issue.values.map(String).join(", ")}.`);
     // The schema's own sentences for text fields and lists ("Give the model a name.", "Pick at least two classes.") stand alone.
     else if (issue.code === "too_small" && (issue.origin === "string" || issue.origin === "array")) problems.push(issue.message);
@@ -394,7 +421,8 @@ export function estimateTrainingSeconds(config: TrainingConfig, trainImages: num
     seconds = embedded / t.embedPerSecond + (config.epochs * trainImages * variants * t.headSecondsPer1000ImageEpochs) / 1000;
   } else if (config.mode === "scratch") {
     const networks = config.conv.cohort?.members ?? 1;
-    seconds = all / 400 + (networks * config.epochs * trainImages) / t.convImagesPerSecond[config.conv.architecture];
+    const cost = progressiveCost(SCRATCH_INPUT_SIZE, config.conv.progressive, config.epochs);
+    seconds = all / 400 + (cost * networks * config.epochs * trainImages) / t.convImagesPerSecond[config.conv.architecture];
     if (config.conv.distill) seconds += trainImages / t.teacherImagesPerSecond;
   } else {
     seconds = (trainImages * 2 + otherImages) / t.trunkPerSecond + (config.epochs * trainImages) / t.finetuneImagesPerSecond;

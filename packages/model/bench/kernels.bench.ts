@@ -2,7 +2,7 @@
  * Mien's wasm training kernels against TF.js's cpu backend, the stock wasm kernel where one
  * exists, and the wasm forward pass of the same operation and shape; then training throughput
  * per recipe on 1 and 2 worker threads. Prints JSON. Usage:
- *   pnpm bench:kernels [--reps 5] [--steps 8] [--skip-training]
+ *   pnpm bench:kernels [--reps 5] [--steps 8] [--skip-training] [--skip-kernels]
  */
 import { parseArgs } from "node:util";
 
@@ -21,7 +21,12 @@ import { rng } from "../src/training/random.ts";
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "../src/wasm-kernels/index.ts";
 
 const { values } = parseArgs({
-  options: { reps: { type: "string", default: "5" }, steps: { type: "string", default: "8" }, "skip-training": { type: "boolean", default: false } },
+  options: {
+    reps: { type: "string", default: "5" },
+    steps: { type: "string", default: "8" },
+    "skip-training": { type: "boolean", default: false },
+    "skip-kernels": { type: "boolean", default: false },
+  },
 });
 const REPS = Number(values.reps);
 const CPU_SHRINK = 8;
@@ -199,12 +204,20 @@ async function trainingRows(steps: number) {
     new Uint8Array(d.buffer).forEach((_, i, a) => (a[i] = (i * 7919) % 251));
     return d;
   };
-  const recipes: { recipe: string; net: NetSpec; data: () => TrainingDataset; batch: number }[] = [
+  const recipes: { recipe: string; net: NetSpec; data: () => TrainingDataset; batch: number; side?: number }[] = [
     ...(["cnn-s", "cnn-sw", "cnn-m"] as const).map((id) => ({
       recipe: `scratch ${id} 48 px, batch 128 in 2 shards`,
       net: architectureSpec(id, 0.3, 7),
       data: pixels,
       batch: 128,
+    })),
+    // Progressive resizing's early epochs: augmented at 48 px, then scaled down and trained at the smaller side.
+    ...([32, 40] as const).map((side) => ({
+      recipe: `scratch cnn-s at ${side} px (progressive resizing), batch 128 in 2 shards`,
+      net: architectureSpec("cnn-s", 0.3, 7),
+      data: pixels,
+      batch: 128,
+      side,
     })),
     {
       // Images per second through both networks (each image trains two cnn-s).
@@ -244,6 +257,7 @@ async function trainingRows(steps: number) {
             classWeights: null,
             labelSmoothing: 0,
             ...(r.net.kind === "cohort" ? { mutualWeight: r.net.mutualWeight } : {}),
+            ...(r.side ? { side: r.side } : {}),
             batchTotal: r.batch,
             dropoutSeed: step,
           };
@@ -262,7 +276,7 @@ async function trainingRows(steps: number) {
 }
 
 runMain(async () => {
-  const kernels = await kernelRows();
+  const kernels = values["skip-kernels"] ? [] : await kernelRows();
   const training = values["skip-training"] ? [] : await trainingRows(Number(values.steps));
   console.log(JSON.stringify({ kernels, training }, null, 1));
 });

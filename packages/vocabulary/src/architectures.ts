@@ -18,3 +18,34 @@ export const FINETUNE_BACKBONE_IDS = Object.keys(FINETUNE_BACKBONES) as Finetune
 
 /** Training from pixels sees gray faces of this size (FER2013's own). */
 export const SCRATCH_INPUT_SIZE = 48;
+
+/**
+ * Progressive resizing: the first `epochs` epochs of a scratch run train on smaller faces, the side
+ * growing in 4 px steps from `startSide` at epoch 1 towards the full side, which every later epoch
+ * (and every evaluation) uses. A conv layer's cost scales with the side squared, so early epochs are
+ * cheap while the network learns coarse shapes; the last epochs at full size settle the details and
+ * the batch-norm statistics the published model runs with.
+ */
+export interface ProgressiveResize {
+  startSide: number;
+  epochs: number;
+}
+
+/** The smallest side progressive resizing starts from (four 2×2 poolings leave 1 px at 16). */
+export const PROGRESSIVE_MIN_SIDE = 24;
+
+/** The side a (1-based) epoch trains at. */
+export function progressiveSide(fullSide: number, resize: ProgressiveResize | undefined, epoch: number): number {
+  // A schedule still being typed (a box emptied to NaN) trains at full size.
+  if (!resize || !(epoch <= resize.epochs) || !Number.isFinite(resize.startSide)) return fullSide;
+  const side = resize.startSide + ((fullSide - resize.startSide) * (epoch - 1)) / resize.epochs;
+  return Math.min(fullSide, Math.max(PROGRESSIVE_MIN_SIDE, Math.round(side / 4) * 4));
+}
+
+/** A run's training cost relative to the same epochs at full size (the mean of (side / full)² over its epochs). */
+export function progressiveCost(fullSide: number, resize: ProgressiveResize | undefined, epochs: number): number {
+  if (!resize || epochs < 1) return 1;
+  let sum = 0;
+  for (let e = 1; e <= epochs; e++) sum += (progressiveSide(fullSide, resize, e) / fullSide) ** 2;
+  return sum / epochs;
+}

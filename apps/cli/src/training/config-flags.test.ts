@@ -66,6 +66,18 @@ describe("mien train config flags", () => {
     expect(() => configFromFlags({ mode: "scratch", averaging: "0.5" }, base)).toThrow(/conv.averaging: Averaging decays per step/);
   });
 
+  it("train on smaller faces first when asked, both flags together", () => {
+    expect(configFromFlags({ mode: "scratch", "resize-from": "32", "resize-epochs": "18" }, base).conv.progressive).toEqual({ startSide: 32, epochs: 18 });
+    expect(configFromFlags({ mode: "scratch" }, base).conv.progressive).toBeUndefined();
+    expect(() => configFromFlags({ mode: "scratch", "resize-from": "32" }, base)).toThrow(/--resize-from and --resize-epochs go together/);
+    expect(() => configFromFlags({ mode: "scratch", "resize-from": "12", "resize-epochs": "5" }, base)).toThrow(
+      /conv.progressive.startSide: The starting face size is a multiple of 4 px/,
+    );
+    expect(() => configFromFlags({ mode: "head", "resize-from": "32", "resize-epochs": "5" }, base)).toThrow(
+      /Smaller faces first is for training from scratch/,
+    );
+  });
+
   it("say which field is wrong", () => {
     expect(() => configFromFlags({ epochs: "0" }, base)).toThrow(/epochs: Too small/);
     expect(() => configFromFlags({ augment: "blur" }, base)).toThrow(/Unknown augmentation\(s\) blur/);

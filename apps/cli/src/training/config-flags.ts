@@ -29,6 +29,8 @@ export const CONFIG_OPTIONS = {
   "mutual-weight": { type: "string" },
   "burn-in": { type: "string" },
   "drop-rate": { type: "string" },
+  "resize-from": { type: "string" },
+  "resize-epochs": { type: "string" },
   warmup: { type: "string" },
   classes: { type: "string" },
   backbones: { type: "string" },
@@ -65,6 +67,8 @@ export const CONFIG_USAGE = `Training config (defaults are the shipped recipe; s
   --burn-in N          epochs each cohort member first trains alone, before that share applies (default 0)
   --drop-rate X        co-teaching: after the burn-in each member skips this share (0 to 0.5) of each
                        batch, the images its peers fit worst, ramped in over 5 epochs (default 0)
+  --resize-from PX     scratch: progressive resizing, the first epochs train on faces grown from PX
+  --resize-epochs N    (24 to 44) to the full 48 px over N epochs; the rest, and val, at 48 px
   --warmup N           warm-up epochs
   --classes a,b,…      classes to learn (default: all in the data)
   --backbones a,b      frozen backbones whose embeddings are concatenated (default faceapi-expression;
@@ -146,6 +150,10 @@ export function configFromFlags(values: Values, base: Partial<TrainingConfigInpu
       burnIn: num(values["burn-in"]),
       dropRate: num(values["drop-rate"]),
     });
+  }
+  if (values["resize-from"] !== undefined || values["resize-epochs"] !== undefined) {
+    if (values["resize-from"] === undefined || values["resize-epochs"] === undefined) throw new Error("--resize-from and --resize-epochs go together.");
+    setConv("progressive", { startSide: num(values["resize-from"]), epochs: num(values["resize-epochs"]) });
   }
   if (values.teacher !== undefined || values["distill-weight"] !== undefined) {
     if (values.teacher === undefined) throw new Error("--distill-weight needs --teacher.");

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { expect, it } from "vitest";
 
-import { architectureSpec, CNN_ARCHITECTURE_IDS, CNN_ARCHITECTURES } from "./architectures.ts";
+import { architectureSpec, CNN_ARCHITECTURE_IDS, CNN_ARCHITECTURES, progressiveCost, progressiveSide } from "./architectures.ts";
 import { ScratchCnn, scratchParamCount } from "./scratch-cnn.ts";
 
 it("every scratch architecture's label states its own widths and parameter count", async () => {
@@ -18,4 +18,20 @@ it("every scratch architecture's label states its own widths and parameter count
     expect(widths, `${id}'s label`).toBe(arch.stages.join("·"));
     expect(Number(millions), `${id}'s label`).toBe(Math.round(built / 1e5) / 10);
   }
+});
+
+it("progressive resizing grows the side in 4 px steps from the start to the full side, and costs what its sides cost", () => {
+  const resize = { startSide: 32, epochs: 8 };
+  const sides = Array.from({ length: 10 }, (_, i) => progressiveSide(48, resize, i + 1));
+  expect(sides).toEqual([32, 36, 36, 40, 40, 44, 44, 48, 48, 48]);
+  expect(progressiveSide(48, undefined, 1)).toBe(48);
+  // Never under 24 px (four poolings), never over the full side.
+  expect(progressiveSide(48, { startSide: 8, epochs: 4 }, 1)).toBe(24);
+  // A schedule still being typed in the form costs what full size costs.
+  expect(progressiveCost(48, { startSide: Number.NaN, epochs: 4 }, 10)).toBe(1);
+  expect(progressiveCost(48, { startSide: 32, epochs: Number.NaN }, 10)).toBe(1);
+  expect(progressiveCost(48, undefined, 30)).toBe(1);
+  const expected = sides.reduce((sum, s) => sum + (s / 48) ** 2, 0) / 10;
+  expect(progressiveCost(48, resize, 10)).toBeCloseTo(expected, 12);
+  expect(expected).toBeLessThan(0.8);
 });

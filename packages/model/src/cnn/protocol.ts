@@ -17,6 +17,8 @@ export interface ShardRef {
   mutualWeight?: number;
   /** Co-teaching: the share of the shard each member skips this step (0 during burn-in). */
   dropRate?: number;
+  /** Progressive resizing: the side this step trains at, when smaller than the data's (augmented at full size, then scaled down). */
+  side?: number;
   batchTotal: number;
   dropoutSeed: number;
 }

@@ -31,6 +31,8 @@ export interface ShardTask {
   mutualWeight?: number;
   /** Co-teaching: the share of the shard each cohort member skips this step (cohortDropRate; 0 or absent: none). */
   dropRate?: number;
+  /** Progressive resizing: the side this step trains at, when smaller than the data's (augmented at full size, then scaled down). */
+  side?: number;
   /** Images in the whole step: shard losses are sums divided by this, so shard gradients add up. */
   batchTotal: number;
   dropoutSeed: number;
@@ -46,7 +48,7 @@ export interface ShardResult {
 }
 
 /** Rows (and draws, for pixels) → the network's input tensor. */
-export function shardInput(task: Pick<ShardTask, "rows" | "n" | "draws">, layout: InputLayout): tf.Tensor4D {
+export function shardInput(task: Pick<ShardTask, "rows" | "n" | "draws" | "side">, layout: InputLayout): tf.Tensor4D {
   if (layout.kind === "features") return tf.tensor4d(task.rows as Float32Array, [task.n, ...layout.shape]);
   const { side, channels, norm } = layout;
   return tf.tidy(() => {
@@ -76,6 +78,10 @@ export function shardInput(task: Pick<ShardTask, "rows" | "n" | "draws">, layout
       x = tf.clipByValue(x, 0, 255);
       // Erased pixels become mid-gray (0 after normalisation).
       if (erased) x = tf.add(tf.mul(tf.sub(x, 128), tf.tensor4d(mask, [task.n, side, side, 1])), 128);
+    }
+    if (task.side !== undefined && task.side !== side) {
+      if (task.side > side) throw new Error(`A step cannot train at ${task.side} px on ${side} px images.`);
+      x = tf.image.resizeBilinear(x, [task.side, task.side], false, true);
     }
     return tf.mul(tf.sub(x, norm.mean), norm.scale) as tf.Tensor4D;
   });

@@ -1,5 +1,6 @@
 import type { EpochResult } from "../training/head-trainer.ts";
 import { permutation, rng, seedOf } from "../training/random.ts";
+import { progressiveSide, type ProgressiveResize } from "./architectures.ts";
 import { drawAugmentations, type ImageAugmentation } from "./augment-draws.ts";
 import { cohortDropRate, cohortMutualWeight } from "./cohort.ts";
 import type { NetSpec } from "./create-net.ts";
@@ -38,6 +39,8 @@ export interface CnnTrainingOptions {
    * accuracy: it leads mid-run, but a schedule that decays to zero lets the live weights pass it.
    */
   emaDecay?: number;
+  /** Progressive resizing (pixels only): early epochs train on smaller faces; val always sees the full side. */
+  progressive?: ProgressiveResize;
   seed: number;
 }
 
@@ -206,6 +209,8 @@ export async function trainCnn(
       let lr = 0;
       const mutualWeight = o.net.kind === "cohort" ? cohortMutualWeight(o.net, epoch) : undefined;
       const dropRate = o.net.kind === "cohort" ? cohortDropRate(o.net, epoch) : 0;
+      const side = data.kind === "pixels" ? progressiveSide(data.side, o.progressive, epoch) : undefined;
+      const smaller = data.kind === "pixels" && side !== data.side ? { side } : {};
       for (let b = 0; b < stepsPerEpoch; b++) {
         const step = (epoch - 1) * stepsPerEpoch + b;
         lr = learningRateAtStep(o, step, stepsPerEpoch, totalSteps);
@@ -227,6 +232,7 @@ export async function trainCnn(
             softWeight,
             mutualWeight,
             ...(dropRate > 0 ? { dropRate } : {}),
+            ...smaller,
             batchTotal: batch.length,
             dropoutSeed: seedOf(`${o.seed}/drop/${step}/${s}`),
           });
@@ -274,7 +280,7 @@ export async function trainCnn(
         ? ` (averaged ${(averaged.accuracy * 100).toFixed(2)}%, live ${(live.accuracy * 100).toFixed(2)}%: ${useAverage ? "the average" : "the live weights"})`
         : "";
       log(
-        `epoch ${epoch}/${o.epochs}: loss ${result.loss.toFixed(4)} acc ${(result.accuracy * 100).toFixed(1)}% val loss ${v.loss.toFixed(4)} val acc ${(v.accuracy * 100).toFixed(2)}%${both} lr ${lr.toPrecision(3)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+        `epoch ${epoch}/${o.epochs}${"side" in smaller ? ` at ${smaller.side} px` : ""}: loss ${result.loss.toFixed(4)} acc ${(result.accuracy * 100).toFixed(1)}% val loss ${v.loss.toFixed(4)} val acc ${(v.accuracy * 100).toFixed(2)}%${both} lr ${lr.toPrecision(3)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
       );
       await hooks.onEpoch?.(result, { fingerprint: hooks.fingerprint, epoch, params, velocity, state, best, average, history, finished: epoch === o.epochs });
     }

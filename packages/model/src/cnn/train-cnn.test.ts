@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
+import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 
@@ -9,29 +10,30 @@ import { NO_AUGMENTATION } from "./augment-draws.ts";
 import { decodeCnnCheckpoint, encodeCnnCheckpoint } from "./checkpoint.ts";
 import { allocatePixelDataset } from "./dataset-buffer.ts";
 import type { ScratchCnnSpec } from "./scratch-cnn.ts";
+import { shardInput } from "./shard.ts";
 import { trainCnn, TrainingDivergedError, type CnnCheckpoint, type CnnTrainingOptions } from "./train-cnn.node.ts";
 
 const VAL = new URL("../../../../../shared/data/fer2013/val", import.meta.url).pathname;
 const CLASSES = ["anger", "disgust", "fear", "happiness", "neutral", "sadness", "surprise"] as const;
 const SIDE = 24;
 
-/** 12 real FER2013 val faces per class, downscaled to 24 px so the tests stay quick. */
-async function smallFer() {
+/** 12 real FER2013 val faces per class, downscaled to 24 px (or `side`) so the tests stay quick. */
+async function smallFer(side = SIDE) {
   const files: { path: string; label: number }[] = [];
   for (const dir of (await readdir(VAL)).sort()) {
     const label = CLASSES.indexOf(normalizeLabel(dir) as (typeof CLASSES)[number]);
     for (const f of (await readdir(join(VAL, dir))).sort().slice(0, 12)) files.push({ path: join(VAL, dir, f), label });
   }
-  const data = allocatePixelDataset(files.length, SIDE, 1);
+  const data = allocatePixelDataset(files.length, side, 1);
   const px = new Uint8Array(data.buffer);
   for (const [i, f] of files.entries())
     px.set(
       await sharp(await readFile(f.path))
         .greyscale()
-        .resize(SIDE, SIDE)
+        .resize(side, side)
         .raw()
         .toBuffer(),
-      i * SIDE * SIDE,
+      i * side * side,
     );
   const all = Int32Array.from(files, (_, i) => i);
   const labels = Int32Array.from(files, (f) => f.label);
@@ -102,6 +104,28 @@ describe("data-parallel conv training", () => {
     const resumed = await trainCnn(data, train, val, options({ epochs: 3 }), { fingerprint: "r", resume: checkpoints[0]! });
     expect(resumed.history).toEqual(full.history);
     expect(resumed.params).toEqual(full.params);
+  }, 120_000);
+
+  it("trains its first epochs on smaller faces and scores val at the full side (progressive resizing)", async () => {
+    const { data, train, val } = await smallFer(32);
+    const at32 = { ...options(), net: { ...net, inputSize: 32 }, epochs: 3 };
+    const lines: string[] = [];
+    const resized = await trainCnn(data, train, val, { ...at32, progressive: { startSide: 24, epochs: 2 } }, { fingerprint: "p", log: (l) => lines.push(l) });
+    const plain = await trainCnn(data, train, val, at32, { fingerprint: "p" });
+    expect(lines.filter((l) => l.startsWith("epoch ")).map((l) => /^epoch \d\/3( at \d+ px)?:/.exec(l)?.[1] ?? "full")).toEqual([
+      " at 24 px",
+      " at 28 px",
+      "full",
+    ]);
+    for (const h of resized.history) expect(Number.isFinite(h.loss) && Number.isFinite(h.valLoss) && h.valAccuracy >= 0).toBe(true);
+    // The same seed draws the same batches and augmentations: only the sides differ, and the weights follow them.
+    expect(resized.history[0]!.loss).not.toBe(plain.history[0]!.loss);
+    expect(resized.params[0]).not.toEqual(plain.params[0]);
+    // The step's input is the augmented full-size face scaled down; faces are never scaled up.
+    const layout = { kind: "pixels", side: 32, channels: 1, norm: { mean: 128, scale: 1 / 64 } } as const;
+    const rows = new Uint8Array(data.buffer).subarray(0, 2 * 32 * 32);
+    expect(tf.tidy(() => shardInput({ rows, n: 2, draws: null, side: 24 }, layout).shape)).toEqual([2, 24, 24, 1]);
+    expect(() => shardInput({ rows, n: 2, draws: null, side: 40 }, layout)).toThrow(/cannot train at 40 px on 32 px images/);
   }, 120_000);
 
   it("weight averaging leaves training as it was, keeps whichever of the average and the live weights val scores higher, and resumes from a stored checkpoint", async () => {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 
 import { headFiles } from "../artifact/head-files.ts";
 import type { ModelMember } from "../artifact/manifest.ts";
-import { architectureSpec, CNN_ARCHITECTURES } from "../cnn/architectures.ts";
+import { architectureSpec, CNN_ARCHITECTURES, SCRATCH_INPUT_SIZE } from "../cnn/architectures.ts";
 import { decodeCnnCheckpoint } from "../cnn/checkpoint.ts";
 import { cohortMemberArrays, type CohortSpec } from "../cnn/cohort.ts";
 import { scratchCnnToLayersModel } from "../cnn/export.ts";
@@ -32,7 +32,11 @@ export function scratchArchitectureText(
   const cohortText = cohort
     ? `, member ${(member ?? 0) + 1} of ${cohort.members} trained together (mutual weight ${cohort.weight}${cohort.burnIn ? ` after ${cohort.burnIn} epoch${cohort.burnIn === 1 ? "" : "s"} alone` : ""}${cohort.dropRate ? `, co-teaching ${Math.round(cohort.dropRate * 100)}%` : ""})`
     : "";
-  return `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtByText}${cohortText}${averagedText(recipe, bestAveraged)}`;
+  const resize = recipe.conv.progressive;
+  const resizeText = resize
+    ? `, its first ${resize.epochs === 1 ? "epoch" : `${resize.epochs} epochs`} on faces grown from ${resize.startSide} to ${SCRATCH_INPUT_SIZE} px`
+    : "";
+  return `${recipe.conv.architecture}: ${arch.stages.join("·")} ×${arch.convs} conv, BN folded, from scratch${taughtByText}${cohortText}${resizeText}${averagedText(recipe, bestAveraged)}`;
 }
 
 export function scratchSpec(recipe: TrainingRecipe): ScratchCnnSpec {
@@ -240,6 +244,7 @@ export async function convStage(ctx: StageContext): Promise<StageResult> {
       },
       bnMomentum: 0.99,
       emaDecay: recipe.conv.averaging,
+      progressive: recipe.conv.progressive,
       seed: recipe.seed,
     },
     epochHooks(ctx, { fingerprint, resume, epochs, percent, extra: { teacher: soft } }),

@@ -26,9 +26,12 @@ describe("a scratch network's description on its model card", () => {
     expect(scratchArchitectureText(recipeOf({ cohort: { members: 2, weight: 0.5, burnIn: 9, dropRate: 0.1 } }), null, false, 1)).toBe(
       "cnn-s: 16·32·64·128 ×2 conv, BN folded, from scratch, member 2 of 2 trained together (mutual weight 0.5 after 9 epochs alone, co-teaching 10%)",
     );
+    expect(scratchArchitectureText(recipeOf({ progressive: { startSide: 32, epochs: 1 } }), null, false)).toBe(
+      "cnn-s: 16·32·64·128 ×2 conv, BN folded, from scratch, its first epoch on faces grown from 32 to 48 px",
+    );
   });
 
-  it("fits the manifest at its longest: every architecture, a long teacher name, a cohort, averaging that kept either side", () => {
+  it("fits the manifest at its longest: every architecture, a long teacher name, a cohort, progressive resizing, averaging that kept either side", () => {
     const long = { name: "t".repeat(200), contentHash: teacher.contentHash };
     for (const architecture of CNN_ARCHITECTURE_IDS)
       for (const kept of [true, false]) {
@@ -38,6 +41,7 @@ describe("a scratch network's description on its model card", () => {
             distill: { teacher: "x", weight: 0.85 },
             averaging: 0.9999,
             cohort: { members: 4, weight: 0.35, burnIn: 499, dropRate: 0.45 },
+            progressive: { startSide: 44, epochs: 499 },
           }),
           long,
           kept,

@@ -1,5 +1,5 @@
 import type { ExpressionClass } from "../classes.ts";
-import type { CnnArchitectureId, FinetuneBackboneId } from "../cnn/architectures.ts";
+import type { CnnArchitectureId, FinetuneBackboneId, ProgressiveResize } from "../cnn/architectures.ts";
 import type { LearningRateSchedule } from "./lr-schedule.ts";
 
 /**
@@ -52,6 +52,8 @@ export interface TrainingRecipe {
     averaging?: number;
     /** scratch: mutual distillation, `members` networks trained together, each target mixed with the peers' probabilities by `weight` after `burnIn` epochs alone (0 when absent); with `dropRate`, co-teaching (CohortSpec.dropRate). */
     cohort?: { members: number; weight: number; burnIn?: number; dropRate?: number };
+    /** scratch: progressive resizing, the first epochs on smaller faces (ProgressiveResize). */
+    progressive?: ProgressiveResize;
   };
   seed: number;
 }
