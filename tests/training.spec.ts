@@ -250,6 +250,41 @@ test("the form offers networks trained together for a scratch CNN only, with the
   await expect(share).toHaveCount(0);
 });
 
+test("the form offers smaller faces first for a scratch CNN only, growing over two thirds of the run unless told", async ({ page }) => {
+  await signIn(page);
+  await openTraining(page);
+  const start = page.getByLabel("Starting face size (px)");
+  await expect(start).toHaveCount(0);
+  const scratch = page.getByRole("radio", { name: /^CNN from scratch/ });
+  await scratch.check();
+  await expect(start).toHaveValue("48");
+  const grow = page.getByLabel("Epochs to grow to full size");
+  await expect(grow).toHaveCount(0);
+  await start.fill("30");
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(start).toHaveAccessibleDescription(/^Starting face size must be a multiple of 4\. 48: every epoch sees full-size faces/);
+  await expect(start).toBeFocused();
+  await start.fill("32");
+  await expect(start).not.toHaveAttribute("aria-invalid");
+  // The scratch schedule's 30 epochs: the faces grow over 20 of them.
+  await expect(grow).toHaveValue("20");
+  await grow.fill("30");
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Not started" })).toHaveText(
+    "Not started: Growing the faces over 30 epochs leaves none of the 30 at full size; grow over fewer epochs.",
+  );
+  await grow.fill("12");
+  await start.fill("48");
+  await expect(grow).toHaveCount(0);
+  await start.fill("28");
+  await expect(grow).toHaveValue("20");
+  // Leaving scratch drops it, so the job stays runnable.
+  await page.getByRole("radio", { name: /^Head on frozen backbones/ }).check();
+  await expect(start).toHaveCount(0);
+  await scratch.check();
+  await expect(start).toHaveValue("48");
+});
+
 test("a refused config marks its fields in words and starts nothing: an emptied box needs a number, not 0", async ({ page }) => {
   await signIn(page);
   await openTraining(page);

@@ -19,7 +19,14 @@ import {
   type TrainingConfig,
   type TrainingMode,
 } from "@mien/jobs/training";
-import { CNN_ARCHITECTURE_IDS, CNN_ARCHITECTURES, FINETUNE_BACKBONE_IDS, FINETUNE_BACKBONES } from "@mien/model/architectures";
+import {
+  CNN_ARCHITECTURE_IDS,
+  CNN_ARCHITECTURES,
+  FINETUNE_BACKBONE_IDS,
+  FINETUNE_BACKBONES,
+  PROGRESSIVE_MIN_SIDE,
+  SCRATCH_INPUT_SIZE,
+} from "@mien/model/architectures";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
 
 import { useTRPC } from "../../trpc/react.tsx";
@@ -71,6 +78,8 @@ const FIELD_IDS: Record<string, string> = {
   "conv.cohort.weight": "conv-mutual-weight",
   "conv.cohort.burnIn": "conv-burn-in",
   "conv.cohort.dropRate": "conv-drop-rate",
+  "conv.progressive.startSide": "conv-resize-from",
+  "conv.progressive.epochs": "conv-resize-epochs",
 };
 
 const fieldId = (path: readonly PropertyKey[]) => {
@@ -207,8 +216,11 @@ export function TrainingForm() {
       ...(mode === "head" ? pickHead(defaults) : CONV_MODE_DEFAULTS[mode]),
       augmentations: { ...d.augmentations, copies: mode === "head" ? d.augmentations.copies : 0 },
       colour: mode === "scratch" ? "gray" : d.colour,
-      // Only scratch CNNs learn from a teacher or from each other; only conv modes average their weights.
-      conv: mode === "scratch" ? d.conv : { ...d.conv, distill: undefined, cohort: undefined, ...(mode === "head" ? { averaging: undefined } : {}) },
+      // Only scratch CNNs learn from a teacher or from each other, or start on smaller faces; only conv modes average their weights.
+      conv:
+        mode === "scratch"
+          ? d.conv
+          : { ...d.conv, distill: undefined, cohort: undefined, progressive: undefined, ...(mode === "head" ? { averaging: undefined } : {}) },
     });
   const toggle = <T,>(list: readonly T[], item: T, on: boolean) => (on ? [...list, item] : list.filter((x) => x !== item));
 
@@ -409,6 +421,37 @@ export function TrainingForm() {
                   step={0.05}
                   value={d.conv.cohort.dropRate}
                   onChange={(n) => set({ conv: { ...d.conv, cohort: { ...d.conv.cohort!, dropRate: n } } })}
+                />
+              ) : null}
+              <NumberField
+                id="conv-resize-from"
+                label="Starting face size (px)"
+                hint={`${SCRATCH_INPUT_SIZE}: every epoch sees full-size faces. ${PROGRESSIVE_MIN_SIDE} to ${SCRATCH_INPUT_SIZE - 4}: the first epochs see smaller faces, growing to ${SCRATCH_INPUT_SIZE} px, and cost less (an epoch at 32 px about half of one at ${SCRATCH_INPUT_SIZE}); the last epochs and every evaluation use ${SCRATCH_INPUT_SIZE} px.`}
+                min={PROGRESSIVE_MIN_SIDE}
+                max={SCRATCH_INPUT_SIZE}
+                step={4}
+                value={d.conv.progressive?.startSide ?? SCRATCH_INPUT_SIZE}
+                onChange={(n) =>
+                  set({
+                    conv: {
+                      ...d.conv,
+                      // A new schedule grows over two thirds of the run; a changed one keeps its length.
+                      progressive:
+                        n === SCRATCH_INPUT_SIZE ? undefined : { epochs: Math.max(1, Math.round((d.epochs * 2) / 3)), ...d.conv.progressive, startSide: n },
+                    },
+                  })
+                }
+              />
+              {d.conv.progressive ? (
+                <NumberField
+                  id="conv-resize-epochs"
+                  label="Epochs to grow to full size"
+                  hint={`The faces grow in 4 px steps over these epochs; the rest of the run trains at ${SCRATCH_INPUT_SIZE} px.`}
+                  min={1}
+                  max={d.epochs - 1}
+                  step={1}
+                  value={d.conv.progressive.epochs}
+                  onChange={(n) => set({ conv: { ...d.conv, progressive: { ...d.conv.progressive!, epochs: n } } })}
                 />
               ) : null}
             </div>
