@@ -123,6 +123,16 @@ test("a learner invites a mentor, the mentor sees the learner's progress and set
     await expect(editor.getByTestId("plan-editor-unreadable")).toHaveText(unreadNote);
     await expect(editor.getByLabel("Contempt (cannot be read yet)")).toHaveAccessibleDescription(unreadNote);
     await expect(editor.getByLabel("Sadness", { exact: true })).not.toHaveAttribute("aria-describedby");
+    // A plan of only such expressions can be saved, but the editor says nothing in it can be practised yet.
+    const contempt = editor.getByLabel("Contempt (cannot be read yet)");
+    await contempt.check();
+    await expect(editor.getByTestId("plan-editor-waits")).toHaveText(
+      "Nothing in this plan can be practised yet: it waits until Mien runs a model that reads contempt. Add an expression to practise now.",
+    );
+    await editor.getByLabel("Sadness", { exact: true }).check();
+    await expect(editor.getByTestId("plan-editor-waits")).toHaveCount(0);
+    await editor.getByLabel("Sadness", { exact: true }).uncheck();
+    await contempt.uncheck();
     // Each problem is named in the page, and one about the choice goes once the choice changes.
     await save.click();
     await expect(editor.getByRole("alert")).toHaveText("Pick at least one expression to practise.");

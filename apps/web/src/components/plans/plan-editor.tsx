@@ -40,6 +40,8 @@ export function PlanEditor({ plan, whose, saving, error, onSave, onCancel }: Pla
   const ids = { hold: useId(), sessions: useId(), error: useId(), unreadable: useId() };
   const readable = useReadableClasses();
   const unreadable = readable ? EXPRESSION_CLASSES.filter((c) => !readable.includes(c)) : [];
+  // Such a plan can be saved (for a later model), but nothing in it can be practised today.
+  const allWaiting = targets.length > 0 && targets.every((t) => unreadable.includes(t));
 
   const toggle = (c: ExpressionClass, on: boolean) => {
     setTargets((list) => (on ? [...list, c] : list.filter((t) => t !== c)));
@@ -81,6 +83,11 @@ export function PlanEditor({ plan, whose, saving, error, onSave, onCancel }: Pla
             {unreadable.map(capitalise).join(" and ")}: the model running now cannot read {unreadable.length === 1 ? "this expression" : "these expressions"}{" "}
             yet. A plan can still name {unreadable.length === 1 ? "it" : "them"}; {unreadable.length === 1 ? "it waits" : "they wait"} until Mien runs one that
             does.
+          </p>
+        ) : null}
+        {allWaiting ? (
+          <p className="notice" role="status" data-testid="plan-editor-waits">
+            Nothing in this plan can be practised yet: it waits until Mien runs a model that reads {targets.join(" and ")}. Add an expression to practise now.
           </p>
         ) : null}
       </fieldset>
