@@ -31,7 +31,7 @@ export interface ProgressiveResize {
   epochs: number;
 }
 
-/** The smallest side progressive resizing starts from (four 2×2 poolings leave 1 px at 16). */
+/** The smallest side progressive resizing starts from: there four 2×2 poolings already leave 1 px. */
 export const PROGRESSIVE_MIN_SIDE = 24;
 
 /** The side a (1-based) epoch trains at. */
