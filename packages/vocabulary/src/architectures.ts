@@ -42,10 +42,17 @@ export function progressiveSide(fullSide: number, resize: ProgressiveResize | un
   return Math.min(fullSide, Math.max(PROGRESSIVE_MIN_SIDE, Math.round(side / 4) * 4));
 }
 
-/** A run's training cost relative to the same epochs at full size (the mean of (side / full)² over its epochs). */
+/**
+ * The share of a full-size step's time that does not shrink with the side: the augmentation (at full
+ * size), the gradients' transfer and the optimiser. `pnpm bench:kernels` (2026-12-07) timed cnn-s at
+ * 32 px at 0.48–0.53 of its time at 48 px per image, where (32 / 48)² alone would say 0.44.
+ */
+export const PROGRESSIVE_FIXED_SHARE = 0.2;
+
+/** A run's training time relative to the same epochs at full size: per epoch, the fixed share plus the rest scaled by (side / full)². */
 export function progressiveCost(fullSide: number, resize: ProgressiveResize | undefined, epochs: number): number {
   if (!resize || epochs < 1) return 1;
   let sum = 0;
-  for (let e = 1; e <= epochs; e++) sum += (progressiveSide(fullSide, resize, e) / fullSide) ** 2;
+  for (let e = 1; e <= epochs; e++) sum += PROGRESSIVE_FIXED_SHARE + (1 - PROGRESSIVE_FIXED_SHARE) * (progressiveSide(fullSide, resize, e) / fullSide) ** 2;
   return sum / epochs;
 }

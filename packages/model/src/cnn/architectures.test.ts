@@ -31,7 +31,8 @@ it("progressive resizing grows the side in 4 px steps from the start to the full
   expect(progressiveCost(48, { startSide: Number.NaN, epochs: 4 }, 10)).toBe(1);
   expect(progressiveCost(48, { startSide: 32, epochs: Number.NaN }, 10)).toBe(1);
   expect(progressiveCost(48, undefined, 30)).toBe(1);
-  const expected = sides.reduce((sum, s) => sum + (s / 48) ** 2, 0) / 10;
-  expect(progressiveCost(48, resize, 10)).toBeCloseTo(expected, 12);
-  expect(expected).toBeLessThan(0.8);
+  // One epoch at 32 px: a fifth stays at full cost, the rest scales with (32 / 48)², about what bench:kernels measured (0.48–0.53).
+  expect(progressiveCost(48, { startSide: 32, epochs: 1 }, 1)).toBeCloseTo(0.2 + 0.8 * (4 / 9), 12);
+  expect(progressiveCost(48, resize, 10)).toBeCloseTo(sides.reduce((sum, s) => sum + 0.2 + 0.8 * (s / 48) ** 2, 0) / 10, 12);
+  expect(progressiveCost(48, resize, 10)).toBeLessThan(0.85);
 });
