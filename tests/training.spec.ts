@@ -264,6 +264,12 @@ test("the form offers smaller faces first for a scratch CNN only, growing over t
   await page.getByRole("button", { name: "Start training" }).click();
   await expect(start).toHaveAccessibleDescription(/^Starting face size must be a multiple of 4\. 48: every epoch sees full-size faces/);
   await expect(start).toBeFocused();
+  // Past the largest start the message names the full size, which the box offers as "no resizing".
+  await start.fill("52");
+  await page.getByRole("button", { name: "Start training" }).click();
+  await expect(start).toHaveAccessibleDescription(/^Starting face size must be at most 44; full-size faces \(48 px\) throughout need no resizing\./);
+  // The hint's cost figure comes from the estimate's own model of an epoch at 32 px.
+  await expect(start).toHaveAccessibleDescription(/an epoch at 32 px about 56% of one at 48/);
   await start.fill("32");
   await expect(start).not.toHaveAttribute("aria-invalid");
   // The scratch schedule's 30 epochs: the faces grow over 20 of them.

@@ -102,7 +102,10 @@ describe("progressive resizing (smaller faces first)", () => {
     const problems = configProblems(
       trainingConfig.safeParse({ ...scratch(), conv: { ...scratch().conv, progressive: { startSide: 52, epochs: -1 } } }).error!.issues,
     );
-    expect(problems).toEqual(["Starting face size must be at most 44.", "Epochs to grow to full size must be at least 1."]);
+    expect(problems).toEqual([
+      "Starting face size must be at most 44; full-size faces (48 px) throughout need no resizing.",
+      "Epochs to grow to full size must be at least 1.",
+    ]);
     const odd = trainingConfig.safeParse({ ...scratch(), conv: { ...scratch().conv, progressive: { startSide: 30, epochs: 10 } } }).error!.issues;
     expect(configProblems(odd)).toEqual(["Starting face size must be a multiple of 4."]);
   });

@@ -52,7 +52,7 @@ export const LR_SCHEDULES = ["constant", "cosine", "step"] as const;
 export const TRAINING_MODES = ["head", "finetune", "scratch"] as const;
 export type TrainingMode = (typeof TRAINING_MODES)[number];
 
-const START_SIDE_RULE = `The starting face size is a multiple of 4 px from ${PROGRESSIVE_MIN_SIDE} to ${SCRATCH_INPUT_SIZE - 4}.`;
+const START_SIDE_RULE = `The starting face size is a multiple of 4 px from ${PROGRESSIVE_MIN_SIDE} to ${SCRATCH_INPUT_SIZE - 4}, under the full ${SCRATCH_INPUT_SIZE} px (full-size faces throughout need no resizing).`;
 
 export const convConfig = z.object({
   /** scratch: which CNN (see @mien/vocabulary/architectures). */
@@ -321,7 +321,10 @@ export function configProblems(issues: readonly z.core.$ZodIssue[]): string[] {
     if (seen.has(key)) continue;
     seen.add(key);
     const field = fieldName(issue.path);
-    if (issue.code === "too_big" && issue.origin === "number") problems.push(`${field} must be at most ${String(issue.maximum)}.`);
+    // The form offers the full side as "no resizing", so a larger start is told that side, not only the limit.
+    if (issue.code === "too_big" && issue.origin === "number" && key === "conv.progressive.startSide")
+      problems.push(`${field} must be at most ${String(issue.maximum)}; full-size faces (${SCRATCH_INPUT_SIZE} px) throughout need no resizing.`);
+    else if (issue.code === "too_big" && issue.origin === "number") problems.push(`${field} must be at most ${String(issue.maximum)}.`);
     else if (issue.code === "too_small" && issue.origin === "number") problems.push(`${field} must be at least ${String(issue.minimum)}.`);
     else if (issue.code === "invalid_type" && issue.expected === "number") problems.push(`${field} needs a number.`);
     else if (issue.code === "invalid_type" && issue.expected === "int") problems.push(`${field} needs a whole number.`);

@@ -49,10 +49,15 @@ export function progressiveSide(fullSide: number, resize: ProgressiveResize | un
  */
 export const PROGRESSIVE_FIXED_SHARE = 0.2;
 
-/** A run's training time relative to the same epochs at full size: per epoch, the fixed share plus the rest scaled by (side / full)². */
+/** An epoch's training time at `side` relative to one at full size: the fixed share plus the rest scaled by (side / full)². */
+export function sideCost(fullSide: number, side: number): number {
+  return PROGRESSIVE_FIXED_SHARE + (1 - PROGRESSIVE_FIXED_SHARE) * (side / fullSide) ** 2;
+}
+
+/** A run's training time relative to the same epochs at full size (the mean of its epochs' sideCost). */
 export function progressiveCost(fullSide: number, resize: ProgressiveResize | undefined, epochs: number): number {
   if (!resize || epochs < 1) return 1;
   let sum = 0;
-  for (let e = 1; e <= epochs; e++) sum += PROGRESSIVE_FIXED_SHARE + (1 - PROGRESSIVE_FIXED_SHARE) * (progressiveSide(fullSide, resize, e) / fullSide) ** 2;
+  for (let e = 1; e <= epochs; e++) sum += sideCost(fullSide, progressiveSide(fullSide, resize, e));
   return sum / epochs;
 }

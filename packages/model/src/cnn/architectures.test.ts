@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { expect, it } from "vitest";
 
-import { architectureSpec, CNN_ARCHITECTURE_IDS, CNN_ARCHITECTURES, progressiveCost, progressiveSide } from "./architectures.ts";
+import { architectureSpec, CNN_ARCHITECTURE_IDS, CNN_ARCHITECTURES, progressiveCost, progressiveSide, sideCost } from "./architectures.ts";
 import { ScratchCnn, scratchParamCount } from "./scratch-cnn.ts";
 
 it("every scratch architecture's label states its own widths and parameter count", async () => {
@@ -33,6 +33,8 @@ it("progressive resizing grows the side in 4 px steps from the start to the full
   expect(progressiveCost(48, undefined, 30)).toBe(1);
   // One epoch at 32 px: a fifth stays at full cost, the rest scales with (32 / 48)², about what bench:kernels measured (0.48–0.53).
   expect(progressiveCost(48, { startSide: 32, epochs: 1 }, 1)).toBeCloseTo(0.2 + 0.8 * (4 / 9), 12);
+  expect(sideCost(48, 32)).toBe(progressiveCost(48, { startSide: 32, epochs: 1 }, 1));
+  expect(sideCost(48, 48)).toBe(1);
   expect(progressiveCost(48, resize, 10)).toBeCloseTo(sides.reduce((sum, s) => sum + 0.2 + 0.8 * (s / 48) ** 2, 0) / 10, 12);
   expect(progressiveCost(48, resize, 10)).toBeLessThan(0.85);
 });

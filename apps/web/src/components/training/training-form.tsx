@@ -26,6 +26,7 @@ import {
   FINETUNE_BACKBONES,
   PROGRESSIVE_MIN_SIDE,
   SCRATCH_INPUT_SIZE,
+  sideCost,
 } from "@mien/model/architectures";
 import { EXPRESSION_CLASSES } from "@mien/model/classes";
 
@@ -426,7 +427,7 @@ export function TrainingForm() {
               <NumberField
                 id="conv-resize-from"
                 label="Starting face size (px)"
-                hint={`${SCRATCH_INPUT_SIZE}: every epoch sees full-size faces. ${PROGRESSIVE_MIN_SIDE} to ${SCRATCH_INPUT_SIZE - 4}: the first epochs see smaller faces, growing to ${SCRATCH_INPUT_SIZE} px, and cost less (an epoch at 32 px about half of one at ${SCRATCH_INPUT_SIZE}); the last epochs and every evaluation use ${SCRATCH_INPUT_SIZE} px.`}
+                hint={`${SCRATCH_INPUT_SIZE}: every epoch sees full-size faces. ${PROGRESSIVE_MIN_SIDE} to ${SCRATCH_INPUT_SIZE - 4}: the first epochs see smaller faces, growing to ${SCRATCH_INPUT_SIZE} px, and cost less (an epoch at 32 px about ${Math.round(sideCost(SCRATCH_INPUT_SIZE, 32) * 100)}% of one at ${SCRATCH_INPUT_SIZE}); the last epochs and every evaluation use ${SCRATCH_INPUT_SIZE} px.`}
                 min={PROGRESSIVE_MIN_SIDE}
                 max={SCRATCH_INPUT_SIZE}
                 step={4}
