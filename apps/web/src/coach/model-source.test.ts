@@ -108,7 +108,7 @@ describe("loadCoachModel", () => {
     return { manifest, active: { version: 1, contentHash, name: manifest.name, baseUrl: `${base}/registry/${contentHash}/` } };
   }
 
-  it.each(["default", "fer7-ensemble", "fer7-ensemble-v2", "fer7-cnn-s-kd36", "fer7-ensemble-v4", "fer7-ensemble-v5"])(
+  it.each(["default", "fer7-ensemble", "fer7-ensemble-v2", "fer7-cnn-s-kd36", "fer7-ensemble-v4", "fer7-ensemble-v5", "fer7-ensemble-v6"])(
     "runs a promoted version (the committed %s model) through the same loader as mien eval",
     async (name) => {
       const { manifest, active } = await publishDefault({}, join(MODELS, name));
