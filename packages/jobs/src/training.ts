@@ -52,7 +52,9 @@ export const LR_SCHEDULES = ["constant", "cosine", "step"] as const;
 export const TRAINING_MODES = ["head", "finetune", "scratch"] as const;
 export type TrainingMode = (typeof TRAINING_MODES)[number];
 
-const START_SIDE_RULE = `The starting face size is a multiple of 4 px from ${PROGRESSIVE_MIN_SIDE} to ${SCRATCH_INPUT_SIZE - 4}, under the full ${SCRATCH_INPUT_SIZE} px (full-size faces throughout need no resizing).`;
+/** The form offers the full side as "no resizing", so a start past the limit is told that side, not only the limit. */
+const FULL_SIZE_NEEDS_NO_RESIZING = `full-size faces (${SCRATCH_INPUT_SIZE} px) throughout need no resizing`;
+const START_SIDE_RULE = `The starting face size is a multiple of 4 px from ${PROGRESSIVE_MIN_SIDE} to ${SCRATCH_INPUT_SIZE - 4}, under the full ${SCRATCH_INPUT_SIZE} px (${FULL_SIZE_NEEDS_NO_RESIZING}).`;
 
 export const convConfig = z.object({
   /** scratch: which CNN (see @mien/vocabulary/architectures). */
@@ -294,6 +296,9 @@ const FIELD_NAMES: Record<string, string> = {
   "conv.progressive.epochs": "Epochs to grow to full size",
 };
 
+/** What a field's limit means, where a value past it asks for something the form offers another way. */
+const PAST_MAXIMUM: Record<string, string> = { "conv.progressive.startSide": FULL_SIZE_NEEDS_NO_RESIZING };
+
 function fieldName(path: readonly PropertyKey[]): string {
   const key = path.filter((p) => typeof p === "string").join(".");
   const named = FIELD_NAMES[key];
@@ -321,11 +326,10 @@ export function configProblems(issues: readonly z.core.$ZodIssue[]): string[] {
     if (seen.has(key)) continue;
     seen.add(key);
     const field = fieldName(issue.path);
-    // The form offers the full side as "no resizing", so a larger start is told that side, not only the limit.
-    if (issue.code === "too_big" && issue.origin === "number" && key === "conv.progressive.startSide")
-      problems.push(`${field} must be at most ${String(issue.maximum)}; full-size faces (${SCRATCH_INPUT_SIZE} px) throughout need no resizing.`);
-    else if (issue.code === "too_big" && issue.origin === "number") problems.push(`${field} must be at most ${String(issue.maximum)}.`);
-    else if (issue.code === "too_small" && issue.origin === "number") problems.push(`${field} must be at least ${String(issue.minimum)}.`);
+    if (issue.code === "too_big" && issue.origin === "number") {
+      const why = PAST_MAXIMUM[key];
+      problems.push(`${field} must be at most ${String(issue.maximum)}${why ? `; ${why}` : ""}.`);
+    } else if (issue.code === "too_small" && issue.origin === "number") problems.push(`${field} must be at least ${String(issue.minimum)}.`);
     else if (issue.code === "invalid_type" && issue.expected === "number") problems.push(`${field} needs a number.`);
     else if (issue.code === "invalid_type" && issue.expected === "int") problems.push(`${field} needs a whole number.`);
     else if (issue.code === "not_multiple_of") problems.push(`${field} must be a multiple of ${String(issue.divisor)}.`);
