@@ -52,7 +52,7 @@ export const LR_SCHEDULES = ["constant", "cosine", "step"] as const;
 export const TRAINING_MODES = ["head", "finetune", "scratch"] as const;
 export type TrainingMode = (typeof TRAINING_MODES)[number];
 
-/** The form offers the full side as "no resizing", so a start past the limit is told that side, not only the limit. */
+/** How to ask for the full side: the form's "no resizing", which is not a starting side. */
 const FULL_SIZE_NEEDS_NO_RESIZING = `full-size faces (${SCRATCH_INPUT_SIZE} px) throughout need no resizing`;
 const START_SIDE_RULE = `The starting face size is a multiple of 4 px from ${PROGRESSIVE_MIN_SIDE} to ${SCRATCH_INPUT_SIZE - 4}, under the full ${SCRATCH_INPUT_SIZE} px (${FULL_SIZE_NEEDS_NO_RESIZING}).`;
 
